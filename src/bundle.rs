@@ -1,0 +1,303 @@
+//! The in-memory bundle: definitions by path, in one layout.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::layout::{self, Layout, Placement};
+use crate::model::{Definition, Document, Job, Kind, Resource, Script};
+use crate::name;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+/// Something worth telling that does not stop a read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The entry concerned, when there is one.
+    pub entry: Option<String>,
+    /// What was noticed.
+    pub message: String,
+}
+
+impl Warning {
+    pub(crate) fn new(entry: Option<&str>, message: impl Into<String>) -> Self {
+        Self { entry: entry.map(str::to_owned), message: message.into() }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.entry {
+            Some(entry) => write!(f, "entry `{entry}`: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// One definition file of a bundle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    path: String,
+    placement: Placement,
+    document: Document,
+}
+
+impl Entry {
+    /// The path inside the bundle (`jobs/a/a.job`), without any wrapper folder.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The kind, from the extension.
+    pub fn kind(&self) -> Kind {
+        self.placement.kind
+    }
+
+    /// The file name without extension.
+    pub fn stem(&self) -> &str {
+        &self.placement.stem
+    }
+
+    /// Batch layout: the job folder holding this entry.
+    pub fn job_folder(&self) -> Option<&str> {
+        self.placement.job_folder.as_deref()
+    }
+
+    /// The parsed definition and its bytes.
+    pub fn document(&self) -> &Document {
+        &self.document
+    }
+
+    /// The document, for changing it.
+    pub fn document_mut(&mut self) -> &mut Document {
+        &mut self.document
+    }
+
+    /// The `name` inside the definition, falling back to the file stem.
+    pub fn name(&self) -> &str {
+        self.document.name().unwrap_or(&self.placement.stem)
+    }
+
+    /// The job, for a `.job` entry.
+    pub fn job(&self) -> Option<&Job> {
+        match self.document.definition() {
+            Definition::Job(job) => Some(job),
+            _ => None,
+        }
+    }
+
+    /// The script, for a `.script` entry.
+    pub fn script(&self) -> Option<&Script> {
+        match self.document.definition() {
+            Definition::Script(script) => Some(script),
+            _ => None,
+        }
+    }
+
+    /// The resource, for a `.resource` entry.
+    pub fn resource(&self) -> Option<&Resource> {
+        match self.document.definition() {
+            Definition::Resource(resource) => Some(resource),
+            _ => None,
+        }
+    }
+}
+
+/// A job export bundle: jobs, scripts and resources in one layout.
+///
+/// Entries are kept sorted by path, which is also the order they are written in.
+///
+/// ```
+/// use dlf_bundle::{Bundle, Job, Layout, Script, ScriptType};
+/// let mut bundle = Bundle::new(Layout::Batch);
+/// bundle.add_job(Job::new("job_batch"))?;
+/// bundle.add_script(Some("job_batch"), Script::new("dws_sql", ScriptType::DwsSql, "select 1;"))?;
+/// let paths: Vec<&str> = bundle.entries().iter().map(|e| e.path()).collect();
+/// assert_eq!(paths, ["jobs/job_batch/dws_sql.script", "jobs/job_batch/job_batch.job"]);
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bundle {
+    layout: Layout,
+    entries: BTreeMap<String, Entry>,
+    warnings: Vec<Warning>,
+}
+
+impl Bundle {
+    /// An empty bundle.
+    pub fn new(layout: Layout) -> Self {
+        Self { layout, entries: BTreeMap::new(), warnings: Vec::new() }
+    }
+
+    /// The layout.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// All entries, sorted by path.
+    pub fn entries(&self) -> Vec<&Entry> {
+        self.entries.values().collect()
+    }
+
+    /// Entries sorted by path, as an iterator.
+    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.values()
+    }
+
+    /// Number of definition entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// `true` when the bundle holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entry at `path`.
+    pub fn get(&self, path: &str) -> Option<&Entry> {
+        self.entries.get(path)
+    }
+
+    /// The entry at `path`, for changing its definition.
+    pub fn get_mut(&mut self, path: &str) -> Option<&mut Entry> {
+        self.entries.get_mut(path)
+    }
+
+    /// The job entries.
+    pub fn jobs(&self) -> impl Iterator<Item = (&Entry, &Job)> {
+        self.entries.values().filter_map(|entry| entry.job().map(|job| (entry, job)))
+    }
+
+    /// The script entries.
+    pub fn scripts(&self) -> impl Iterator<Item = (&Entry, &Script)> {
+        self.entries.values().filter_map(|entry| entry.script().map(|script| (entry, script)))
+    }
+
+    /// The resource entries.
+    pub fn resources(&self) -> impl Iterator<Item = (&Entry, &Resource)> {
+        self.entries.values().filter_map(|entry| entry.resource().map(|resource| (entry, resource)))
+    }
+
+    /// Warnings collected while reading.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// Adds a document at `path`.
+    ///
+    /// # Security
+    /// `path` goes through [`name::check_entry_name`] and must fit the
+    /// bundle's layout, so a bundle never holds a name the reader would refuse.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InsecureName`], [`ErrorKind::Layout`] (wrong place or
+    /// kind for the extension), [`ErrorKind::DuplicateEntry`].
+    pub fn insert(&mut self, path: &str, document: Document) -> Result<()> {
+        name::check_entry_name(path)?;
+        let placement = layout::place(path).ok_or_else(|| {
+            Error::new(ErrorKind::Layout, "not a definition path of the batch or single layout").in_entry(path)
+        })?;
+        if placement.layout != self.layout {
+            return Err(Error::new(
+                ErrorKind::Layout,
+                format!("path belongs to the {} layout, bundle is {}", placement.layout.as_str(), self.layout.as_str()),
+            )
+            .in_entry(path));
+        }
+        if placement.kind != document.kind() {
+            return Err(Error::new(
+                ErrorKind::Layout,
+                format!("a {} definition cannot be stored as a `.{}` file", document.kind().as_str(), placement.kind.extension()),
+            )
+            .in_entry(path));
+        }
+        if self.entries.contains_key(path) {
+            return Err(Error::new(ErrorKind::DuplicateEntry, "an entry with this path already exists").in_entry(path));
+        }
+        let entry = Entry { path: path.to_owned(), placement, document };
+        self.entries.insert(path.to_owned(), entry);
+        Ok(())
+    }
+
+    /// Adds a job at the path its name gives in this layout.
+    pub fn add_job(&mut self, job: Job) -> Result<()> {
+        self.add_definition(Definition::Job(job), None)
+    }
+
+    /// Adds a script; in the batch layout, into `job`'s folder.
+    pub fn add_script(&mut self, job: Option<&str>, script: Script) -> Result<()> {
+        self.add_definition(Definition::Script(script), job)
+    }
+
+    /// Adds a resource; in the batch layout, into `job`'s folder.
+    pub fn add_resource(&mut self, job: Option<&str>, resource: Resource) -> Result<()> {
+        self.add_definition(Definition::Resource(resource), job)
+    }
+
+    fn add_definition(&mut self, definition: Definition, job: Option<&str>) -> Result<()> {
+        let kind = definition.kind();
+        let name = definition
+            .name()
+            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, format!("the {} has no `name`", kind.as_str())))?
+            .to_owned();
+        if self.layout == Layout::Batch && kind != Kind::Job && job.is_none() {
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                format!("the batch layout stores {} `{name}` in a job folder; name the job", kind.as_str()),
+            ));
+        }
+        let path = self.layout.path_for(kind, &name, job);
+        self.insert(&path, Document::from(definition))
+    }
+
+    /// Removes and returns the entry at `path`.
+    pub fn remove(&mut self, path: &str) -> Option<Entry> {
+        self.entries.remove(path)
+    }
+}
+
+impl Bundle {
+    /// Builds a bundle from named file contents (archive entries or files of
+    /// an unpacked folder): strips one wrapper folder, places each file in a
+    /// layout, parses the definitions, and collects warnings.
+    pub(crate) fn from_files(files: Vec<(String, Vec<u8>)>, mut warnings: Vec<Warning>) -> Result<Self> {
+        let wrapper = layout::wrapper_folder(files.iter().map(|(name, _)| name.as_str()));
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for (name, _) in &files {
+            if let Some(other) = seen.insert(name::collision_key(name), name) {
+                warnings.push(Warning::new(Some(name), format!("collides with `{other}` on a case-insensitive file system")));
+            }
+        }
+        let mut placed = Vec::with_capacity(files.len());
+        for (name, data) in &files {
+            let path = match &wrapper {
+                Some(folder) => name.strip_prefix(folder.as_str()).and_then(|n| n.strip_prefix('/')).unwrap_or(name),
+                None => name,
+            };
+            match layout::place(path) {
+                Some(placement) => placed.push((name.as_str(), path, placement, data)),
+                None => warnings.push(Warning::new(
+                    Some(name),
+                    "not a job, script or resource definition of either layout; ignored",
+                )),
+            }
+        }
+        let layout = layout::detect(placed.iter().map(|(name, _, placement, _)| (*name, placement)))?;
+        let mut bundle = Self::new(layout);
+        for (name, path, placement, data) in placed {
+            let document = Document::parse(placement.kind, data.as_slice()).map_err(|e| e.in_entry(name))?;
+            if let Some(inner) = document.name() {
+                if inner != placement.stem {
+                    warnings.push(Warning::new(
+                        Some(name),
+                        format!("file name `{}` differs from the name `{inner}` inside", placement.stem),
+                    ));
+                }
+            }
+            bundle.insert(path, document).map_err(|e| e.in_entry(name))?;
+        }
+        if let Some(folder) = wrapper {
+            warnings.insert(0, Warning::new(None, format!("entries are wrapped in the folder `{folder}/`; read as if it were absent")));
+        }
+        bundle.warnings = warnings;
+        Ok(bundle)
+    }
+}

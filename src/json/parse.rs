@@ -1,0 +1,406 @@
+//! A strict RFC 8259 parser into the lossless [`Value`] tree.
+//!
+//! Strict where the format needs it: duplicate keys, a byte order mark,
+//! invalid UTF-8, lone surrogates, trailing data and nesting deeper than
+//! [`MAX_DEPTH`] are errors with a line and column. Recursion is bounded by
+//! [`MAX_DEPTH`], so hostile input cannot overflow the stack.
+
+use super::{Number, Object, Value};
+use std::fmt;
+
+/// Deepest nesting of arrays and objects accepted (serde_json's default).
+pub const MAX_DEPTH: usize = 128;
+
+/// Objects with more keys than this check duplicates with a hash set.
+const LINEAR_DUPLICATE_SCAN: usize = 16;
+
+/// Where and why a document failed to parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// Byte offset of the problem.
+    pub offset: usize,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at line {} column {}", self.message, self.line, self.column)
+    }
+}
+
+impl std::error::Error for SyntaxError {}
+
+/// Line and column (1-based, column in characters) of byte `offset`.
+pub(crate) fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = bytes.get(..offset).unwrap_or(bytes);
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let tail = before.get(line_start..).unwrap_or_default();
+    // Count characters, not bytes: continuation bytes do not start one.
+    let column = 1 + tail.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+    (line, column)
+}
+
+/// Parses one JSON document.
+///
+/// ```
+/// let value = dlf_bundle::json::parse(br#"{"x": "-45.5", "n": 60}"#).unwrap();
+/// assert_eq!(dlf_bundle::json::to_string_compact(&value), r#"{"x":"-45.5","n":60}"#);
+/// ```
+pub fn parse(bytes: &[u8]) -> Result<Value, SyntaxError> {
+    let mut parser = Parser::new(bytes)?;
+    let value = parser.value(0)?;
+    parser.skip_whitespace();
+    if parser.pos < bytes.len() {
+        return Err(parser.error("trailing characters after the JSON document"));
+    }
+    Ok(value)
+}
+
+/// One step of a path into a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    /// An object member.
+    Key(String),
+    /// An array element.
+    Index(usize),
+}
+
+/// Byte offset of the value at `path` in a document that parses.
+pub(crate) fn locate(bytes: &[u8], path: &[PathSegment]) -> Option<usize> {
+    let mut parser = Parser::new(bytes).ok()?;
+    parser.find(path, 0)
+}
+
+/// Length of the JSON number at the start of `bytes`, if one is there.
+pub(crate) fn number_len(bytes: &[u8]) -> Option<usize> {
+    let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+    let mut i = 0;
+    if bytes.first() == Some(&b'-') {
+        i += 1;
+    }
+    match bytes.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            while digit(i) {
+                i += 1;
+            }
+        }
+        _ => return None,
+    }
+    if bytes.get(i) == Some(&b'.') {
+        i += 1;
+        if !digit(i) {
+            return None;
+        }
+        while digit(i) {
+            i += 1;
+        }
+    }
+    if matches!(bytes.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(bytes.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digit(i) {
+            return None;
+        }
+        while digit(i) {
+            i += 1;
+        }
+    }
+    Some(i)
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn new(bytes: &'a [u8]) -> Result<Self, SyntaxError> {
+        let at = |offset: usize, message: &str| {
+            let (line, column) = line_column(bytes, offset);
+            SyntaxError { offset, line, column, message: message.to_owned() }
+        };
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            return Err(at(0, "UTF-8 byte order mark before the JSON document (DataArts writes none; remove it)"));
+        }
+        let text = std::str::from_utf8(bytes)
+            .map_err(|e| at(e.valid_up_to(), "invalid UTF-8"))?;
+        Ok(Self { text, bytes, pos: 0 })
+    }
+
+    fn error(&self, message: impl Into<String>) -> SyntaxError {
+        self.error_at(self.pos, message)
+    }
+
+    fn error_at(&self, offset: usize, message: impl Into<String>) -> SyntaxError {
+        let (line, column) = line_column(self.bytes, offset);
+        SyntaxError { offset, line, column, message: message.into() }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn expect_literal(&mut self, literal: &str, value: Value) -> Result<Value, SyntaxError> {
+        let end = self.pos + literal.len();
+        if self.bytes.get(self.pos..end) == Some(literal.as_bytes()) {
+            self.pos = end;
+            Ok(value)
+        } else {
+            Err(self.error("expected a JSON value"))
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+        self.skip_whitespace();
+        match self.peek() {
+            None => Err(self.error("EOF while parsing a value")),
+            Some(b'{') => self.object(depth + 1),
+            Some(b'[') => self.array(depth + 1),
+            Some(b'"') => self.string().map(Value::String),
+            Some(b't') => self.expect_literal("true", Value::Bool(true)),
+            Some(b'f') => self.expect_literal("false", Value::Bool(false)),
+            Some(b'n') => self.expect_literal("null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number().map(Value::Number),
+            Some(_) => Err(self.error("expected a JSON value")),
+        }
+    }
+
+    fn enter(&self, depth: usize) -> Result<(), SyntaxError> {
+        if depth > MAX_DEPTH {
+            Err(self.error(format!("nesting deeper than {MAX_DEPTH} levels")))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn number(&mut self) -> Result<Number, SyntaxError> {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let len = number_len(rest).ok_or_else(|| self.error("invalid number"))?;
+        let text = self.text.get(self.pos..self.pos + len).unwrap_or_default();
+        self.pos += len;
+        Ok(Number::from_text_unchecked(text))
+    }
+
+    /// Parses a string starting at the opening quote.
+    fn string(&mut self) -> Result<String, SyntaxError> {
+        self.pos += 1; // opening quote
+        let mut out = String::new();
+        loop {
+            let start = self.pos;
+            // Fast path: copy the run up to the next quote, backslash or control character.
+            let run = self
+                .bytes
+                .get(start..)
+                .unwrap_or_default()
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            let Some(run) = run else {
+                return Err(self.error_at(self.bytes.len(), "EOF while parsing a string"));
+            };
+            out.push_str(self.text.get(start..start + run).unwrap_or_default());
+            self.pos = start + run;
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => self.escape(&mut out)?,
+                _ => return Err(self.error("control character in a string (escape it)")),
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<(), SyntaxError> {
+        let escape_start = self.pos;
+        self.pos += 1;
+        let Some(code) = self.peek() else {
+            return Err(self.error("EOF while parsing a string"));
+        };
+        self.pos += 1;
+        let decoded = match code {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => self.unicode_escape(escape_start)?,
+            _ => return Err(self.error_at(escape_start, "invalid escape")),
+        };
+        out.push(decoded);
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        let digits = self.text.get(self.pos..self.pos + 4).filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()));
+        let value = digits
+            .and_then(|d| u32::from_str_radix(d, 16).ok())
+            .ok_or_else(|| self.error("invalid \\u escape (expected 4 hex digits)"))?;
+        self.pos += 4;
+        Ok(value)
+    }
+
+    fn unicode_escape(&mut self, escape_start: usize) -> Result<char, SyntaxError> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                    return Err(self.error_at(escape_start, "lone leading surrogate in \\u escape"));
+                }
+                self.pos += 2;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(self.error_at(escape_start, "invalid surrogate pair in \\u escape"));
+                }
+                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(self.error_at(escape_start, "lone trailing surrogate in \\u escape")),
+            other => other,
+        };
+        char::from_u32(code).ok_or_else(|| self.error_at(escape_start, "invalid \\u escape"))
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+        self.enter(depth)?;
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            items.push(self.value(depth)?);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                None => return Err(self.error("EOF while parsing an array")),
+                Some(_) => return Err(self.error("expected `,` or `]`")),
+            }
+        }
+    }
+
+    fn key(&mut self) -> Result<String, SyntaxError> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b'"') => self.string(),
+            None => Err(self.error("EOF while parsing an object")),
+            Some(_) => Err(self.error("expected a key in double quotes")),
+        }
+    }
+
+    fn colon(&mut self) -> Result<(), SyntaxError> {
+        self.skip_whitespace();
+        if self.peek() == Some(b':') {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.error("expected `:`"))
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+        self.enter(depth)?;
+        self.pos += 1;
+        let mut object = Object::with_capacity(8);
+        let mut seen: Option<std::collections::HashSet<String>> = None;
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(object));
+        }
+        loop {
+            self.skip_whitespace();
+            let key_start = self.pos;
+            let key = self.key()?;
+            let duplicate = match &mut seen {
+                Some(set) => !set.insert(key.clone()),
+                None => object.contains_key(&key),
+            };
+            if duplicate {
+                return Err(self.error_at(key_start, format!("duplicate key `{key}`")));
+            }
+            self.colon()?;
+            let value = self.value(depth)?;
+            object.push_unique(key, value);
+            if seen.is_none() && object.len() > LINEAR_DUPLICATE_SCAN {
+                seen = Some(object.keys().map(str::to_owned).collect());
+            }
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(object));
+                }
+                None => return Err(self.error("EOF while parsing an object")),
+                Some(_) => return Err(self.error("expected `,` or `}`")),
+            }
+        }
+    }
+
+    /// Walks to the value at `path`, skipping everything else.
+    fn find(&mut self, path: &[PathSegment], depth: usize) -> Option<usize> {
+        self.skip_whitespace();
+        let Some((segment, rest)) = path.split_first() else {
+            return Some(self.pos);
+        };
+        match (segment, self.peek()?) {
+            (PathSegment::Key(wanted), b'{') => {
+                self.pos += 1;
+                loop {
+                    self.skip_whitespace();
+                    if self.peek()? == b'}' {
+                        return None;
+                    }
+                    let key = self.key().ok()?;
+                    self.colon().ok()?;
+                    if &key == wanted {
+                        return self.find(rest, depth + 1);
+                    }
+                    self.value(depth + 1).ok()?;
+                    self.skip_whitespace();
+                    if self.peek()? == b',' {
+                        self.pos += 1;
+                    }
+                }
+            }
+            (PathSegment::Index(wanted), b'[') => {
+                self.pos += 1;
+                for _ in 0..*wanted {
+                    self.value(depth + 1).ok()?;
+                    self.skip_whitespace();
+                    if self.peek()? != b',' {
+                        return None;
+                    }
+                    self.pos += 1;
+                }
+                self.find(rest, depth + 1)
+            }
+            _ => None,
+        }
+    }
+}
+

@@ -1,0 +1,21 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod bundle;
+pub mod error;
+pub mod json;
+pub mod layout;
+pub mod limits;
+pub mod model;
+pub mod name;
+pub mod pack;
+pub mod read;
+pub mod write;
+
+pub use bundle::{Bundle, Entry, Warning};
+pub use error::{Error, ErrorKind, Position, Result};
+pub use layout::Layout;
+pub use limits::Limits;
+pub use model::*;
+pub use pack::UnpackOptions;
+pub use read::ReadOptions;

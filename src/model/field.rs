@@ -1,0 +1,401 @@
+//! The machinery that makes typed definitions lossless.
+//!
+//! Every model object keeps: its documented fields typed, every other key in
+//! [`Object`] `extra`, and the order in which all keys appeared. Writing walks
+//! that order, so a read-then-write reproduces keys, order and scalar forms.
+//! A documented key holding `null` is kept in `extra` (typed as absent).
+
+use crate::json::{Number, Object, PathSegment, Value};
+
+/// A documented field held the wrong JSON type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TypeMismatch {
+    /// Path from the document root, outermost first once complete.
+    pub path: Vec<PathSegment>,
+    pub expected: &'static str,
+    pub found: &'static str,
+}
+
+impl TypeMismatch {
+    pub fn new(expected: &'static str, found: &Value) -> Self {
+        Self { path: Vec::new(), expected, found: found.type_name() }
+    }
+
+    /// Adds an enclosing path segment (segments are collected innermost first).
+    #[must_use]
+    pub fn within(mut self, segment: PathSegment) -> Self {
+        self.path.push(segment);
+        self
+    }
+
+    /// The path in `nodes[0].properties` form.
+    pub fn dotted_path(&self) -> String {
+        let mut out = String::new();
+        for segment in self.path.iter().rev() {
+            match segment {
+                PathSegment::Key(key) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(key);
+                }
+                PathSegment::Index(index) => out.push_str(&format!("[{index}]")),
+            }
+        }
+        out
+    }
+
+    /// Outermost-first path, for locating the value in the source text.
+    pub fn root_path(&self) -> Vec<PathSegment> {
+        self.path.iter().rev().cloned().collect()
+    }
+}
+
+/// A value that converts from and to a JSON value without loss.
+pub(crate) trait Field: Sized {
+    fn from_json(value: Value) -> Result<Self, TypeMismatch>;
+    fn to_json(&self) -> Value;
+}
+
+impl Field for String {
+    fn from_json(value: Value) -> Result<Self, TypeMismatch> {
+        match value {
+            Value::String(text) => Ok(text),
+            other => Err(TypeMismatch::new("a string", &other)),
+        }
+    }
+    fn to_json(&self) -> Value {
+        Value::String(self.clone())
+    }
+}
+
+impl Field for Value {
+    fn from_json(value: Value) -> Result<Self, TypeMismatch> {
+        Ok(value)
+    }
+    fn to_json(&self) -> Value {
+        self.clone()
+    }
+}
+
+impl Field for Object {
+    fn from_json(value: Value) -> Result<Self, TypeMismatch> {
+        match value {
+            Value::Object(object) => Ok(object),
+            other => Err(TypeMismatch::new("an object", &other)),
+        }
+    }
+    fn to_json(&self) -> Value {
+        Value::Object(self.clone())
+    }
+}
+
+impl<T: Field> Field for Vec<T> {
+    fn from_json(value: Value) -> Result<Self, TypeMismatch> {
+        match value {
+            Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| T::from_json(item).map_err(|e| e.within(PathSegment::Index(i))))
+                .collect(),
+            other => Err(TypeMismatch::new("an array", &other)),
+        }
+    }
+    fn to_json(&self) -> Value {
+        Value::Array(self.iter().map(Field::to_json).collect())
+    }
+}
+
+/// A scalar that real files write as a string or a number (or boolean):
+/// `"-45.5"` or `-45.5`, `"false"` or `false`, `"60"` or `60`.
+///
+/// The original form is kept; the accessors read either form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    /// Written as a JSON string.
+    String(String),
+    /// Written as a JSON number (text kept exactly).
+    Number(Number),
+    /// Written as a JSON boolean.
+    Bool(bool),
+}
+
+impl Scalar {
+    /// The text of a string, or the exact text of a number or boolean.
+    pub fn as_text(&self) -> &str {
+        match self {
+            Self::String(text) => text,
+            Self::Number(number) => number.as_str(),
+            Self::Bool(true) => "true",
+            Self::Bool(false) => "false",
+        }
+    }
+
+    /// The integer value, from a number or a numeric string.
+    ///
+    /// ```
+    /// use dlf_bundle::Scalar;
+    /// assert_eq!(Scalar::from("60").as_i64(), Some(60));
+    /// assert_eq!(Scalar::from(60).as_i64(), Some(60));
+    /// assert_eq!(Scalar::from("sixty").as_i64(), None);
+    /// ```
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Self::Bool(_) => None,
+            _ => self.as_text().trim().parse().ok(),
+        }
+    }
+
+    /// The numeric value, from a number or a numeric string (`"-45.5"`).
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Self::Bool(_) => None,
+            _ => self.as_text().trim().parse().ok(),
+        }
+    }
+
+    /// The boolean value, from a boolean or the strings `"true"` / `"false"`.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Self::Bool(flag) => Some(*flag),
+            Self::String(text) if text == "true" => Some(true),
+            Self::String(text) if text == "false" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+impl From<&str> for Scalar {
+    fn from(text: &str) -> Self {
+        Self::String(text.to_owned())
+    }
+}
+
+impl From<String> for Scalar {
+    fn from(text: String) -> Self {
+        Self::String(text)
+    }
+}
+
+impl From<i64> for Scalar {
+    fn from(number: i64) -> Self {
+        Self::Number(number.into())
+    }
+}
+
+impl From<bool> for Scalar {
+    fn from(flag: bool) -> Self {
+        Self::Bool(flag)
+    }
+}
+
+impl Field for Scalar {
+    fn from_json(value: Value) -> Result<Self, TypeMismatch> {
+        match value {
+            Value::String(text) => Ok(Self::String(text)),
+            Value::Number(number) => Ok(Self::Number(number)),
+            Value::Bool(flag) => Ok(Self::Bool(flag)),
+            other => Err(TypeMismatch::new("a string, number or boolean", &other)),
+        }
+    }
+    fn to_json(&self) -> Value {
+        match self {
+            Self::String(text) => Value::String(text.clone()),
+            Self::Number(number) => Value::Number(number.clone()),
+            Self::Bool(flag) => Value::Bool(*flag),
+        }
+    }
+}
+
+/// Where each key of an object appeared: a documented field or the next
+/// entry of `extra`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct KeyOrder(Vec<Slot>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Slot {
+    Known(&'static str),
+    Extra,
+}
+
+impl KeyOrder {
+    pub fn push(&mut self, slot: Slot) {
+        self.0.push(slot);
+    }
+
+    /// Assembles the object: typed values at their recorded places, extras in
+    /// order, then anything new (documented fields in declaration order).
+    pub fn assemble(
+        &self,
+        keys: &'static [&'static str],
+        extra: &Object,
+        known: &dyn Fn(&str) -> Option<Value>,
+    ) -> Object {
+        fn put(out: &mut Object, key: &str, value: Value) {
+            if !out.contains_key(key) {
+                out.push_unique(key.to_owned(), value);
+            }
+        }
+        let mut out = Object::with_capacity(self.0.len().max(extra.len()));
+        let mut extras = extra.iter();
+        for slot in &self.0 {
+            let (key, kept) = match slot {
+                Slot::Known(key) => (*key, None),
+                Slot::Extra => match extras.next() {
+                    Some((key, value)) => (key, Some(value)),
+                    None => continue,
+                },
+            };
+            // A typed value set for a key kept in `extra` (such as a `null`) wins, in place.
+            if let Some(value) = known(key).or_else(|| kept.cloned()) {
+                put(&mut out, key, value);
+            }
+        }
+        for (key, value) in extras {
+            put(&mut out, key, known(key).unwrap_or_else(|| value.clone()));
+        }
+        for key in keys {
+            if let Some(value) = known(key) {
+                put(&mut out, key, value);
+            }
+        }
+        out
+    }
+}
+
+/// Declares a lossless model object: `Option` fields for documented keys,
+/// `extra` for the rest, and the key order.
+macro_rules! model_object {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $key:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Default)]
+        #[non_exhaustive]
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: Option<$ty>, )*
+            /// Keys this model does not interpret, in their original order and form.
+            pub extra: $crate::json::Object,
+            order: $crate::model::field::KeyOrder,
+        }
+
+        impl $name {
+            /// The documented keys this type gives typed access to.
+            pub const KEYS: &'static [&'static str] = &[$($key),*];
+
+            fn known_value(&self, key: &str) -> Option<$crate::json::Value> {
+                match key {
+                    $( $key => self.$field.as_ref().map($crate::model::field::Field::to_json), )*
+                    _ => None,
+                }
+            }
+        }
+
+        impl $crate::model::field::Field for $name {
+            fn from_json(
+                value: $crate::json::Value,
+            ) -> Result<Self, $crate::model::field::TypeMismatch> {
+                use $crate::model::field::{Field, Slot, TypeMismatch};
+                let object = match value {
+                    $crate::json::Value::Object(object) => object,
+                    other => return Err(TypeMismatch::new("an object", &other)),
+                };
+                let mut out = Self::default();
+                for (key, value) in object.into_entries() {
+                    match key.as_str() {
+                        $( $key if !value.is_null() => {
+                            out.$field = Some(Field::from_json(value).map_err(|e| {
+                                e.within($crate::json::PathSegment::Key(key.clone()))
+                            })?);
+                            out.order.push(Slot::Known($key));
+                        } )*
+                        _ => {
+                            out.order.push(Slot::Extra);
+                            out.extra.push_unique(key, value);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+
+            fn to_json(&self) -> $crate::json::Value {
+                $crate::json::Value::Object(self.order.assemble(Self::KEYS, &self.extra, &|key| {
+                    self.known_value(key)
+                }))
+            }
+        }
+    };
+}
+
+/// Declares an open enumeration: known values as variants, anything else kept
+/// verbatim in `Other`, so an unknown type never stops a read and is written
+/// back unchanged.
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )*
+            /// A value this version does not know, kept verbatim.
+            Other(String),
+        }
+
+        impl $name {
+            /// Every known value, as written in files.
+            pub const KNOWN: &'static [&'static str] = &[$($text),*];
+
+            /// The value as written in files.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $text, )*
+                    Self::Other(text) => text,
+                }
+            }
+
+            /// `true` for a value outside [`Self::KNOWN`].
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Other(_))
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(text: &str) -> Self {
+                match text {
+                    $( $text => Self::$variant, )*
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::model::field::Field for $name {
+            fn from_json(
+                value: $crate::json::Value,
+            ) -> Result<Self, $crate::model::field::TypeMismatch> {
+                match value {
+                    $crate::json::Value::String(text) => Ok(Self::from(text.as_str())),
+                    other => Err($crate::model::field::TypeMismatch::new("a string", &other)),
+                }
+            }
+            fn to_json(&self) -> $crate::json::Value {
+                $crate::json::Value::String(self.as_str().to_owned())
+            }
+        }
+    };
+}
+
+pub(crate) use {model_object, open_enum};

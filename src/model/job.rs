@@ -1,0 +1,457 @@
+//! `.job` files: the Create Job request body (FORMAT.md §3–§5).
+
+use super::field::{Scalar, model_object, open_enum};
+use crate::json::{Object, Value};
+
+open_enum! {
+    /// `processType`: batch or real-time.
+    pub enum ProcessType {
+        /// `BATCH`
+        Batch = "BATCH",
+        /// `REAL_TIME`
+        RealTime = "REAL_TIME",
+    }
+}
+
+open_enum! {
+    /// Node `type`. Real workspaces use types beyond the documented enum
+    /// (`DLFSubJob`, `ForEachJob`, `DataQualityMonitor`, `Python`), listed here too.
+    pub enum NodeType {
+        /// `HiveSQL`
+        HiveSql = "HiveSQL",
+        /// `SparkSQL`
+        SparkSql = "SparkSQL",
+        /// `DWSSQL`
+        DwsSql = "DWSSQL",
+        /// `DLISQL`
+        DliSql = "DLISQL",
+        /// `RDS SQL` (with the space, as the spec writes it)
+        RdsSql = "RDS SQL",
+        /// `RDSSQL` (the V2 spelling)
+        RdsSqlCompact = "RDSSQL",
+        /// `Shell`
+        Shell = "Shell",
+        /// `Python`
+        Python = "Python",
+        /// `CDMJob`
+        CdmJob = "CDMJob",
+        /// `DataMigration`
+        DataMigration = "DataMigration",
+        /// `DISTransferTask`
+        DisTransferTask = "DISTransferTask",
+        /// `DISStream` (legacy)
+        DisStream = "DISStream",
+        /// `CSJob` (legacy)
+        CsJob = "CSJob",
+        /// `CloudTableManage`
+        CloudTableManage = "CloudTableManage",
+        /// `CloudTableManager` (prose spelling)
+        CloudTableManager = "CloudTableManager",
+        /// `OBSManager`
+        ObsManager = "OBSManager",
+        /// `RESTAPI`
+        RestApi = "RESTAPI",
+        /// `MachineLearning`
+        MachineLearning = "MachineLearning",
+        /// `SMN`
+        Smn = "SMN",
+        /// `MRSSpark`
+        MrsSpark = "MRSSpark",
+        /// `MapReduce`
+        MapReduce = "MapReduce",
+        /// `DLISpark`
+        DliSpark = "DLISpark",
+        /// `MRSFlink`
+        MrsFlink = "MRSFlink",
+        /// `MRSFlinkJob`
+        MrsFlinkJob = "MRSFlinkJob",
+        /// `MRSHetuEngine`
+        MrsHetuEngine = "MRSHetuEngine",
+        /// `MRSSparkPython`
+        MrsSparkPython = "MRSSparkPython",
+        /// `OneclickCDC`
+        OneclickCdc = "OneclickCDC",
+        /// `Dummy`
+        Dummy = "Dummy",
+        /// `DLFSubJob` (Sub Job)
+        SubJob = "DLFSubJob",
+        /// `ForEachJob` (For Each)
+        ForEach = "ForEachJob",
+        /// `DataQualityMonitor`
+        DataQualityMonitor = "DataQualityMonitor",
+    }
+}
+
+open_enum! {
+    /// Node `failPolicy`.
+    pub enum FailPolicy {
+        /// `FAIL`: stop the job (default).
+        Fail = "FAIL",
+        /// `IGNORE`: continue.
+        Ignore = "IGNORE",
+        /// `SUSPEND`: suspend the job.
+        Suspend = "SUSPEND",
+        /// `FAIL_CHILD`: stop downstream nodes.
+        FailChild = "FAIL_CHILD",
+    }
+}
+
+open_enum! {
+    /// `schedule.type`.
+    pub enum ScheduleType {
+        /// `EXECUTE_ONCE`
+        ExecuteOnce = "EXECUTE_ONCE",
+        /// `CRON`
+        Cron = "CRON",
+        /// `EVENT`
+        Event = "EVENT",
+        /// `EVENT_TRIGGER` (spec)
+        EventTrigger = "EVENT_TRIGGER",
+        /// `RUN_ONCE` (spec)
+        RunOnce = "RUN_ONCE",
+        /// `SCHEDULE` (spec)
+        Schedule = "SCHEDULE",
+    }
+}
+
+model_object! {
+    /// A job definition (`.job`).
+    ///
+    /// ```
+    /// use dlf_bundle::{Job, Node, NodeType};
+    /// let mut job = Job::new("job_batch");
+    /// job.nodes.get_or_insert_with(Vec::new).push(Node::new("sql", NodeType::DwsSql).with_property("scriptName", "dws_sql"));
+    /// assert_eq!(job.nodes()[0].property("scriptName"), Some("dws_sql"));
+    /// ```
+    pub struct Job {
+        /// `name`
+        name: String = "name",
+        /// `nodes`
+        nodes: Vec<Node> = "nodes",
+        /// `schedule`
+        schedule: Schedule = "schedule",
+        /// `params`
+        params: Vec<JobParam> = "params",
+        /// `directory`, e.g. `/dir/a/`
+        directory: String = "directory",
+        /// `processType`
+        process_type: ProcessType = "processType",
+        /// `id`
+        id: Scalar = "id",
+        /// `lastUpdateUser`
+        last_update_user: String = "lastUpdateUser",
+        /// `logPath`
+        log_path: String = "logPath",
+        /// `basicConfig`
+        basic_config: BasicConfig = "basicConfig",
+        /// `targetStatus`: `SAVED`, `SUBMITTED` or `PRODUCTION`
+        target_status: String = "targetStatus",
+        /// `approvers`
+        approvers: Vec<Approver> = "approvers",
+        /// `singleNodeJobFlag`
+        single_node_job_flag: Scalar = "singleNodeJobFlag",
+        /// `singleNodeJobType`
+        single_node_job_type: String = "singleNodeJobType",
+        /// `emptyRunningJob`: `"0"` or `"1"`
+        empty_running_job: Scalar = "emptyRunningJob",
+        /// `cleanOverdueDays`
+        clean_overdue_days: Scalar = "cleanOverdueDays",
+        /// `cleanWaitingJob`
+        clean_waiting_job: String = "cleanWaitingJob",
+        /// `description`
+        description: String = "description",
+        /// `createTime`
+        create_time: Scalar = "createTime",
+        /// `version`
+        version: Scalar = "version",
+        /// `downstreamJobs`
+        downstream_jobs: Vec<Value> = "downstreamJobs",
+        /// `resources` (legacy spelling at job level)
+        resources: Value = "resources",
+        /// `resouces` (sic; console-style exports)
+        resouces: Value = "resouces",
+    }
+}
+
+impl Job {
+    /// A new batch job with a name and nothing else.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), process_type: Some(ProcessType::Batch), ..Self::default() }
+    }
+
+    /// The nodes, or an empty slice when `nodes` is absent.
+    pub fn nodes(&self) -> &[Node] {
+        self.nodes.as_deref().unwrap_or_default()
+    }
+
+    /// The parameters, or an empty slice when `params` is absent.
+    pub fn params(&self) -> &[JobParam] {
+        self.params.as_deref().unwrap_or_default()
+    }
+
+    /// `schedule.cron.dependJobs`, when present.
+    pub fn cron_depend_jobs(&self) -> Option<&DependJobs> {
+        self.schedule.as_ref()?.cron.as_ref()?.depend_jobs.as_ref()
+    }
+}
+
+model_object! {
+    /// A node of a job.
+    pub struct Node {
+        /// `name`
+        name: String = "name",
+        /// `type`
+        node_type: NodeType = "type",
+        /// `location` on the canvas
+        location: Location = "location",
+        /// `preNodeName`: upstream node names
+        pre_node_name: Vec<String> = "preNodeName",
+        /// `conditions`
+        conditions: Vec<Condition> = "conditions",
+        /// `properties`: a list of `{name, value}`
+        properties: Vec<Property> = "properties",
+        /// `pollingInterval` (seconds, 1–60)
+        polling_interval: Scalar = "pollingInterval",
+        /// `maxExecutionTime` (minutes, 5–1440)
+        max_execution_time: Scalar = "maxExecutionTime",
+        /// `retryTimes` (0–5)
+        retry_times: Scalar = "retryTimes",
+        /// `retryInterval` (seconds, 5–120)
+        retry_interval: Scalar = "retryInterval",
+        /// `execTimeOutRetry`: `"true"` / `"false"`
+        exec_time_out_retry: Scalar = "execTimeOutRetry",
+        /// `failPolicy`
+        fail_policy: FailPolicy = "failPolicy",
+        /// `eventTrigger` (real-time jobs)
+        event_trigger: Event = "eventTrigger",
+        /// `cronTrigger` (real-time jobs)
+        cron_trigger: CronTrigger = "cronTrigger",
+        /// `lineageInfo` (JSON inside a string in console exports)
+        lineage_info: Value = "lineageInfo",
+        /// `resources` (legacy spelling)
+        resources: Value = "resources",
+        /// `resouces` (sic)
+        resouces: Value = "resouces",
+    }
+}
+
+impl Node {
+    /// A node with a name and a type.
+    pub fn new(name: impl Into<String>, node_type: NodeType) -> Self {
+        Self { name: Some(name.into()), node_type: Some(node_type), ..Self::default() }
+    }
+
+    /// Adds a property (builder style).
+    #[must_use]
+    pub fn with_property(mut self, name: &str, value: &str) -> Self {
+        self.properties.get_or_insert_with(Vec::new).push(Property::new(name, value));
+        self
+    }
+
+    /// The properties, or an empty slice.
+    pub fn properties(&self) -> &[Property] {
+        self.properties.as_deref().unwrap_or_default()
+    }
+
+    /// The text of the first property named `name` (duplicates: the first wins).
+    pub fn property(&self, name: &str) -> Option<&str> {
+        self.properties().iter().find(|p| p.name.as_deref() == Some(name)).and_then(Property::text)
+    }
+
+    /// Upstream node names from `preNodeName`.
+    pub fn pre_node_names(&self) -> &[String] {
+        self.pre_node_name.as_deref().unwrap_or_default()
+    }
+}
+
+model_object! {
+    /// A canvas position; `x` and `y` are strings (`"-45.5"`) or numbers.
+    pub struct Location {
+        /// `x`
+        x: Scalar = "x",
+        /// `y`
+        y: Scalar = "y",
+    }
+}
+
+model_object! {
+    /// A condition on an upstream node.
+    pub struct Condition {
+        /// `preNodeName`
+        pre_node_name: String = "preNodeName",
+        /// `expression` (EL)
+        expression: String = "expression",
+    }
+}
+
+model_object! {
+    /// One `{name, value}` item of a node's `properties`.
+    pub struct Property {
+        /// `name`
+        name: String = "name",
+        /// `value`: documented as a string; kept as written whatever it is.
+        value: Value = "value",
+        /// `value_is_sensitive` (console exports)
+        value_is_sensitive: Scalar = "value_is_sensitive",
+    }
+}
+
+impl Property {
+    /// A property with a string value.
+    pub fn new(name: &str, value: &str) -> Self {
+        Self { name: Some(name.to_owned()), value: Some(Value::from(value)), ..Self::default() }
+    }
+
+    /// The value when it is a string.
+    pub fn text(&self) -> Option<&str> {
+        self.value.as_ref().and_then(Value::as_str)
+    }
+}
+
+model_object! {
+    /// `schedule`.
+    pub struct Schedule {
+        /// `type`
+        schedule_type: ScheduleType = "type",
+        /// `cron`
+        cron: Cron = "cron",
+        /// `event`
+        event: Event = "event",
+    }
+}
+
+model_object! {
+    /// `schedule.cron`.
+    pub struct Cron {
+        /// `startTime`, `yyyy-MM-dd'T'HH:mm:ssZ` (e.g. `2018-10-22T23:59:59+08`)
+        start_time: String = "startTime",
+        /// `endTime`
+        end_time: String = "endTime",
+        /// `expression`: 6 fields, seconds `0`
+        expression: String = "expression",
+        /// `expressionTimeZone`
+        expression_time_zone: String = "expressionTimeZone",
+        /// `dependPrePeriod`
+        depend_pre_period: Scalar = "dependPrePeriod",
+        /// `dependJobs`
+        depend_jobs: DependJobs = "dependJobs",
+        /// `intervalType`
+        interval_type: String = "intervalType",
+        /// `concurrent`
+        concurrent: Scalar = "concurrent",
+    }
+}
+
+model_object! {
+    /// `nodes[].cronTrigger` (real-time jobs).
+    pub struct CronTrigger {
+        /// `startTime`
+        start_time: String = "startTime",
+        /// `endTime`
+        end_time: String = "endTime",
+        /// `expression`
+        expression: String = "expression",
+        /// `expressionTimeZone`
+        expression_time_zone: String = "expressionTimeZone",
+        /// `period`, e.g. `1 hours`
+        period: String = "period",
+        /// `dependPrePeriod`
+        depend_pre_period: Scalar = "dependPrePeriod",
+        /// `dependJobs`
+        depend_jobs: DependJobs = "dependJobs",
+        /// `concurrent`
+        concurrent: Scalar = "concurrent",
+    }
+}
+
+model_object! {
+    /// `schedule.event` and `nodes[].eventTrigger`.
+    pub struct Event {
+        /// `eventType`: `KAFKA`, `DIS` or `OBS` (legacy files write `engineType`, kept in `extra`)
+        event_type: String = "eventType",
+        /// `channel`: DIS stream name
+        channel: String = "channel",
+        /// `failPolicy`: `SUSPEND` or `IGNORE`
+        fail_policy: String = "failPolicy",
+        /// `concurrent` (1–128)
+        concurrent: Scalar = "concurrent",
+        /// `readPolicy`: `LAST` or `NEW`
+        read_policy: String = "readPolicy",
+    }
+}
+
+model_object! {
+    /// `dependJobs`: jobs this job (or node) waits for.
+    pub struct DependJobs {
+        /// `jobs`: job names
+        jobs: Vec<String> = "jobs",
+        /// `dependPeriod`: `SAME_PERIOD` or `PRE_PERIOD`
+        depend_period: String = "dependPeriod",
+        /// `dependFailPolicy`: `FAIL`, `IGNORE` or `SUSPEND`
+        depend_fail_policy: String = "dependFailPolicy",
+        /// `sameWorkSpaceJobs`
+        same_work_space_jobs: Vec<WorkspaceJob> = "sameWorkSpaceJobs",
+        /// `otherWorkSpaceJobs` (external to any one bundle)
+        other_work_space_jobs: Vec<WorkspaceJob> = "otherWorkSpaceJobs",
+    }
+}
+
+model_object! {
+    /// An item of `sameWorkSpaceJobs` / `otherWorkSpaceJobs`.
+    pub struct WorkspaceJob {
+        /// `jobName`
+        job_name: String = "jobName",
+        /// `workSpace`
+        work_space: String = "workSpace",
+        /// `workSpaceId`
+        work_space_id: String = "workSpaceId",
+        /// `dependType`
+        depend_type: Scalar = "dependType",
+        /// `dependOnLastPeriod`
+        depend_on_last_period: Scalar = "dependOnLastPeriod",
+        /// `dependOnLastNPeriodValue`
+        depend_on_last_n_period_value: Scalar = "dependOnLastNPeriodValue",
+    }
+}
+
+model_object! {
+    /// An item of `params`.
+    pub struct JobParam {
+        /// `name` (≤64; letters, digits, `-`, `_`)
+        name: String = "name",
+        /// `value` (≤1,024 characters)
+        value: Scalar = "value",
+        /// `type`: `variable`, `constants` or `procedure`
+        param_type: String = "type",
+    }
+}
+
+model_object! {
+    /// `basicConfig`.
+    pub struct BasicConfig {
+        /// `owner`
+        owner: String = "owner",
+        /// `priority`: 0 high, 1 medium, 2 low
+        priority: Scalar = "priority",
+        /// `executeUser`
+        execute_user: String = "executeUser",
+        /// `instanceTimeout` (minutes)
+        instance_timeout: Scalar = "instanceTimeout",
+        /// `customFields`
+        custom_fields: Object = "customFields",
+        /// `agency`
+        agency: String = "agency",
+        /// `isIgnoreWaiting`
+        is_ignore_waiting: Scalar = "isIgnoreWaiting",
+        /// `tags`: a list per the spec; one doc example writes `{}`
+        tags: Value = "tags",
+    }
+}
+
+model_object! {
+    /// An item of `approvers`.
+    pub struct Approver {
+        /// `approverName`
+        approver_name: String = "approverName",
+    }
+}

@@ -1,0 +1,257 @@
+//! The lossless model of jobs, scripts and resources.
+//!
+//! Typed fields for everything FORMAT.md documents, open enums that keep
+//! unknown values, and for every object the keys it does not know and the
+//! order of all keys. [`Document`] adds the bytes a definition was read from,
+//! so an unchanged definition is written back byte for byte.
+
+pub(crate) mod field;
+mod job;
+mod resource;
+mod script;
+
+pub use field::Scalar;
+pub use job::{
+    Approver, BasicConfig, Condition, Cron, CronTrigger, DependJobs, Event, FailPolicy, Job, JobParam, Location,
+    Node, NodeType, ProcessType, Property, Schedule, ScheduleType, WorkspaceJob,
+};
+pub use resource::{DependPackage, Resource, ResourceType};
+pub use script::{Script, ScriptType};
+
+use crate::error::{Error, ErrorKind, Position, Result};
+use crate::json::{self, Value};
+use field::{Field, TypeMismatch};
+use std::borrow::Cow;
+use std::sync::Arc;
+
+/// The three kinds of definition a bundle carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// `.job`
+    Job,
+    /// `.script`
+    Script,
+    /// `.resource`
+    Resource,
+}
+
+impl Kind {
+    /// File extension without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Job => "job",
+            Self::Script => "script",
+            Self::Resource => "resource",
+        }
+    }
+
+    /// The kind for a file extension (`job`, `script`, `resource`).
+    pub fn from_extension(extension: &str) -> Option<Self> {
+        match extension {
+            "job" => Some(Self::Job),
+            "script" => Some(Self::Script),
+            "resource" => Some(Self::Resource),
+            _ => None,
+        }
+    }
+
+    /// Lower-case name: `job`, `script`, `resource`.
+    pub fn as_str(self) -> &'static str {
+        self.extension()
+    }
+}
+
+/// A parsed definition of any kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Definition {
+    /// A job.
+    Job(Job),
+    /// A script.
+    Script(Script),
+    /// A resource.
+    Resource(Resource),
+}
+
+impl Definition {
+    /// The kind.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Self::Job(_) => Kind::Job,
+            Self::Script(_) => Kind::Script,
+            Self::Resource(_) => Kind::Resource,
+        }
+    }
+
+    /// The `name` inside the definition.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Job(job) => job.name.as_deref(),
+            Self::Script(script) => script.name.as_deref(),
+            Self::Resource(resource) => resource.name.as_deref(),
+        }
+    }
+
+    /// The `directory` inside the definition.
+    pub fn directory(&self) -> Option<&str> {
+        match self {
+            Self::Job(job) => job.directory.as_deref(),
+            Self::Script(script) => script.directory.as_deref(),
+            Self::Resource(resource) => resource.directory.as_deref(),
+        }
+    }
+
+    /// The definition as a JSON value, keys in their original order.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Self::Job(job) => job.to_json(),
+            Self::Script(script) => script.to_json(),
+            Self::Resource(resource) => resource.to_json(),
+        }
+    }
+
+    /// Parses `bytes` as a definition of `kind`.
+    ///
+    /// A definition that lacks required fields still loads (validation
+    /// reports it); a documented field of the wrong JSON type is an error
+    /// naming the field, with line and column.
+    pub fn from_slice(kind: Kind, bytes: &[u8]) -> Result<Self> {
+        let value = json::parse(bytes).map_err(|e| {
+            Error::new(ErrorKind::Json, format!("invalid JSON: {}", e.message))
+                .at(Position { line: e.line, column: e.column })
+                .with_source(e)
+        })?;
+        let typed = match kind {
+            Kind::Job => Job::from_json(value).map(Self::Job),
+            Kind::Script => Script::from_json(value).map(Self::Script),
+            Kind::Resource => Resource::from_json(value).map(Self::Resource),
+        };
+        typed.map_err(|mismatch| type_error(&mismatch, bytes))
+    }
+}
+
+fn type_error(mismatch: &TypeMismatch, bytes: &[u8]) -> Error {
+    let path = mismatch.dotted_path();
+    let subject = if path.is_empty() { "the document".to_owned() } else { format!("`{path}`") };
+    let error = Error::new(
+        ErrorKind::WrongType,
+        format!("{subject}: expected {}, found {}", mismatch.expected, mismatch.found),
+    );
+    match json::locate(bytes, &mismatch.root_path()) {
+        Some(offset) => {
+            let (line, column) = json::line_column(bytes, offset);
+            error.at(Position { line, column })
+        }
+        None => error,
+    }
+}
+
+macro_rules! definition_io {
+    ($($ty:ident => $kind:ident),*) => {$(
+        impl $ty {
+            /// Parses a definition file.
+            ///
+            /// # Errors
+            /// [`ErrorKind::Json`] with line and column for invalid JSON,
+            /// duplicate keys or nesting deeper than 128; [`ErrorKind::WrongType`]
+            /// when a documented field has the wrong JSON type.
+            pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+                match Definition::from_slice(Kind::$kind, bytes)? {
+                    Definition::$kind(value) => Ok(value),
+                    _ => Err(Error::new(ErrorKind::WrongType, "definition of another kind")),
+                }
+            }
+
+            /// The definition as a JSON value.
+            pub fn to_value(&self) -> Value {
+                self.to_json()
+            }
+
+            /// Serialises in the canonical style (see [`json::to_vec_pretty`]).
+            pub fn to_vec(&self) -> Vec<u8> {
+                json::to_vec_pretty(&self.to_json())
+            }
+        }
+
+        impl From<$ty> for Definition {
+            fn from(value: $ty) -> Self {
+                Self::$kind(value)
+            }
+        }
+    )*};
+}
+
+definition_io!(Job => Job, Script => Script, Resource => Resource);
+
+/// A definition together with the bytes it was read from.
+///
+/// Reading keeps the original bytes; [`Document::bytes`] returns them until
+/// the definition is changed through [`Document::definition_mut`], after which
+/// it serialises canonically. That is how an unchanged file in a bundle kept in
+/// git comes out of a read and a write byte for byte.
+#[derive(Debug, Clone)]
+pub struct Document {
+    definition: Definition,
+    original: Option<Arc<[u8]>>,
+}
+
+impl Document {
+    /// Parses `bytes` as a `kind` definition and keeps them.
+    pub fn parse(kind: Kind, bytes: impl Into<Arc<[u8]>>) -> Result<Self> {
+        let bytes = bytes.into();
+        let definition = Definition::from_slice(kind, &bytes)?;
+        Ok(Self { definition, original: Some(bytes) })
+    }
+
+    /// The definition.
+    pub fn definition(&self) -> &Definition {
+        &self.definition
+    }
+
+    /// The definition, for changing it. The original bytes are dropped: the
+    /// next write serialises the definition canonically.
+    pub fn definition_mut(&mut self) -> &mut Definition {
+        self.original = None;
+        &mut self.definition
+    }
+
+    /// The bytes to write: the original ones when unchanged, else the canonical form.
+    pub fn bytes(&self) -> Cow<'_, [u8]> {
+        match &self.original {
+            Some(bytes) => Cow::Borrowed(bytes),
+            None => Cow::Owned(json::to_vec_pretty(&self.definition.to_value())),
+        }
+    }
+
+    /// The original bytes, shared, when unchanged since reading.
+    pub fn original(&self) -> Option<&Arc<[u8]>> {
+        self.original.as_ref()
+    }
+
+    /// `true` once changed (or when built in memory).
+    pub fn is_modified(&self) -> bool {
+        self.original.is_none()
+    }
+
+    /// Shorthands.
+    pub fn kind(&self) -> Kind {
+        self.definition.kind()
+    }
+
+    /// The `name` inside.
+    pub fn name(&self) -> Option<&str> {
+        self.definition.name()
+    }
+}
+
+impl From<Definition> for Document {
+    fn from(definition: Definition) -> Self {
+        Self { definition, original: None }
+    }
+}
+
+impl PartialEq for Document {
+    /// Documents are equal when they would write the same bytes.
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes() == other.bytes()
+    }
+}

@@ -1,0 +1,61 @@
+//! `.resource` files: the Create Resource request body (FORMAT.md §7).
+
+use super::field::{Scalar, model_object, open_enum};
+
+open_enum! {
+    /// Resource `type`.
+    pub enum ResourceType {
+        /// `archive`
+        Archive = "archive",
+        /// `file`
+        File = "file",
+        /// `jar`
+        Jar = "jar",
+        /// `pyFile`
+        PyFile = "pyFile",
+    }
+}
+
+model_object! {
+    /// A resource definition (`.resource`): it points at a file on OBS.
+    pub struct Resource {
+        /// `name` (1–32 characters)
+        name: String = "name",
+        /// `type`
+        resource_type: ResourceType = "type",
+        /// `location`: OBS path of the file
+        location: String = "location",
+        /// `dependFiles`
+        depend_files: Vec<String> = "dependFiles",
+        /// `dependPackages` (wins over `dependFiles` when both are present)
+        depend_packages: Vec<DependPackage> = "dependPackages",
+        /// `desc`
+        desc: String = "desc",
+        /// `directory`
+        directory: String = "directory",
+        /// `id`
+        id: Scalar = "id",
+    }
+}
+
+impl Resource {
+    /// A new resource.
+    pub fn new(name: impl Into<String>, resource_type: ResourceType, location: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            resource_type: Some(resource_type),
+            location: Some(location.into()),
+            ..Self::default()
+        }
+    }
+}
+
+model_object! {
+    /// An item of `dependPackages`.
+    pub struct DependPackage {
+        /// `type`
+        package_type: String = "type",
+        /// `location`
+        location: String = "location",
+    }
+}

@@ -1,0 +1,92 @@
+//! `.script` files: the Create Script request body (FORMAT.md §6).
+
+use super::field::{Scalar, model_object, open_enum};
+use super::job::Approver;
+use crate::json::Value;
+
+open_enum! {
+    /// Script `type`.
+    pub enum ScriptType {
+        /// `FlinkSQL`
+        FlinkSql = "FlinkSQL",
+        /// `DLISQL`
+        DliSql = "DLISQL",
+        /// `SparkSQL`
+        SparkSql = "SparkSQL",
+        /// `HiveSQL`
+        HiveSql = "HiveSQL",
+        /// `DWSSQL`
+        DwsSql = "DWSSQL",
+        /// `RDSSQL`
+        RdsSql = "RDSSQL",
+        /// `Shell`
+        Shell = "Shell",
+        /// `PRESTO`
+        Presto = "PRESTO",
+        /// `ClickHouseSQL`
+        ClickHouseSql = "ClickHouseSQL",
+        /// `HetuEngineSQL`
+        HetuEngineSql = "HetuEngineSQL",
+        /// `PYTHON`
+        Python = "PYTHON",
+        /// `ImpalaSQL`
+        ImpalaSql = "ImpalaSQL",
+        /// `SparkPython`
+        SparkPython = "SparkPython",
+    }
+}
+
+model_object! {
+    /// A script definition (`.script`).
+    pub struct Script {
+        /// `name`
+        name: String = "name",
+        /// `type`
+        script_type: ScriptType = "type",
+        /// `content`: the script text (≤4 MB)
+        content: String = "content",
+        /// `directory`
+        directory: String = "directory",
+        /// `connectionName`
+        connection_name: String = "connectionName",
+        /// `database` (API documents)
+        database: String = "database",
+        /// `currentDatabase` (exported files)
+        current_database: String = "currentDatabase",
+        /// `queueName` (DLI SQL)
+        queue_name: String = "queueName",
+        /// `configuration`: a map, or a string in old SDK output
+        configuration: Value = "configuration",
+        /// `description`
+        description: String = "description",
+        /// `targetStatus`
+        target_status: String = "targetStatus",
+        /// `approvers`
+        approvers: Vec<Approver> = "approvers",
+        /// `id`
+        id: Scalar = "id",
+        /// `owner`
+        owner: String = "owner",
+        /// `version`
+        version: Scalar = "version",
+        /// `templateVersion`
+        template_version: String = "templateVersion",
+    }
+}
+
+impl Script {
+    /// A new script.
+    pub fn new(name: impl Into<String>, script_type: ScriptType, content: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            script_type: Some(script_type),
+            content: Some(content.into()),
+            ..Self::default()
+        }
+    }
+
+    /// `currentDatabase` when present, else `database`.
+    pub fn effective_database(&self) -> Option<&str> {
+        self.current_database.as_deref().or(self.database.as_deref())
+    }
+}

@@ -1,0 +1,247 @@
+//! Folders: reading an unpacked bundle (`pack`) and writing one (`unpack`).
+
+use crate::bundle::Bundle;
+use crate::error::{Error, ErrorKind, Result};
+use crate::limits::Limits;
+use crate::name;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+impl Bundle {
+    /// Reads an unpacked bundle of either layout from `dir`.
+    ///
+    /// Files are taken in sorted order of their `/`-joined relative paths;
+    /// files that are not definitions are reported as warnings.
+    ///
+    /// # Security
+    /// Symbolic links are refused, not followed; every relative path passes
+    /// [`name::check_entry_name`]; file sizes are checked against `limits`.
+    pub fn from_dir(dir: impl AsRef<Path>, limits: &Limits) -> Result<Self> {
+        let dir = dir.as_ref();
+        let mut files = Vec::new();
+        let mut total: u64 = 0;
+        let walker = WalkDir::new(dir).min_depth(1).follow_links(false).sort_by_file_name();
+        for item in walker {
+            let item = item.map_err(|e| {
+                let path = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| dir.display().to_string());
+                Error::new(ErrorKind::Io, format!("cannot walk the folder: {e}")).in_entry(path)
+            })?;
+            let relative = relative_name(dir, item.path())?;
+            if item.path_is_symlink() {
+                return Err(Error::new(ErrorKind::UnsupportedEntry, "symbolic link (bundles hold regular files only)")
+                    .in_entry(relative));
+            }
+            if item.file_type().is_dir() {
+                continue;
+            }
+            if !item.file_type().is_file() {
+                return Err(Error::new(ErrorKind::UnsupportedEntry, "not a regular file").in_entry(relative));
+            }
+            name::check_entry_name(&relative)?;
+            if files.len() >= limits.max_entries {
+                return Err(Error::new(ErrorKind::LimitExceeded, format!("more than {} files", limits.max_entries)));
+            }
+            let data = read_limited(item.path(), limits, &mut total).map_err(|e| e.in_entry(relative.clone()))?;
+            files.push((relative, data));
+        }
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        Bundle::from_files(files, Vec::new())
+    }
+}
+
+/// The `/`-joined UTF-8 path of `path` below `dir`.
+fn relative_name(dir: &Path, path: &Path) -> Result<String> {
+    let relative = path.strip_prefix(dir).unwrap_or(path);
+    let mut parts = Vec::new();
+    for component in relative.components() {
+        let part = component.as_os_str().to_str().ok_or_else(|| {
+            Error::new(ErrorKind::InsecureName, "file name is not valid UTF-8").in_entry(relative.display().to_string())
+        })?;
+        parts.push(part);
+    }
+    Ok(parts.join("/"))
+}
+
+fn read_limited(path: &Path, limits: &Limits, total: &mut u64) -> Result<Vec<u8>> {
+    let file = fs::File::open(path).map_err(|e| Error::io(e, "cannot open"))?;
+    let mut data = Vec::new();
+    file.take(limits.max_entry_bytes.saturating_add(1)).read_to_end(&mut data).map_err(|e| Error::io(e, "cannot read"))?;
+    let size = data.len() as u64;
+    if size > limits.max_entry_bytes {
+        return Err(Error::new(ErrorKind::LimitExceeded, format!("larger than {} bytes", limits.max_entry_bytes)));
+    }
+    *total = total.saturating_add(size);
+    if *total > limits.max_total_bytes {
+        return Err(Error::new(ErrorKind::LimitExceeded, format!("files total more than {} bytes", limits.max_total_bytes)));
+    }
+    Ok(data)
+}
+
+/// Options for [`Bundle::unpack`].
+#[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
+pub struct UnpackOptions {
+    /// Replace files that already exist.
+    pub force: bool,
+}
+
+impl UnpackOptions {
+    /// Sets [`UnpackOptions::force`].
+    #[must_use]
+    pub fn force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+}
+
+impl Bundle {
+    /// Writes every definition to `dir` at its bundle path, all or nothing.
+    ///
+    /// Files are first written to a staging folder inside `dir`, then renamed
+    /// into place; when anything fails, files already moved are taken back,
+    /// replaced ones restored and created folders removed, so `dir` is left
+    /// as it was. Existing files are refused unless `options.force` is set.
+    ///
+    /// # Security
+    /// Paths come from validated entry names (relative, no `..`), and every
+    /// folder on the way must be a real folder, never a symlink, so nothing is
+    /// written outside `dir`. A concurrent process that swaps a folder for a
+    /// symlink between the check and the write is outside this threat model;
+    /// run untrusted extraction in a sandbox.
+    pub fn unpack(&self, dir: impl AsRef<Path>, options: UnpackOptions) -> Result<()> {
+        let dir = dir.as_ref();
+        let created_root = ensure_dir(dir)?;
+        let result = Unpacker::new(dir).and_then(|mut unpacker| {
+            let outcome = unpacker.run(self, options);
+            if outcome.is_err() {
+                unpacker.roll_back();
+            }
+            outcome
+        });
+        if result.is_err() && created_root {
+            let _ = fs::remove_dir(dir);
+        }
+        result
+    }
+}
+
+/// Creates `dir` (one level) when missing; refuses a symlink or a file.
+fn ensure_dir(dir: &Path) -> Result<bool> {
+    let shown = dir.display().to_string();
+    match fs::symlink_metadata(dir) {
+        Ok(meta) if meta.is_dir() => Ok(false),
+        Ok(_) => Err(Error::new(ErrorKind::AlreadyExists, "exists and is not a folder").in_entry(shown)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            fs::create_dir(dir).map_err(|e| Error::io(e, "cannot create the folder").in_entry(shown))?;
+            Ok(true)
+        }
+        Err(e) => Err(Error::io(e, "cannot inspect the folder").in_entry(shown)),
+    }
+}
+
+struct Unpacker<'a> {
+    dir: &'a Path,
+    staging: tempfile::TempDir,
+    created_dirs: Vec<PathBuf>,
+    placed: Vec<PathBuf>,
+    backups: Vec<(PathBuf, PathBuf)>,
+}
+
+impl<'a> Unpacker<'a> {
+    fn new(dir: &'a Path) -> Result<Self> {
+        let staging = tempfile::Builder::new()
+            .prefix(".dlf-bundle-unpack-")
+            .tempdir_in(dir)
+            .map_err(|e| Error::io(e, "cannot create a staging folder").in_entry(dir.display().to_string()))?;
+        Ok(Self { dir, staging, created_dirs: Vec::new(), placed: Vec::new(), backups: Vec::new() })
+    }
+
+    fn run(&mut self, bundle: &Bundle, options: UnpackOptions) -> Result<()> {
+        // Check every destination before touching anything.
+        for entry in bundle.iter() {
+            let target = self.dir.join(entry.path());
+            check_parents(self.dir, entry.path())?;
+            match fs::symlink_metadata(&target) {
+                Ok(meta) if meta.is_file() && options.force => {}
+                Ok(meta) if meta.is_file() => {
+                    return Err(Error::new(ErrorKind::AlreadyExists, "file exists (use --force to replace it)")
+                        .in_entry(target.display().to_string()));
+                }
+                Ok(_) => {
+                    return Err(Error::new(ErrorKind::AlreadyExists, "exists and is not a regular file")
+                        .in_entry(target.display().to_string()));
+                }
+                Err(_) => {}
+            }
+        }
+        // Stage, then move into place.
+        for (i, entry) in bundle.iter().enumerate() {
+            let staged = self.staging.path().join(format!("{i}"));
+            fs::write(&staged, entry.document().bytes())
+                .map_err(|e| Error::io(e, "cannot write").in_entry(entry.path()))?;
+            self.create_parents(entry.path())?;
+            let target = self.dir.join(entry.path());
+            if fs::symlink_metadata(&target).is_ok() {
+                let backup = self.staging.path().join(format!("{i}.previous"));
+                fs::rename(&target, &backup).map_err(|e| Error::io(e, "cannot set aside the existing file").in_entry(entry.path()))?;
+                self.backups.push((backup, target.clone()));
+            }
+            fs::rename(&staged, &target).map_err(|e| Error::io(e, "cannot move into place").in_entry(entry.path()))?;
+            self.placed.push(target);
+        }
+        Ok(())
+    }
+
+    /// Creates the folders of `path` below `dir`, one level at a time.
+    fn create_parents(&mut self, path: &str) -> Result<()> {
+        let mut current = self.dir.to_path_buf();
+        let parts: Vec<&str> = path.split('/').collect();
+        for part in parts.iter().take(parts.len().saturating_sub(1)) {
+            current.push(part);
+            match fs::symlink_metadata(&current) {
+                Ok(meta) if meta.is_dir() => {}
+                Ok(_) => {
+                    return Err(Error::new(ErrorKind::AlreadyExists, "a folder on the way is a file or symlink")
+                        .in_entry(current.display().to_string()));
+                }
+                Err(_) => {
+                    fs::create_dir(&current).map_err(|e| Error::io(e, "cannot create folder").in_entry(current.display().to_string()))?;
+                    self.created_dirs.push(current.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn roll_back(&mut self) {
+        for placed in self.placed.drain(..).rev() {
+            let _ = fs::remove_file(placed);
+        }
+        for (backup, original) in self.backups.drain(..).rev() {
+            let _ = fs::rename(backup, original);
+        }
+        for created in self.created_dirs.drain(..).rev() {
+            let _ = fs::remove_dir(created);
+        }
+    }
+}
+
+/// Every existing folder on the way to `path` must be a real folder.
+fn check_parents(dir: &Path, path: &str) -> Result<()> {
+    let mut current = dir.to_path_buf();
+    let parts: Vec<&str> = path.split('/').collect();
+    for part in parts.iter().take(parts.len().saturating_sub(1)) {
+        current.push(part);
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                return Err(Error::new(ErrorKind::AlreadyExists, "a folder on the way is a file or symlink")
+                    .in_entry(current.display().to_string()));
+            }
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! The deterministic writer.
+//!
+//! The same bundle always gives the same bytes: entries sorted by path, no
+//! directory entries, timestamps fixed at 1980-01-01 00:00, Unix permissions
+//! 0644, DEFLATE level 6 (zlib-rs), the UTF-8 flag on non-ASCII names, no
+//! ZIP64 (bundles are far below 4 GiB; `zip` errors rather than switch).
+
+use crate::bundle::Bundle;
+use crate::error::{Error, ErrorKind, Result};
+use crate::name;
+use std::io::{Cursor, Write};
+use std::path::Path;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, System, ZipWriter};
+
+fn entry_options() -> SimpleFileOptions {
+    // `DEFAULT`, not `default()`: the latter stamps the current time.
+    SimpleFileOptions::DEFAULT
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(6))
+        .system(System::Unix)
+        .unix_permissions(0o644)
+        .large_file(false)
+}
+
+/// Zips `(path, bytes)` pairs in the given order.
+///
+/// # Security
+/// Every path passes [`name::check_entry_name`], so we never write a name
+/// the reader would refuse.
+pub(crate) fn zip_entries<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Result<Vec<u8>> {
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    let options = entry_options();
+    for (path, bytes) in entries {
+        name::check_entry_name(path)?;
+        writer
+            .start_file(path, options)
+            .map_err(|e| Error::new(ErrorKind::InvalidRequest, format!("cannot add entry: {e}")).in_entry(path))?;
+        writer.write_all(bytes).map_err(|e| Error::io(e, "cannot compress entry").in_entry(path))?;
+    }
+    let cursor = writer.finish().map_err(|e| Error::new(ErrorKind::Io, format!("cannot finish the archive: {e}")))?;
+    Ok(cursor.into_inner())
+}
+
+impl Bundle {
+    /// Writes the bundle as zip bytes, deterministically.
+    ///
+    /// Unchanged definitions are written byte for byte as they were read;
+    /// new or changed ones in the canonical JSON style.
+    pub fn to_vec(&self) -> Result<Vec<u8>> {
+        let documents: Vec<(&str, std::borrow::Cow<'_, [u8]>)> =
+            self.iter().map(|entry| (entry.path(), entry.document().bytes())).collect();
+        zip_entries(documents.iter().map(|(path, bytes)| (*path, bytes.as_ref())))
+    }
+
+    /// Writes the bundle to `path` atomically: into a temporary file in the
+    /// same folder, renamed over `path` only when complete.
+    pub fn write_to_path(&self, path: impl AsRef<Path>) -> Result<()> {
+        write_atomically(path.as_ref(), &self.to_vec()?)
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and
+/// a rename, so a failure never leaves a partial file behind.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let shown = path.display().to_string();
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".dlf-bundle-")
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .map_err(|e| Error::io(e, format!("cannot create a temporary file beside `{shown}`")))?;
+    temporary.write_all(bytes).map_err(|e| Error::io(e, format!("cannot write `{shown}`")))?;
+    temporary.as_file().sync_all().map_err(|e| Error::io(e, format!("cannot write `{shown}`")))?;
+    temporary.persist(path).map_err(|e| Error::io(e.error, format!("cannot rename into `{shown}`")))?;
+    Ok(())
+}
