@@ -205,7 +205,11 @@ impl Bundle {
         if placement.kind != document.kind() {
             return Err(Error::new(
                 ErrorKind::Layout,
-                format!("a {} definition cannot be stored as a `.{}` file", document.kind().as_str(), placement.kind.extension()),
+                format!(
+                    "a {} definition cannot be stored as a `.{}` file",
+                    document.kind().as_str(),
+                    placement.kind.extension()
+                ),
             )
             .in_entry(path));
         }
@@ -258,16 +262,19 @@ impl Bundle {
     /// Builds a bundle from named file contents (archive entries or files of
     /// an unpacked folder): strips one wrapper folder, places each file in a
     /// layout, parses the definitions, and collects warnings.
-    pub(crate) fn from_files(files: Vec<(String, Vec<u8>)>, mut warnings: Vec<Warning>) -> Result<Self> {
+    pub(crate) fn from_files(files: &[(String, Vec<u8>)], mut warnings: Vec<Warning>) -> Result<Self> {
         let wrapper = layout::wrapper_folder(files.iter().map(|(name, _)| name.as_str()));
         let mut seen: HashMap<String, &str> = HashMap::new();
-        for (name, _) in &files {
+        for (name, _) in files {
             if let Some(other) = seen.insert(name::collision_key(name), name) {
-                warnings.push(Warning::new(Some(name), format!("collides with `{other}` on a case-insensitive file system")));
+                warnings.push(Warning::new(
+                    Some(name),
+                    format!("collides with `{other}` on a case-insensitive file system"),
+                ));
             }
         }
         let mut placed = Vec::with_capacity(files.len());
-        for (name, data) in &files {
+        for (name, data) in files {
             let path = match &wrapper {
                 Some(folder) => name.strip_prefix(folder.as_str()).and_then(|n| n.strip_prefix('/')).unwrap_or(name),
                 None => name,
@@ -284,18 +291,21 @@ impl Bundle {
         let mut bundle = Self::new(layout);
         for (name, path, placement, data) in placed {
             let document = Document::parse(placement.kind, data.as_slice()).map_err(|e| e.in_entry(name))?;
-            if let Some(inner) = document.name() {
-                if inner != placement.stem {
-                    warnings.push(Warning::new(
-                        Some(name),
-                        format!("file name `{}` differs from the name `{inner}` inside", placement.stem),
-                    ));
-                }
+            if let Some(inner) = document.name()
+                && inner != placement.stem
+            {
+                warnings.push(Warning::new(
+                    Some(name),
+                    format!("file name `{}` differs from the name `{inner}` inside", placement.stem),
+                ));
             }
             bundle.insert(path, document).map_err(|e| e.in_entry(name))?;
         }
         if let Some(folder) = wrapper {
-            warnings.insert(0, Warning::new(None, format!("entries are wrapped in the folder `{folder}/`; read as if it were absent")));
+            warnings.insert(
+                0,
+                Warning::new(None, format!("entries are wrapped in the folder `{folder}/`; read as if it were absent")),
+            );
         }
         bundle.warnings = warnings;
         Ok(bundle)

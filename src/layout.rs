@@ -77,7 +77,9 @@ pub fn place(path: &str) -> Option<Placement> {
         (["jobs"], Kind::Job) | (["scripts"], Kind::Script) | (["resources"], Kind::Resource) => {
             Some(Placement { kind, stem, job_folder: None, layout: Layout::Single })
         }
-        (["jobs", job], _) => Some(Placement { kind, stem, job_folder: Some((*job).to_owned()), layout: Layout::Batch }),
+        (["jobs", job], _) => {
+            Some(Placement { kind, stem, job_folder: Some((*job).to_owned()), layout: Layout::Batch })
+        }
         _ => None,
     }
 }
@@ -137,7 +139,10 @@ pub fn detect<'a>(placements: impl IntoIterator<Item = (&'a str, &'a Placement)>
             [(path, job)] if job.stem != folder => {
                 return Err(Error::new(
                     ErrorKind::Layout,
-                    format!("job file `{}.job` is in folder `jobs/{folder}/`; batch export names the folder after the job", job.stem),
+                    format!(
+                        "job file `{}.job` is in folder `jobs/{folder}/`; batch export names the folder after the job",
+                        job.stem
+                    ),
                 )
                 .in_entry(*path));
             }
@@ -146,7 +151,9 @@ pub fn detect<'a>(placements: impl IntoIterator<Item = (&'a str, &'a Placement)>
                 let path = members.first().map_or("", |(path, _)| *path);
                 return Err(Error::new(
                     ErrorKind::Layout,
-                    format!("folder `jobs/{folder}/` has no `{folder}.job`; in a batch export each job folder holds its job"),
+                    format!(
+                        "folder `jobs/{folder}/` has no `{folder}.job`; in a batch export each job folder holds its job"
+                    ),
                 )
                 .in_entry(path));
             }

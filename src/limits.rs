@@ -5,7 +5,7 @@
 /// The defaults admit the largest legitimate batch export: 100 jobs of 200
 /// nodes, each node with its own script, is about 20,100 entries (20,201 with
 /// directory entries), and a script's content may reach 4 MB (more once JSON
-/// escaping is counted). They reject archives far larger: DataArts itself
+/// escaping is counted). They reject archives far larger: `DataArts` itself
 /// imports at most 10 MB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -33,7 +33,7 @@ impl Limits {
     pub const DEFAULT_MAX_ENTRIES: usize = 25_000;
     /// Default per-entry cap: 16 MiB (a 4 MB script, escaped, with room).
     pub const DEFAULT_MAX_ENTRY_BYTES: u64 = 16 << 20;
-    /// Default total cap: 1 GiB, a hundred times what DataArts imports.
+    /// Default total cap: 1 GiB, a hundred times what `DataArts` imports.
     pub const DEFAULT_MAX_TOTAL_BYTES: u64 = 1 << 30;
     /// Default ratio cap: 200:1 (DEFLATE tops out near 1032:1; JSON rarely passes 50:1).
     pub const DEFAULT_MAX_RATIO: u64 = 200;

@@ -93,16 +93,16 @@ fn run(command: Command) -> dlf_bundle::Result<ExitCode> {
         Command::Pack { dir, output, layout } => {
             let bundle = Bundle::from_dir(&dir, &Limits::default())?;
             print_warnings(&bundle);
-            if let Some(expected) = layout.map(Layout::from) {
-                if expected != bundle.layout() {
-                    eprintln!(
-                        "error: `{}` holds a {} layout bundle, not {}",
-                        dir.display(),
-                        bundle.layout().as_str(),
-                        expected.as_str()
-                    );
-                    return Ok(ExitCode::from(1));
-                }
+            if let Some(expected) = layout.map(Layout::from)
+                && expected != bundle.layout()
+            {
+                eprintln!(
+                    "error: `{}` holds a {} layout bundle, not {}",
+                    dir.display(),
+                    bundle.layout().as_str(),
+                    expected.as_str()
+                );
+                return Ok(ExitCode::from(1));
             }
             bundle.write_to_path(&output)?;
             eprintln!("packed {} definitions into {}", bundle.len(), output.display());
@@ -133,12 +133,10 @@ fn print_list(bundle: &Bundle, format: Format) {
                     serde_json::json!({"path": entry.path(), "kind": entry.kind().as_str(), "name": entry.name()})
                 })
                 .collect();
-            let warnings: Vec<serde_json::Value> = bundle
-                .warnings()
-                .iter()
-                .map(|w| serde_json::json!({"entry": w.entry, "message": w.message}))
-                .collect();
-            let report = serde_json::json!({"layout": bundle.layout().as_str(), "entries": entries, "warnings": warnings});
+            let warnings: Vec<serde_json::Value> =
+                bundle.warnings().iter().map(|w| serde_json::json!({"entry": w.entry, "message": w.message})).collect();
+            let report =
+                serde_json::json!({"layout": bundle.layout().as_str(), "entries": entries, "warnings": warnings});
             println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
         }
     }

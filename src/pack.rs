@@ -25,7 +25,7 @@ impl Bundle {
         let walker = WalkDir::new(dir).min_depth(1).follow_links(false).sort_by_file_name();
         for item in walker {
             let item = item.map_err(|e| {
-                let path = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| dir.display().to_string());
+                let path = e.path().map_or_else(|| dir.display().to_string(), |p| p.display().to_string());
                 Error::new(ErrorKind::Io, format!("cannot walk the folder: {e}")).in_entry(path)
             })?;
             let relative = relative_name(dir, item.path())?;
@@ -47,7 +47,7 @@ impl Bundle {
             files.push((relative, data));
         }
         files.sort_by(|a, b| a.0.cmp(&b.0));
-        Bundle::from_files(files, Vec::new())
+        Bundle::from_files(&files, Vec::new())
     }
 }
 
@@ -67,14 +67,19 @@ fn relative_name(dir: &Path, path: &Path) -> Result<String> {
 fn read_limited(path: &Path, limits: &Limits, total: &mut u64) -> Result<Vec<u8>> {
     let file = fs::File::open(path).map_err(|e| Error::io(e, "cannot open"))?;
     let mut data = Vec::new();
-    file.take(limits.max_entry_bytes.saturating_add(1)).read_to_end(&mut data).map_err(|e| Error::io(e, "cannot read"))?;
+    file.take(limits.max_entry_bytes.saturating_add(1))
+        .read_to_end(&mut data)
+        .map_err(|e| Error::io(e, "cannot read"))?;
     let size = data.len() as u64;
     if size > limits.max_entry_bytes {
         return Err(Error::new(ErrorKind::LimitExceeded, format!("larger than {} bytes", limits.max_entry_bytes)));
     }
     *total = total.saturating_add(size);
     if *total > limits.max_total_bytes {
-        return Err(Error::new(ErrorKind::LimitExceeded, format!("files total more than {} bytes", limits.max_total_bytes)));
+        return Err(Error::new(
+            ErrorKind::LimitExceeded,
+            format!("files total more than {} bytes", limits.max_total_bytes),
+        ));
     }
     Ok(data)
 }
@@ -185,7 +190,8 @@ impl<'a> Unpacker<'a> {
             let target = self.dir.join(entry.path());
             if fs::symlink_metadata(&target).is_ok() {
                 let backup = self.staging.path().join(format!("{i}.previous"));
-                fs::rename(&target, &backup).map_err(|e| Error::io(e, "cannot set aside the existing file").in_entry(entry.path()))?;
+                fs::rename(&target, &backup)
+                    .map_err(|e| Error::io(e, "cannot set aside the existing file").in_entry(entry.path()))?;
                 self.backups.push((backup, target.clone()));
             }
             fs::rename(&staged, &target).map_err(|e| Error::io(e, "cannot move into place").in_entry(entry.path()))?;
@@ -207,7 +213,8 @@ impl<'a> Unpacker<'a> {
                         .in_entry(current.display().to_string()));
                 }
                 Err(_) => {
-                    fs::create_dir(&current).map_err(|e| Error::io(e, "cannot create folder").in_entry(current.display().to_string()))?;
+                    fs::create_dir(&current)
+                        .map_err(|e| Error::io(e, "cannot create folder").in_entry(current.display().to_string()))?;
                     self.created_dirs.push(current.clone());
                 }
             }

@@ -90,11 +90,8 @@ impl Bundle {
         let shown = path.display().to_string();
         let size = std::fs::metadata(path).map_err(|e| Error::io(e, format!("cannot read `{shown}`")))?.len();
         if size > options.limits.max_archive_bytes {
-            return Err(limit(format!(
-                "archive is {size} bytes; the limit is {}",
-                options.limits.max_archive_bytes
-            ))
-            .in_entry(shown));
+            return Err(limit(format!("archive is {size} bytes; the limit is {}", options.limits.max_archive_bytes))
+                .in_entry(shown));
         }
         let bytes = std::fs::read(path).map_err(|e| Error::io(e, format!("cannot read `{shown}`")))?;
         Self::from_slice_with(&bytes, options)
@@ -109,7 +106,8 @@ impl Bundle {
         if bytes.len() as u64 > limits.max_archive_bytes {
             return Err(limit(format!("archive is {} bytes; the limit is {}", bytes.len(), limits.max_archive_bytes)));
         }
-        let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| zip_error(&e, "not a readable zip archive"))?;
+        let mut archive =
+            ZipArchive::new(Cursor::new(bytes)).map_err(|e| zip_error(&e, "not a readable zip archive"))?;
         check_archive(&mut archive, bytes, limits)?;
         let mut warnings = Vec::new();
         let listed = list_entries(&archive, limits, &mut warnings)?;
@@ -121,7 +119,7 @@ impl Bundle {
             let data = inflate(&mut archive, entry, limits, &mut total)?;
             files.push((entry.archive_name.clone(), data));
         }
-        Bundle::from_files(files, warnings)
+        Bundle::from_files(&files, warnings)
     }
 }
 
@@ -170,7 +168,11 @@ fn check_archive(archive: &mut ZipArchive<Cursor<&[u8]>>, bytes: &[u8], limits: 
 }
 
 /// Checks every record's metadata; no data is inflated here.
-fn list_entries(archive: &ZipArchive<Cursor<&[u8]>>, limits: &Limits, warnings: &mut Vec<Warning>) -> Result<Vec<Listed>> {
+fn list_entries(
+    archive: &ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<Listed>> {
     let mut listed = Vec::with_capacity(archive.len());
     let mut declared_total: u64 = 0;
     for index in 0..archive.len() {
@@ -178,7 +180,10 @@ fn list_entries(archive: &ZipArchive<Cursor<&[u8]>>, limits: &Limits, warnings: 
         let utf8_flag = entry.flags().as_u16() & UTF8_FLAG != 0;
         let (decoded, encoding) = name::decode_entry_name(entry.name_raw(), utf8_flag)?;
         if encoding == NameEncoding::Gbk {
-            warnings.push(Warning::new(Some(&decoded), "name stored in GBK without the UTF-8 flag (re-zipped on Chinese Windows); decoded as GBK"));
+            warnings.push(Warning::new(
+                Some(&decoded),
+                "name stored in GBK without the UTF-8 flag (re-zipped on Chinese Windows); decoded as GBK",
+            ));
         }
         let is_dir = entry.is_dir();
         let checked = if is_dir { decoded.strip_suffix('/').unwrap_or(&decoded) } else { &decoded };
@@ -202,13 +207,20 @@ fn list_entries(archive: &ZipArchive<Cursor<&[u8]>>, limits: &Limits, warnings: 
         }
         if !is_dir {
             if entry.size() > limits.max_entry_bytes {
-                return Err(limit(format!("declares {} bytes; the per-entry limit is {}", entry.size(), limits.max_entry_bytes))
-                    .in_entry(&decoded));
+                return Err(limit(format!(
+                    "declares {} bytes; the per-entry limit is {}",
+                    entry.size(),
+                    limits.max_entry_bytes
+                ))
+                .in_entry(&decoded));
             }
             declared_total = declared_total.saturating_add(entry.size());
             if declared_total > limits.max_total_bytes {
-                return Err(limit(format!("entries declare more than the total limit of {} bytes", limits.max_total_bytes))
-                    .in_entry(&decoded));
+                return Err(limit(format!(
+                    "entries declare more than the total limit of {} bytes",
+                    limits.max_total_bytes
+                ))
+                .in_entry(&decoded));
             }
         }
         listed.push(Listed { index, archive_name: decoded, is_dir, compressed_size: entry.compressed_size() });
@@ -217,19 +229,21 @@ fn list_entries(archive: &ZipArchive<Cursor<&[u8]>>, limits: &Limits, warnings: 
 }
 
 /// Inflates one entry to its end under the limits, counting what comes out.
-fn inflate(archive: &mut ZipArchive<Cursor<&[u8]>>, entry: &Listed, limits: &Limits, total: &mut u64) -> Result<Vec<u8>> {
+fn inflate(
+    archive: &mut ZipArchive<Cursor<&[u8]>>,
+    entry: &Listed,
+    limits: &Limits,
+    total: &mut u64,
+) -> Result<Vec<u8>> {
     let name = entry.archive_name.as_str();
     let mut file = archive.by_index(entry.index).map_err(|e| zip_error(&e, "cannot open entry").in_entry(name))?;
     let cap = limits.max_entry_bytes.min(limits.max_total_bytes.saturating_sub(*total));
     let capacity = usize::try_from(file.size().min(cap)).unwrap_or(0);
     let mut data = Vec::with_capacity(capacity);
-    (&mut file)
-        .take(cap.saturating_add(1))
-        .read_to_end(&mut data)
-        .map_err(|e| {
-            let kind = if e.kind() == std::io::ErrorKind::InvalidData { ErrorKind::Corrupt } else { ErrorKind::NotAZip };
-            Error::new(kind, format!("corrupt data: {e}")).in_entry(name).with_source(e)
-        })?;
+    (&mut file).take(cap.saturating_add(1)).read_to_end(&mut data).map_err(|e| {
+        let kind = if e.kind() == std::io::ErrorKind::InvalidData { ErrorKind::Corrupt } else { ErrorKind::NotAZip };
+        Error::new(kind, format!("corrupt data: {e}")).in_entry(name).with_source(e)
+    })?;
     let size = data.len() as u64;
     if size > cap {
         return Err(if size > limits.max_entry_bytes {
@@ -257,8 +271,8 @@ fn inflate(archive: &mut ZipArchive<Cursor<&[u8]>>, entry: &Listed, limits: &Lim
 /// duplicates when it indexes names, so this walks the records itself; it
 /// only serves the error message.
 fn first_duplicate_name(bytes: &[u8]) -> Option<String> {
-    let u16_at = |at: usize| bytes.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
-    let u32_at = |at: usize| bytes.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let u16_at = |at: usize| bytes.get(at..at + 2).and_then(|b| b.try_into().ok()).map(u16::from_le_bytes);
+    let u32_at = |at: usize| bytes.get(at..at + 4).and_then(|b| b.try_into().ok()).map(u32::from_le_bytes);
     let search_from = bytes.len().saturating_sub(22 + usize::from(u16::MAX));
     let eocd = (search_from..bytes.len().saturating_sub(21)).rev().find(|&at| u32_at(at) == Some(0x0605_4b50))?;
     let count = usize::from(u16_at(eocd + 10)?);

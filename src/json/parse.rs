@@ -8,7 +8,7 @@
 use super::{Number, Object, Value};
 use std::fmt;
 
-/// Deepest nesting of arrays and objects accepted (serde_json's default).
+/// Deepest nesting of arrays and objects accepted (`serde_json`'s default).
 pub const MAX_DEPTH: usize = 128;
 
 /// Objects with more keys than this check duplicates with a hash set.
@@ -36,6 +36,7 @@ impl fmt::Display for SyntaxError {
 impl std::error::Error for SyntaxError {}
 
 /// Line and column (1-based, column in characters) of byte `offset`.
+#[allow(clippy::naive_bytecount, reason = "runs only when reporting an error")]
 pub(crate) fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = bytes.get(..offset).unwrap_or(bytes);
     let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
@@ -132,8 +133,7 @@ impl<'a> Parser<'a> {
         if bytes.starts_with(b"\xEF\xBB\xBF") {
             return Err(at(0, "UTF-8 byte order mark before the JSON document (DataArts writes none; remove it)"));
         }
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| at(e.valid_up_to(), "invalid UTF-8"))?;
+        let text = std::str::from_utf8(bytes).map_err(|e| at(e.valid_up_to(), "invalid UTF-8"))?;
         Ok(Self { text, bytes, pos: 0 })
     }
 
@@ -182,11 +182,7 @@ impl<'a> Parser<'a> {
     }
 
     fn enter(&self, depth: usize) -> Result<(), SyntaxError> {
-        if depth > MAX_DEPTH {
-            Err(self.error(format!("nesting deeper than {MAX_DEPTH} levels")))
-        } else {
-            Ok(())
-        }
+        if depth > MAX_DEPTH { Err(self.error(format!("nesting deeper than {MAX_DEPTH} levels"))) } else { Ok(()) }
     }
 
     fn number(&mut self) -> Result<Number, SyntaxError> {
@@ -204,12 +200,8 @@ impl<'a> Parser<'a> {
         loop {
             let start = self.pos;
             // Fast path: copy the run up to the next quote, backslash or control character.
-            let run = self
-                .bytes
-                .get(start..)
-                .unwrap_or_default()
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            let run =
+                self.bytes.get(start..).unwrap_or_default().iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
             let Some(run) = run else {
                 return Err(self.error_at(self.bytes.len(), "EOF while parsing a string"));
             };
@@ -403,4 +395,3 @@ impl<'a> Parser<'a> {
         }
     }
 }
-

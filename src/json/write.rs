@@ -7,6 +7,7 @@
 //! `serde_json::to_string_pretty` of the same value plus the newline.
 
 use super::Value;
+use std::io::Write as _;
 
 /// Serialises `value` in the canonical pretty style, with a final newline.
 ///
@@ -79,7 +80,6 @@ fn write_value(out: &mut Vec<u8>, value: &Value, indent: Option<usize>) {
 }
 
 fn write_string(out: &mut Vec<u8>, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let bytes = text.as_bytes();
     let mut start = 0;
@@ -97,9 +97,7 @@ fn write_string(out: &mut Vec<u8>, text: &str) {
         };
         out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
         if escape.is_empty() {
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX[usize::from(byte >> 4)]);
-            out.push(HEX[usize::from(byte & 0xf)]);
+            let _ = write!(out, "\\u{byte:04x}");
         } else {
             out.extend_from_slice(escape);
         }

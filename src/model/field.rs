@@ -6,6 +6,7 @@
 //! A documented key holding `null` is kept in `extra` (typed as absent).
 
 use crate::json::{Number, Object, PathSegment, Value};
+use std::fmt::Write as _;
 
 /// A documented field held the wrong JSON type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +40,9 @@ impl TypeMismatch {
                     }
                     out.push_str(key);
                 }
-                PathSegment::Index(index) => out.push_str(&format!("[{index}]")),
+                PathSegment::Index(index) => {
+                    let _ = write!(out, "[{index}]");
+                }
             }
         }
         out

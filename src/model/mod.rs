@@ -12,8 +12,8 @@ mod script;
 
 pub use field::Scalar;
 pub use job::{
-    Approver, BasicConfig, Condition, Cron, CronTrigger, DependJobs, Event, FailPolicy, Job, JobParam, Location,
-    Node, NodeType, ProcessType, Property, Schedule, ScheduleType, WorkspaceJob,
+    Approver, BasicConfig, Condition, Cron, CronTrigger, DependJobs, Event, FailPolicy, Job, JobParam, Location, Node,
+    NodeType, ProcessType, Property, Schedule, ScheduleType, WorkspaceJob,
 };
 pub use resource::{DependPackage, Resource, ResourceType};
 pub use script::{Script, ScriptType};
@@ -63,6 +63,7 @@ impl Kind {
 
 /// A parsed definition of any kind.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant, reason = "one per bundle entry; boxing would burden every match")]
 pub enum Definition {
     /// A job.
     Job(Job),
