@@ -132,7 +132,12 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(entry) = &self.0.entry {
-            write!(f, "entry `{entry}`: ")?;
+            // Control characters in hostile names must not reach a terminal raw.
+            let shown: String = entry
+                .chars()
+                .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
+                .collect();
+            write!(f, "entry `{shown}`: ")?;
         }
         f.write_str(&self.0.message)?;
         if let Some(Position { line, column }) = self.0.position {

@@ -1,6 +1,7 @@
 //! `dlf-bundle`: list, pack, unpack, export, validate DataArts Factory job bundles.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use serde::Serialize;
 use dlf_bundle::{Bundle, Layout, Limits, UnpackOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -127,17 +128,41 @@ fn print_list(bundle: &Bundle, format: Format) {
             print_warnings(bundle);
         }
         Format::Json => {
-            let entries: Vec<serde_json::Value> = bundle
-                .iter()
-                .map(|entry| {
-                    serde_json::json!({"path": entry.path(), "kind": entry.kind().as_str(), "name": entry.name()})
-                })
-                .collect();
-            let warnings: Vec<serde_json::Value> =
-                bundle.warnings().iter().map(|w| serde_json::json!({"entry": w.entry, "message": w.message})).collect();
-            let report =
-                serde_json::json!({"layout": bundle.layout().as_str(), "entries": entries, "warnings": warnings});
+            let report = ListReport {
+                layout: bundle.layout().as_str(),
+                entries: bundle
+                    .iter()
+                    .map(|entry| ListEntry { path: entry.path(), kind: entry.kind().as_str(), name: entry.name() })
+                    .collect(),
+                warnings: bundle.warnings().iter().map(WarningReport::from).collect(),
+            };
             println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
         }
+    }
+}
+
+#[derive(Serialize)]
+struct ListReport<'a> {
+    layout: &'static str,
+    entries: Vec<ListEntry<'a>>,
+    warnings: Vec<WarningReport<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListEntry<'a> {
+    path: &'a str,
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct WarningReport<'a> {
+    entry: Option<&'a str>,
+    message: &'a str,
+}
+
+impl<'a> From<&'a dlf_bundle::Warning> for WarningReport<'a> {
+    fn from(warning: &'a dlf_bundle::Warning) -> Self {
+        Self { entry: warning.entry.as_deref(), message: &warning.message }
     }
 }

@@ -1,0 +1,135 @@
+//! Shared test helpers: a raw zip builder for hostile archives, and small
+//! valid definitions.
+#![allow(dead_code, clippy::unwrap_used, clippy::cast_possible_truncation)]
+
+use std::io::Write;
+
+/// One entry of a hand-built zip.
+#[derive(Clone)]
+pub struct RawEntry {
+    pub name: Vec<u8>,
+    pub data: Vec<u8>,
+    /// 0 = stored, 8 = deflate, anything else as given.
+    pub method: u16,
+    pub flags: u16,
+    /// Unix mode (file type and permissions), stored in the external attributes.
+    pub mode: u32,
+    /// Overrides for lying headers.
+    pub declared_size: Option<u32>,
+    pub declared_crc: Option<u32>,
+    /// Point the central record at another entry's local header.
+    pub offset_of_entry: Option<usize>,
+}
+
+impl RawEntry {
+    pub fn new(name: impl AsRef<[u8]>, data: impl AsRef<[u8]>) -> Self {
+        Self {
+            name: name.as_ref().to_vec(),
+            data: data.as_ref().to_vec(),
+            method: 0,
+            flags: 0,
+            mode: 0o100_644,
+            declared_size: None,
+            declared_crc: None,
+            offset_of_entry: None,
+        }
+    }
+    pub fn deflated(mut self) -> Self {
+        self.method = 8;
+        self
+    }
+}
+
+/// Builds a zip byte by byte, so any field can lie.
+pub fn raw_zip(entries: &[RawEntry]) -> Vec<u8> {
+    raw_zip_with_prefix(b"", entries)
+}
+
+pub fn raw_zip_with_prefix(prefix: &[u8], entries: &[RawEntry]) -> Vec<u8> {
+    let mut out = prefix.to_vec();
+    let mut offsets = Vec::new();
+    let mut payloads = Vec::new();
+    for entry in entries {
+        let payload = if entry.method == 8 {
+            let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+            encoder.write_all(&entry.data).unwrap();
+            encoder.finish().unwrap()
+        } else {
+            entry.data.clone()
+        };
+        let crc = entry.declared_crc.unwrap_or_else(|| crc32fast::hash(&entry.data));
+        let size = entry.declared_size.unwrap_or(entry.data.len() as u32);
+        offsets.push(out.len() as u32);
+        out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        out.extend_from_slice(&20u16.to_le_bytes());
+        out.extend_from_slice(&entry.flags.to_le_bytes());
+        out.extend_from_slice(&entry.method.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes()); // time
+        out.extend_from_slice(&0x21u16.to_le_bytes()); // date 1980-01-01
+        out.extend_from_slice(&crc.to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&(entry.name.len() as u16).to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(&entry.name);
+        out.extend_from_slice(&payload);
+        payloads.push((crc, payload.len() as u32, size));
+    }
+    let directory_start = out.len() as u32;
+    for (i, entry) in entries.iter().enumerate() {
+        let (crc, compressed, size) = payloads[i];
+        let offset = offsets[entry.offset_of_entry.unwrap_or(i)];
+        out.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        out.extend_from_slice(&((3u16 << 8) | 20).to_le_bytes()); // made by Unix
+        out.extend_from_slice(&20u16.to_le_bytes());
+        out.extend_from_slice(&entry.flags.to_le_bytes());
+        out.extend_from_slice(&entry.method.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(&0x21u16.to_le_bytes());
+        out.extend_from_slice(&crc.to_le_bytes());
+        out.extend_from_slice(&compressed.to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&(entry.name.len() as u16).to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes()); // extra
+        out.extend_from_slice(&0u16.to_le_bytes()); // comment
+        out.extend_from_slice(&0u16.to_le_bytes()); // disk
+        out.extend_from_slice(&0u16.to_le_bytes()); // internal attributes
+        out.extend_from_slice(&(entry.mode << 16).to_le_bytes());
+        out.extend_from_slice(&(offset - prefix.len() as u32).to_le_bytes());
+        out.extend_from_slice(&entry.name);
+    }
+    let directory_size = out.len() as u32 - directory_start;
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&directory_size.to_le_bytes());
+    out.extend_from_slice(&(directory_start - prefix.len() as u32).to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+/// A minimal job definition named `name`.
+pub fn job_json(name: &str) -> Vec<u8> {
+    format!(r#"{{"name":"{name}","processType":"BATCH","nodes":[],"schedule":{{"type":"EXECUTE_ONCE"}}}}"#).into_bytes()
+}
+
+/// A minimal script definition named `name`.
+pub fn script_json(name: &str) -> Vec<u8> {
+    format!(r#"{{"name":"{name}","type":"DWSSQL","content":"select 1;"}}"#).into_bytes()
+}
+
+/// A minimal resource definition named `name`.
+pub fn resource_json(name: &str) -> Vec<u8> {
+    format!(r#"{{"name":"{name}","type":"jar","location":"obs://bucket/{name}.jar"}}"#).into_bytes()
+}
+
+/// A valid batch bundle: `job_batch` with `dws_sql`, and `job_stream`.
+pub fn batch_entries() -> Vec<RawEntry> {
+    vec![
+        RawEntry::new("jobs/job_batch/dws_sql.script", script_json("dws_sql")),
+        RawEntry::new("jobs/job_batch/job_batch.job", job_json("job_batch")),
+        RawEntry::new("jobs/job_stream/job_stream.job", job_json("job_stream")),
+    ]
+}

@@ -1,0 +1,216 @@
+//! The safe reader against hostile and broken archives: one row per hazard,
+//! each refused with the right kind of error naming the entry.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+use common::{RawEntry, batch_entries, job_json, raw_zip, raw_zip_with_prefix, script_json};
+use dlf_bundle::{Bundle, ErrorKind, Limits, ReadOptions};
+
+struct Case {
+    name: &'static str,
+    archive: Vec<u8>,
+    limits: Limits,
+    kind: ErrorKind,
+    /// The entry the error must name (`None`: archive-wide error).
+    entry: Option<&'static str>,
+}
+
+fn case(name: &'static str, archive: Vec<u8>, kind: ErrorKind, entry: Option<&'static str>) -> Case {
+    Case { name, archive, limits: Limits::default(), kind, entry }
+}
+
+fn with(mut entries: Vec<RawEntry>, extra: RawEntry) -> Vec<u8> {
+    entries.push(extra);
+    raw_zip(&entries)
+}
+
+fn evil_name(name: &'static str) -> Vec<u8> {
+    with(batch_entries(), RawEntry::new(name, job_json("evil")))
+}
+
+fn cases() -> Vec<Case> {
+    let valid = raw_zip(&batch_entries());
+    let mut symlink = RawEntry::new("jobs/job_batch/link.script", b"/etc/passwd");
+    symlink.mode = 0o120_777;
+    let mut fifo = RawEntry::new("jobs/job_batch/fifo.script", b"");
+    fifo.mode = 0o010_644;
+    let mut encrypted = RawEntry::new("jobs/job_batch/secret.script", script_json("secret"));
+    encrypted.flags = 1;
+    let mut bzip2 = RawEntry::new("jobs/job_batch/b.script", script_json("b"));
+    bzip2.method = 12;
+    let mut bad_crc = RawEntry::new("jobs/job_batch/crc.script", script_json("crc"));
+    bad_crc.declared_crc = Some(0xDEAD_BEEF);
+    let mut size_lie = RawEntry::new("jobs/job_batch/lie.script", script_json("lie"));
+    size_lie.declared_size = Some(4);
+    let mut flagged_not_utf8 = RawEntry::new(b"jobs/job_batch/\xff\xfe.script".to_vec(), script_json("x"));
+    flagged_not_utf8.flags = 1 << 11;
+    let mut overlap = RawEntry::new("jobs/job_batch/copy.script", script_json("dws_sql"));
+    overlap.offset_of_entry = Some(0);
+    let bomb = RawEntry::new("jobs/job_batch/bomb.script", vec![b' '; 4 << 20]).deflated();
+    let mut duplicate = raw_zip(&[
+        RawEntry::new("jobs/a/a.job", job_json("a")),
+        RawEntry::new("jobs/b/b.job", job_json("b")),
+    ]);
+    // Rename the second entry to the first's name in both headers.
+    let positions: Vec<usize> =
+        (0..duplicate.len() - 12).filter(|&at| &duplicate[at..at + 12] == b"jobs/b/b.job").collect();
+    for at in positions {
+        duplicate[at..at + 12].copy_from_slice(b"jobs/a/a.job");
+    }
+    let deep_json = format!("{}{}", "[".repeat(200), "]".repeat(200));
+
+    vec![
+        case("not a zip", b"name,value\n".to_vec(), ErrorKind::NotAZip, None),
+        case("empty file", Vec::new(), ErrorKind::NotAZip, None),
+        case("truncated", valid[..valid.len() / 2].to_vec(), ErrorKind::NotAZip, None),
+        case("parent directory", evil_name("../evil.job"), ErrorKind::InsecureName, Some("../evil.job")),
+        case("parent inside", evil_name("jobs/../../evil.job"), ErrorKind::InsecureName, Some("jobs/../../evil.job")),
+        case("absolute path", evil_name("/jobs/evil.job"), ErrorKind::InsecureName, Some("/jobs/evil.job")),
+        case("drive letter", evil_name("C:/jobs/evil.job"), ErrorKind::InsecureName, Some("C:/jobs/evil.job")),
+        case("backslash", evil_name("jobs\\evil\\evil.job"), ErrorKind::InsecureName, Some("jobs\\evil\\evil.job")),
+        case("NUL byte", evil_name("jobs/evil\0.job"), ErrorKind::InsecureName, Some("jobs/evil\0.job")),
+        case("control character", evil_name("jobs/ev\x07il.job"), ErrorKind::InsecureName, Some("jobs/ev\x07il.job")),
+        case("empty component", evil_name("jobs//evil.job"), ErrorKind::InsecureName, Some("jobs//evil.job")),
+        case("dot component", evil_name("jobs/./evil.job"), ErrorKind::InsecureName, Some("jobs/./evil.job")),
+        case("empty name", evil_name(""), ErrorKind::InsecureName, Some("")),
+        case("too deep", evil_name("a/b/jobs/evil/evil.job"), ErrorKind::InsecureName, Some("a/b/jobs/evil/evil.job")),
+        case("flagged UTF-8, is not", with(batch_entries(), flagged_not_utf8), ErrorKind::InsecureName, None),
+        case("duplicate entry names", duplicate, ErrorKind::DuplicateEntry, Some("jobs/a/a.job")),
+        case("overlapping entries", with(batch_entries(), overlap), ErrorKind::Overlap, None),
+        case("symlink", with(batch_entries(), symlink), ErrorKind::UnsupportedEntry, Some("jobs/job_batch/link.script")),
+        case("fifo", with(batch_entries(), fifo), ErrorKind::UnsupportedEntry, Some("jobs/job_batch/fifo.script")),
+        case("encrypted", with(batch_entries(), encrypted), ErrorKind::UnsupportedEntry, Some("jobs/job_batch/secret.script")),
+        case("bzip2", with(batch_entries(), bzip2), ErrorKind::UnsupportedEntry, Some("jobs/job_batch/b.script")),
+        case("prepended data", raw_zip_with_prefix(b"#!/bin/sh\nexit 0\n", &batch_entries()), ErrorKind::PrependedData, None),
+        case("CRC mismatch", with(batch_entries(), bad_crc), ErrorKind::Corrupt, Some("jobs/job_batch/crc.script")),
+        case("size lie", with(batch_entries(), size_lie), ErrorKind::Corrupt, Some("jobs/job_batch/lie.script")),
+        case("ratio bomb", with(batch_entries(), bomb), ErrorKind::LimitExceeded, Some("jobs/job_batch/bomb.script")),
+        Case {
+            limits: Limits::default().max_entry_bytes(10),
+            ..case("entry over the size limit", valid.clone(), ErrorKind::LimitExceeded, Some("jobs/job_batch/dws_sql.script"))
+        },
+        Case {
+            limits: Limits::default().max_total_bytes(100),
+            ..case("total over the limit", valid.clone(), ErrorKind::LimitExceeded, Some("jobs/job_batch/job_batch.job"))
+        },
+        Case {
+            limits: Limits::default().max_entries(2),
+            ..case("too many entries", valid.clone(), ErrorKind::LimitExceeded, None)
+        },
+        Case {
+            limits: Limits::default().max_archive_bytes(100),
+            ..case("archive too large", valid.clone(), ErrorKind::LimitExceeded, None)
+        },
+        case(
+            "invalid JSON",
+            with(batch_entries(), RawEntry::new("jobs/bad/bad.job", b"{\"name\": \"bad\",}")),
+            ErrorKind::Json,
+            Some("jobs/bad/bad.job"),
+        ),
+        case(
+            "duplicate JSON key",
+            with(batch_entries(), RawEntry::new("jobs/bad/bad.job", b"{\"name\":\"a\",\"name\":\"b\"}")),
+            ErrorKind::Json,
+            Some("jobs/bad/bad.job"),
+        ),
+        case(
+            "deep JSON",
+            with(batch_entries(), RawEntry::new("jobs/bad/bad.job", format!("{{\"x\":{deep_json}}}"))),
+            ErrorKind::Json,
+            Some("jobs/bad/bad.job"),
+        ),
+        case(
+            "byte order mark",
+            with(batch_entries(), RawEntry::new("jobs/bad/bad.job", [b"\xEF\xBB\xBF".as_slice(), &job_json("bad")].concat())),
+            ErrorKind::Json,
+            Some("jobs/bad/bad.job"),
+        ),
+        case(
+            "invalid UTF-8 in JSON",
+            with(batch_entries(), RawEntry::new("jobs/bad/bad.job", b"{\"name\":\"b\xffd\"}")),
+            ErrorKind::Json,
+            Some("jobs/bad/bad.job"),
+        ),
+        case(
+            "nodes as a string",
+            with(batch_entries(), RawEntry::new("jobs/bad/bad.job", b"{\"name\":\"bad\",\"nodes\":\"none\"}")),
+            ErrorKind::WrongType,
+            Some("jobs/bad/bad.job"),
+        ),
+        case(
+            "mixed layouts",
+            with(batch_entries(), RawEntry::new("scripts/s.script", script_json("s"))),
+            ErrorKind::Layout,
+            Some("scripts/s.script"),
+        ),
+        case(
+            "job folder without its job",
+            with(batch_entries(), RawEntry::new("jobs/orphan/s.script", script_json("s"))),
+            ErrorKind::Layout,
+            Some("jobs/orphan/s.script"),
+        ),
+        case(
+            "job file named unlike its folder",
+            raw_zip(&[RawEntry::new("jobs/a/b.job", job_json("b"))]),
+            ErrorKind::Layout,
+            Some("jobs/a/b.job"),
+        ),
+        case("no definitions", raw_zip(&[RawEntry::new("readme.txt", b"hi")]), ErrorKind::Layout, None),
+    ]
+}
+
+#[test]
+fn hostile_archives_are_refused_naming_the_entry() {
+    for case in cases() {
+        let options = ReadOptions::new().limits(case.limits);
+        let error = match Bundle::from_slice_with(&case.archive, &options) {
+            Ok(_) => panic!("{}: accepted", case.name),
+            Err(error) => error,
+        };
+        eprintln!("{:<32} {error}", case.name);
+        assert_eq!(error.kind(), case.kind, "{}: {error}", case.name);
+        if let Some(entry) = case.entry {
+            assert_eq!(error.entry(), Some(entry), "{}: {error}", case.name);
+            let shown: String = entry.chars().flat_map(char::escape_default).collect();
+            assert!(error.to_string().contains(&format!("`{shown}`")), "{}: {error}", case.name);
+        }
+    }
+}
+
+#[test]
+fn json_errors_carry_line_and_column() {
+    let archive = with(batch_entries(), RawEntry::new("jobs/bad/bad.job", b"{\n  \"name\": \"bad\",\n  \"nodes\": [,]\n}"));
+    let error = Bundle::from_slice(&archive).unwrap_err();
+    assert_eq!(error.position(), Some(dlf_bundle::Position { line: 3, column: 13 }), "{error}");
+}
+
+#[test]
+fn wrong_type_errors_name_the_field_path() {
+    let job = br#"{"name":"bad","nodes":[{"name":"n","properties":{"scriptName":"s"}}]}"#;
+    let archive = with(batch_entries(), RawEntry::new("jobs/bad/bad.job", job));
+    let error = Bundle::from_slice(&archive).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::WrongType);
+    assert!(error.message().contains("`nodes[0].properties`: expected an array, found an object"), "{error}");
+    assert_eq!(error.position(), Some(dlf_bundle::Position { line: 1, column: 49 }), "{error}");
+}
+
+#[test]
+fn every_truncation_of_a_valid_bundle_is_an_error() {
+    let valid = raw_zip(&batch_entries());
+    assert!(Bundle::from_slice(&valid).is_ok());
+    for length in 0..valid.len() {
+        assert!(Bundle::from_slice(&valid[..length]).is_err(), "prefix of {length} bytes accepted");
+    }
+}
+
+#[test]
+fn every_single_byte_flip_is_an_error_or_a_clean_read() {
+    let valid = raw_zip(&batch_entries());
+    for at in 0..valid.len() {
+        let mut flipped = valid.clone();
+        flipped[at] ^= 0x55;
+        // Must not panic; either outcome is acceptable for some bytes (e.g. timestamps).
+        let _ = Bundle::from_slice(&flipped);
+    }
+}
