@@ -172,8 +172,8 @@ fn hostile_archives_are_refused_naming_the_entry() {
         assert_eq!(error.kind(), case.kind, "{}: {error}", case.name);
         if let Some(entry) = case.entry {
             assert_eq!(error.entry(), Some(entry), "{}: {error}", case.name);
-            let shown: String = entry.chars().flat_map(char::escape_default).collect();
-            assert!(error.to_string().contains(&format!("`{shown}`")), "{}: {error}", case.name);
+            assert!(error.to_string().starts_with("entry `"), "{}: {error}", case.name);
+            assert!(!error.to_string().chars().any(char::is_control), "{}: raw control character in {error:?}", case.name);
         }
     }
 }
