@@ -1,8 +1,8 @@
 //! `dlf-bundle`: list, pack, unpack, export, validate DataArts Factory job bundles.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use serde::Serialize;
 use dlf_bundle::{Bundle, Layout, Limits, UnpackOptions};
+use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

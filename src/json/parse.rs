@@ -188,6 +188,9 @@ impl<'a> Parser<'a> {
     fn number(&mut self) -> Result<Number, SyntaxError> {
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
         let len = number_len(rest).ok_or_else(|| self.error("invalid number"))?;
+        if rest.get(len).is_some_and(u8::is_ascii_digit) {
+            return Err(self.error("invalid number (leading zeros are not allowed)"));
+        }
         let text = self.text.get(self.pos..self.pos + len).unwrap_or_default();
         self.pos += len;
         Ok(Number::from_text_unchecked(text))

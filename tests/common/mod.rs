@@ -80,7 +80,7 @@ pub fn raw_zip_with_prefix(prefix: &[u8], entries: &[RawEntry]) -> Vec<u8> {
         let (crc, compressed, size) = payloads[i];
         let offset = offsets[entry.offset_of_entry.unwrap_or(i)];
         out.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-        out.extend_from_slice(&((3u16 << 8) | 20).to_le_bytes()); // made by Unix
+        out.extend_from_slice(&((3u16 << 8) | 0x14).to_le_bytes()); // made by Unix
         out.extend_from_slice(&20u16.to_le_bytes());
         out.extend_from_slice(&entry.flags.to_le_bytes());
         out.extend_from_slice(&entry.method.to_le_bytes());

@@ -1,0 +1,176 @@
+//! The `dlf-bundle` command: `list`, `unpack`, `pack`, their exit codes and
+//! their promises (all or nothing, nothing outside the folder, atomic output).
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(clippy::disallowed_methods, reason = "tests build fixture folders in fresh temporary folders")]
+
+mod common;
+
+use common::{RawEntry, batch_entries, raw_zip};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dlf-bundle")).args(args).output().unwrap()
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Every file under `dir` with its contents.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+fn write_bundle(dir: &Path, entries: &[RawEntry]) -> String {
+    let path = dir.join("jobs.zip");
+    std::fs::write(&path, raw_zip(entries)).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn list_prints_text_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = write_bundle(dir.path(), &batch_entries());
+    let text = run(&["list", &zip]);
+    assert_eq!(code(&text), 0, "{}", stderr(&text));
+    assert!(String::from_utf8_lossy(&text.stdout).contains("jobs/job_batch/dws_sql.script"));
+
+    let json = run(&["list", &zip, "--format", "json"]);
+    assert_eq!(code(&json), 0);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["layout"], "batch");
+    assert_eq!(
+        report["entries"][0],
+        serde_json::json!({"path": "jobs/job_batch/dws_sql.script", "kind": "script", "name": "dws_sql"})
+    );
+    assert_eq!(report["entries"].as_array().unwrap().len(), 3);
+    assert_eq!(report["warnings"], serde_json::json!([]));
+}
+
+#[test]
+fn list_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut entries = batch_entries();
+    entries.push(RawEntry::new("../escape.job", b"{}"));
+    let hostile = write_bundle(dir.path(), &entries);
+    let output = run(&["list", &hostile]);
+    assert_eq!(code(&output), 1);
+    assert!(stderr(&output).contains("entry `../escape.job`"), "{}", stderr(&output));
+
+    assert_eq!(code(&run(&["list"])), 2, "missing argument is a usage error");
+    assert_eq!(code(&run(&["list", &hostile, "--format", "yaml"])), 2);
+    assert_eq!(code(&run(&["frobnicate"])), 2);
+    assert_eq!(code(&run(&["list", "/nonexistent/jobs.zip"])), 1);
+}
+
+#[test]
+fn unpack_then_pack_gives_identical_definitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = write_bundle(dir.path(), &batch_entries());
+    let out = dir.path().join("out");
+    let unpacked = run(&["unpack", &zip, "-d", out.to_str().unwrap()]);
+    assert_eq!(code(&unpacked), 0, "{}", stderr(&unpacked));
+    let files = snapshot(&out);
+    let expected: BTreeMap<String, Vec<u8>> =
+        batch_entries().into_iter().map(|e| (String::from_utf8(e.name).unwrap(), e.data)).collect();
+    assert_eq!(files, expected);
+
+    let repacked = dir.path().join("repacked.zip");
+    let packed = run(&["pack", out.to_str().unwrap(), "-o", repacked.to_str().unwrap(), "--layout", "batch"]);
+    assert_eq!(code(&packed), 0, "{}", stderr(&packed));
+    let bundle = dlf_bundle::Bundle::open(&repacked).unwrap();
+    let contents: BTreeMap<String, Vec<u8>> =
+        bundle.iter().map(|e| (e.path().to_owned(), e.document().bytes().into_owned())).collect();
+    assert_eq!(contents, expected);
+
+    let again = dir.path().join("again.zip");
+    run(&["pack", out.to_str().unwrap(), "-o", again.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&repacked).unwrap(), std::fs::read(&again).unwrap(), "pack is deterministic");
+}
+
+#[test]
+fn unpack_refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = write_bundle(dir.path(), &batch_entries());
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(out.join("jobs/job_stream")).unwrap();
+    std::fs::write(out.join("jobs/job_stream/job_stream.job"), b"mine").unwrap();
+    let before = snapshot(&out);
+
+    let refused = run(&["unpack", &zip, "-d", out.to_str().unwrap()]);
+    assert_eq!(code(&refused), 1);
+    assert!(stderr(&refused).contains("--force"), "{}", stderr(&refused));
+    assert_eq!(snapshot(&out), before, "nothing written when refusing");
+
+    let forced = run(&["unpack", &zip, "-d", out.to_str().unwrap(), "--force"]);
+    assert_eq!(code(&forced), 0, "{}", stderr(&forced));
+    assert_ne!(std::fs::read(out.join("jobs/job_stream/job_stream.job")).unwrap(), b"mine");
+}
+
+#[test]
+fn unpack_failure_leaves_the_folder_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = write_bundle(dir.path(), &batch_entries());
+    let out = dir.path().join("out");
+    // The last entry's target is a folder: the unpack must fail and undo nothing-yet-done work.
+    std::fs::create_dir_all(out.join("jobs/job_stream/job_stream.job")).unwrap();
+    std::fs::write(out.join("keep.txt"), b"keep").unwrap();
+    let before = snapshot(&out);
+    let output = run(&["unpack", &zip, "-d", out.to_str().unwrap(), "--force"]);
+    assert_eq!(code(&output), 1);
+    assert_eq!(snapshot(&out), before);
+    assert!(!out.join("jobs/job_batch").exists(), "no folder left behind");
+    let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "no staging folder left: {leftovers:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn unpack_never_writes_through_a_symlinked_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = write_bundle(dir.path(), &batch_entries());
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(&outside, out.join("jobs")).unwrap();
+    let output = run(&["unpack", &zip, "-d", out.to_str().unwrap(), "--force"]);
+    assert_eq!(code(&output), 1);
+    assert!(snapshot(&outside).is_empty(), "wrote outside the destination");
+}
+
+#[cfg(unix)]
+#[test]
+fn pack_refuses_symlinks_and_leaves_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(src.join("jobs/a")).unwrap();
+    std::fs::write(src.join("jobs/a/a.job"), common::job_json("a")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", src.join("jobs/a/leak.script")).unwrap();
+    let output_zip = dir.path().join("out.zip");
+    let output = run(&["pack", src.to_str().unwrap(), "-o", output_zip.to_str().unwrap()]);
+    assert_eq!(code(&output), 1);
+    assert!(stderr(&output).contains("symbolic link"), "{}", stderr(&output));
+    assert!(!output_zip.exists());
+}
+
+#[test]
+fn pack_checks_the_requested_layout() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/workspace");
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("x.zip");
+    let output = run(&["pack", src.to_str().unwrap(), "-o", zip.to_str().unwrap(), "--layout", "batch"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(!zip.exists());
+}

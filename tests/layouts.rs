@@ -1,0 +1,131 @@
+//! What the reader accepts: both layouts, directory entries, one wrapper
+//! folder, GBK names, and the warnings it gives for odd but readable input.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+mod common;
+
+use common::{RawEntry, batch_entries, job_json, raw_zip, resource_json, script_json};
+use dlf_bundle::{Bundle, Kind, Layout};
+
+fn paths(bundle: &Bundle) -> Vec<&str> {
+    bundle.iter().map(dlf_bundle::Entry::path).collect()
+}
+
+fn warnings(bundle: &Bundle) -> Vec<String> {
+    bundle.warnings().iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn batch_layout_is_detected() {
+    let bundle = Bundle::from_slice(&raw_zip(&batch_entries())).unwrap();
+    assert_eq!(bundle.layout(), Layout::Batch);
+    assert_eq!(
+        paths(&bundle),
+        ["jobs/job_batch/dws_sql.script", "jobs/job_batch/job_batch.job", "jobs/job_stream/job_stream.job"]
+    );
+    let script = bundle.get("jobs/job_batch/dws_sql.script").unwrap();
+    assert_eq!((script.kind(), script.job_folder(), script.name()), (Kind::Script, Some("job_batch"), "dws_sql"));
+    assert!(bundle.warnings().is_empty(), "{:?}", warnings(&bundle));
+}
+
+#[test]
+fn single_layout_is_detected() {
+    let archive = raw_zip(&[
+        RawEntry::new("jobs/myJob.job", job_json("myJob")),
+        RawEntry::new("scripts/CS_PROCESS_TRIP.script", script_json("CS_PROCESS_TRIP")),
+        RawEntry::new("resources/udf.resource", resource_json("udf")),
+    ]);
+    let bundle = Bundle::from_slice(&archive).unwrap();
+    assert_eq!(bundle.layout(), Layout::Single);
+    assert_eq!(bundle.jobs().count(), 1);
+    assert_eq!(bundle.scripts().count(), 1);
+    assert_eq!(bundle.resources().count(), 1);
+}
+
+#[test]
+fn resources_beside_a_batch_job_are_read() {
+    let mut entries = batch_entries();
+    entries.push(RawEntry::new("jobs/job_batch/udf.resource", resource_json("udf")));
+    let bundle = Bundle::from_slice(&raw_zip(&entries)).unwrap();
+    assert_eq!(bundle.resources().next().unwrap().0.job_folder(), Some("job_batch"));
+}
+
+#[test]
+fn directory_entries_are_tolerated() {
+    let mut entries = vec![RawEntry::new("jobs/", b""), RawEntry::new("jobs/job_batch/", b"")];
+    entries.extend(batch_entries());
+    let bundle = Bundle::from_slice(&raw_zip(&entries)).unwrap();
+    assert_eq!(bundle.len(), 3);
+}
+
+#[test]
+fn one_wrapper_folder_is_stripped_with_a_warning() {
+    let entries: Vec<RawEntry> = batch_entries()
+        .into_iter()
+        .map(|mut e| {
+            e.name = [b"export-2026/".as_slice(), &e.name].concat();
+            e
+        })
+        .collect();
+    let bundle = Bundle::from_slice(&raw_zip(&entries)).unwrap();
+    assert_eq!(paths(&bundle)[1], "jobs/job_batch/job_batch.job");
+    assert!(warnings(&bundle)[0].contains("wrapped in the folder `export-2026/`"));
+}
+
+#[test]
+fn gbk_names_without_the_utf8_flag_are_decoded_with_a_warning() {
+    let (gbk, _, _) = encoding_rs::GBK.encode("jobs/测试作业/测试作业.job");
+    let archive = raw_zip(&[RawEntry::new(gbk.as_ref(), job_json("测试作业"))]);
+    let bundle = Bundle::from_slice(&archive).unwrap();
+    assert_eq!(paths(&bundle), ["jobs/测试作业/测试作业.job"]);
+    assert!(warnings(&bundle)[0].contains("GBK"), "{:?}", warnings(&bundle));
+}
+
+#[test]
+fn utf8_names_without_the_flag_are_accepted_silently() {
+    let archive = raw_zip(&[RawEntry::new("jobs/作业/作业.job", job_json("作业"))]);
+    let bundle = Bundle::from_slice(&archive).unwrap();
+    assert_eq!(bundle.jobs().next().unwrap().1.name.as_deref(), Some("作业"));
+    assert!(bundle.warnings().is_empty());
+}
+
+#[test]
+fn case_collisions_are_a_warning() {
+    let mut entries = batch_entries();
+    entries.push(RawEntry::new("jobs/job_batch/DWS_SQL.script", script_json("DWS_SQL")));
+    let bundle = Bundle::from_slice(&raw_zip(&entries)).unwrap();
+    assert!(warnings(&bundle).iter().any(|w| w.contains("case-insensitive")), "{:?}", warnings(&bundle));
+}
+
+#[test]
+fn stray_files_are_reported_and_ignored() {
+    let mut entries = batch_entries();
+    entries.push(RawEntry::new("cdms/cluster-1/cdm_job.json", b"{}"));
+    let bundle = Bundle::from_slice(&raw_zip(&entries)).unwrap();
+    assert_eq!(bundle.len(), 3);
+    assert!(warnings(&bundle)[0].contains("cdms/cluster-1/cdm_job.json"));
+}
+
+#[test]
+fn a_stem_that_differs_from_the_name_inside_is_a_warning() {
+    let mut entries = batch_entries();
+    entries.push(RawEntry::new("jobs/job_batch/other.script", script_json("renamed")));
+    let bundle = Bundle::from_slice(&raw_zip(&entries)).unwrap();
+    assert!(warnings(&bundle).iter().any(|w| w.contains("differs from the name `renamed`")));
+}
+
+#[test]
+fn stored_and_deflated_entries_read_alike() {
+    let deflated: Vec<RawEntry> = batch_entries().into_iter().map(RawEntry::deflated).collect();
+    let a = Bundle::from_slice(&raw_zip(&batch_entries())).unwrap();
+    let b = Bundle::from_slice(&raw_zip(&deflated)).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_definition_without_required_fields_still_loads() {
+    let archive = raw_zip(&[RawEntry::new("jobs/bare/bare.job", b"{}")]);
+    let bundle = Bundle::from_slice(&archive).unwrap();
+    let (entry, job) = bundle.jobs().next().unwrap();
+    assert_eq!((job.name.as_deref(), entry.name()), (None, "bare"));
+}

@@ -1,0 +1,210 @@
+//! The writer: deterministic bytes, atomic files, and output that Info-ZIP
+//! `unzip`, Python's `zipfile` and Java's `ZipInputStream` read identically.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use dlf_bundle::{Bundle, Job, Layout, Node, NodeType, Resource, ResourceType, Script, ScriptType};
+use std::collections::BTreeMap;
+use std::process::Command;
+
+fn sample_bundle() -> Bundle {
+    let mut bundle = Bundle::new(Layout::Batch);
+    let mut job = Job::new("job_batch");
+    job.nodes = Some(vec![Node::new("dws", NodeType::DwsSql).with_property("scriptName", "dws_sql")]);
+    bundle.add_job(job).unwrap();
+    bundle.add_script(Some("job_batch"), Script::new("dws_sql", ScriptType::DwsSql, "select '中文';\n")).unwrap();
+    bundle.add_job(Job::new("作业_流")).unwrap();
+    bundle.add_resource(Some("作业_流"), Resource::new("udf", ResourceType::Jar, "obs://b/udf.jar")).unwrap();
+    bundle
+}
+
+/// path -> contents, as our reader sees the bundle.
+fn expected_files(bundle: &Bundle) -> BTreeMap<String, Vec<u8>> {
+    bundle.iter().map(|e| (e.path().to_owned(), e.document().bytes().into_owned())).collect()
+}
+
+fn tool_available(program: &str, arg: &str) -> bool {
+    let found = Command::new(program).arg(arg).output().is_ok();
+    if !found {
+        eprintln!("skipping: `{program}` is not installed");
+    }
+    found
+}
+
+/// Parses lines of `<path>\t<hex>` into path -> bytes.
+fn parse_listing(stdout: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    String::from_utf8(stdout.to_vec())
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let (path, hex) = line.split_once('\t').unwrap();
+            let bytes = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+            (path.to_owned(), bytes)
+        })
+        .collect()
+}
+
+fn write_temp_zip(bundle: &Bundle) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    bundle.write_to_path(dir.path().join("jobs.zip")).unwrap();
+    dir
+}
+
+#[test]
+fn writing_is_deterministic() {
+    let first = sample_bundle().to_vec().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(first, sample_bundle().to_vec().unwrap());
+    // Insertion order does not matter: entries are sorted by path.
+    let mut reversed = Bundle::new(Layout::Batch);
+    let original = sample_bundle();
+    for entry in original.entries().into_iter().rev() {
+        reversed.insert(entry.path(), entry.document().clone()).unwrap();
+    }
+    assert_eq!(first, reversed.to_vec().unwrap());
+}
+
+#[test]
+fn a_read_bundle_writes_back_identically() {
+    let zip = sample_bundle().to_vec().unwrap();
+    assert_eq!(Bundle::from_slice(&zip).unwrap().to_vec().unwrap(), zip);
+}
+
+#[test]
+fn only_changed_definitions_are_reserialised() {
+    let original = br#"{"name":"j",  "nodes":[], "x": 1.50}"#;
+    let mut bundle = Bundle::new(Layout::Single);
+    bundle.insert("jobs/j.job", dlf_bundle::Document::parse(dlf_bundle::Kind::Job, &original[..]).unwrap()).unwrap();
+    bundle.insert("jobs/k.job", dlf_bundle::Document::parse(dlf_bundle::Kind::Job, &original[..]).unwrap()).unwrap();
+    let entry = bundle.get_mut("jobs/k.job").unwrap();
+    if let dlf_bundle::Definition::Job(job) = entry.document_mut().definition_mut() {
+        job.name = Some("k".into());
+    }
+    let read = Bundle::from_slice(&bundle.to_vec().unwrap()).unwrap();
+    assert_eq!(read.get("jobs/j.job").unwrap().document().bytes().as_ref(), original);
+    assert_eq!(
+        String::from_utf8(read.get("jobs/k.job").unwrap().document().bytes().into_owned()).unwrap(),
+        "{\n  \"name\": \"k\",\n  \"nodes\": [],\n  \"x\": 1.50\n}\n"
+    );
+}
+
+#[test]
+fn written_names_are_utf8_flagged_and_entries_fixed() {
+    let zip = sample_bundle().to_vec().unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&zip)).unwrap();
+    for i in 0..archive.len() {
+        let file = archive.by_index(i).unwrap();
+        let name = std::str::from_utf8(file.name_raw()).unwrap().to_owned();
+        assert!(!file.is_dir(), "{name}");
+        assert_eq!(file.compression(), zip::CompressionMethod::Deflated, "{name}");
+        assert_eq!(file.unix_mode(), Some(0o100_644), "{name}");
+        let utf8_flag = file.flags().as_u16() & (1 << 11) != 0;
+        assert_eq!(utf8_flag, !name.is_ascii(), "{name}");
+        let modified = file.last_modified().unwrap();
+        assert_eq!((modified.year(), modified.month(), modified.day()), (1980, 1, 1), "{name}");
+    }
+}
+
+#[test]
+fn writing_to_a_path_is_atomic() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("jobs.zip");
+    std::fs::write(&target, b"previous").unwrap();
+    // A bundle that cannot be written (an entry name the writer refuses) leaves the old file.
+    let failing = dlf_bundle::write::write_atomically(&dir.path().join("missing-folder/x.zip"), b"data");
+    assert!(failing.is_err());
+    assert_eq!(std::fs::read(&target).unwrap(), b"previous");
+    sample_bundle().write_to_path(&target).unwrap();
+    assert_eq!(std::fs::read(&target).unwrap(), sample_bundle().to_vec().unwrap());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers, [std::ffi::OsString::from("jobs.zip")], "no temporary files left");
+}
+
+#[test]
+fn info_zip_unzip_reads_identical_contents() {
+    if !tool_available("unzip", "-v") {
+        return;
+    }
+    let bundle = sample_bundle();
+    let dir = write_temp_zip(&bundle);
+    let zip = dir.path().join("jobs.zip");
+    let test = Command::new("unzip").arg("-tq").arg(&zip).output().unwrap();
+    assert!(test.status.success(), "unzip -t: {}", String::from_utf8_lossy(&test.stdout));
+    let out = dir.path().join("out");
+    let status = Command::new("unzip").arg("-q").arg(&zip).arg("-d").arg(&out).status().unwrap();
+    assert!(status.success());
+    for (path, bytes) in expected_files(&bundle) {
+        assert_eq!(std::fs::read(out.join(&path)).unwrap(), bytes, "{path}");
+    }
+}
+
+#[test]
+fn python_zipfile_reads_identical_contents() {
+    if !tool_available("python3", "--version") {
+        return;
+    }
+    let bundle = sample_bundle();
+    let dir = write_temp_zip(&bundle);
+    let script = "import sys, zipfile\n\
+        z = zipfile.ZipFile(sys.argv[1])\n\
+        assert z.testzip() is None\n\
+        for i in z.infolist(): print(i.filename + '\\t' + z.read(i).hex())\n";
+    let output = Command::new("python3").arg("-c").arg(script).arg(dir.path().join("jobs.zip")).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(parse_listing(&output.stdout), expected_files(&bundle));
+}
+
+#[test]
+fn java_zip_input_stream_reads_identical_contents() {
+    if !tool_available("javac", "-version") || !tool_available("java", "-version") {
+        return;
+    }
+    let bundle = sample_bundle();
+    let dir = write_temp_zip(&bundle);
+    let source = r#"
+import java.io.*;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.*;
+public class ListZip {
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(System.out, true, "UTF-8");
+        try (ZipInputStream in = new ZipInputStream(new FileInputStream(args[0]), StandardCharsets.UTF_8)) {
+            ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                byte[] data = in.readAllBytes();
+                StringBuilder hex = new StringBuilder();
+                for (byte b : data) hex.append(String.format("%02x", b));
+                out.println(e.getName() + "\t" + hex);
+            }
+        }
+    }
+}
+"#;
+    std::fs::write(dir.path().join("ListZip.java"), source).unwrap();
+    let compiled =
+        Command::new("javac").arg("-d").arg(dir.path()).arg(dir.path().join("ListZip.java")).output().unwrap();
+    assert!(compiled.status.success(), "{}", String::from_utf8_lossy(&compiled.stderr));
+    let output = Command::new("java")
+        .arg("-cp")
+        .arg(dir.path())
+        .arg("ListZip")
+        .arg(dir.path().join("jobs.zip"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(parse_listing(&output.stdout), expected_files(&bundle));
+}
+
+#[test]
+fn info_zip_archives_are_read() {
+    if !tool_available("zip", "-v") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("src");
+    sample_bundle().unpack(&source, dlf_bundle::UnpackOptions::default()).unwrap();
+    let zip = dir.path().join("infozip.zip");
+    let status = Command::new("zip").arg("-qr").arg(&zip).arg("jobs").current_dir(&source).status().unwrap();
+    assert!(status.success());
+    let read = Bundle::open(&zip).unwrap();
+    assert_eq!(expected_files(&read), expected_files(&sample_bundle()));
+}
