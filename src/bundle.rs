@@ -311,3 +311,46 @@ impl Bundle {
         Ok(bundle)
     }
 }
+
+impl Bundle {
+    /// The entries drawn as a tree, one line each, the way the API
+    /// documentation draws a bundle:
+    ///
+    /// ```text
+    /// jobs
+    /// ├── job_batch
+    /// │   ├── dws_sql.script
+    /// │   └── job_batch.job
+    /// └── job_stream
+    ///     └── job_stream.job
+    /// ```
+    pub fn tree(&self) -> String {
+        #[derive(Default)]
+        struct Folder<'a>(BTreeMap<&'a str, Folder<'a>>);
+        fn draw(folder: &Folder<'_>, prefix: &str, out: &mut String) {
+            let count = folder.0.len();
+            for (i, (name, child)) in folder.0.iter().enumerate() {
+                let last = i + 1 == count;
+                out.push_str(prefix);
+                out.push_str(if last { "└── " } else { "├── " });
+                out.push_str(name);
+                out.push('\n');
+                draw(child, &format!("{prefix}{}", if last { "    " } else { "│   " }), out);
+            }
+        }
+        let mut root = Folder::default();
+        for entry in self.iter() {
+            let mut folder = &mut root;
+            for part in entry.path().split('/') {
+                folder = folder.0.entry(part).or_default();
+            }
+        }
+        let mut out = String::new();
+        for (name, child) in &root.0 {
+            out.push_str(name);
+            out.push('\n');
+            draw(child, "", &mut out);
+        }
+        out
+    }
+}

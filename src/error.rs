@@ -66,6 +66,7 @@ struct Inner {
     message: String,
     entry: Option<String>,
     position: Option<Position>,
+    api_code: Option<&'static str>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -74,7 +75,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self(Box::new(Inner { kind, message: message.into(), entry: None, position: None, source: None }))
+        Self(Box::new(Inner {
+            kind,
+            message: message.into(),
+            entry: None,
+            position: None,
+            api_code: None,
+            source: None,
+        }))
     }
 
     /// Sets the entry (archive path or file path) this error concerns, unless one is set.
@@ -84,6 +92,13 @@ impl Error {
             self.0.entry = Some(entry.into());
         }
         self
+    }
+
+    /// An error the DataArts API would answer with `code` (`DLF.3051`, …).
+    pub(crate) fn api(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
+        let mut error = Self::new(kind, message);
+        error.0.api_code = Some(code);
+        error
     }
 
     #[must_use]
@@ -121,6 +136,19 @@ impl Error {
     /// The description without the entry and position.
     pub fn message(&self) -> &str {
         &self.0.message
+    }
+
+    /// The DataArts error code the service gives for the same request
+    /// (`DLF.3051`, `DLF.0100`, …), for errors of operations that mirror an API.
+    pub fn api_code(&self) -> Option<&'static str> {
+        self.0.api_code
+    }
+
+    /// The error in the API's shape: `{"error_code": "DLF.3051", "error_msg": "…"}`.
+    pub fn to_api_json(&self) -> Option<String> {
+        let code = self.0.api_code?;
+        let body = serde_json::json!({"error_code": code, "error_msg": self.to_string()});
+        serde_json::to_string(&body).ok()
     }
 
     /// `true` when the input was refused by a [`Limits`](crate::Limits) check.

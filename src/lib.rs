@@ -3,6 +3,8 @@
 
 pub mod bundle;
 pub mod error;
+pub mod export;
+pub mod graph;
 pub mod json;
 pub mod layout;
 pub mod limits;
@@ -10,6 +12,8 @@ pub mod model;
 pub mod name;
 pub mod pack;
 pub mod read;
+pub mod resolve;
+pub mod workspace;
 pub mod write;
 
 pub use bundle::{Bundle, Entry, Warning};
@@ -19,3 +23,4 @@ pub use limits::Limits;
 pub use model::*;
 pub use pack::UnpackOptions;
 pub use read::ReadOptions;
+pub use workspace::Workspace;

@@ -1,7 +1,9 @@
 //! `dlf-bundle`: list, pack, unpack, export, validate DataArts Factory job bundles.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use dlf_bundle::{Bundle, Layout, Limits, UnpackOptions};
+use dlf_bundle::export::{self, ExportOptions};
+use dlf_bundle::resolve::{self, JobDependencies, ResolveOptions, Target};
+use dlf_bundle::{Bundle, Layout, Limits, UnpackOptions, Workspace};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,6 +47,50 @@ enum Command {
         #[arg(long, value_enum)]
         layout: Option<LayoutArg>,
     },
+    /// Export jobs from an unpacked workspace, as the batch-export API does.
+    Export {
+        /// Workspace folder: `jobs/*.job`, `scripts/*.script`, `resources/*.resource`.
+        #[arg(long)]
+        workspace: PathBuf,
+        /// A job to export (repeat for several; at most 100).
+        #[arg(long = "job", value_name = "NAME", required = true)]
+        jobs: Vec<String>,
+        /// Export only the `.job` files (the API's `exportDepend=false`).
+        #[arg(long)]
+        no_depend: bool,
+        /// `batch` (`jobs.zip`) or `single` (`DLF_<job>.zip`, one job).
+        #[arg(long, value_enum, default_value_t = LayoutArg::Batch)]
+        layout: LayoutArg,
+        /// Also export the jobs the named jobs depend on, transitively.
+        #[arg(long)]
+        with_upstream: bool,
+        /// Output zip, written atomically.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// Show what each job needs: scripts, resources, jobs, environment objects.
+    Deps {
+        /// A bundle to inspect (or use --workspace).
+        #[arg(required_unless_present = "workspace", conflicts_with = "workspace")]
+        bundle: Option<PathBuf>,
+        /// A workspace folder to inspect instead of a bundle.
+        #[arg(long)]
+        workspace: Option<PathBuf>,
+        /// Only these jobs of the workspace (default: all).
+        #[arg(long = "job", value_name = "NAME", requires = "workspace")]
+        jobs: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DepsFormat::Text)]
+        format: DepsFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DepsFormat {
+    Text,
+    Json,
+    Dot,
+    Mermaid,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -72,9 +118,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(code) => code,
+        // Errors of API-shaped requests are answered as the service would.
         Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(1)
+            if let Some(body) = error.to_api_json() {
+                eprintln!("{body}");
+                ExitCode::from(2)
+            } else {
+                eprintln!("error: {error}");
+                ExitCode::from(1)
+            }
         }
     }
 }
@@ -107,6 +159,35 @@ fn run(command: Command) -> dlf_bundle::Result<ExitCode> {
             }
             bundle.write_to_path(&output)?;
             eprintln!("packed {} definitions into {}", bundle.len(), output.display());
+        }
+        Command::Export { workspace, jobs, no_depend, layout, with_upstream, output } => {
+            let workspace = Workspace::open(&workspace)?;
+            let options =
+                ExportOptions::default().export_depend(!no_depend).layout(layout.into()).with_upstream(with_upstream);
+            let export = export::export(&workspace, &jobs, &options)?;
+            for note in &export.notes {
+                eprintln!("note: {note}");
+            }
+            export.bundle.write_to_path(&output)?;
+            let name =
+                output.file_name().map_or_else(|| output.display().to_string(), |n| n.to_string_lossy().into_owned());
+            println!("{name}");
+            for line in export.bundle.tree().lines() {
+                println!("{line}");
+            }
+        }
+        Command::Deps { bundle, workspace, jobs, format } => {
+            let options = ResolveOptions::default();
+            let report = match (bundle, workspace) {
+                (_, Some(dir)) => resolve::workspace_dependencies(&Workspace::open(&dir)?, &jobs, &options)?,
+                (Some(path), None) => {
+                    let bundle = Bundle::open(&path)?;
+                    print_warnings(&bundle);
+                    resolve::bundle_dependencies(&bundle, &options)
+                }
+                (None, None) => Vec::new(),
+            };
+            print_deps(&report, format);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -165,4 +246,90 @@ impl<'a> From<&'a dlf_bundle::Warning> for WarningReport<'a> {
     fn from(warning: &'a dlf_bundle::Warning) -> Self {
         Self { entry: warning.entry.as_deref(), message: &warning.message }
     }
+}
+
+fn print_deps(report: &[JobDependencies], format: DepsFormat) {
+    match format {
+        DepsFormat::Text => {
+            for job in report {
+                println!("{}", job.job);
+                if job.dependencies.is_empty() {
+                    println!("  (needs nothing)");
+                }
+                for dependency in &job.dependencies {
+                    let reference = &dependency.reference;
+                    let mut context = match &reference.node {
+                        Some(node) => format!("node {node} ({})", reference.via),
+                        None => reference.via.clone(),
+                    };
+                    if let Some(script) = &dependency.via_script {
+                        context = format!("{context}, via script {script}");
+                    }
+                    if let Target::Environment { import_type: Some(import_type), .. } = &reference.target {
+                        context = format!("{context}, import type {import_type}");
+                    }
+                    if reference.probable {
+                        context.push_str(", probable");
+                    }
+                    println!(
+                        "  {:<20} {:<32} {:<9} {context}",
+                        reference.target.kind_str(),
+                        reference.target.name(),
+                        dependency.status.as_str()
+                    );
+                }
+            }
+        }
+        DepsFormat::Json => {
+            let jobs: Vec<DepsJob<'_>> = report
+                .iter()
+                .map(|job| DepsJob {
+                    job: &job.job,
+                    dependencies: job
+                        .dependencies
+                        .iter()
+                        .map(|d| DepsEntry {
+                            kind: d.reference.target.kind_str(),
+                            name: d.reference.target.name(),
+                            status: d.status.as_str(),
+                            node: d.reference.node.as_deref(),
+                            via: &d.reference.via,
+                            via_script: d.via_script.as_deref(),
+                            import_type: match &d.reference.target {
+                                Target::Environment { import_type, .. } => *import_type,
+                                _ => None,
+                            },
+                            probable: d.reference.probable,
+                        })
+                        .collect(),
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&DepsReport { jobs }).unwrap_or_default());
+        }
+        DepsFormat::Dot => print!("{}", dlf_bundle::graph::to_dot(report)),
+        DepsFormat::Mermaid => print!("{}", dlf_bundle::graph::to_mermaid(report)),
+    }
+}
+
+#[derive(Serialize)]
+struct DepsReport<'a> {
+    jobs: Vec<DepsJob<'a>>,
+}
+
+#[derive(Serialize)]
+struct DepsJob<'a> {
+    job: &'a str,
+    dependencies: Vec<DepsEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct DepsEntry<'a> {
+    kind: &'static str,
+    name: &'a str,
+    status: &'static str,
+    node: Option<&'a str>,
+    via: &'a str,
+    via_script: Option<&'a str>,
+    import_type: Option<&'static str>,
+    probable: bool,
 }

@@ -178,6 +178,12 @@ macro_rules! definition_io {
                 Self::$kind(value)
             }
         }
+
+        impl From<$ty> for Document {
+            fn from(value: $ty) -> Self {
+                Self::from(Definition::$kind(value))
+            }
+        }
     )*};
 }
 

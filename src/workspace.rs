@@ -1,0 +1,161 @@
+//! A workspace: the jobs, scripts and resources of one DataArts workspace,
+//! from which bundles are exported.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::limits::Limits;
+use crate::model::{Document, Kind};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// Deepest folder nesting searched below `jobs/`, `scripts/`, `resources/`
+/// (DataArts directories have at most 10 levels).
+const MAX_FOLDER_DEPTH: usize = 11;
+
+#[derive(Debug, Clone)]
+enum Source {
+    File(PathBuf),
+    Memory(Box<Document>),
+}
+
+/// The definitions of one workspace, indexed by kind and name.
+///
+/// [`Workspace::open`] only lists files; a definition is read and parsed
+/// when [`Workspace::load`] asks for it, so exporting a few jobs from a
+/// 10,000-job workspace parses only what the export needs.
+///
+/// ```
+/// use dlf_bundle::{Job, Kind, Workspace};
+/// let mut workspace = Workspace::new();
+/// workspace.insert(Job::new("job_batch").into())?;
+/// assert!(workspace.contains(Kind::Job, "job_batch"));
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Workspace {
+    index: BTreeMap<(Kind, String), Source>,
+    limits: Limits,
+}
+
+impl Workspace {
+    /// An empty in-memory workspace.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Indexes a folder in the single layout, unpacked: `DIR/jobs/**/*.job`,
+    /// `DIR/scripts/**/*.script`, `DIR/resources/**/*.resource` (sub-folders
+    /// allowed). A definition's name is its file stem; two files with the
+    /// same kind and stem are an error.
+    ///
+    /// # Security
+    /// Symbolic links are not followed; files are read later under
+    /// [`Limits::max_entry_bytes`].
+    pub fn open(dir: impl AsRef<Path>) -> Result<Self> {
+        let dir = dir.as_ref();
+        let mut workspace = Self::new();
+        let mut found_any_folder = false;
+        for kind in [Kind::Job, Kind::Script, Kind::Resource] {
+            let folder = dir.join(folder_name(kind));
+            if !folder.is_dir() {
+                continue;
+            }
+            found_any_folder = true;
+            let walker = WalkDir::new(&folder).follow_links(false).max_depth(MAX_FOLDER_DEPTH).sort_by_file_name();
+            for item in walker {
+                let item = item.map_err(|e| {
+                    Error::new(ErrorKind::Io, format!("cannot walk the workspace: {e}"))
+                        .in_entry(folder.display().to_string())
+                })?;
+                let path = item.path();
+                if !item.file_type().is_file() || path.extension().and_then(|e| e.to_str()) != Some(kind.extension()) {
+                    continue;
+                }
+                let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else { continue };
+                let key = (kind, stem.to_owned());
+                if let Some(Source::File(other)) = workspace.index.get(&key) {
+                    return Err(Error::new(
+                        ErrorKind::DuplicateEntry,
+                        format!("{} `{stem}` is defined twice (also `{}`)", kind.as_str(), other.display()),
+                    )
+                    .in_entry(path.display().to_string()));
+                }
+                workspace.index.insert(key, Source::File(path.to_path_buf()));
+            }
+        }
+        if !found_any_folder {
+            return Err(Error::new(ErrorKind::Layout, "no `jobs/`, `scripts/` or `resources/` folder")
+                .in_entry(dir.display().to_string()));
+        }
+        Ok(workspace)
+    }
+
+    /// Adds a definition, keyed by the `name` inside it.
+    pub fn insert(&mut self, document: Document) -> Result<()> {
+        let kind = document.kind();
+        let name = document
+            .name()
+            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, format!("the {} has no `name`", kind.as_str())))?
+            .to_owned();
+        self.index.insert((kind, name), Source::Memory(Box::new(document)));
+        Ok(())
+    }
+
+    /// `true` when the workspace has a `kind` definition called `name`.
+    pub fn contains(&self, kind: Kind, name: &str) -> bool {
+        self.index.contains_key(&(kind, name.to_owned()))
+    }
+
+    /// Names of every `kind` definition, sorted.
+    pub fn names(&self, kind: Kind) -> impl Iterator<Item = &str> {
+        self.index.keys().filter(move |(k, _)| *k == kind).map(|(_, name)| name.as_str())
+    }
+
+    /// Reads and parses the `kind` definition called `name`; `Ok(None)`
+    /// when there is none.
+    ///
+    /// # Errors
+    /// Read and parse errors name the file; a file whose inside `name`
+    /// differs from its file name is an error too (exports name files after
+    /// the name inside).
+    pub fn load(&self, kind: Kind, name: &str) -> Result<Option<Document>> {
+        match self.index.get(&(kind, name.to_owned())) {
+            None => Ok(None),
+            Some(Source::Memory(document)) => Ok(Some(Document::clone(document))),
+            Some(Source::File(path)) => {
+                let shown = path.display().to_string();
+                let file =
+                    std::fs::File::open(path).map_err(|e| Error::io(e, "cannot open").in_entry(shown.clone()))?;
+                let mut bytes = Vec::new();
+                file.take(self.limits.max_entry_bytes.saturating_add(1))
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| Error::io(e, "cannot read").in_entry(shown.clone()))?;
+                if bytes.len() as u64 > self.limits.max_entry_bytes {
+                    return Err(Error::new(
+                        ErrorKind::LimitExceeded,
+                        format!("larger than {} bytes", self.limits.max_entry_bytes),
+                    )
+                    .in_entry(shown));
+                }
+                let document = Document::parse(kind, bytes).map_err(|e| e.in_entry(shown.clone()))?;
+                match document.name() {
+                    Some(inner) if inner != name => Err(Error::new(
+                        ErrorKind::Layout,
+                        format!("file `{name}.{}` holds {} `{inner}`", kind.extension(), kind.as_str()),
+                    )
+                    .in_entry(shown)),
+                    _ => Ok(Some(document)),
+                }
+            }
+        }
+    }
+}
+
+fn folder_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Job => "jobs",
+        Kind::Script => "scripts",
+        Kind::Resource => "resources",
+    }
+}
