@@ -1,0 +1,294 @@
+//! Offline export: the seed example, shared scripts, `exportDepend=false`,
+//! the single layout, upstream closure and cycles, every API error, `deps`.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(clippy::disallowed_methods, reason = "tests build fixture folders in fresh temporary folders")]
+
+use dlf_bundle::export::{ExportOptions, export};
+use dlf_bundle::resolve::{self, ResolveOptions, Status};
+use dlf_bundle::{ErrorKind, Layout, Workspace};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn seed() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/workspace")
+}
+
+fn names(jobs: &[&str]) -> Vec<String> {
+    jobs.iter().map(|j| (*j).to_owned()).collect()
+}
+
+fn paths(export: &dlf_bundle::export::Export) -> Vec<&str> {
+    export.bundle.iter().map(dlf_bundle::Entry::path).collect()
+}
+
+/// A workspace folder from `(relative path, JSON)` pairs.
+fn workspace(files: &[(String, String)]) -> (tempfile::TempDir, Workspace) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let workspace = Workspace::open(dir.path()).unwrap();
+    (dir, workspace)
+}
+
+fn job(name: &str, nodes: &str, depend_jobs: &[&str]) -> (String, String) {
+    let depend = serde_json::to_string(depend_jobs).unwrap();
+    (
+        format!("jobs/{name}.job"),
+        format!(
+            r#"{{"name":"{name}","processType":"BATCH","nodes":[{nodes}],"schedule":{{"type":"CRON","cron":{{"expression":"0 0 1 * * ?","dependJobs":{{"jobs":{depend}}}}}}}}}"#
+        ),
+    )
+}
+
+fn sql_node(node: &str, script: &str) -> String {
+    format!(r#"{{"name":"{node}","type":"DWSSQL","properties":[{{"name":"scriptName","value":"{script}"}}]}}"#)
+}
+
+fn spark_node(node: &str, resource: &str) -> String {
+    format!(r#"{{"name":"{node}","type":"MRSSpark","properties":[{{"name":"resourcePath","value":"{resource}"}}]}}"#)
+}
+
+fn script(name: &str) -> (String, String) {
+    (format!("scripts/{name}.script"), format!(r#"{{"name":"{name}","type":"DWSSQL","content":"select 1;"}}"#))
+}
+
+fn resource(name: &str) -> (String, String) {
+    (
+        format!("resources/{name}.resource"),
+        format!(r#"{{"name":"{name}","type":"jar","location":"obs://b/{name}.jar"}}"#),
+    )
+}
+
+#[test]
+fn the_seed_example_exports_as_documented() {
+    let workspace = Workspace::open(seed()).unwrap();
+    let export = export(&workspace, &names(&["job_batch", "job_stream"]), &ExportOptions::default()).unwrap();
+    assert_eq!(
+        paths(&export),
+        ["jobs/job_batch/dws_sql.script", "jobs/job_batch/job_batch.job", "jobs/job_stream/job_stream.job"]
+    );
+    let copied = export.bundle.get("jobs/job_batch/dws_sql.script").unwrap().document().bytes().into_owned();
+    assert_eq!(copied, std::fs::read(seed().join("scripts/dws_sql.script")).unwrap(), "copied byte for byte");
+    assert_eq!(
+        export.bundle.tree(),
+        "jobs\n├── job_batch\n│   ├── dws_sql.script\n│   └── job_batch.job\n└── job_stream\n    └── job_stream.job\n"
+    );
+}
+
+#[test]
+fn shared_scripts_go_into_every_folder_once() {
+    let (_dir, ws) = workspace(&[
+        job("a", &[sql_node("n1", "shared"), sql_node("n2", "shared"), spark_node("n3", "lib")].join(","), &[]),
+        job("b", &sql_node("n1", "shared"), &[]),
+        script("shared"),
+        resource("lib"),
+    ]);
+    let export = export(&ws, &names(&["a", "b"]), &ExportOptions::default()).unwrap();
+    assert_eq!(
+        paths(&export),
+        ["jobs/a/a.job", "jobs/a/lib.resource", "jobs/a/shared.script", "jobs/b/b.job", "jobs/b/shared.script"]
+    );
+}
+
+#[test]
+fn export_depend_false_writes_only_jobs() {
+    let workspace = Workspace::open(seed()).unwrap();
+    let options = ExportOptions::default().export_depend(false);
+    let export = export(&workspace, &names(&["job_batch"]), &options).unwrap();
+    assert_eq!(paths(&export), ["jobs/job_batch/job_batch.job"]);
+}
+
+#[test]
+fn single_layout_exports_one_job() {
+    let (_dir, ws) = workspace(&[
+        job("a", &[sql_node("n1", "s"), spark_node("n2", "r")].join(","), &[]),
+        job("b", "", &[]),
+        script("s"),
+        resource("r"),
+    ]);
+    let options = ExportOptions::default().layout(Layout::Single);
+    let export = export(&ws, &names(&["a"]), &options).unwrap();
+    assert_eq!(paths(&export), ["jobs/a.job", "resources/r.resource", "scripts/s.script"]);
+    let error = dlf_bundle::export::export(&ws, &names(&["a", "b"]), &options).unwrap_err();
+    assert_eq!(error.api_code(), Some("DLF.3051"));
+}
+
+#[test]
+fn request_errors_are_the_apis() {
+    let workspace = Workspace::open(seed()).unwrap();
+    let too_many: Vec<String> = (0..101).map(|i| format!("job{i}")).collect();
+    let cases: Vec<(Vec<String>, &str, &str)> = vec![
+        (too_many, "DLF.3051", "101 jobs"),
+        (names(&[]), "DLF.3051", "empty"),
+        (names(&["job_batch", "job_batch"]), "DLF.3051", "`job_batch` is named twice"),
+        (names(&["bad name!"]), "DLF.3051", "`bad name!` is not a valid job name"),
+        (names(&["../job"]), "DLF.3051", "not a valid job name"),
+        (names(&["job_batch", "ghost"]), "DLF.0100", "`ghost`"),
+    ];
+    for (jobs, code, detail) in cases {
+        let error = export(&workspace, &jobs, &ExportOptions::default()).unwrap_err();
+        assert_eq!(error.api_code(), Some(code), "{error}");
+        assert!(error.message().contains(detail), "{error}");
+        let body: serde_json::Value = serde_json::from_str(&error.to_api_json().unwrap()).unwrap();
+        assert_eq!(body["error_code"], code);
+    }
+}
+
+#[test]
+fn a_missing_script_or_resource_names_job_node_and_object() {
+    let (_dir, ws) = workspace(&[job("a", &[sql_node("load", "gone")].join(","), &[])]);
+    let error = export(&ws, &names(&["a"]), &ExportOptions::default()).unwrap_err();
+    assert_eq!((error.api_code(), error.kind()), (Some("DLF.6201"), ErrorKind::NotFound));
+    assert!(error.message().contains("Job `a`, node `load` needs script `gone`"), "{error}");
+
+    let (_dir, ws) = workspace(&[job("a", &spark_node("spark", "lib"), &[])]);
+    let error = export(&ws, &names(&["a"]), &ExportOptions::default()).unwrap_err();
+    assert_eq!(error.api_code(), Some("DLF.6241"));
+    assert!(error.message().contains("node `spark` needs resource `lib`"), "{error}");
+}
+
+#[test]
+fn upstream_closure_follows_references_and_reports_cycles() {
+    let (_dir, ws) = workspace(&[
+        job("a", "", &["b"]),
+        job("b", "", &["c", "ghost"]),
+        job("c", "", &["a"]),
+        job("unrelated", "", &[]),
+    ]);
+    let plain = export(&ws, &names(&["a"]), &ExportOptions::default()).unwrap();
+    assert_eq!(paths(&plain), ["jobs/a/a.job"], "referenced jobs are not exported by default");
+
+    let options = ExportOptions::default().with_upstream(true);
+    let export = export(&ws, &names(&["a"]), &options).unwrap();
+    assert_eq!(paths(&export), ["jobs/a/a.job", "jobs/b/b.job", "jobs/c/c.job"]);
+    let notes: Vec<String> = export.notes.iter().map(ToString::to_string).collect();
+    assert!(notes.iter().any(|n| n.contains("`ghost`")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("cycle: a -> b -> c -> a")), "{notes:?}");
+}
+
+#[test]
+fn upstream_closure_respects_the_limit() {
+    let mut items: Vec<(String, String)> =
+        (0..101).map(|i| job(&format!("j{i}"), "", &[&format!("j{}", i + 1)])).collect();
+    items.push(job("j101", "", &[]));
+    let (_dir, ws) = workspace(&items);
+    let error = export(&ws, &names(&["j0"]), &ExportOptions::default().with_upstream(true)).unwrap_err();
+    assert_eq!(error.api_code(), Some("DLF.3051"));
+    assert!(error.message().contains("102 jobs"), "{error}");
+}
+
+#[test]
+fn exports_are_deterministic() {
+    let workspace = Workspace::open(seed()).unwrap();
+    let one = export(&workspace, &names(&["job_batch", "job_stream"]), &ExportOptions::default()).unwrap();
+    let two = export(&workspace, &names(&["job_stream", "job_batch"]), &ExportOptions::default()).unwrap();
+    assert_eq!(one.bundle.to_vec().unwrap(), two.bundle.to_vec().unwrap());
+}
+
+#[test]
+fn dependencies_are_marked_present_missing_or_external() {
+    let (_dir, ws) = workspace(&[
+        job("a", &[sql_node("n1", "s"), sql_node("n2", "gone")].join(","), &["b", "ghost"]),
+        job("b", "", &[]),
+        script("s"),
+    ]);
+    let report = resolve::workspace_dependencies(&ws, &names(&["a"]), &ResolveOptions::default()).unwrap();
+    let statuses: Vec<(String, Status)> =
+        report[0].dependencies.iter().map(|d| (d.reference.target.to_string(), d.status)).collect();
+    assert_eq!(
+        statuses,
+        [
+            ("job `b`".to_owned(), Status::Present),
+            ("job `ghost`".to_owned(), Status::Missing),
+            ("script `s`".to_owned(), Status::Present),
+            ("script `gone`".to_owned(), Status::Missing),
+        ]
+    );
+    // In a batch bundle a script in another job's folder does not count.
+    let exported = export(&ws, &names(&["b"]), &ExportOptions::default()).unwrap();
+    let report = resolve::bundle_dependencies(&exported.bundle, &ResolveOptions::default());
+    assert_eq!(report.len(), 1);
+}
+
+fn cli(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_dlf-bundle")).args(args).output().unwrap()
+}
+
+#[test]
+fn cli_export_prints_the_tree_and_fails_in_the_apis_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("jobs.zip");
+    let seed = seed();
+    let ok = cli(&[
+        "export",
+        "--workspace",
+        seed.to_str().unwrap(),
+        "--job",
+        "job_batch",
+        "--job",
+        "job_stream",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(
+        String::from_utf8(ok.stdout).unwrap(),
+        "jobs.zip\njobs\n├── job_batch\n│   ├── dws_sql.script\n│   └── job_batch.job\n└── job_stream\n    └── job_stream.job\n"
+    );
+    assert!(dlf_bundle::Bundle::open(&out).is_ok());
+
+    let failed = dir.path().join("failed.zip");
+    let bad = cli(&["export", "--workspace", seed.to_str().unwrap(), "--job", "ghost", "-o", failed.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2));
+    let body: serde_json::Value = serde_json::from_slice(&bad.stderr).unwrap();
+    assert_eq!(body["error_code"], "DLF.0100");
+    assert!(body["error_msg"].as_str().unwrap().contains("ghost"));
+    assert!(!failed.exists(), "no output file on error");
+}
+
+#[test]
+fn cli_deps_in_every_format() {
+    let seed = seed();
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("jobs.zip");
+    cli(&[
+        "export",
+        "--workspace",
+        seed.to_str().unwrap(),
+        "--job",
+        "job_batch",
+        "--job",
+        "job_stream",
+        "-o",
+        zip.to_str().unwrap(),
+    ]);
+    for source in [vec![zip.to_str().unwrap()], vec!["--workspace", seed.to_str().unwrap()]] {
+        for (format, marker) in
+            [("text", "dws_sql"), ("json", "\"status\": \"present\""), ("dot", "digraph"), ("mermaid", "flowchart LR")]
+        {
+            let mut args = vec!["deps"];
+            args.extend(&source);
+            args.extend(["--format", format]);
+            let output = cli(&args);
+            assert_eq!(output.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+            let text = String::from_utf8(output.stdout).unwrap();
+            assert!(text.contains(marker), "{args:?}: {text}");
+            assert!(text.contains("dws_link"), "{args:?}: connections are shown: {text}");
+        }
+    }
+    let json = cli(&["deps", "--workspace", seed.to_str().unwrap(), "--job", "job_batch", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["jobs"].as_array().unwrap().len(), 1);
+    let connection = report["jobs"][0]["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "connection")
+        .unwrap()
+        .clone();
+    assert_eq!(connection["import_type"], "DWS_CONNECTION");
+    assert_eq!(connection["status"], "external");
+}

@@ -1,0 +1,131 @@
+//! Reference extraction, node type by node type and mode by mode.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
+use dlf_bundle::resolve::{self, ResolveOptions, Target};
+use dlf_bundle::{Job, Node, NodeType, Resource, Script};
+
+/// `kind:name` for each reference, in order.
+fn targets(job: &Job, known: &[&str]) -> Vec<String> {
+    let known_jobs = |name: &str| known.contains(&name);
+    resolve::job_references(job, &ResolveOptions::default(), &known_jobs)
+        .iter()
+        .map(|r| format!("{}:{}{}", r.target.kind_str(), r.target.name(), if r.probable { "?" } else { "" }))
+        .collect()
+}
+
+fn job_with(node_type: &str, properties: &[(&str, &str)]) -> Job {
+    let mut node = Node::new("n", NodeType::from(node_type));
+    for (name, value) in properties {
+        node = node.with_property(name, value);
+    }
+    let mut job = Job::new("j");
+    job.nodes = Some(vec![node]);
+    job
+}
+
+/// Node type, its properties, the expected `kind:name` references (`?` = probable).
+type Case = (&'static str, &'static [(&'static str, &'static str)], &'static [&'static str]);
+
+#[test]
+fn node_references_by_type_and_mode() {
+    let cases: &[Case] = &[
+        ("HiveSQL", &[("scriptName", "s"), ("connectionName", "hive")], &["script:s", "connection:hive"]),
+        ("SparkSQL", &[("scriptName", "s"), ("statementOrScript", "SCRIPT")], &["script:s"]),
+        ("DWSSQL", &[("scriptName", "s"), ("statementOrScript", "STATEMENT"), ("sql", "select 1")], &[]),
+        ("DLISQL", &[("scriptName", "s"), ("queueName", "q")], &["script:s", "dli_queue:q"]),
+        ("DLISQL", &[("statementOrScript", "SCRIPT"), ("queueName", "q")], &["dli_queue:q"]),
+        ("RDS SQL", &[("scriptName", "s"), ("connectionId", "c-1")], &["script:s", "connection:c-1"]),
+        ("Shell", &[("scriptName", "sh"), ("connectionName", "host")], &["script:sh", "connection:host"]),
+        ("Python", &[("scriptName", "py"), ("statementOrScript", "STATEMENT")], &[]),
+        ("Python", &[("scriptName", "py"), ("connectionId", "id")], &["script:py", "connection:id"]),
+        ("CSJob", &[("scriptName", "flink")], &["script:flink"]),
+        (
+            "MRSFlinkJob",
+            &[("flinkJobType", "Flink SQL"), ("scriptName", "f"), ("clusterName", "mrs")],
+            &["script:f", "mrs_cluster:mrs"],
+        ),
+        (
+            "MRSFlinkJob",
+            &[("flinkJobType", "Flink JAR"), ("scriptName", "f"), ("resourcePath", "flink_jar")],
+            &["resource:flink_jar"],
+        ),
+        (
+            "MRSHetuEngine",
+            &[("statementOrScript", "SCRIPT"), ("scriptName", "h"), ("Data Warehouse", "hetu"), ("clusterName", "m")],
+            &["script:h", "connection:hetu", "mrs_cluster:m"],
+        ),
+        ("MRSHetuEngine", &[("statementOrScript", "STATEMENT"), ("scriptName", "h")], &[]),
+        ("MRSSpark", &[("resourcePath", "spark_jar"), ("clusterName", "m")], &["resource:spark_jar", "mrs_cluster:m"]),
+        ("MapReduce", &[("resourcePath", "obs://b/mr.jar")], &["obs_path:obs://b/mr.jar"]),
+        (
+            "DLISpark",
+            &[("resourceType", "DLIResources"), ("resourcePath", "udf"), ("clusterName", "q")],
+            &["dli_queue:q", "resource:udf"],
+        ),
+        ("DLISpark", &[("resourceType", "OBS"), ("resourcePath", "obs://b/x.jar")], &["obs_path:obs://b/x.jar"]),
+        (
+            "CDMJob",
+            &[("clusterName", "cdm-1"), ("jobName", "mysql2hive"), ("jobType", "existsJob")],
+            &["cdm_cluster:cdm-1", "cdm_job:cdm-1/mysql2hive"],
+        ),
+        ("CDMJob", &[("clusterId", "uuid"), ("jobName", "j")], &["cdm_cluster:uuid", "cdm_job:uuid/j"]),
+        ("RESTAPI", &[("url", "https://x"), ("agentName", "cdm-relay")], &["cdm_cluster:cdm-relay"]),
+        ("SMN", &[("topic", "urn:smn:x")], &["smn_topic:urn:smn:x"]),
+        ("DISTransferTask", &[("streamName", "dis-1")], &["dis_stream:dis-1"]),
+        ("OBSManager", &[("action", "CREATE_PATH"), ("path", "obs://b/p")], &["obs_path:obs://b/p"]),
+        ("Dummy", &[], &[]),
+        ("DataQualityMonitor", &[("anything", "value")], &[]),
+        ("DLFSubJob", &[("subJobName", "child")], &["job:child?"]),
+        ("ForEachJob", &[("unknownKey", "known_job"), ("dataset", "#{Job.getNodeOutput('x')}")], &["job:known_job?"]),
+    ];
+    for (node_type, properties, expected) in cases {
+        let job = job_with(node_type, properties);
+        assert_eq!(targets(&job, &["known_job"]), *expected, "{node_type} {properties:?}");
+    }
+}
+
+#[test]
+fn sub_job_property_naming_a_known_job_is_certain() {
+    let job = job_with("DLFSubJob", &[("subJobName", "child")]);
+    assert_eq!(targets(&job, &["child"]), ["job:child"]);
+}
+
+#[test]
+fn job_level_references() {
+    let job = Job::from_slice(
+        br#"{"name":"j","logPath":"obs://logs/","schedule":{"type":"CRON","cron":{"dependJobs":{
+            "jobs":["up1"],
+            "sameWorkSpaceJobs":[{"jobName":"up2"}],
+            "otherWorkSpaceJobs":[{"jobName":"far","workSpace":"ws2"}]}}},
+          "nodes":[{"name":"rt","type":"DLISQL","cronTrigger":{"dependJobs":{"jobs":["up3"]}},
+                    "eventTrigger":{"eventType":"DIS","channel":"dis-9"}}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        targets(&job, &[]),
+        ["job:up1", "job:up2", "other_workspace_job:ws2/far", "obs_path:obs://logs/", "job:up3", "dis_stream:dis-9"]
+    );
+}
+
+#[test]
+fn environment_objects_carry_the_import_replacement_type() {
+    let job = job_with("DWSSQL", &[("scriptName", "s"), ("connectionName", "dws")]);
+    let refs = resolve::job_references(&job, &ResolveOptions::default(), &|_| false);
+    let connection = refs.iter().find(|r| r.target.kind_str() == "connection").unwrap();
+    assert!(matches!(connection.target, Target::Environment { import_type: Some("DWS_CONNECTION"), .. }));
+    assert_eq!(connection.node.as_deref(), Some("n"));
+}
+
+#[test]
+fn scripts_and_resources_need_environment_objects() {
+    let script = Script::from_slice(br#"{"name":"s","type":"DLISQL","connectionName":"dli","queueName":"q"}"#).unwrap();
+    let names: Vec<String> = resolve::script_references(&script).iter().map(|r| r.target.to_string()).collect();
+    assert_eq!(names, ["connection `dli`", "dli_queue `q`"]);
+    let resource = Resource::from_slice(
+        br#"{"name":"r","location":"obs://b/r.jar","dependFiles":["obs://b/old.jar"],"dependPackages":[{"type":"jar","location":"obs://b/new.jar"}]}"#,
+    )
+    .unwrap();
+    let paths: Vec<String> =
+        resolve::resource_references(&resource).iter().map(|r| r.target.name().to_owned()).collect();
+    assert_eq!(paths, ["obs://b/r.jar", "obs://b/new.jar"], "dependPackages wins over dependFiles");
+}
