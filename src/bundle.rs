@@ -7,9 +7,31 @@ use crate::name;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+/// What a [`Warning`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// A file that is not a definition of either layout; ignored.
+    StrayFile,
+    /// Every entry sits in one wrapper folder, read as if it were absent.
+    WrapperFolder,
+    /// An entry name stored in GBK without the UTF-8 flag.
+    GbkName,
+    /// Two names that collide on a case-insensitive file system.
+    CaseCollision,
+    /// A file name that differs from the `name` inside.
+    NameMismatch,
+    /// A job referenced by an exported job but left out of the export.
+    JobLeftOut,
+    /// Jobs that reference each other in a cycle.
+    JobCycle,
+}
+
 /// Something worth telling that does not stop a read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
+    /// What it is about.
+    pub kind: WarningKind,
     /// The entry concerned, when there is one.
     pub entry: Option<String>,
     /// What was noticed.
@@ -17,8 +39,8 @@ pub struct Warning {
 }
 
 impl Warning {
-    pub(crate) fn new(entry: Option<&str>, message: impl Into<String>) -> Self {
-        Self { entry: entry.map(str::to_owned), message: message.into() }
+    pub(crate) fn new(kind: WarningKind, entry: Option<&str>, message: impl Into<String>) -> Self {
+        Self { kind, entry: entry.map(str::to_owned), message: message.into() }
     }
 }
 
@@ -268,6 +290,7 @@ impl Bundle {
         for (name, _) in files {
             if let Some(other) = seen.insert(name::collision_key(name), name) {
                 warnings.push(Warning::new(
+                    WarningKind::CaseCollision,
                     Some(name),
                     format!("collides with `{other}` on a case-insensitive file system"),
                 ));
@@ -282,6 +305,7 @@ impl Bundle {
             match layout::place(path) {
                 Some(placement) => placed.push((name.as_str(), path, placement, data)),
                 None => warnings.push(Warning::new(
+                    WarningKind::StrayFile,
                     Some(name),
                     "not a job, script or resource definition of either layout; ignored",
                 )),
@@ -295,6 +319,7 @@ impl Bundle {
                 && inner != placement.stem
             {
                 warnings.push(Warning::new(
+                    WarningKind::NameMismatch,
                     Some(name),
                     format!("file name `{}` differs from the name `{inner}` inside", placement.stem),
                 ));
@@ -304,7 +329,11 @@ impl Bundle {
         if let Some(folder) = wrapper {
             warnings.insert(
                 0,
-                Warning::new(None, format!("entries are wrapped in the folder `{folder}/`; read as if it were absent")),
+                Warning::new(
+                    WarningKind::WrapperFolder,
+                    None,
+                    format!("entries are wrapped in the folder `{folder}/`; read as if it were absent"),
+                ),
             );
         }
         bundle.warnings = warnings;

@@ -113,6 +113,11 @@ impl Error {
         self
     }
 
+    /// An I/O error on `path`, for callers that read files themselves.
+    pub fn from_io(source: std::io::Error, path: &std::path::Path) -> Self {
+        Self::io(source, "cannot read").in_entry(path.display().to_string())
+    }
+
     pub(crate) fn io(source: std::io::Error, what: impl Into<String>) -> Self {
         let message = format!("{}: {source}", what.into());
         Self::new(ErrorKind::Io, message).with_source(source)

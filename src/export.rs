@@ -1,7 +1,7 @@
 //! Offline export: what `POST /v1/{project_id}/jobs/batch-export` and the
 //! single-job export do, from a [`Workspace`].
 
-use crate::bundle::{Bundle, Warning};
+use crate::bundle::{Bundle, Warning, WarningKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::layout::Layout;
 use crate::model::{Document, Kind};
@@ -219,6 +219,7 @@ fn add_upstream(
                     queue.push(target.clone());
                 }
                 None => notes.push(Warning::new(
+                    WarningKind::JobLeftOut,
                     None,
                     format!("job `{name}` references job `{target}`, which the workspace does not have; left out"),
                 )),
@@ -233,7 +234,11 @@ fn add_upstream(
         )));
     }
     for cycle in find_cycles(&edges) {
-        notes.push(Warning::new(None, format!("jobs reference each other in a cycle: {}", cycle.join(" -> "))));
+        notes.push(Warning::new(
+            WarningKind::JobCycle,
+            None,
+            format!("jobs reference each other in a cycle: {}", cycle.join(" -> ")),
+        ));
     }
     Ok(())
 }

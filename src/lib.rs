@@ -13,10 +13,11 @@ pub mod name;
 pub mod pack;
 pub mod read;
 pub mod resolve;
+pub mod validate;
 pub mod workspace;
 pub mod write;
 
-pub use bundle::{Bundle, Entry, Warning};
+pub use bundle::{Bundle, Entry, Warning, WarningKind};
 pub use error::{Error, ErrorKind, Position, Result};
 pub use layout::Layout;
 pub use limits::Limits;

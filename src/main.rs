@@ -3,8 +3,10 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use dlf_bundle::export::{self, ExportOptions};
 use dlf_bundle::resolve::{self, JobDependencies, ResolveOptions, Target};
+use dlf_bundle::validate::{self, Diagnostic, Severity, ValidateOptions};
 use dlf_bundle::{Bundle, Layout, Limits, UnpackOptions, Workspace};
 use serde::Serialize;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -67,6 +69,29 @@ enum Command {
         /// Output zip, written atomically.
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
+    },
+    /// Validate bundles offline, with precise diagnostics.
+    Validate {
+        /// Bundles to validate.
+        #[arg(required = true)]
+        bundles: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Fail (exit 1) on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Apply the older ASCII-only naming rule.
+        #[arg(long)]
+        strict_names: bool,
+    },
+    /// Preview an import as the service's check-file call does.
+    Check {
+        /// The bundle.
+        bundle: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Show what each job needs: scripts, resources, jobs, environment objects.
     Deps {
@@ -174,6 +199,39 @@ fn run(command: Command) -> dlf_bundle::Result<ExitCode> {
             println!("{name}");
             for line in export.bundle.tree().lines() {
                 println!("{line}");
+            }
+        }
+        Command::Validate { bundles, format, deny_warnings, strict_names } => {
+            let options = ValidateOptions::default().strict_names(strict_names);
+            let mut failed = false;
+            let mut reports = Vec::new();
+            for path in &bundles {
+                let diagnostics = match std::fs::read(path) {
+                    Ok(bytes) => validate::validate_archive(&bytes, &options),
+                    Err(error) => vec![validate::read_error(&dlf_bundle::Error::from_io(error, path))],
+                };
+                let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+                let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+                failed |= errors > 0 || (deny_warnings && warnings > 0);
+                reports.push((path.display().to_string(), errors == 0, diagnostics));
+            }
+            print_validation(&reports, format);
+            return Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS });
+        }
+        Command::Check { bundle, format } => {
+            let bundle = Bundle::open(&bundle)?;
+            let report = validate::check(&bundle);
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+                Format::Text => {
+                    for job in &report.jobs {
+                        let params: Vec<String> = job.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                        println!("job     {:<40} {:<30} {}", job.name, job.path, params.join(" "));
+                    }
+                    for script in &report.scripts {
+                        println!("script  {:<40} {}", script.name, script.path);
+                    }
+                }
             }
         }
         Command::Deps { bundle, workspace, jobs, format } => {
@@ -332,4 +390,62 @@ struct DepsEntry<'a> {
     via_script: Option<&'a str>,
     import_type: Option<&'static str>,
     probable: bool,
+}
+
+type ValidationReport = (String, bool, Vec<Diagnostic>);
+
+fn print_validation(reports: &[ValidationReport], format: Format) {
+    match format {
+        Format::Json => {
+            let bundles: Vec<serde_json::Value> = reports
+                .iter()
+                .map(|(path, valid, diagnostics)| {
+                    let diagnostics: Vec<serde_json::Value> = diagnostics
+                        .iter()
+                        .map(|d| {
+                            serde_json::json!({"severity": d.severity.as_str(), "code": d.code, "entry": d.entry,
+                                "pointer": d.pointer, "message": d.message, "hint": d.hint})
+                        })
+                        .collect();
+                    serde_json::json!({"path": path, "valid": valid, "diagnostics": diagnostics})
+                })
+                .collect();
+            let report = serde_json::json!({ "bundles": bundles });
+            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        }
+        Format::Text => {
+            let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let paint =
+                |code: &str, text: &str| if colour { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() };
+            for (path, valid, diagnostics) in reports {
+                for d in diagnostics {
+                    let style = match d.severity {
+                        Severity::Error => "1;31",
+                        Severity::Warning => "1;33",
+                        Severity::Info => "1;36",
+                    };
+                    println!(
+                        "{}{}",
+                        paint(style, &format!("{}[{}]", d.severity.as_str(), d.code)),
+                        paint("1", &format!(": {}", d.message))
+                    );
+                    let location = match (&d.entry, &d.pointer) {
+                        (Some(entry), Some(pointer)) => format!("{path}: {entry}#{pointer}"),
+                        (Some(entry), None) => format!("{path}: {entry}"),
+                        _ => path.clone(),
+                    };
+                    println!("  {} {location}", paint("1;34", "-->"));
+                    println!("   {} {}", paint("1;34", "= hint:"), d.hint);
+                    println!();
+                }
+                let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
+                let verdict = if *valid { paint("1;32", "valid") } else { paint("1;31", "invalid") };
+                println!(
+                    "{path}: {verdict} ({} errors, {} warnings)",
+                    count(Severity::Error),
+                    count(Severity::Warning)
+                );
+            }
+        }
+    }
 }

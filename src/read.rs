@@ -6,7 +6,7 @@
 //! any data is inflated. Then each file entry is inflated to its end (so the
 //! CRC is checked) under the per-entry, total and ratio limits, and parsed.
 
-use crate::bundle::{Bundle, Warning};
+use crate::bundle::{Bundle, Warning, WarningKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::Limits;
 use crate::name::{self, NameEncoding};
@@ -181,6 +181,7 @@ fn list_entries(
         let (decoded, encoding) = name::decode_entry_name(entry.name_raw(), utf8_flag)?;
         if encoding == NameEncoding::Gbk {
             warnings.push(Warning::new(
+                WarningKind::GbkName,
                 Some(&decoded),
                 "name stored in GBK without the UTF-8 flag (re-zipped on Chinese Windows); decoded as GBK",
             ));

@@ -23,12 +23,13 @@ fn entry_options() -> SimpleFileOptions {
         .large_file(false)
 }
 
-/// Zips `(path, bytes)` pairs in the given order.
+/// Zips `(path, bytes)` pairs in the given order, with the fixed options
+/// of [`Bundle::to_vec`]; for callers who assemble entries themselves.
 ///
 /// # Security
 /// Every path passes [`name::check_entry_name`], so we never write a name
 /// the reader would refuse.
-pub(crate) fn zip_entries<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Result<Vec<u8>> {
+pub fn zip_entries<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Result<Vec<u8>> {
     let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
     let options = entry_options();
     for (path, bytes) in entries {

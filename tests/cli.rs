@@ -174,3 +174,60 @@ fn pack_checks_the_requested_layout() {
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     assert!(!zip.exists());
 }
+
+#[test]
+fn validate_exit_codes_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write_bundle(dir.path(), &batch_entries());
+    let bad_path = dir.path().join("bad.zip");
+    std::fs::write(&bad_path, b"not a zip").unwrap();
+    let bad = bad_path.to_str().unwrap();
+
+    // The common fixtures carry an unused script and minimal jobs: warnings and errors.
+    let output = run(&["validate", &good, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let bundle = &report["bundles"][0];
+    assert_eq!(bundle["path"], good);
+    let diagnostic = &bundle["diagnostics"][0];
+    for key in ["severity", "code", "entry", "pointer", "message", "hint"] {
+        assert!(diagnostic.get(key).is_some(), "{key} missing in {diagnostic}");
+    }
+
+    let output = run(&["validate", bad]);
+    assert_eq!(code(&output), 1);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("error[DLFB0001]"));
+
+    let example = dir.path().join("example.zip");
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/workspace");
+    run(&["export", "--workspace", seed.to_str().unwrap(), "--job", "job_batch", "-o", example.to_str().unwrap()]);
+    let output = run(&["validate", example.to_str().unwrap()]);
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stdout));
+
+    // Exported without dependencies: valid, with a warning that --deny-warnings turns into failure.
+    let bare = dir.path().join("bare.zip");
+    run(&[
+        "export",
+        "--workspace",
+        seed.to_str().unwrap(),
+        "--job",
+        "job_batch",
+        "--no-depend",
+        "-o",
+        bare.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&run(&["validate", bare.to_str().unwrap()])), 0);
+    assert_eq!(code(&run(&["validate", bare.to_str().unwrap(), "--deny-warnings"])), 1);
+    assert_eq!(code(&run(&["validate", example.to_str().unwrap(), bad])), 1, "any invalid bundle fails the run");
+    assert_eq!(code(&run(&["validate"])), 2);
+}
+
+#[test]
+fn check_prints_the_import_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = write_bundle(dir.path(), &batch_entries());
+    let output = run(&["check", &zip, "--format", "json"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["jobs"].as_array().unwrap().len(), 2);
+    assert_eq!(report["scripts"], serde_json::json!([{"name": "dws_sql", "path": "/"}]));
+}

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use dlf_bundle::json;
+use dlf_bundle::validate::{Severity, ValidateOptions, validate_bundle};
 use dlf_bundle::{Bundle, Definition, Document, ErrorKind, Kind, Layout, Position};
 use std::path::PathBuf;
 
@@ -147,5 +148,41 @@ fn nonconforming_job_samples_fail_naming_the_field() {
         assert_eq!(error.kind(), ErrorKind::WrongType, "{name}: {error}");
         assert!(error.message().contains("properties"), "{name}: {error}");
         assert!(error.position().is_some(), "{name}: {error}");
+    }
+}
+
+/// Samples that are fragments of a definition (only `nodes`), not whole ones.
+const FRAGMENTS: &[&str] = &["datatracex-test-job-hivesql-script-and-python-statement.json"];
+
+#[test]
+fn valid_samples_validate_without_errors() {
+    let Some(dir) = samples_dir() else { return };
+    for (kind, name) in definitions().into_iter().filter(|(_, name)| !FRAGMENTS.contains(name)) {
+        let document = Document::parse(kind, std::fs::read(dir.join(name)).unwrap()).unwrap();
+        let stem = document.name().unwrap().to_owned();
+        let mut bundle = Bundle::new(Layout::Single);
+        bundle.insert(&Layout::Single.path_for(kind, &stem, None), document).unwrap();
+        let errors: Vec<String> = validate_bundle(&bundle, &ValidateOptions::default())
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+}
+
+#[test]
+fn malformed_and_nonconforming_samples_fail_validation_naming_the_entry() {
+    let Some(dir) = samples_dir() else { return };
+    let bad = MALFORMED.iter().map(|(name, ..)| *name).chain(NONCONFORMANT_JOBS.iter().copied());
+    for name in bad {
+        let archive =
+            dlf_bundle::write::zip_entries([("jobs/bad/bad.job", std::fs::read(dir.join(name)).unwrap().as_slice())])
+                .unwrap();
+        let diagnostics = dlf_bundle::validate::validate_archive(&archive, &ValidateOptions::default());
+        let error =
+            diagnostics.iter().find(|d| d.severity == Severity::Error).unwrap_or_else(|| panic!("{name}: no error"));
+        assert_eq!(error.entry.as_deref(), Some("jobs/bad/bad.job"), "{name}: {error}");
+        assert!(["DLFB0005", "DLFB0006"].contains(&error.code), "{name}: {error}");
     }
 }

@@ -1,0 +1,366 @@
+//! Validation: for every rule, a minimal bundle that triggers it and one
+//! that does not.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+use common::{RawEntry, raw_zip, resource_json, script_json};
+use dlf_bundle::validate::{CODES, Severity, ValidateOptions, check, validate_archive};
+
+/// A complete, valid batch job with one DWS SQL node using script `s`.
+fn job(name: &str) -> String {
+    job_with(
+        name,
+        r#"{"name":"n1","type":"DWSSQL","location":{"x":"0","y":"0"},"properties":[{"name":"scriptName","value":"s"}]}"#,
+        "",
+    )
+}
+
+fn job_with(name: &str, nodes: &str, extra: &str) -> String {
+    format!(
+        r#"{{"name":"{name}","processType":"BATCH","directory":"/etl","nodes":[{nodes}],
+            "schedule":{{"type":"CRON","cron":{{"startTime":"2024-01-01T00:00:00+08","expression":"0 20 1 * * ?"}}}}{extra}}}"#
+    )
+}
+
+fn node(name: &str, extra: &str) -> String {
+    format!(r#"{{"name":"{name}","type":"Dummy","location":{{"x":"0","y":"0"}},"properties":[]{extra}}}"#)
+}
+
+/// A valid batch bundle with job `a` and its script `s`, plus `extra` entries.
+fn bundle(job_text: &str, extra: Vec<RawEntry>) -> Vec<u8> {
+    let mut entries =
+        vec![RawEntry::new("jobs/a/a.job", job_text.as_bytes()), RawEntry::new("jobs/a/s.script", script_json("s"))];
+    entries.extend(extra);
+    raw_zip(&entries)
+}
+
+fn codes(archive: &[u8], options: &ValidateOptions) -> Vec<&'static str> {
+    validate_archive(archive, options).iter().map(|d| d.code).collect()
+}
+
+struct Rule {
+    code: &'static str,
+    triggers: Vec<u8>,
+    passes: Vec<u8>,
+}
+
+fn rule(code: &'static str, triggers: Vec<u8>, passes: Vec<u8>) -> Rule {
+    Rule { code, triggers, passes }
+}
+
+fn with_node(nodes: &[String]) -> Vec<u8> {
+    bundle(&job_with("a", &[nodes.join(","), job_node()].join(","), ""), vec![])
+}
+
+fn job_node() -> String {
+    r#"{"name":"n1","type":"DWSSQL","location":{"x":"0","y":"0"},"properties":[{"name":"scriptName","value":"s"}]}"#
+        .into()
+}
+
+#[allow(clippy::too_many_lines, reason = "one row per rule")]
+fn rules() -> Vec<Rule> {
+    let valid = bundle(&job("a"), vec![]);
+    vec![
+        rule("DLFB0001", b"not a zip".to_vec(), valid.clone()),
+        rule("DLFB0002", bundle(&job("a"), vec![RawEntry::new("../x.job", b"{}")]), valid.clone()),
+        rule(
+            "DLFB0003",
+            bundle(&job("a"), vec![RawEntry::new("jobs/a/big.script", vec![b' '; 4 << 20]).deflated()]),
+            valid.clone(),
+        ),
+        rule(
+            "DLFB0011",
+            raw_zip(&[RawEntry::new("w/jobs/a/a.job", job("a")), RawEntry::new("w/jobs/a/s.script", script_json("s"))]),
+            valid.clone(),
+        ),
+        rule(
+            "DLFB0012",
+            bundle(
+                &job("a"),
+                vec![RawEntry::new(encoding_rs::GBK.encode("jobs/a/数据.script").0.as_ref(), script_json("数据"))],
+            ),
+            bundle(&job("a"), vec![RawEntry::new("jobs/a/数据.script", script_json("数据"))]),
+        ),
+        rule("DLFB0004", raw_zip(&[RawEntry::new("jobs/a/b.job", b"{}")]), valid.clone()),
+        rule("DLFB0005", bundle("{\"name\":", vec![]), valid.clone()),
+        rule("DLFB0006", bundle(r#"{"name":"a","nodes":{}}"#, vec![]), valid.clone()),
+        rule("DLFB0010", bundle(&job("a"), vec![RawEntry::new("notes.txt", b"hi")]), valid.clone()),
+        rule("DLFB0013", bundle(&job("a"), vec![RawEntry::new("jobs/a/S.script", script_json("S"))]), valid.clone()),
+        rule("DLFB0101", bundle(r#"{"name":"a","nodes":[]}"#, vec![]), valid.clone()),
+        rule(
+            "DLFB0101",
+            with_node(&[r#"{"name":"x","type":"Dummy","properties":[]}"#.into()]),
+            with_node(&[node("x", "")]),
+        ),
+        rule("DLFB0102", bundle(&job("a").replace("\"BATCH\"", "\"STREAMING\""), vec![]), valid.clone()),
+        rule("DLFB0102", with_node(&[node("x", "").replace("Dummy", "QuantumSQL")]), with_node(&[node("x", "")])),
+        rule(
+            "DLFB0102",
+            with_node(&[node("x", r#","failPolicy":"RETRY""#)]),
+            with_node(&[node("x", r#","failPolicy":"IGNORE""#)]),
+        ),
+        rule(
+            "DLFB0103",
+            with_node(&[node("x", r#","pollingInterval":61"#)]),
+            with_node(&[node("x", r#","pollingInterval":60"#)]),
+        ),
+        rule(
+            "DLFB0103",
+            with_node(&[node("x", r#","maxExecutionTime":"4""#)]),
+            with_node(&[node("x", r#","maxExecutionTime":"5""#)]),
+        ),
+        rule("DLFB0103", with_node(&[node("x", r#","retryTimes":6"#)]), with_node(&[node("x", r#","retryTimes":5"#)])),
+        rule(
+            "DLFB0103",
+            with_node(&[node("x", r#","retryInterval":"soon""#)]),
+            with_node(&[node("x", r#","retryInterval":120"#)]),
+        ),
+        rule("DLFB0104", with_node(&[node("bad name", "")]), with_node(&[node("好_name", "")])),
+        rule(
+            "DLFB0104",
+            bundle(
+                &job("a")
+                    .replace(r#""type":"CRON""#, r#""type":"CRON"},"params":[{"name":"a b","value":"1"}],"x":{"y":1"#),
+                vec![],
+            ),
+            bundle(
+                &job("a")
+                    .replace(r#""type":"CRON""#, r#""type":"CRON"},"params":[{"name":"a_b","value":"1"}],"x":{"y":1"#),
+                vec![],
+            ),
+        ),
+        rule(
+            "DLFB0104",
+            bundle(
+                &job("a"),
+                vec![RawEntry::new(
+                    "jobs/a/r23456789012345678901234567890123.resource",
+                    resource_json("r23456789012345678901234567890123"),
+                )],
+            ),
+            bundle(&job("a"), vec![RawEntry::new("jobs/a/r.resource", resource_json("r"))]),
+        ),
+        rule(
+            "DLFB0105",
+            bundle(
+                &job_with("a", &job_node(), &format!(r#","params":[{{"name":"p","value":"{}"}}]"#, "v".repeat(1025))),
+                vec![],
+            ),
+            valid.clone(),
+        ),
+        rule("DLFB0106", bundle(&job("a").replace("/etl", "etl"), vec![]), valid.clone()),
+        rule(
+            "DLFB0106",
+            bundle(&job("a").replace("/etl", "/a/b/c/d/e/f/g/h/i/j/k"), vec![]),
+            bundle(&job("a").replace("/etl", "/数据/etl-1/"), vec![]),
+        ),
+        rule("DLFB0201", with_node(&[node("x", ""), node("x", "")]), with_node(&[node("x", ""), node("y", "")])),
+        rule(
+            "DLFB0202",
+            with_node(&[node("x", r#","preNodeName":["ghost"]"#)]),
+            with_node(&[node("x", r#","preNodeName":["n1"]"#)]),
+        ),
+        rule(
+            "DLFB0202",
+            with_node(&[node("x", r##","conditions":[{"preNodeName":"ghost","expression":"#{true}"}]"##)]),
+            with_node(&[node("x", r##","conditions":[{"preNodeName":"n1","expression":"#{true}"}]"##)]),
+        ),
+        rule(
+            "DLFB0203",
+            with_node(&[node("x", r#","preNodeName":["y"]"#), node("y", r#","preNodeName":["x"]"#)]),
+            with_node(&[node("x", r#","preNodeName":["y"]"#), node("y", "")]),
+        ),
+        rule("DLFB0204", bundle(&job("a").replace("0 20 1 * * ?", "20 1 * * ?"), vec![]), valid.clone()),
+        rule("DLFB0204", bundle(&job("a").replace("0 20 1 * * ?", "5 20 1 * * ?"), vec![]), valid.clone()),
+        rule(
+            "DLFB0204",
+            bundle(&job("a").replace("0 20 1 * * ?", "0 20 1 * 3 ?"), vec![]),
+            bundle(&job("a").replace("0 20 1 * * ?", "0 0/30 * ? * 2,4"), vec![]),
+        ),
+        rule(
+            "DLFB0205",
+            bundle(&job("a").replace("2024-01-01T00:00:00+08", "2024-01-01 00:00"), vec![]),
+            bundle(&job("a").replace("+08", "+0800"), vec![]),
+        ),
+        rule(
+            "DLFB0206",
+            bundle(&job_with("a", &[job_node(), node("x", "")].join(","), r#","singleNodeJobFlag":true"#), vec![]),
+            bundle(&job_with("a", &job_node(), r#","singleNodeJobFlag":"true""#), vec![]),
+        ),
+        rule(
+            "DLFB0207",
+            with_node(&[node("x", "")
+                .replace(r#""properties":[]"#, r#""properties":[{"name":"k","value":"1"},{"name":"k","value":"2"}]"#)]),
+            with_node(&[node("x", "")
+                .replace(r#""properties":[]"#, r#""properties":[{"name":"k","value":"1"},{"name":"j","value":"2"}]"#)]),
+        ),
+        rule(
+            "DLFB0208",
+            bundle(
+                &job_with("a", &(0..201).map(|i| node(&format!("n{i}"), "")).collect::<Vec<_>>().join(","), ""),
+                vec![],
+            ),
+            bundle(
+                &job_with("a", &(0..200).map(|i| node(&format!("n{i}"), "")).collect::<Vec<_>>().join(","), ""),
+                vec![],
+            ),
+        ),
+        rule(
+            "DLFB0209",
+            with_node(&[node("x", "")
+                .replace("Dummy", "DLISQL")
+                .replace(r#""properties":[]"#, r#""properties":[{"name":"statementOrScript","value":"SCRIPT"}]"#)]),
+            with_node(&[node("x", "")
+                .replace("Dummy", "DLISQL")
+                .replace(r#""properties":[]"#, r#""properties":[{"name":"statementOrScript","value":"STATEMENT"}]"#)]),
+        ),
+        rule(
+            "DLFB0210",
+            bundle(
+                &job_with("a", &job_node(), "").replace(
+                    r#""cron":{"startTime":"2024-01-01T00:00:00+08","expression":"0 20 1 * * ?"}"#,
+                    r#""x":1"#,
+                ),
+                vec![],
+            ),
+            valid.clone(),
+        ),
+        rule("DLFB0301", bundle(&job("a"), vec![RawEntry::new("jobs/a/t.script", script_json("u"))]), valid.clone()),
+        rule(
+            "DLFB0302",
+            bundle(
+                &job_with(
+                    "a",
+                    &[job_node(), job_node().replace("n1", "n2").replace(r#""value":"s""#, r#""value":"gone""#)]
+                        .join(","),
+                    "",
+                ),
+                vec![],
+            ),
+            valid.clone(),
+        ),
+        rule("DLFB0303", raw_zip(&[RawEntry::new("jobs/a/a.job", job("a"))]), valid.clone()),
+        rule(
+            "DLFB0304",
+            bundle(&job("a"), vec![RawEntry::new("jobs/a/unused.script", script_json("unused"))]),
+            valid.clone(),
+        ),
+        rule(
+            "DLFB0305",
+            bundle(
+                &job("a"),
+                vec![
+                    RawEntry::new("jobs/b/b.job", job("b")),
+                    RawEntry::new(
+                        "jobs/b/s.script",
+                        String::from_utf8(script_json("s")).unwrap().replace("select 1", "select 2"),
+                    ),
+                ],
+            ),
+            bundle(
+                &job("a"),
+                vec![RawEntry::new("jobs/b/b.job", job("b")), RawEntry::new("jobs/b/s.script", script_json("s"))],
+            ),
+        ),
+        rule(
+            "DLFB0306",
+            bundle(
+                &job_with("a", &job_node(), "")
+                    .replace(r#""expression""#, r#""dependJobs":{"jobs":["up"]},"expression""#),
+                vec![],
+            ),
+            bundle(
+                &job_with("a", &job_node(), "")
+                    .replace(r#""expression""#, r#""dependJobs":{"jobs":["b"]},"expression""#),
+                vec![RawEntry::new("jobs/b/b.job", job("b")), RawEntry::new("jobs/b/s.script", script_json("s"))],
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn the_valid_baseline_has_no_diagnostics() {
+    let diagnostics = validate_archive(&bundle(&job("a"), vec![]), &ValidateOptions::default());
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+}
+
+#[test]
+fn every_rule_triggers_and_passes() {
+    for rule in rules() {
+        let options = ValidateOptions::default();
+        let triggered = codes(&rule.triggers, &options);
+        assert!(
+            triggered.contains(&rule.code),
+            "{} not triggered: {:?}",
+            rule.code,
+            validate_archive(&rule.triggers, &options)
+        );
+        let passed = codes(&rule.passes, &options);
+        assert!(
+            !passed.contains(&rule.code),
+            "{} triggered on the passing bundle: {:?}",
+            rule.code,
+            validate_archive(&rule.passes, &options)
+        );
+    }
+}
+
+#[test]
+fn every_code_is_tested() {
+    let tested: Vec<&str> = rules().iter().map(|r| r.code).collect();
+    let untested: Vec<&str> =
+        CODES.iter().map(|(code, ..)| *code).filter(|code| !tested.contains(code) && *code != "DLFB0014").collect();
+    assert!(untested.is_empty(), "codes without a rule row: {untested:?}");
+}
+
+#[test]
+fn strict_names_refuse_chinese() {
+    let archive = with_node(&[node("节点", "")]);
+    assert!(!codes(&archive, &ValidateOptions::default()).contains(&"DLFB0104"));
+    assert!(codes(&archive, &ValidateOptions::default().strict_names(true)).contains(&"DLFB0104"));
+}
+
+#[test]
+fn import_limits_are_warnings() {
+    // Pseudo-random letters: compressible enough to stay under the ratio limit.
+    let mut seed: u32 = 1;
+    let content: String = (0..11 << 20)
+        .map(|_| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            char::from(b'a' + u8::try_from((seed >> 16) % 26).unwrap())
+        })
+        .collect();
+    let archive = raw_zip(&[
+        RawEntry::new("jobs/a/a.job", job("a")),
+        RawEntry::new("jobs/a/s.script", format!(r#"{{"name":"s","type":"DWSSQL","content":"{content}"}}"#)).deflated(),
+    ]);
+    let options = ValidateOptions::default();
+    let diagnostics = validate_archive(&archive, &options);
+    let limit = diagnostics.iter().find(|d| d.code == "DLFB0014").unwrap();
+    assert_eq!(limit.severity, Severity::Warning);
+    assert!(limit.message.contains("10 MB"), "{limit:?}");
+    assert!(diagnostics.iter().any(|d| d.code == "DLFB0105"), "content over 4 MB: {diagnostics:?}");
+}
+
+#[test]
+fn diagnostics_carry_entry_pointer_and_hint() {
+    let archive = with_node(&[node("x", r#","preNodeName":["ghost"]"#)]);
+    let diagnostics = validate_archive(&archive, &ValidateOptions::default());
+    let d = diagnostics.iter().find(|d| d.code == "DLFB0202").unwrap();
+    assert_eq!(d.entry.as_deref(), Some("jobs/a/a.job"));
+    assert_eq!(d.pointer.as_deref(), Some("/nodes/0/preNodeName/0"));
+    assert!(d.message.contains("`ghost`"));
+    assert!(!d.hint.is_empty());
+}
+
+#[test]
+fn check_previews_jobs_and_scripts() {
+    let archive = bundle(&job_with("a", &job_node(), r#","params":[{"name":"day","value":"1"}]"#), vec![]);
+    let bundle = dlf_bundle::Bundle::from_slice(&archive).unwrap();
+    let report = serde_json::to_value(check(&bundle)).unwrap();
+    assert_eq!(
+        report,
+        serde_json::json!({"jobs": [{"name": "a", "path": "/etl", "params": {"day": "1"}}], "scripts": [{"name": "s", "path": "/"}]})
+    );
+}
