@@ -276,7 +276,9 @@ macro_rules! model_object {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Default)]
+        ///
+        /// Equality compares the JSON each side writes: same keys, order and forms.
+        #[derive(Debug, Clone, Default)]
         #[non_exhaustive]
         pub struct $name {
             $( $(#[$fmeta])* pub $field: Option<$ty>, )*
@@ -294,6 +296,13 @@ macro_rules! model_object {
                     $( $key => self.$field.as_ref().map($crate::model::field::Field::to_json), )*
                     _ => None,
                 }
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                use $crate::model::field::Field;
+                self.to_json() == other.to_json()
             }
         }
 

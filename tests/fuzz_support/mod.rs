@@ -1,0 +1,169 @@
+//! The checks behind the fuzz targets, shared with the stable corpus replay
+//! test (`tests/fuzz_corpus.rs`) so every committed input runs in CI.
+#![allow(dead_code, clippy::unwrap_used, clippy::panic, clippy::missing_panics_doc)]
+
+use arbitrary::{Arbitrary, Unstructured};
+use dlf_bundle::json;
+use dlf_bundle::validate::{ValidateOptions, validate_archive};
+use dlf_bundle::{Bundle, Definition, Document, Kind, Layout, Limits, ReadOptions};
+
+/// Small limits keep every fuzz iteration cheap and prove limits hold.
+pub fn fuzz_limits() -> Limits {
+    Limits::default().max_entries(64).max_entry_bytes(1 << 20).max_total_bytes(4 << 20)
+}
+
+/// Arbitrary bytes as a bundle: never panic; a bundle that reads stays
+/// within the limits, validates without panicking, and writes to bytes
+/// that read back to the same definitions.
+pub fn read_target(data: &[u8]) {
+    let limits = fuzz_limits();
+    let options = ReadOptions::new().limits(limits);
+    let _ = validate_archive(data, &ValidateOptions::default());
+    let Ok(bundle) = Bundle::from_slice_with(data, &options) else { return };
+    assert!(bundle.len() <= limits.max_entries);
+    let total: usize = bundle.iter().map(|e| e.document().bytes().len()).sum();
+    assert!(total as u64 <= limits.max_total_bytes);
+    let written = bundle.to_vec().unwrap();
+    let again = Bundle::from_slice(&written).unwrap();
+    assert_eq!(again.len(), bundle.len());
+    for (a, b) in bundle.iter().zip(again.iter()) {
+        assert_eq!(a.path(), b.path());
+        assert_eq!(a.document().bytes(), b.document().bytes());
+    }
+    assert_eq!(again.to_vec().unwrap(), written, "writing is deterministic");
+}
+
+/// Arbitrary bytes as a definition of each kind: never panic; when it
+/// parses, the model gives back the same JSON tree, and the canonical text
+/// parses to a model that writes the same canonical text. Our parser agrees
+/// with `serde_json` on every input both could accept.
+pub fn json_target(data: &[u8]) {
+    let ours = json::parse(data);
+    let theirs = serde_json::from_slice::<serde_json::Value>(data);
+    match (&ours, &theirs) {
+        (Ok(value), Ok(reference)) => {
+            let converted: serde_json::Value = value.clone().into();
+            // Numbers beyond f64 and -0 differ in representation, not acceptance.
+            if !has_number_edge(reference) {
+                assert_eq!(&converted, reference);
+            }
+        }
+        // serde_json refuses numbers beyond f64 ("number out of range"); JSON
+        // allows them and we keep their text (fuzz finding number-out-of-f64-range).
+        (Ok(_), Err(error)) => {
+            assert!(error.to_string().starts_with("number out of range"), "serde_json rejects what we accept: {error}")
+        }
+        (Err(error), Ok(_)) => {
+            let allowed = ["duplicate key", "byte order mark"];
+            assert!(allowed.iter().any(|a| error.message.contains(a)), "we reject what serde_json accepts: {error}");
+        }
+        (Err(_), Err(_)) => {}
+    }
+    let Ok(value) = ours else { return };
+    let text = json::to_vec_pretty(&value);
+    assert_eq!(json::to_vec_pretty(&json::parse(&text).unwrap()), text, "canonical text is a fixed point");
+    for kind in [Kind::Job, Kind::Script, Kind::Resource] {
+        let Ok(definition) = Definition::from_slice(kind, data) else { continue };
+        assert_eq!(json::to_string_compact(&definition.to_value()), json::to_string_compact(&value));
+        let canonical = json::to_vec_pretty(&definition.to_value());
+        let reparsed = Definition::from_slice(kind, &canonical).unwrap();
+        assert_eq!(json::to_vec_pretty(&reparsed.to_value()), canonical);
+    }
+}
+
+fn has_number_edge(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Number(n) => n.as_f64().is_none_or(|f| !f.is_finite() || f == 0.0 || f.abs() > 1e15),
+        serde_json::Value::Array(items) => items.iter().any(has_number_edge),
+        serde_json::Value::Object(map) => map.values().any(has_number_edge),
+        _ => false,
+    }
+}
+
+/// A structured bundle for the round-trip target.
+#[derive(Debug, Arbitrary)]
+pub struct BundleSpec {
+    pub single: bool,
+    pub jobs: Vec<JobSpec>,
+}
+
+#[derive(Debug, Arbitrary)]
+pub struct JobSpec {
+    pub name: String,
+    pub nodes: Vec<(String, String, Vec<(String, String)>)>,
+    pub scripts: Vec<(String, String)>,
+    pub extra_key: Option<(String, i64)>,
+    pub location_as_string: bool,
+}
+
+/// Builds the bundle a spec describes, skipping names the format refuses.
+pub fn build_bundle(spec: &BundleSpec) -> Bundle {
+    let layout = if spec.single { Layout::Single } else { Layout::Batch };
+    let mut bundle = Bundle::new(layout);
+    let usable = |name: &str| {
+        !name.is_empty()
+            && dlf_bundle::name::check_entry_name(&format!("jobs/{name}/{name}.script")).is_ok()
+            && !name.contains('/')
+            && !name.contains('.')
+    };
+    for job_spec in spec.jobs.iter().take(8) {
+        if !usable(&job_spec.name) {
+            continue;
+        }
+        let mut job = dlf_bundle::Job::new(job_spec.name.clone());
+        let nodes = job_spec.nodes.iter().take(8).map(|(name, node_type, properties)| {
+            let mut node = dlf_bundle::Node::new(name.clone(), dlf_bundle::NodeType::from(node_type.as_str()));
+            let (x, y) =
+                if job_spec.location_as_string { ("-45.5".into(), "7".into()) } else { ("1".into(), "2".into()) };
+            let mut location = dlf_bundle::Location::default();
+            location.x = Some(if job_spec.location_as_string {
+                dlf_bundle::Scalar::String(x)
+            } else {
+                dlf_bundle::Scalar::from(1)
+            });
+            location.y = Some(dlf_bundle::Scalar::String(y));
+            node.location = Some(location);
+            for (key, value) in properties.iter().take(8) {
+                node = node.with_property(key, value);
+            }
+            node
+        });
+        job.nodes = Some(nodes.collect());
+        if let Some((key, number)) = &job_spec.extra_key
+            && !dlf_bundle::Job::KEYS.contains(&key.as_str())
+        {
+            job.extra.insert(key.clone(), json::Value::from(*number));
+        }
+        let job_name = job_spec.name.clone();
+        let Ok(()) = bundle.add_job(job) else { continue };
+        for (script_name, content) in job_spec.scripts.iter().take(4) {
+            if !usable(script_name) {
+                continue;
+            }
+            let script = dlf_bundle::Script::new(script_name.clone(), dlf_bundle::ScriptType::HiveSql, content.clone());
+            let _ = bundle.add_script(Some(&job_name), script);
+        }
+    }
+    bundle
+}
+
+/// A structured bundle written and read back is the same bundle.
+pub fn round_trip_target(data: &[u8]) {
+    let Ok(spec) = BundleSpec::arbitrary(&mut Unstructured::new(data)) else { return };
+    let bundle = build_bundle(&spec);
+    if bundle.is_empty() {
+        return;
+    }
+    let zip = bundle.to_vec().unwrap();
+    assert_eq!(bundle.to_vec().unwrap(), zip, "deterministic");
+    let back = Bundle::from_slice(&zip).unwrap();
+    assert_eq!(back.layout(), bundle.layout());
+    assert_eq!(back.len(), bundle.len());
+    for (a, b) in bundle.iter().zip(back.iter()) {
+        assert_eq!(a.path(), b.path());
+        assert_eq!(a.document().bytes(), b.document().bytes());
+        assert_eq!(a.document().definition(), b.document().definition());
+    }
+    assert_eq!(back.to_vec().unwrap(), zip);
+    let _ = Document::from(back.iter().next().unwrap().document().definition().clone());
+}
