@@ -1,6 +1,6 @@
 //! Shared test helpers: a raw zip builder for hostile archives, and small
 //! valid definitions.
-#![allow(dead_code, clippy::unwrap_used, clippy::cast_possible_truncation)]
+#![allow(dead_code, clippy::unwrap_used, clippy::cast_possible_truncation, clippy::indexing_slicing)]
 
 use std::io::Write;
 

@@ -87,10 +87,13 @@ pub struct BundleSpec {
     pub jobs: Vec<JobSpec>,
 }
 
+/// Node name, node type, properties.
+pub type NodeSpec = (String, String, Vec<(String, String)>);
+
 #[derive(Debug, Arbitrary)]
 pub struct JobSpec {
     pub name: String,
-    pub nodes: Vec<(String, String, Vec<(String, String)>)>,
+    pub nodes: Vec<NodeSpec>,
     pub scripts: Vec<(String, String)>,
     pub extra_key: Option<(String, i64)>,
     pub location_as_string: bool,
