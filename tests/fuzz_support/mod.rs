@@ -51,7 +51,7 @@ pub fn json_target(data: &[u8]) {
         // serde_json refuses numbers beyond f64 ("number out of range"); JSON
         // allows them and we keep their text (fuzz finding number-out-of-f64-range).
         (Ok(_), Err(error)) => {
-            assert!(error.to_string().starts_with("number out of range"), "serde_json rejects what we accept: {error}")
+            assert!(error.to_string().starts_with("number out of range"), "serde_json rejects what we accept: {error}");
         }
         (Err(error), Ok(_)) => {
             let allowed = ["duplicate key", "byte order mark"];
