@@ -280,14 +280,23 @@ impl Bundle {
     }
 }
 
-impl Bundle {
-    /// Builds a bundle from named file contents (archive entries or files of
-    /// an unpacked folder): strips one wrapper folder, places each file in a
-    /// layout, parses the definitions, and collects warnings.
-    pub(crate) fn from_files(files: &[(String, Vec<u8>)], mut warnings: Vec<Warning>) -> Result<Self> {
-        let wrapper = layout::wrapper_folder(files.iter().map(|(name, _)| name.as_str()));
+/// Where each file of a bundle goes, decided from the names alone so that
+/// the contents can then be loaded and parsed in parallel.
+pub(crate) struct Plan {
+    /// Per file, in input order: its bundle path and placement, or `None` for a stray file.
+    placements: Vec<Option<(String, Placement)>>,
+    layout: Layout,
+    warnings: Vec<Warning>,
+}
+
+impl Plan {
+    /// Plans a bundle from file names (archive entries or files of a folder):
+    /// one wrapper folder is stripped, each file is placed in a layout, and
+    /// the layout is checked.
+    pub(crate) fn new(names: &[&str], mut warnings: Vec<Warning>) -> Result<Self> {
+        let wrapper = layout::wrapper_folder(names.iter().copied());
         let mut seen: HashMap<String, &str> = HashMap::new();
-        for (name, _) in files {
+        for name in names {
             if let Some(other) = seen.insert(name::collision_key(name), name) {
                 warnings.push(Warning::new(
                     WarningKind::CaseCollision,
@@ -296,36 +305,24 @@ impl Bundle {
                 ));
             }
         }
-        let mut placed = Vec::with_capacity(files.len());
-        for (name, data) in files {
+        let mut placements = Vec::with_capacity(names.len());
+        for name in names {
             let path = match &wrapper {
                 Some(folder) => name.strip_prefix(folder.as_str()).and_then(|n| n.strip_prefix('/')).unwrap_or(name),
                 None => name,
             };
-            match layout::place(path) {
-                Some(placement) => placed.push((name.as_str(), path, placement, data)),
-                None => warnings.push(Warning::new(
+            let placement = layout::place(path);
+            if placement.is_none() {
+                warnings.push(Warning::new(
                     WarningKind::StrayFile,
                     Some(name),
                     "not a job, script or resource definition of either layout; ignored",
-                )),
-            }
-        }
-        let layout = layout::detect(placed.iter().map(|(name, _, placement, _)| (*name, placement)))?;
-        let mut bundle = Self::new(layout);
-        for (name, path, placement, data) in placed {
-            let document = Document::parse(placement.kind, data.as_slice()).map_err(|e| e.in_entry(name))?;
-            if let Some(inner) = document.name()
-                && inner != placement.stem
-            {
-                warnings.push(Warning::new(
-                    WarningKind::NameMismatch,
-                    Some(name),
-                    format!("file name `{}` differs from the name `{inner}` inside", placement.stem),
                 ));
             }
-            bundle.insert(path, document).map_err(|e| e.in_entry(name))?;
+            placements.push(placement.map(|placement| (path.to_owned(), placement)));
         }
+        let placed = names.iter().zip(&placements).filter_map(|(name, p)| p.as_ref().map(|(_, p)| (*name, p)));
+        let layout = layout::detect(placed)?;
         if let Some(folder) = wrapper {
             warnings.insert(
                 0,
@@ -335,6 +332,32 @@ impl Bundle {
                     format!("entries are wrapped in the folder `{folder}/`; read as if it were absent"),
                 ),
             );
+        }
+        Ok(Self { placements, layout, warnings })
+    }
+
+    /// The kind of definition file `index` holds, if it is one.
+    pub(crate) fn kind(&self, index: usize) -> Option<Kind> {
+        self.placements.get(index)?.as_ref().map(|(_, placement)| placement.kind)
+    }
+
+    /// Builds the bundle from the parsed documents (`None` for stray files),
+    /// in the order of the names given to [`Plan::new`]; the first error wins.
+    pub(crate) fn assemble(self, names: &[&str], documents: Vec<Result<Option<Document>>>) -> Result<Bundle> {
+        let mut warnings = self.warnings;
+        let mut bundle = Bundle::new(self.layout);
+        for ((name, placement), document) in names.iter().zip(self.placements).zip(documents) {
+            let (Some((path, placement)), Some(document)) = (placement, document?) else { continue };
+            if let Some(inner) = document.name()
+                && inner != placement.stem
+            {
+                warnings.push(Warning::new(
+                    WarningKind::NameMismatch,
+                    Some(name),
+                    format!("file name `{}` differs from the name `{inner}` inside", placement.stem),
+                ));
+            }
+            bundle.insert(&path, document).map_err(|e| e.in_entry(*name))?;
         }
         bundle.warnings = warnings;
         Ok(bundle)

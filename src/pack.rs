@@ -1,6 +1,9 @@
 //! Folders: reading an unpacked bundle (`pack`) and writing one (`unpack`).
 
-use crate::bundle::Bundle;
+use crate::bundle::{Bundle, Plan};
+use crate::model::Document;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::Limits;
 use crate::name;
@@ -20,8 +23,7 @@ impl Bundle {
     /// [`name::check_entry_name`]; file sizes are checked against `limits`.
     pub fn from_dir(dir: impl AsRef<Path>, limits: &Limits) -> Result<Self> {
         let dir = dir.as_ref();
-        let mut files = Vec::new();
-        let mut total: u64 = 0;
+        let mut files: Vec<(String, PathBuf)> = Vec::new();
         let walker = WalkDir::new(dir).min_depth(1).follow_links(false).sort_by_file_name();
         for item in walker {
             let item = item.map_err(|e| {
@@ -43,11 +45,22 @@ impl Bundle {
             if files.len() >= limits.max_entries {
                 return Err(Error::new(ErrorKind::LimitExceeded, format!("more than {} files", limits.max_entries)));
             }
-            let data = read_limited(item.path(), limits, &mut total).map_err(|e| e.in_entry(relative.clone()))?;
-            files.push((relative, data));
+            files.push((relative, item.into_path()));
         }
         files.sort_by(|a, b| a.0.cmp(&b.0));
-        Bundle::from_files(&files, Vec::new())
+        let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+        let plan = Plan::new(&names, Vec::new())?;
+        let total = AtomicU64::new(0);
+        let documents: Vec<Result<Option<Document>>> = files
+            .par_iter()
+            .enumerate()
+            .map(|(index, (name, path))| {
+                let Some(kind) = plan.kind(index) else { return Ok(None) };
+                let data = read_limited(path, limits, &total).map_err(|e| e.in_entry(name.clone()))?;
+                Document::parse(kind, data).map(Some).map_err(|e| e.in_entry(name.clone()))
+            })
+            .collect();
+        plan.assemble(&names, documents)
     }
 }
 
@@ -64,7 +77,7 @@ fn relative_name(dir: &Path, path: &Path) -> Result<String> {
     Ok(parts.join("/"))
 }
 
-fn read_limited(path: &Path, limits: &Limits, total: &mut u64) -> Result<Vec<u8>> {
+fn read_limited(path: &Path, limits: &Limits, total: &AtomicU64) -> Result<Vec<u8>> {
     let file = fs::File::open(path).map_err(|e| Error::io(e, "cannot open"))?;
     let mut data = Vec::new();
     file.take(limits.max_entry_bytes.saturating_add(1))
@@ -74,8 +87,7 @@ fn read_limited(path: &Path, limits: &Limits, total: &mut u64) -> Result<Vec<u8>
     if size > limits.max_entry_bytes {
         return Err(Error::new(ErrorKind::LimitExceeded, format!("larger than {} bytes", limits.max_entry_bytes)));
     }
-    *total = total.saturating_add(size);
-    if *total > limits.max_total_bytes {
+    if total.fetch_add(size, Ordering::Relaxed).saturating_add(size) > limits.max_total_bytes {
         return Err(Error::new(
             ErrorKind::LimitExceeded,
             format!("files total more than {} bytes", limits.max_total_bytes),

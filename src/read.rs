@@ -6,7 +6,10 @@
 //! any data is inflated. Then each file entry is inflated to its end (so the
 //! CRC is checked) under the per-entry, total and ratio limits, and parsed.
 
-use crate::bundle::{Bundle, Warning, WarningKind};
+use crate::bundle::{Bundle, Plan, Warning, WarningKind};
+use crate::model::Document;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::Limits;
 use crate::name::{self, NameEncoding};
@@ -112,14 +115,27 @@ impl Bundle {
         let mut warnings = Vec::new();
         let listed = list_entries(&archive, limits, &mut warnings)?;
 
-        // Inflate every file entry, definitions or not, so each CRC is checked.
-        let mut total: u64 = 0;
-        let mut files = Vec::with_capacity(listed.len());
-        for entry in listed.iter().filter(|l| !l.is_dir) {
-            let data = inflate(&mut archive, entry, limits, &mut total)?;
-            files.push((entry.archive_name.clone(), data));
-        }
-        Bundle::from_files(&files, warnings)
+        let files: Vec<&Listed> = listed.iter().filter(|l| !l.is_dir).collect();
+        let names: Vec<&str> = files.iter().map(|l| l.archive_name.as_str()).collect();
+        let plan = Plan::new(&names, warnings)?;
+        // Entries are independent: inflate (every one, so each CRC is checked)
+        // and parse them in parallel, each thread with its own archive handle.
+        let total = AtomicU64::new(0);
+        let documents: Vec<Result<Option<Document>>> = files
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || archive.clone(),
+                |archive, (index, entry)| {
+                    let data = inflate(archive, entry, limits, &total)?;
+                    match plan.kind(index) {
+                        Some(kind) => Document::parse(kind, data).map(Some).map_err(|e| e.in_entry(&entry.archive_name)),
+                        None => Ok(None),
+                    }
+                },
+            )
+            .collect();
+        plan.assemble(&names, documents)
     }
 }
 
@@ -234,11 +250,11 @@ fn inflate(
     archive: &mut ZipArchive<Cursor<&[u8]>>,
     entry: &Listed,
     limits: &Limits,
-    total: &mut u64,
+    total: &AtomicU64,
 ) -> Result<Vec<u8>> {
     let name = entry.archive_name.as_str();
     let mut file = archive.by_index(entry.index).map_err(|e| zip_error(&e, "cannot open entry").in_entry(name))?;
-    let cap = limits.max_entry_bytes.min(limits.max_total_bytes.saturating_sub(*total));
+    let cap = limits.max_entry_bytes.min(limits.max_total_bytes.saturating_sub(total.load(Ordering::Relaxed)));
     let capacity = usize::try_from(file.size().min(cap)).unwrap_or(0);
     let mut data = Vec::with_capacity(capacity);
     (&mut file).take(cap.saturating_add(1)).read_to_end(&mut data).map_err(|e| {
@@ -264,7 +280,9 @@ fn inflate(
             .in_entry(name));
         }
     }
-    *total += size;
+    if total.fetch_add(size, Ordering::Relaxed).saturating_add(size) > limits.max_total_bytes {
+        return Err(limit(format!("inflating it passes the total limit of {} bytes", limits.max_total_bytes)).in_entry(name));
+    }
     Ok(data)
 }
 

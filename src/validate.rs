@@ -7,13 +7,13 @@
 
 use crate::bundle::{Bundle, Entry, WarningKind};
 use crate::error::{Error, ErrorKind};
-use crate::layout::Layout;
 use crate::model::{
     Cron, DependJobs, FailPolicy, Job, Kind, Node, NodeType, ProcessType, Resource, ResourceType, Scalar, ScheduleType,
     Script, ScriptType,
 };
 use crate::read::ReadOptions;
 use crate::resolve::{self, ResolveOptions, Target};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
@@ -220,17 +220,25 @@ pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagno
         ));
     }
     let names = NameRules { strict: options.strict_names };
-    for entry in bundle.iter() {
-        let mut check = Checker { entry: entry.path(), names, out: &mut out };
-        check.file_name(entry);
-        if let Some(job) = entry.job() {
-            check.job(job);
-        } else if let Some(script) = entry.script() {
-            check.script(script);
-        } else if let Some(resource) = entry.resource() {
-            check.resource(resource);
-        }
-    }
+    // Rules per definition are independent: run them in parallel, keep the entry order.
+    let entries: Vec<&Entry> = bundle.iter().collect();
+    let per_entry: Vec<Vec<Diagnostic>> = entries
+        .par_iter()
+        .map(|entry| {
+            let mut found = Vec::new();
+            let mut check = Checker { entry: entry.path(), names, out: &mut found };
+            check.file_name(entry);
+            if let Some(job) = entry.job() {
+                check.job(job);
+            } else if let Some(script) = entry.script() {
+                check.script(script);
+            } else if let Some(resource) = entry.resource() {
+                check.resource(resource);
+            }
+            found
+        })
+        .collect();
+    out.extend(per_entry.into_iter().flatten());
     cross_file(bundle, options, &mut out);
     out
 }
@@ -685,7 +693,7 @@ fn cross_file(bundle: &Bundle, options: &ValidateOptions, out: &mut Vec<Diagnost
             "check the target workspace, or export with dependencies",
         ));
     }
-    let mut copies: BTreeMap<(Kind, &str), (&str, String)> = BTreeMap::new();
+    let mut copies: BTreeMap<(Kind, &str), Vec<&Entry>> = BTreeMap::new();
     for entry in bundle.iter().filter(|e| e.kind() != Kind::Job) {
         if !used.contains(entry.path()) {
             out.push(diagnostic(
@@ -696,20 +704,22 @@ fn cross_file(bundle: &Bundle, options: &ValidateOptions, out: &mut Vec<Diagnost
                 "remove it, or check the node that should reference it",
             ));
         }
-        if bundle.layout() == Layout::Batch {
-            let content = crate::json::to_string_compact(&entry.document().definition().to_value());
-            match copies.get(&(entry.kind(), entry.name())) {
-                Some((first, other)) if *other != content => out.push(diagnostic(
+        copies.entry((entry.kind(), entry.name())).or_default().push(entry);
+    }
+    // The same object in several job folders: identical bytes, or at least the same JSON.
+    for ((kind, name), entries) in copies {
+        let Some((first, rest)) = entries.split_first() else { continue };
+        for entry in rest {
+            let same = entry.document().bytes() == first.document().bytes()
+                || entry.document().definition() == first.document().definition();
+            if !same {
+                out.push(diagnostic(
                     "DLFB0305",
                     Some(entry.path()),
                     None,
-                    format!("{} `{}` differs from the copy at `{first}`", entry.kind().as_str(), entry.name()),
+                    format!("{} `{name}` differs from the copy at `{}`", kind.as_str(), first.path()),
                     "one workspace object has one definition: make the copies identical",
-                )),
-                Some(_) => {}
-                None => {
-                    copies.insert((entry.kind(), entry.name()), (entry.path(), content));
-                }
+                ));
             }
         }
     }

@@ -198,15 +198,15 @@ definition_io!(Job => Job, Script => Script, Resource => Resource);
 #[derive(Debug, Clone)]
 pub struct Document {
     definition: Definition,
-    original: Option<Arc<[u8]>>,
+    original: Option<Arc<Vec<u8>>>,
 }
 
 impl Document {
-    /// Parses `bytes` as a `kind` definition and keeps them.
-    pub fn parse(kind: Kind, bytes: impl Into<Arc<[u8]>>) -> Result<Self> {
+    /// Parses `bytes` as a `kind` definition and keeps them (without copying a `Vec`).
+    pub fn parse(kind: Kind, bytes: impl Into<Vec<u8>>) -> Result<Self> {
         let bytes = bytes.into();
         let definition = Definition::from_slice(kind, &bytes)?;
-        Ok(Self { definition, original: Some(bytes) })
+        Ok(Self { definition, original: Some(Arc::new(bytes)) })
     }
 
     /// The definition.
@@ -229,9 +229,9 @@ impl Document {
         }
     }
 
-    /// The original bytes, shared, when unchanged since reading.
-    pub fn original(&self) -> Option<&Arc<[u8]>> {
-        self.original.as_ref()
+    /// The original bytes, when unchanged since reading.
+    pub fn original(&self) -> Option<&[u8]> {
+        self.original.as_deref().map(Vec::as_slice)
     }
 
     /// `true` once changed (or when built in memory).
