@@ -164,7 +164,8 @@ fn generate_job(index: usize, options: &Options, rng: &mut Rng) -> Generated {
             ("lineageInfo", Value::from("[{\"outputs\":[],\"inputs\":[]}]")),
         ]));
     }
-    let depends: Vec<Value> = if index == 0 { vec![] } else { vec![Value::from(format!("job_{:05}", rng.below(index)))] };
+    let depends: Vec<Value> =
+        if index == 0 { vec![] } else { vec![Value::from(format!("job_{:05}", rng.below(index)))] };
     let job = object(vec![
         ("name", Value::from(name.as_str())),
         ("directory", Value::from("/generated")),
@@ -181,13 +182,26 @@ fn generate_job(index: usize, options: &Options, rng: &mut Rng) -> Generated {
                         ("startTime", Value::from("2024-01-01T00:00:00+08")),
                         ("expression", Value::from("0 20 1 * * ?")),
                         ("expressionTimeZone", Value::from("GMT+8")),
-                        ("dependJobs", object(vec![("jobs", Value::Array(depends)), ("dependPeriod", Value::from("SAME_PERIOD"))])),
+                        (
+                            "dependJobs",
+                            object(vec![("jobs", Value::Array(depends)), ("dependPeriod", Value::from("SAME_PERIOD"))]),
+                        ),
                     ]),
                 ),
             ]),
         ),
-        ("params", Value::Array(vec![object(vec![("name", Value::from("bizdate")), ("value", Value::from("${yyyyMMdd}"))])])),
-        ("basicConfig", object(vec![("owner", Value::from("etl")), ("priority", Value::from(0)), ("customFields", Value::Object(Object::new()))])),
+        (
+            "params",
+            Value::Array(vec![object(vec![("name", Value::from("bizdate")), ("value", Value::from("${yyyyMMdd}"))])]),
+        ),
+        (
+            "basicConfig",
+            object(vec![
+                ("owner", Value::from("etl")),
+                ("priority", Value::from(0)),
+                ("customFields", Value::Object(Object::new())),
+            ]),
+        ),
         ("resouces", Value::Array(vec![])),
         ("maskedParams", Value::Array(vec![])),
     ]);
@@ -228,7 +242,9 @@ fn run() -> Result<(), String> {
             unpacked += bytes.len();
             write(&workspace.join(Layout::Single.path_for(kind, &name, None)), &bytes)?;
             let document = Document::parse(kind, bytes).map_err(|e| e.to_string())?;
-            bundle.insert(&Layout::Batch.path_for(kind, &name, Some(&job_name)), document).map_err(|e| e.to_string())?;
+            bundle
+                .insert(&Layout::Batch.path_for(kind, &name, Some(&job_name)), document)
+                .map_err(|e| e.to_string())?;
         }
     }
     let zip = bundle.to_vec().map_err(|e| e.to_string())?;

@@ -77,6 +77,11 @@ impl Entry {
         &self.placement.stem
     }
 
+    /// Where the entry sits in the layout.
+    pub fn placement(&self) -> &Placement {
+        &self.placement
+    }
+
     /// Batch layout: the job folder holding this entry.
     pub fn job_folder(&self) -> Option<&str> {
         self.placement.job_folder.as_deref()
@@ -338,7 +343,25 @@ impl Plan {
 
     /// The kind of definition file `index` holds, if it is one.
     pub(crate) fn kind(&self, index: usize) -> Option<Kind> {
-        self.placements.get(index)?.as_ref().map(|(_, placement)| placement.kind)
+        self.placement(index).map(|(_, placement)| placement.kind)
+    }
+
+    /// The bundle path and placement of file `index`, if it is a definition.
+    pub(crate) fn placement(&self, index: usize) -> Option<(&str, &Placement)> {
+        self.placements.get(index)?.as_ref().map(|(path, placement)| (path.as_str(), placement))
+    }
+
+    /// Every placed definition.
+    pub(crate) fn placements(&self) -> impl Iterator<Item = &Placement> {
+        self.placements.iter().flatten().map(|(_, placement)| placement)
+    }
+
+    pub(crate) fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    pub(crate) fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     /// Builds the bundle from the parsed documents (`None` for stray files),

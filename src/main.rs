@@ -4,11 +4,14 @@ use clap::{Parser, Subcommand, ValueEnum};
 use dlf_bundle::export::{self, ExportOptions};
 use dlf_bundle::resolve::{self, JobDependencies, ResolveOptions, Target};
 use dlf_bundle::validate::{self, Diagnostic, Severity, ValidateOptions};
-use dlf_bundle::{Bundle, Layout, Limits, UnpackOptions, Workspace};
+use dlf_bundle::{Bundle, Layout, Limits, ReadOptions, UnpackOptions, Workspace};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(name = "dlf-bundle", version, about = "Read, check and write DataArts Studio (DLF) job export bundles")]
@@ -23,6 +26,8 @@ enum Command {
     List {
         /// The bundle (`jobs.zip` or `DLF_<job>.zip`).
         bundle: PathBuf,
+        #[command(flatten)]
+        limits: LimitArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -48,6 +53,8 @@ enum Command {
         /// Layout the folder must have.
         #[arg(long, value_enum)]
         layout: Option<LayoutArg>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Export jobs from an unpacked workspace, as the batch-export API does.
     Export {
@@ -84,6 +91,8 @@ enum Command {
         /// Apply the older ASCII-only naming rule.
         #[arg(long)]
         strict_names: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Preview an import as the service's check-file call does.
     Check {
@@ -108,6 +117,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DepsFormat::Text)]
         format: DepsFormat,
     },
+}
+
+/// Reader limits that trusted, very large inputs may raise.
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Most entries accepted (default 25,000: a full 100-job export is about 20,100).
+    #[arg(long, value_name = "N")]
+    max_entries: Option<usize>,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        let limits = Limits::default();
+        match self.max_entries {
+            Some(max) => limits.max_entries(max),
+            None => limits,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -158,8 +185,8 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> dlf_bundle::Result<ExitCode> {
     match command {
-        Command::List { bundle, format } => {
-            let bundle = Bundle::open(&bundle)?;
+        Command::List { bundle, format, limits } => {
+            let bundle = Bundle::open_with(&bundle, &ReadOptions::new().limits(limits.limits()))?;
             print_list(&bundle, format);
         }
         Command::Unpack { bundle, dir, force } => {
@@ -168,8 +195,8 @@ fn run(command: Command) -> dlf_bundle::Result<ExitCode> {
             bundle.unpack(&dir, UnpackOptions::default().force(force))?;
             eprintln!("unpacked {} definitions into {}", bundle.len(), dir.display());
         }
-        Command::Pack { dir, output, layout } => {
-            let bundle = Bundle::from_dir(&dir, &Limits::default())?;
+        Command::Pack { dir, output, layout, limits } => {
+            let bundle = Bundle::from_dir(&dir, &limits.limits())?;
             print_warnings(&bundle);
             if let Some(expected) = layout.map(Layout::from)
                 && expected != bundle.layout()
@@ -201,8 +228,8 @@ fn run(command: Command) -> dlf_bundle::Result<ExitCode> {
                 println!("{line}");
             }
         }
-        Command::Validate { bundles, format, deny_warnings, strict_names } => {
-            let options = ValidateOptions::default().strict_names(strict_names);
+        Command::Validate { bundles, format, deny_warnings, strict_names, limits } => {
+            let options = ValidateOptions::default().strict_names(strict_names).limits(limits.limits());
             let mut failed = false;
             let mut reports = Vec::new();
             for path in &bundles {

@@ -1,15 +1,15 @@
 //! Folders: reading an unpacked bundle (`pack`) and writing one (`unpack`).
 
 use crate::bundle::{Bundle, Plan};
-use crate::model::Document;
-use rayon::prelude::*;
-use std::sync::atomic::{AtomicU64, Ordering};
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::Limits;
+use crate::model::Document;
 use crate::name;
+use rayon::prelude::*;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use walkdir::WalkDir;
 
 impl Bundle {

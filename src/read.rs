@@ -7,15 +7,15 @@
 //! CRC is checked) under the per-entry, total and ratio limits, and parsed.
 
 use crate::bundle::{Bundle, Plan, Warning, WarningKind};
-use crate::model::Document;
-use rayon::prelude::*;
-use std::sync::atomic::{AtomicU64, Ordering};
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::Limits;
+use crate::model::Document;
 use crate::name::{self, NameEncoding};
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::{Cursor, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use zip::{CompressionMethod, ZipArchive};
 
 /// Options for reading a bundle.
@@ -105,38 +105,63 @@ impl Bundle {
     /// # Security
     /// As [`Bundle::from_slice`].
     pub fn from_slice_with(bytes: &[u8], options: &ReadOptions) -> Result<Self> {
-        let limits = &options.limits;
-        if bytes.len() as u64 > limits.max_archive_bytes {
-            return Err(limit(format!("archive is {} bytes; the limit is {}", bytes.len(), limits.max_archive_bytes)));
-        }
-        let mut archive =
-            ZipArchive::new(Cursor::new(bytes)).map_err(|e| zip_error(&e, "not a readable zip archive"))?;
-        check_archive(&mut archive, bytes, limits)?;
-        let mut warnings = Vec::new();
-        let listed = list_entries(&archive, limits, &mut warnings)?;
-
-        let files: Vec<&Listed> = listed.iter().filter(|l| !l.is_dir).collect();
-        let names: Vec<&str> = files.iter().map(|l| l.archive_name.as_str()).collect();
-        let plan = Plan::new(&names, warnings)?;
-        // Entries are independent: inflate (every one, so each CRC is checked)
-        // and parse them in parallel, each thread with its own archive handle.
-        let total = AtomicU64::new(0);
-        let documents: Vec<Result<Option<Document>>> = files
-            .par_iter()
-            .enumerate()
-            .map_init(
-                || archive.clone(),
-                |archive, (index, entry)| {
-                    let data = inflate(archive, entry, limits, &total)?;
-                    match plan.kind(index) {
-                        Some(kind) => Document::parse(kind, data).map(Some).map_err(|e| e.in_entry(&entry.archive_name)),
-                        None => Ok(None),
-                    }
-                },
-            )
-            .collect();
-        plan.assemble(&names, documents)
+        let scan = scan(bytes, options, |_, _, kind, data| Document::parse(kind, data))?;
+        let names: Vec<&str> = scan.names.iter().map(String::as_str).collect();
+        scan.plan.assemble(&names, scan.items)
     }
+}
+
+/// An archive that passed every structural check, with each file entry
+/// processed by the caller's function.
+pub(crate) struct Scan<T> {
+    /// The layout plan (placements, layout, warnings so far).
+    pub plan: Plan,
+    /// File entry names as stored, in archive order.
+    pub names: Vec<String>,
+    /// Per file entry: the caller's result for a definition, `None` for a stray file.
+    pub items: Vec<Result<Option<T>>>,
+}
+
+/// Runs every check of the reader and hands each definition's bytes to
+/// `process` (in parallel, each thread with its own archive handle). Every
+/// file entry is inflated, definitions or not, so each CRC is checked.
+/// Nothing is kept but what `process` returns, so callers that summarise
+/// (validation) need memory for a few entries, not for the bundle.
+pub(crate) fn scan<T: Send>(
+    bytes: &[u8],
+    options: &ReadOptions,
+    process: impl Fn(&Plan, usize, crate::model::Kind, Vec<u8>) -> Result<T> + Sync,
+) -> Result<Scan<T>> {
+    let limits = &options.limits;
+    if bytes.len() as u64 > limits.max_archive_bytes {
+        return Err(limit(format!("archive is {} bytes; the limit is {}", bytes.len(), limits.max_archive_bytes)));
+    }
+    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| zip_error(&e, "not a readable zip archive"))?;
+    check_archive(&mut archive, bytes, limits)?;
+    let mut warnings = Vec::new();
+    let listed = list_entries(&archive, limits, &mut warnings)?;
+    let files: Vec<Listed> = listed.into_iter().filter(|l| !l.is_dir).collect();
+    let names: Vec<String> = files.iter().map(|l| l.archive_name.clone()).collect();
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let plan = Plan::new(&name_refs, warnings)?;
+    let total = AtomicU64::new(0);
+    let items = files
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || archive.clone(),
+            |archive, (index, entry)| {
+                let data = inflate(archive, entry, limits, &total)?;
+                match plan.kind(index) {
+                    Some(kind) => {
+                        process(&plan, index, kind, data).map(Some).map_err(|e| e.in_entry(&entry.archive_name))
+                    }
+                    None => Ok(None),
+                }
+            },
+        )
+        .collect();
+    Ok(Scan { plan, names, items })
 }
 
 fn limit(message: String) -> Error {
@@ -281,7 +306,9 @@ fn inflate(
         }
     }
     if total.fetch_add(size, Ordering::Relaxed).saturating_add(size) > limits.max_total_bytes {
-        return Err(limit(format!("inflating it passes the total limit of {} bytes", limits.max_total_bytes)).in_entry(name));
+        return Err(
+            limit(format!("inflating it passes the total limit of {} bytes", limits.max_total_bytes)).in_entry(name)
+        );
     }
     Ok(data)
 }

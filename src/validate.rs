@@ -7,10 +7,12 @@
 
 use crate::bundle::{Bundle, Entry, WarningKind};
 use crate::error::{Error, ErrorKind};
+use crate::layout::Placement;
 use crate::model::{
     Cron, DependJobs, FailPolicy, Job, Kind, Node, NodeType, ProcessType, Resource, ResourceType, Scalar, ScheduleType,
     Script, ScriptType,
 };
+use crate::model::{Definition, Document};
 use crate::read::ReadOptions;
 use crate::resolve::{self, ResolveOptions, Target};
 use rayon::prelude::*;
@@ -122,6 +124,13 @@ impl ValidateOptions {
         self.strict_names = strict;
         self
     }
+
+    /// Sets the reader's limits.
+    #[must_use]
+    pub fn limits(mut self, limits: crate::Limits) -> Self {
+        self.read = self.read.limits(limits);
+        self
+    }
 }
 
 /// The console's import limit for a bundle, zipped and unpacked.
@@ -140,13 +149,39 @@ pub const MAX_SCRIPT_BYTES: usize = 4 * 1024 * 1024;
 /// # Security
 /// The archive goes through the safe reader with `options.read`'s limits.
 pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnostic> {
-    let bundle = match Bundle::from_slice_with(bytes, &options.read) {
-        Ok(bundle) => bundle,
+    // Stream: each definition is parsed, checked and summarised, then dropped,
+    // so memory holds a few entries at a time, not the bundle.
+    let context = std::sync::OnceLock::new();
+    let scanned = crate::read::scan(bytes, &options.read, |plan, index, kind, data| {
+        let Some((path, placement)) = plan.placement(index) else { return Ok((Vec::new(), None)) };
+        let context = context.get_or_init(|| Context::from_placements(plan.placements()));
+        Ok(match Document::parse(kind, data) {
+            Ok(document) => {
+                let (diagnostics, summary) = examine(path, placement, document, context, options);
+                (diagnostics, Some(summary))
+            }
+            Err(error) => (vec![read_error(&error.in_entry(path))], None),
+        })
+    });
+    let scan = match scanned {
+        Ok(scan) => scan,
         Err(error) => return vec![read_error(&error)],
     };
-    let mut diagnostics = validate_bundle(&bundle, options);
+    let mut out = warning_diagnostics(scan.plan.warnings());
+    let mut summaries = Vec::new();
+    for item in scan.items {
+        match item {
+            Ok(Some((diagnostics, summary))) => {
+                out.extend(diagnostics);
+                summaries.extend(summary);
+            }
+            Ok(None) => {}
+            Err(error) => out.push(read_error(&error)),
+        }
+    }
+    cross_file(scan.plan.layout(), &summaries, &mut out);
     if bytes.len() as u64 > IMPORT_LIMIT_BYTES {
-        diagnostics.push(diagnostic(
+        out.push(diagnostic(
             "DLFB0014",
             None,
             None,
@@ -154,7 +189,7 @@ pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnost
             "split the export into several bundles of fewer jobs",
         ));
     }
-    diagnostics
+    out
 }
 
 /// The diagnostic for an error of the reader.
@@ -191,8 +226,27 @@ fn diagnostic(
 
 /// Validates a bundle already in memory.
 pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagnostic> {
+    let mut out = warning_diagnostics(bundle.warnings());
+    let placements: Vec<Placement> = bundle.iter().map(|e| e.placement().clone()).collect();
+    let context = Context::from_placements(placements.iter());
+    let entries: Vec<&Entry> = bundle.iter().collect();
+    let examined: Vec<(Vec<Diagnostic>, Summary)> = entries
+        .par_iter()
+        .map(|entry| examine(entry.path(), entry.placement(), entry.document().clone(), &context, options))
+        .collect();
+    let mut summaries = Vec::with_capacity(examined.len());
+    for (diagnostics, summary) in examined {
+        out.extend(diagnostics);
+        summaries.push(summary);
+    }
+    cross_file(bundle.layout(), &summaries, &mut out);
+    out
+}
+
+/// Reader warnings as diagnostics (name mismatches are checked as errors instead).
+fn warning_diagnostics(warnings: &[crate::bundle::Warning]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for warning in bundle.warnings() {
+    for warning in warnings {
         let (code, hint) = match warning.kind {
             WarningKind::StrayFile => {
                 ("DLFB0010", "remove files that are not `.job`, `.script` or `.resource` definitions")
@@ -202,45 +256,87 @@ pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagno
             WarningKind::CaseCollision => {
                 ("DLFB0013", "rename one of them; they overwrite each other on Windows and macOS")
             }
-            // Name mismatches are checked below as errors.
             _ => continue,
         };
         out.push(diagnostic(code, warning.entry.as_deref(), None, warning.message.clone(), hint));
     }
-    let unpacked: u64 = bundle.iter().map(|e| e.document().bytes().len() as u64).sum();
-    if unpacked > IMPORT_LIMIT_BYTES {
-        out.push(diagnostic(
-            "DLFB0014",
-            None,
-            None,
-            format!(
-                "the definitions unpack to {unpacked} bytes; the console imports at most 10 MB after decompression"
-            ),
-            "split the export into several bundles of fewer jobs",
-        ));
-    }
-    let names = NameRules { strict: options.strict_names };
-    // Rules per definition are independent: run them in parallel, keep the entry order.
-    let entries: Vec<&Entry> = bundle.iter().collect();
-    let per_entry: Vec<Vec<Diagnostic>> = entries
-        .par_iter()
-        .map(|entry| {
-            let mut found = Vec::new();
-            let mut check = Checker { entry: entry.path(), names, out: &mut found };
-            check.file_name(entry);
-            if let Some(job) = entry.job() {
-                check.job(job);
-            } else if let Some(script) = entry.script() {
-                check.script(script);
-            } else if let Some(resource) = entry.resource() {
-                check.resource(resource);
-            }
-            found
-        })
-        .collect();
-    out.extend(per_entry.into_iter().flatten());
-    cross_file(bundle, options, &mut out);
     out
+}
+
+/// What every entry's examination may consult: the bundle's jobs and which
+/// names occur in more than one job folder.
+struct Context {
+    job_names: BTreeSet<String>,
+    repeated: BTreeSet<(Kind, String)>,
+}
+
+impl Context {
+    fn from_placements<'a>(placements: impl Iterator<Item = &'a Placement>) -> Self {
+        let mut job_names = BTreeSet::new();
+        let mut counts: BTreeMap<(Kind, String), usize> = BTreeMap::new();
+        for placement in placements {
+            if placement.kind == Kind::Job {
+                job_names.insert(placement.stem.clone());
+            }
+            *counts.entry((placement.kind, placement.stem.clone())).or_default() += 1;
+        }
+        let repeated = counts.into_iter().filter(|(_, count)| *count > 1).map(|(key, _)| key).collect();
+        Self { job_names, repeated }
+    }
+}
+
+/// What the rules across files need of one definition.
+struct Summary {
+    path: String,
+    kind: Kind,
+    name: String,
+    job_folder: Option<String>,
+    size: usize,
+    /// Jobs: each reference with the pointer of the node that makes it.
+    references: Vec<(resolve::Reference, Option<String>)>,
+    /// Kept only when another job folder holds an object of the same name.
+    copy: Option<Document>,
+}
+
+/// Runs the per-definition rules and summarises the definition.
+fn examine(
+    path: &str,
+    placement: &Placement,
+    document: Document,
+    context: &Context,
+    options: &ValidateOptions,
+) -> (Vec<Diagnostic>, Summary) {
+    let mut found = Vec::new();
+    let mut check = Checker { entry: path, names: NameRules { strict: options.strict_names }, out: &mut found };
+    check.file_name(placement, &document);
+    let mut references = Vec::new();
+    match document.definition() {
+        Definition::Job(job) => {
+            check.job(job);
+            let known_jobs = |name: &str| context.job_names.contains(name);
+            references = resolve::job_references(job, &options.resolve, &known_jobs)
+                .into_iter()
+                .map(|reference| {
+                    let pointer = node_pointer(job, reference.node.as_deref());
+                    (reference, pointer)
+                })
+                .collect();
+        }
+        Definition::Script(script) => check.script(script),
+        Definition::Resource(resource) => check.resource(resource),
+    }
+    let name = document.name().unwrap_or(&placement.stem).to_owned();
+    let keep = placement.kind != Kind::Job && context.repeated.contains(&(placement.kind, placement.stem.clone()));
+    let summary = Summary {
+        path: path.to_owned(),
+        kind: placement.kind,
+        name,
+        job_folder: placement.job_folder.clone(),
+        size: document.bytes().len(),
+        references,
+        copy: keep.then_some(document),
+    };
+    (found, summary)
 }
 
 /// Collects the diagnostics of one entry.
@@ -314,17 +410,17 @@ impl Checker<'_> {
         }
     }
 
-    fn file_name(&mut self, entry: &Entry) {
-        let Some(inner) = entry.document().name() else { return };
-        if inner != entry.stem() {
+    fn file_name(&mut self, placement: &Placement, document: &Document) {
+        let Some(inner) = document.name() else { return };
+        if inner != placement.stem {
             self.push(
                 "DLFB0301",
                 "/name",
                 format!(
                     "file `{}.{}` holds {} `{inner}`",
-                    entry.stem(),
-                    entry.kind().extension(),
-                    entry.kind().as_str()
+                    placement.stem,
+                    placement.kind.extension(),
+                    placement.kind.as_str()
                 ),
                 "name the file after the `name` inside (DataArts identifies objects by name)",
             );
@@ -631,28 +727,50 @@ impl Checker<'_> {
     }
 }
 
-/// Rules across files: references, unused definitions, conflicting copies.
-fn cross_file(bundle: &Bundle, options: &ValidateOptions, out: &mut Vec<Diagnostic>) {
-    let carries_dependencies = bundle.iter().any(|e| e.kind() != Kind::Job);
-    let job_names: BTreeSet<&str> = bundle.jobs().map(|(entry, _)| entry.name()).collect();
-    let known_jobs = |name: &str| job_names.contains(name);
+/// Rules across files: references, unused definitions, conflicting copies, size.
+fn cross_file(layout: crate::layout::Layout, summaries: &[Summary], out: &mut Vec<Diagnostic>) {
+    let unpacked: usize = summaries.iter().map(|s| s.size).sum();
+    if unpacked as u64 > IMPORT_LIMIT_BYTES {
+        out.push(diagnostic(
+            "DLFB0014",
+            None,
+            None,
+            format!(
+                "the definitions unpack to {unpacked} bytes; the console imports at most 10 MB after decompression"
+            ),
+            "split the export into several bundles of fewer jobs",
+        ));
+    }
+    let used = check_references(layout, summaries, out);
+    check_unused_and_copies(summaries, &used, out);
+}
+
+/// Job references: missing scripts and resources, jobs outside the bundle.
+/// Returns the paths of the definitions some job uses.
+fn check_references(
+    layout: crate::layout::Layout,
+    summaries: &[Summary],
+    out: &mut Vec<Diagnostic>,
+) -> BTreeSet<String> {
+    let paths: BTreeSet<&str> = summaries.iter().map(|s| s.path.as_str()).collect();
+    let job_names: BTreeSet<&str> = summaries.iter().filter(|s| s.kind == Kind::Job).map(|s| s.name.as_str()).collect();
+    let carries_dependencies = summaries.iter().any(|s| s.kind != Kind::Job);
     let mut used: BTreeSet<String> = BTreeSet::new();
     let mut must_exist: BTreeMap<(Kind, String), Vec<String>> = BTreeMap::new();
-    for (entry, job) in bundle.jobs() {
-        for reference in resolve::job_references(job, &options.resolve, &known_jobs) {
+    for job in summaries.iter().filter(|s| s.kind == Kind::Job) {
+        for (reference, pointer) in &job.references {
             let (kind, name) = match &reference.target {
                 Target::Script(name) => (Kind::Script, name),
                 Target::Resource(name) => (Kind::Resource, name),
                 Target::Job(name) => {
-                    if !known_jobs(name) && !reference.probable {
+                    if !job_names.contains(name.as_str()) && !reference.probable {
                         out.push(diagnostic(
                             "DLFB0306",
-                            Some(entry.path()),
+                            Some(&job.path),
                             None,
                             format!(
                                 "job `{}` depends on job `{name}` ({}), which is not in the bundle",
-                                entry.name(),
-                                reference.via
+                                job.name, reference.via
                             ),
                             "make sure the job exists in the target workspace, or export it too",
                         ));
@@ -661,22 +779,24 @@ fn cross_file(bundle: &Bundle, options: &ValidateOptions, out: &mut Vec<Diagnost
                 }
                 Target::Environment { .. } => continue,
             };
-            let path = bundle.layout().path_for(kind, name, Some(entry.name()));
+            let folder = job.job_folder.as_deref().unwrap_or(&job.name);
+            let path = layout.path_for(kind, name, Some(folder));
+            let present = paths.contains(path.as_str());
             used.insert(path.clone());
-            if bundle.get(&path).is_some() {
+            if present {
                 continue;
             }
             let node = reference.node.as_deref().unwrap_or("?");
             if carries_dependencies {
                 out.push(diagnostic(
                     "DLFB0302",
-                    Some(entry.path()),
-                    node_pointer(job, reference.node.as_deref()),
+                    Some(&job.path),
+                    pointer.clone(),
                     format!("node `{node}` needs {} `{name}`, which is not at `{path}`", kind.as_str()),
                     "export again with dependencies (exportDepend=true), or add the file",
                 ));
             } else {
-                must_exist.entry((kind, name.clone())).or_default().push(format!("{}/{node}", entry.name()));
+                must_exist.entry((kind, name.clone())).or_default().push(format!("{}/{node}", job.name));
             }
         }
     }
@@ -693,33 +813,47 @@ fn cross_file(bundle: &Bundle, options: &ValidateOptions, out: &mut Vec<Diagnost
             "check the target workspace, or export with dependencies",
         ));
     }
-    let mut copies: BTreeMap<(Kind, &str), Vec<&Entry>> = BTreeMap::new();
-    for entry in bundle.iter().filter(|e| e.kind() != Kind::Job) {
-        if !used.contains(entry.path()) {
+    used
+}
+
+/// Definitions no job uses, and copies of one object that differ.
+fn check_unused_and_copies(summaries: &[Summary], used: &BTreeSet<String>, out: &mut Vec<Diagnostic>) {
+    let mut copies: BTreeMap<(Kind, &str), &Summary> = BTreeMap::new();
+    for summary in summaries.iter().filter(|s| s.kind != Kind::Job) {
+        if !used.contains(&summary.path) {
             out.push(diagnostic(
                 "DLFB0304",
-                Some(entry.path()),
+                Some(&summary.path),
                 None,
-                format!("no job in the bundle uses {} `{}`", entry.kind().as_str(), entry.name()),
+                format!("no job in the bundle uses {} `{}`", summary.kind.as_str(), summary.name),
                 "remove it, or check the node that should reference it",
             ));
         }
-        copies.entry((entry.kind(), entry.name())).or_default().push(entry);
-    }
-    // The same object in several job folders: identical bytes, or at least the same JSON.
-    for ((kind, name), entries) in copies {
-        let Some((first, rest)) = entries.split_first() else { continue };
-        for entry in rest {
-            let same = entry.document().bytes() == first.document().bytes()
-                || entry.document().definition() == first.document().definition();
-            if !same {
-                out.push(diagnostic(
-                    "DLFB0305",
-                    Some(entry.path()),
-                    None,
-                    format!("{} `{name}` differs from the copy at `{}`", kind.as_str(), first.path()),
-                    "one workspace object has one definition: make the copies identical",
-                ));
+        // The same object in several job folders: identical bytes, or at least the same JSON.
+        let Some(copy) = &summary.copy else { continue };
+        match copies.get(&(summary.kind, summary.name.as_str())) {
+            Some(first) => {
+                let same = first
+                    .copy
+                    .as_ref()
+                    .is_some_and(|other| other.bytes() == copy.bytes() || other.definition() == copy.definition());
+                if !same {
+                    out.push(diagnostic(
+                        "DLFB0305",
+                        Some(&summary.path),
+                        None,
+                        format!(
+                            "{} `{}` differs from the copy at `{}`",
+                            summary.kind.as_str(),
+                            summary.name,
+                            first.path
+                        ),
+                        "one workspace object has one definition: make the copies identical",
+                    ));
+                }
+            }
+            None => {
+                copies.insert((summary.kind, summary.name.as_str()), summary);
             }
         }
     }

@@ -8,8 +8,10 @@
 use crate::bundle::Bundle;
 use crate::error::{Error, ErrorKind, Result};
 use crate::name;
+use rayon::prelude::*;
 use std::io::{Cursor, Write};
 use std::path::Path;
+use zip::PreparedZipFile;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, System, ZipWriter};
 
@@ -30,14 +32,26 @@ fn entry_options() -> SimpleFileOptions {
 /// Every path passes [`name::check_entry_name`], so we never write a name
 /// the reader would refuse.
 pub fn zip_entries<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Result<Vec<u8>> {
-    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
     let options = entry_options();
-    for (path, bytes) in entries {
+    let entries: Vec<(&str, &[u8])> = entries.into_iter().collect();
+    for (path, _) in &entries {
         name::check_entry_name(path)?;
+    }
+    // Compression dominates writing; entries compress independently in
+    // parallel and are appended in the given order, so output stays fixed.
+    let prepared: Vec<Result<PreparedZipFile>> = entries
+        .par_iter()
+        .map(|(path, bytes)| {
+            PreparedZipFile::from_data(path, options, bytes).map_err(|e| {
+                Error::new(ErrorKind::InvalidRequest, format!("cannot compress entry: {e}")).in_entry(*path)
+            })
+        })
+        .collect();
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    for (file, (path, _)) in prepared.into_iter().zip(&entries) {
         writer
-            .start_file(path, options)
-            .map_err(|e| Error::new(ErrorKind::InvalidRequest, format!("cannot add entry: {e}")).in_entry(path))?;
-        writer.write_all(bytes).map_err(|e| Error::io(e, "cannot compress entry").in_entry(path))?;
+            .add_prepared_file(file?)
+            .map_err(|e| Error::new(ErrorKind::InvalidRequest, format!("cannot add entry: {e}")).in_entry(*path))?;
     }
     let cursor = writer.finish().map_err(|e| Error::new(ErrorKind::Io, format!("cannot finish the archive: {e}")))?;
     Ok(cursor.into_inner())

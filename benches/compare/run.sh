@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Reproduces the README's performance table: builds the release binary,
+# generates the 1000-job workspace and bundle, and times each command against
+# its baseline (best and median of RUNS runs, wall time), plus peak memory.
+#
+#   benches/compare/run.sh [JOBS] [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+jobs=${1:-1000}
+runs=${2:-7}
+out=target/bench/ws$jobs
+cargo build --release --quiet --bin dlf-bundle --example generate
+[ -f "$out/jobs.zip" ] || ./target/release/examples/generate --jobs "$jobs" --nodes 8 --script-kb 6 --out "$out"
+bin=./target/release/dlf-bundle
+here=benches/compare
+
+# time_it LABEL COMMAND...: prints "LABEL best median" in seconds.
+time_it() {
+  local label=$1; shift
+  local times=()
+  for _ in $(seq "$runs"); do
+    local start end
+    start=$(date +%s.%N)
+    "$@" > /dev/null 2>&1
+    end=$(date +%s.%N)
+    times+=("$(echo "$end - $start" | bc)")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk -v label="$label" '{a[NR]=$1} END {printf "%-28s best %.3f s  median %.3f s\n", label, a[1], a[int((NR+1)/2)]}'
+}
+
+first100=$(seq -f 'job_%05g' 0 99 | tr '\n' ' ')
+export_args=()
+for job in $first100; do export_args+=(--job "$job"); done
+
+echo "== validate (1000-job bundle: $(du -h "$out/jobs.zip" | cut -f1) zipped)"
+time_it "dlf-bundle validate" "$bin" validate --max-entries 1000000 "$out/jobs.zip"
+time_it "unzip -p > /dev/null" sh -c "unzip -p '$out/jobs.zip' > /dev/null"
+time_it "python zipfile + json" python3 "$here/read_all.py" "$out/jobs.zip"
+echo "== export of 100 jobs"
+time_it "dlf-bundle export" "$bin" export --workspace "$out/workspace" "${export_args[@]}" -o "$out/export.zip"
+# shellcheck disable=SC2086
+time_it "python export" python3 "$here/export.py" "$out/workspace" "$out/export-py.zip" $first100
+echo "== pack of the unpacked workspace"
+time_it "dlf-bundle pack" "$bin" pack --max-entries 1000000 "$out/workspace" -o "$out/pack.zip"
+time_it "zip -r -6" sh -c "cd '$out/workspace' && rm -f ../zip.zip && zip -qr -6 ../zip.zip ."
+echo "sizes: dlf-bundle pack $(stat -c %s "$out/pack.zip") bytes, zip -r -6 $(stat -c %s "$out/zip.zip") bytes"
+echo "== peak memory of validate"
+/usr/bin/time -f "dlf-bundle validate: %M KiB peak" "$bin" validate --max-entries 1000000 "$out/jobs.zip" > /dev/null
