@@ -102,67 +102,7 @@ fn generate_job(index: usize, options: &Options, rng: &mut Rng) -> Generated {
     let resource_name = format!("udf_{index:05}");
     let with_resource = index % 5 != 4;
     for n in 0..options.nodes {
-        let node_name = format!("node_{n}");
-        let (node_type, properties) = match n {
-            0 if with_resource => (
-                "MRSSpark",
-                vec![
-                    property("clusterName", "mrs_prod"),
-                    property("jobName", &format!("spark_{index}")),
-                    property("resourcePath", &resource_name),
-                    property("parameters", "--conf spark.executor.memory=4g"),
-                ],
-            ),
-            0 => ("Dummy", vec![]),
-            1 => (
-                "CDMJob",
-                vec![
-                    property("clusterName", "cdm_prod"),
-                    property("jobName", &format!("mysql_to_obs_{}", rng.below(50))),
-                    property("jobType", "existsJob"),
-                ],
-            ),
-            _ => {
-                let script = format!("{name}_s{n}");
-                let (node_type, script_type, connection) = match n % 3 {
-                    0 => ("Shell", "Shell", "ecs_host"),
-                    1 => ("HiveSQL", "HiveSQL", "mrs_hive"),
-                    _ => ("DLISQL", "DLISQL", "dli_conn"),
-                };
-                let mut script_value = vec![
-                    ("name", Value::from(script.as_str())),
-                    ("type", Value::from(script_type)),
-                    ("directory", Value::from("/generated/etl")),
-                    ("content", Value::from(sql(rng, options.script_kb * 1024))),
-                    ("connectionName", Value::from(connection)),
-                    ("currentDatabase", Value::from("default")),
-                    ("configuration", Value::Object(Object::new())),
-                    ("templateVersion", Value::from("1.0")),
-                ];
-                let mut properties = vec![property("scriptName", &script), property("connectionName", connection)];
-                if script_type == "DLISQL" {
-                    script_value.push(("queueName", Value::from("dli_queue")));
-                    properties.push(property("queueName", "dli_queue"));
-                }
-                scripts.push((script, object(script_value)));
-                (node_type, properties)
-            }
-        };
-        let pre = if n == 0 { vec![] } else { vec![Value::from(format!("node_{}", rng.below(n)))] };
-        nodes.push(object(vec![
-            ("name", Value::from(node_name)),
-            ("type", Value::from(node_type)),
-            ("location", object(vec![("x", Value::from(format!("{}.5", n * 120))), ("y", Value::from("-207.0"))])),
-            ("preNodeName", Value::Array(pre)),
-            ("properties", Value::Array(properties)),
-            ("pollingInterval", Value::from(20)),
-            ("maxExecutionTime", Value::from(360)),
-            ("retryTimes", Value::from(1)),
-            ("retryInterval", Value::from(120)),
-            ("failPolicy", Value::from("FAIL_CHILD")),
-            ("execTimeOutRetry", Value::from("false")),
-            ("lineageInfo", Value::from("[{\"outputs\":[],\"inputs\":[]}]")),
-        ]));
+        nodes.push(generate_node(n, index, &name, with_resource, &resource_name, options, rng, &mut scripts));
     }
     let depends: Vec<Value> =
         if index == 0 { vec![] } else { vec![Value::from(format!("job_{:05}", rng.below(index)))] };
@@ -217,6 +157,81 @@ fn generate_job(index: usize, options: &Options, rng: &mut Rng) -> Generated {
     Generated { job, scripts, resource }
 }
 
+/// One node of job `index`; script nodes add their script to `scripts`.
+#[allow(clippy::too_many_arguments, reason = "a generator's knobs, passed through")]
+fn generate_node(
+    n: usize,
+    index: usize,
+    name: &str,
+    with_resource: bool,
+    resource_name: &str,
+    options: &Options,
+    rng: &mut Rng,
+    scripts: &mut Vec<(String, Value)>,
+) -> Value {
+    let node_name = format!("node_{n}");
+    let (node_type, properties) = match n {
+        0 if with_resource => (
+            "MRSSpark",
+            vec![
+                property("clusterName", "mrs_prod"),
+                property("jobName", &format!("spark_{index}")),
+                property("resourcePath", resource_name),
+                property("parameters", "--conf spark.executor.memory=4g"),
+            ],
+        ),
+        0 => ("Dummy", vec![]),
+        1 => (
+            "CDMJob",
+            vec![
+                property("clusterName", "cdm_prod"),
+                property("jobName", &format!("mysql_to_obs_{}", rng.below(50))),
+                property("jobType", "existsJob"),
+            ],
+        ),
+        _ => {
+            let script = format!("{name}_s{n}");
+            let (node_type, script_type, connection) = match n % 3 {
+                0 => ("Shell", "Shell", "ecs_host"),
+                1 => ("HiveSQL", "HiveSQL", "mrs_hive"),
+                _ => ("DLISQL", "DLISQL", "dli_conn"),
+            };
+            let mut script_value = vec![
+                ("name", Value::from(script.as_str())),
+                ("type", Value::from(script_type)),
+                ("directory", Value::from("/generated/etl")),
+                ("content", Value::from(sql(rng, options.script_kb * 1024))),
+                ("connectionName", Value::from(connection)),
+                ("currentDatabase", Value::from("default")),
+                ("configuration", Value::Object(Object::new())),
+                ("templateVersion", Value::from("1.0")),
+            ];
+            let mut properties = vec![property("scriptName", &script), property("connectionName", connection)];
+            if script_type == "DLISQL" {
+                script_value.push(("queueName", Value::from("dli_queue")));
+                properties.push(property("queueName", "dli_queue"));
+            }
+            scripts.push((script, object(script_value)));
+            (node_type, properties)
+        }
+    };
+    let pre = if n == 0 { vec![] } else { vec![Value::from(format!("node_{}", rng.below(n)))] };
+    object(vec![
+        ("name", Value::from(node_name)),
+        ("type", Value::from(node_type)),
+        ("location", object(vec![("x", Value::from(format!("{}.5", n * 120))), ("y", Value::from("-207.0"))])),
+        ("preNodeName", Value::Array(pre)),
+        ("properties", Value::Array(properties)),
+        ("pollingInterval", Value::from(20)),
+        ("maxExecutionTime", Value::from(360)),
+        ("retryTimes", Value::from(1)),
+        ("retryInterval", Value::from(120)),
+        ("failPolicy", Value::from("FAIL_CHILD")),
+        ("execTimeOutRetry", Value::from("false")),
+        ("lineageInfo", Value::from("[{\"outputs\":[],\"inputs\":[]}]")),
+    ])
+}
+
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     if let Some(parent) = path.parent() {
         #[allow(clippy::disallowed_methods, reason = "a generator writing into its own fresh output folder")]
@@ -252,12 +267,13 @@ fn run() -> Result<(), String> {
     // Prove the output reads back under the reader's checks.
     let limits = Limits::default().max_entries(usize::MAX);
     Bundle::from_slice_with(&zip, &dlf_bundle::ReadOptions::new().limits(limits)).map_err(|e| e.to_string())?;
+    let megabytes = |bytes: usize| format!("{}.{}", bytes / 1_000_000, bytes / 100_000 % 10);
     println!(
-        "{} jobs, {} entries, {:.1} MB unpacked, {:.1} MB zipped -> {}",
+        "{} jobs, {} entries, {} MB unpacked, {} MB zipped -> {}",
         options.jobs,
         bundle.len(),
-        unpacked as f64 / 1e6,
-        zip.len() as f64 / 1e6,
+        megabytes(unpacked),
+        megabytes(zip.len()),
         options.out.display()
     );
     Ok(())
