@@ -214,24 +214,7 @@ impl<'a> Unpacker<'a> {
 
     /// Creates the folders of `path` below `dir`, one level at a time.
     fn create_parents(&mut self, path: &str) -> Result<()> {
-        let mut current = self.dir.to_path_buf();
-        let parts: Vec<&str> = path.split('/').collect();
-        for part in parts.iter().take(parts.len().saturating_sub(1)) {
-            current.push(part);
-            match fs::symlink_metadata(&current) {
-                Ok(meta) if meta.is_dir() => {}
-                Ok(_) => {
-                    return Err(Error::new(ErrorKind::AlreadyExists, "a folder on the way is a file or symlink")
-                        .in_entry(current.display().to_string()));
-                }
-                Err(_) => {
-                    fs::create_dir(&current)
-                        .map_err(|e| Error::io(e, "cannot create folder").in_entry(current.display().to_string()))?;
-                    self.created_dirs.push(current.clone());
-                }
-            }
-        }
-        Ok(())
+        walk_parents(self.dir, path, Some(&mut self.created_dirs))
     }
 
     fn roll_back(&mut self) {
@@ -249,6 +232,13 @@ impl<'a> Unpacker<'a> {
 
 /// Every existing folder on the way to `path` must be a real folder.
 fn check_parents(dir: &Path, path: &str) -> Result<()> {
+    walk_parents(dir, path, None)
+}
+
+/// Walks the folders of `path` below `dir`: each existing one must be a real
+/// folder (never a file or symlink); missing ones are created, one level at a
+/// time, when `created` collects them, else the walk stops there.
+fn walk_parents(dir: &Path, path: &str, mut created: Option<&mut Vec<PathBuf>>) -> Result<()> {
     let mut current = dir.to_path_buf();
     let parts: Vec<&str> = path.split('/').collect();
     for part in parts.iter().take(parts.len().saturating_sub(1)) {
@@ -259,7 +249,12 @@ fn check_parents(dir: &Path, path: &str) -> Result<()> {
                 return Err(Error::new(ErrorKind::AlreadyExists, "a folder on the way is a file or symlink")
                     .in_entry(current.display().to_string()));
             }
-            Err(_) => return Ok(()),
+            Err(_) => {
+                let Some(created) = created.as_deref_mut() else { return Ok(()) };
+                fs::create_dir(&current)
+                    .map_err(|e| Error::io(e, "cannot create folder").in_entry(current.display().to_string()))?;
+                created.push(current.clone());
+            }
         }
     }
     Ok(())
