@@ -300,3 +300,72 @@ fn canonical_cycle(members: &[&str]) -> Vec<String> {
     }
     cycle
 }
+
+/// The same definitions in the other layout.
+///
+/// Batch to single: every job to `jobs/`, scripts and resources once each
+/// to `scripts/` and `resources/` (copies in several job folders must be
+/// identical). Single to batch: each job's folder receives the scripts and
+/// resources it references, as batch export does. Definitions keep their
+/// bytes.
+///
+/// # Errors
+/// [`ErrorKind::Layout`] when two copies of one object differ, or when a
+/// script or resource no job uses has no place in the batch layout.
+pub fn convert(bundle: &Bundle, layout: Layout, options: &ResolveOptions) -> Result<Bundle> {
+    let mut out = Bundle::new(layout);
+    if layout == bundle.layout() {
+        for entry in bundle.iter() {
+            out.insert(entry.path(), entry.document().clone())?;
+        }
+        return Ok(out);
+    }
+    match layout {
+        Layout::Single => {
+            for entry in bundle.iter() {
+                let path = layout.path_for(entry.kind(), entry.stem(), None);
+                match out.get(&path) {
+                    Some(existing) if existing.document().bytes() != entry.document().bytes() => {
+                        return Err(Error::new(
+                            ErrorKind::Layout,
+                            format!("differs from the copy that goes to `{path}`; one object has one definition"),
+                        )
+                        .in_entry(entry.path()));
+                    }
+                    Some(_) => {}
+                    None => out.insert(&path, entry.document().clone())?,
+                }
+            }
+        }
+        Layout::Batch => {
+            let job_names: BTreeSet<&str> = bundle.jobs().map(|(entry, _)| entry.stem()).collect();
+            let known_jobs = |name: &str| job_names.contains(name);
+            let mut used = BTreeSet::new();
+            for (entry, job) in bundle.jobs() {
+                let folder = entry.stem();
+                out.insert(&layout.path_for(Kind::Job, folder, None), entry.document().clone())?;
+                for reference in resolve::job_references(job, options, &known_jobs) {
+                    let (kind, name) = match &reference.target {
+                        Target::Script(name) => (Kind::Script, name),
+                        Target::Resource(name) => (Kind::Resource, name),
+                        _ => continue,
+                    };
+                    let Some(source) = bundle.get(&bundle.layout().path_for(kind, name, None)) else { continue };
+                    used.insert(source.path().to_owned());
+                    let path = layout.path_for(kind, name, Some(folder));
+                    if out.get(&path).is_none() {
+                        out.insert(&path, source.document().clone())?;
+                    }
+                }
+            }
+            if let Some(unused) = bundle.iter().find(|e| e.kind() != Kind::Job && !used.contains(e.path())) {
+                return Err(Error::new(
+                    ErrorKind::Layout,
+                    format!("no job uses this {}, so the batch layout has no folder for it", unused.kind().as_str()),
+                )
+                .in_entry(unused.path()));
+            }
+        }
+    }
+    Ok(out)
+}

@@ -50,7 +50,7 @@ enum Command {
         /// Output zip, written atomically.
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
-        /// Layout the folder must have.
+        /// Layout of the zip (default: the folder's); the other layout is converted.
         #[arg(long, value_enum)]
         layout: Option<LayoutArg>,
         #[command(flatten)]
@@ -198,17 +198,12 @@ fn run(command: Command) -> dlf_bundle::Result<ExitCode> {
         Command::Pack { dir, output, layout, limits } => {
             let bundle = Bundle::from_dir(&dir, &limits.limits())?;
             print_warnings(&bundle);
-            if let Some(expected) = layout.map(Layout::from)
-                && expected != bundle.layout()
-            {
-                eprintln!(
-                    "error: `{}` holds a {} layout bundle, not {}",
-                    dir.display(),
-                    bundle.layout().as_str(),
-                    expected.as_str()
-                );
-                return Ok(ExitCode::from(1));
-            }
+            let bundle = match layout.map(Layout::from) {
+                Some(target) if target != bundle.layout() => {
+                    export::convert(&bundle, target, &ResolveOptions::default())?
+                }
+                _ => bundle,
+            };
             bundle.write_to_path(&output)?;
             eprintln!("packed {} definitions into {}", bundle.len(), output.display());
         }

@@ -166,12 +166,60 @@ fn pack_refuses_symlinks_and_leaves_no_output() {
 }
 
 #[test]
-fn pack_checks_the_requested_layout() {
+fn pack_converts_between_layouts() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/workspace");
     let dir = tempfile::tempdir().unwrap();
-    let zip = dir.path().join("x.zip");
-    let output = run(&["pack", src.to_str().unwrap(), "-o", zip.to_str().unwrap(), "--layout", "batch"]);
-    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let batch = dir.path().join("batch.zip");
+    let output = run(&["pack", src.to_str().unwrap(), "-o", batch.to_str().unwrap(), "--layout", "batch"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let exported = dir.path().join("exported.zip");
+    run(&[
+        "export",
+        "--workspace",
+        src.to_str().unwrap(),
+        "--job",
+        "job_batch",
+        "--job",
+        "job_stream",
+        "-o",
+        exported.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        std::fs::read(&batch).unwrap(),
+        std::fs::read(&exported).unwrap(),
+        "single -> batch equals a batch export"
+    );
+
+    let unpacked = dir.path().join("unpacked");
+    run(&["unpack", batch.to_str().unwrap(), "-d", unpacked.to_str().unwrap()]);
+    let single = dir.path().join("single.zip");
+    let output = run(&["pack", unpacked.to_str().unwrap(), "-o", single.to_str().unwrap(), "--layout", "single"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let paths: Vec<String> = dlf_bundle::Bundle::open(&single).unwrap().iter().map(|e| e.path().to_owned()).collect();
+    assert_eq!(paths, ["jobs/job_batch.job", "jobs/job_stream.job", "scripts/dws_sql.script"]);
+}
+
+#[test]
+fn pack_refuses_to_merge_differing_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    for (path, text) in [
+        ("jobs/a/a.job", common::job_json("a")),
+        ("jobs/a/s.script", common::script_json("s")),
+        ("jobs/b/b.job", common::job_json("b")),
+        (
+            "jobs/b/s.script",
+            String::from_utf8(common::script_json("s")).unwrap().replace("select 1", "select 2").into_bytes(),
+        ),
+    ] {
+        let path = src.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let zip = dir.path().join("single.zip");
+    let output = run(&["pack", src.to_str().unwrap(), "-o", zip.to_str().unwrap(), "--layout", "single"]);
+    assert_eq!(code(&output), 1);
+    assert!(stderr(&output).contains("jobs/b/s.script"), "{}", stderr(&output));
     assert!(!zip.exists());
 }
 
