@@ -1064,6 +1064,8 @@ pub fn check(bundle: &Bundle) -> CheckReport {
             path: directory(script.directory.as_deref()),
         })
         .collect();
+    // A batch bundle carries a shared script once per job folder; the import creates it once.
+    scripts.sort_by(|a, b| (&a.name, &a.path).cmp(&(&b.name, &b.path)));
     scripts.dedup();
     CheckReport { jobs, scripts }
 }
