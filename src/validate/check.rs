@@ -1,0 +1,63 @@
+//! The import preview of the service's check-file call.
+
+use crate::bundle::Bundle;
+use std::collections::BTreeMap;
+
+/// The check-file preview: what an import would create.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CheckReport {
+    /// Jobs: name, directory, parameters.
+    pub jobs: Vec<CheckJob>,
+    /// Scripts: name, directory.
+    pub scripts: Vec<CheckScript>,
+}
+
+/// A job in a [`CheckReport`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CheckJob {
+    /// Job name.
+    pub name: String,
+    /// Directory in the job tree (`/` when absent).
+    pub path: String,
+    /// Parameters, name to value.
+    pub params: BTreeMap<String, String>,
+}
+
+/// A script in a [`CheckReport`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CheckScript {
+    /// Script name.
+    pub name: String,
+    /// Directory in the script tree (`/` when absent).
+    pub path: String,
+}
+
+/// Previews an import the way the service's check-file call does.
+pub fn check(bundle: &Bundle) -> CheckReport {
+    let directory = |d: Option<&str>| d.unwrap_or("/").to_owned();
+    let jobs = bundle
+        .jobs()
+        .map(|(entry, job)| CheckJob {
+            name: entry.name().to_owned(),
+            path: directory(job.directory.as_deref()),
+            params: job
+                .params()
+                .iter()
+                .filter_map(|p| {
+                    Some((p.name.clone()?, p.value.as_ref().map(|v| v.as_text().to_owned()).unwrap_or_default()))
+                })
+                .collect(),
+        })
+        .collect();
+    let mut scripts: Vec<CheckScript> = bundle
+        .scripts()
+        .map(|(entry, script)| CheckScript {
+            name: entry.name().to_owned(),
+            path: directory(script.directory.as_deref()),
+        })
+        .collect();
+    // A batch bundle carries a shared script once per job folder; the import creates it once.
+    scripts.sort_by(|a, b| (&a.name, &a.path).cmp(&(&b.name, &b.path)));
+    scripts.dedup();
+    CheckReport { jobs, scripts }
+}

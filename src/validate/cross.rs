@@ -1,0 +1,138 @@
+//! Rules across the files of a bundle.
+
+use super::{Diagnostic, IMPORT_LIMIT_BYTES, Summary, diagnostic};
+use crate::model::Kind;
+use crate::resolve::Target;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Rules across files: references, unused definitions, conflicting copies, size.
+pub(crate) fn cross_file(layout: crate::layout::Layout, summaries: &[Summary], out: &mut Vec<Diagnostic>) {
+    let unpacked: usize = summaries.iter().map(|s| s.size).sum();
+    if unpacked as u64 > IMPORT_LIMIT_BYTES {
+        out.push(diagnostic(
+            "DLFB0014",
+            None,
+            None,
+            format!(
+                "the definitions unpack to {unpacked} bytes; the console imports at most 10 MB after decompression"
+            ),
+            "split the export into several bundles of fewer jobs",
+        ));
+    }
+    let used = check_references(layout, summaries, out);
+    check_unused_and_copies(summaries, &used, out);
+}
+
+/// Job references: missing scripts and resources, jobs outside the bundle.
+/// Returns the paths of the definitions some job uses.
+fn check_references(
+    layout: crate::layout::Layout,
+    summaries: &[Summary],
+    out: &mut Vec<Diagnostic>,
+) -> BTreeSet<String> {
+    let paths: BTreeSet<&str> = summaries.iter().map(|s| s.path.as_str()).collect();
+    let job_names: BTreeSet<&str> = summaries.iter().filter(|s| s.kind == Kind::Job).map(|s| s.name.as_str()).collect();
+    let carries_dependencies = summaries.iter().any(|s| s.kind != Kind::Job);
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut must_exist: BTreeMap<(Kind, String), Vec<String>> = BTreeMap::new();
+    for job in summaries.iter().filter(|s| s.kind == Kind::Job) {
+        for (reference, pointer) in &job.references {
+            let (kind, name) = match &reference.target {
+                Target::Script(name) => (Kind::Script, name),
+                Target::Resource(name) => (Kind::Resource, name),
+                Target::Job(name) => {
+                    if !job_names.contains(name.as_str()) && !reference.probable {
+                        out.push(diagnostic(
+                            "DLFB0306",
+                            Some(&job.path),
+                            None,
+                            format!(
+                                "job `{}` depends on job `{name}` ({}), which is not in the bundle",
+                                job.name, reference.via
+                            ),
+                            "make sure the job exists in the target workspace, or export it too",
+                        ));
+                    }
+                    continue;
+                }
+                Target::Environment { .. } => continue,
+            };
+            let folder = job.job_folder.as_deref().unwrap_or(&job.name);
+            let path = layout.path_for(kind, name, Some(folder));
+            let present = paths.contains(path.as_str());
+            used.insert(path.clone());
+            if present {
+                continue;
+            }
+            let node = reference.node.as_deref().unwrap_or("?");
+            if carries_dependencies {
+                out.push(diagnostic(
+                    "DLFB0302",
+                    Some(&job.path),
+                    pointer.clone(),
+                    format!("node `{node}` needs {} `{name}`, which is not at `{path}`", kind.as_str()),
+                    "export again with dependencies (exportDepend=true), or add the file",
+                ));
+            } else {
+                must_exist.entry((kind, name.clone())).or_default().push(format!("{}/{node}", job.name));
+            }
+        }
+    }
+    for ((kind, name), users) in must_exist {
+        out.push(diagnostic(
+            "DLFB0303",
+            None,
+            None,
+            format!(
+                "the bundle carries no scripts or resources (exportDepend=false); {} `{name}` used by {} must already exist in the target workspace",
+                kind.as_str(),
+                users.join(", ")
+            ),
+            "check the target workspace, or export with dependencies",
+        ));
+    }
+    used
+}
+
+/// Definitions no job uses, and copies of one object that differ.
+fn check_unused_and_copies(summaries: &[Summary], used: &BTreeSet<String>, out: &mut Vec<Diagnostic>) {
+    let mut copies: BTreeMap<(Kind, &str), &Summary> = BTreeMap::new();
+    for summary in summaries.iter().filter(|s| s.kind != Kind::Job) {
+        if !used.contains(&summary.path) {
+            out.push(diagnostic(
+                "DLFB0304",
+                Some(&summary.path),
+                None,
+                format!("no job in the bundle uses {} `{}`", summary.kind.as_str(), summary.name),
+                "remove it, or check the node that should reference it",
+            ));
+        }
+        // The same object in several job folders: identical bytes, or at least the same JSON.
+        let Some(copy) = &summary.copy else { continue };
+        match copies.get(&(summary.kind, summary.name.as_str())) {
+            Some(first) => {
+                let same = first
+                    .copy
+                    .as_ref()
+                    .is_some_and(|other| other.bytes() == copy.bytes() || other.definition() == copy.definition());
+                if !same {
+                    out.push(diagnostic(
+                        "DLFB0305",
+                        Some(&summary.path),
+                        None,
+                        format!(
+                            "{} `{}` differs from the copy at `{}`",
+                            summary.kind.as_str(),
+                            summary.name,
+                            first.path
+                        ),
+                        "one workspace object has one definition: make the copies identical",
+                    ));
+                }
+            }
+            None => {
+                copies.insert((summary.kind, summary.name.as_str()), summary);
+            }
+        }
+    }
+}

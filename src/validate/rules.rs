@@ -1,0 +1,414 @@
+//! Rules on one definition at a time.
+
+use super::syntax::{NameRule, NameRules, check_cron, is_start_time};
+use super::{Diagnostic, MAX_SCRIPT_BYTES, diagnostic};
+use crate::layout::Placement;
+use crate::model::{
+    Cron, DependJobs, Document, FailPolicy, Job, Node, NodeType, ProcessType, Resource, ResourceType, Scalar,
+    ScheduleType, Script, ScriptType,
+};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Collects the diagnostics of one entry.
+pub(crate) struct Checker<'a> {
+    pub(crate) entry: &'a str,
+    pub(crate) names: NameRules,
+    pub(crate) out: &'a mut Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, code: &'static str, pointer: &str, message: String, hint: &str) {
+        let pointer = (!pointer.is_empty()).then(|| pointer.to_owned());
+        self.out.push(diagnostic(code, Some(self.entry), pointer, message, hint));
+    }
+
+    fn required(&mut self, present: bool, pointer: &str, what: &str, hint: &str) {
+        if !present {
+            self.push("DLFB0101", pointer, format!("{what} is missing"), hint);
+        }
+    }
+
+    fn known(&mut self, value: Option<&str>, known: &[&str], pointer: &str, field: &str) {
+        if let Some(value) = value
+            && !known.contains(&value)
+        {
+            self.push(
+                "DLFB0102",
+                pointer,
+                format!("`{field}` is `{value}`, which this tool does not know"),
+                &format!("expected one of {}; if the service has added it, ignore this warning", known.join(", ")),
+            );
+        }
+    }
+
+    fn range(&mut self, value: Option<&Scalar>, range: (i64, i64), pointer: &str, field: &str, unit: &str) {
+        let Some(value) = value else { return };
+        match value.as_i64() {
+            Some(number) if number >= range.0 && number <= range.1 => {}
+            Some(number) => self.push(
+                "DLFB0103",
+                pointer,
+                format!("`{field}` is {number}; it must be {}–{} {unit}", range.0, range.1),
+                &format!("set `{field}` between {} and {}", range.0, range.1),
+            ),
+            None => self.push(
+                "DLFB0103",
+                pointer,
+                format!("`{field}` is `{}`, not a whole number", value.as_text()),
+                &format!("write `{field}` as a number of {unit}"),
+            ),
+        }
+    }
+
+    fn name(&mut self, name: Option<&str>, rule: NameRule, pointer: &str, what: &str) {
+        if let Some(name) = name
+            && let Err(problem) = self.names.check(name, rule)
+        {
+            self.push("DLFB0104", pointer, format!("{what} `{name}` {problem}"), &self.names.hint(rule));
+        }
+    }
+
+    fn directory(&mut self, directory: Option<&str>, pointer: &str) {
+        let Some(directory) = directory else { return };
+        if let Err(problem) = self.names.directory(directory) {
+            self.push(
+                "DLFB0106",
+                pointer,
+                format!("directory `{directory}` {problem}"),
+                "write `/folder/sub`: at most 10 levels of 1–64 letters, digits, `_` or `-`",
+            );
+        }
+    }
+
+    pub(crate) fn file_name(&mut self, placement: &Placement, document: &Document) {
+        let Some(inner) = document.name() else { return };
+        if inner != placement.stem {
+            self.push(
+                "DLFB0301",
+                "/name",
+                format!(
+                    "file `{}.{}` holds {} `{inner}`",
+                    placement.stem,
+                    placement.kind.extension(),
+                    placement.kind.as_str()
+                ),
+                "name the file after the `name` inside (DataArts identifies objects by name)",
+            );
+        }
+    }
+
+    pub(crate) fn job(&mut self, job: &Job) {
+        let hint = "add it as the Create Job API documents";
+        self.required(job.name.is_some(), "", "job `name`", hint);
+        self.required(job.nodes.is_some(), "", "job `nodes`", hint);
+        self.required(job.schedule.is_some(), "", "job `schedule`", hint);
+        self.required(
+            job.process_type.is_some(),
+            "",
+            "job `processType`",
+            "add `\"processType\": \"BATCH\"` or `\"REAL_TIME\"`",
+        );
+        self.name(job.name.as_deref(), NameRule::Job, "/name", "job name");
+        self.directory(job.directory.as_deref(), "/directory");
+        self.known(
+            job.process_type.as_ref().map(ProcessType::as_str),
+            ProcessType::KNOWN,
+            "/processType",
+            "processType",
+        );
+        if let Some(schedule) = &job.schedule {
+            let kind = schedule.schedule_type.as_ref().map(ScheduleType::as_str);
+            self.required(
+                kind.is_some(),
+                "/schedule",
+                "schedule `type`",
+                "add `\"type\": \"CRON\"`, `\"EXECUTE_ONCE\"` or `\"EVENT\"`",
+            );
+            self.known(kind, ScheduleType::KNOWN, "/schedule/type", "schedule.type");
+            if kind == Some("CRON") && schedule.cron.is_none() {
+                self.push(
+                    "DLFB0210",
+                    "/schedule",
+                    "schedule type is CRON but there is no `cron` block".into(),
+                    "add `cron` with `startTime` and `expression`",
+                );
+            }
+            if kind == Some("EVENT") && schedule.event.is_none() {
+                self.push(
+                    "DLFB0210",
+                    "/schedule",
+                    "schedule type is EVENT but there is no `event` block".into(),
+                    "add `event` with `eventType` and `channel`",
+                );
+            }
+            if let Some(cron) = &schedule.cron {
+                self.cron(cron, "/schedule/cron");
+            }
+        }
+        for (i, param) in job.params().iter().enumerate() {
+            let pointer = format!("/params/{i}");
+            self.required(param.name.is_some(), &pointer, "parameter `name`", "give every parameter a name");
+            self.name(param.name.as_deref(), NameRule::Param, &format!("{pointer}/name"), "parameter name");
+            if let Some(value) = &param.value
+                && value.as_text().chars().count() > 1024
+            {
+                self.push(
+                    "DLFB0105",
+                    &format!("{pointer}/value"),
+                    "parameter value is longer than 1,024 characters".into(),
+                    "shorten the value",
+                );
+            }
+        }
+        self.nodes(job);
+        if let Some(flag) = job.single_node_job_flag.as_ref().and_then(Scalar::as_bool)
+            && flag
+            && job.nodes().len() != 1
+        {
+            self.push(
+                "DLFB0206",
+                "/singleNodeJobFlag",
+                format!("singleNodeJobFlag is true but the job has {} nodes", job.nodes().len()),
+                "set singleNodeJobFlag to false, or keep exactly one node",
+            );
+        }
+    }
+
+    fn cron(&mut self, cron: &Cron, pointer: &str) {
+        self.required(
+            cron.expression.is_some(),
+            pointer,
+            "cron `expression`",
+            "add a 6-field expression such as `0 20 1 * * ?`",
+        );
+        if let Some(expression) = &cron.expression
+            && let Err(problem) = check_cron(expression)
+        {
+            self.push(
+                "DLFB0204",
+                &format!("{pointer}/expression"),
+                format!("cron expression `{expression}` {problem}"),
+                "write 6 fields `<sec> <min> <hour> <day> <month> <week>` with seconds `0`, e.g. `0 20 1 * * ?`",
+            );
+        }
+        for (field, value) in [("startTime", &cron.start_time), ("endTime", &cron.end_time)] {
+            if let Some(value) = value
+                && !is_start_time(value)
+            {
+                self.push(
+                    "DLFB0205",
+                    &format!("{pointer}/{field}"),
+                    format!("`{field}` is `{value}`, not yyyy-MM-dd'T'HH:mm:ssZ"),
+                    "write it like `2018-10-22T23:59:59+08`",
+                );
+            }
+        }
+        if let Some(depend) = &cron.depend_jobs {
+            self.depend_jobs(depend, &format!("{pointer}/dependJobs"));
+        }
+    }
+
+    fn depend_jobs(&mut self, depend: &DependJobs, pointer: &str) {
+        self.known(
+            depend.depend_period.as_deref(),
+            &["SAME_PERIOD", "PRE_PERIOD"],
+            &format!("{pointer}/dependPeriod"),
+            "dependPeriod",
+        );
+        self.known(
+            depend.depend_fail_policy.as_deref(),
+            &["FAIL", "IGNORE", "SUSPEND"],
+            &format!("{pointer}/dependFailPolicy"),
+            "dependFailPolicy",
+        );
+    }
+
+    fn nodes(&mut self, job: &Job) {
+        let nodes = job.nodes();
+        if nodes.len() > 200 {
+            self.push(
+                "DLFB0208",
+                "/nodes",
+                format!("the job has {} nodes; DataArts allows 200 by default", nodes.len()),
+                "split the job",
+            );
+        }
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, node) in nodes.iter().enumerate() {
+            let pointer = format!("/nodes/{i}");
+            self.node(node, &pointer);
+            if let Some(name) = node.name.as_deref()
+                && let Some(first) = seen.insert(name, i)
+            {
+                self.push(
+                    "DLFB0201",
+                    &format!("{pointer}/name"),
+                    format!("node name `{name}` is also used by node {first}"),
+                    "give every node of a job its own name",
+                );
+            }
+        }
+        for (i, node) in nodes.iter().enumerate() {
+            let upstream = node
+                .pre_node_names()
+                .iter()
+                .enumerate()
+                .map(|(j, name)| (format!("/nodes/{i}/preNodeName/{j}"), name.as_str()));
+            let conditions = node.conditions.iter().flatten().enumerate().filter_map(|(j, c)| {
+                c.pre_node_name.as_deref().map(|name| (format!("/nodes/{i}/conditions/{j}/preNodeName"), name))
+            });
+            for (pointer, name) in upstream.chain(conditions).collect::<Vec<_>>() {
+                if !seen.contains_key(name) {
+                    self.push(
+                        "DLFB0202",
+                        &pointer,
+                        format!("`{name}` is not a node of this job"),
+                        "name an existing node, or remove the edge",
+                    );
+                }
+            }
+        }
+        if let Some(cycle) = node_cycle(nodes) {
+            self.push(
+                "DLFB0203",
+                "/nodes",
+                format!("nodes form a cycle: {}", cycle.join(" -> ")),
+                "remove one `preNodeName` edge of the cycle",
+            );
+        }
+    }
+
+    fn node(&mut self, node: &Node, pointer: &str) {
+        let hint = "nodes need `name`, `type`, `location` and `properties`";
+        self.required(node.name.is_some(), pointer, "node `name`", hint);
+        self.required(node.node_type.is_some(), pointer, "node `type`", hint);
+        self.required(
+            node.location.is_some(),
+            pointer,
+            "node `location`",
+            "add `\"location\": {\"x\": \"0\", \"y\": \"0\"}`",
+        );
+        self.required(node.properties.is_some(), pointer, "node `properties`", hint);
+        self.name(node.name.as_deref(), NameRule::Node, &format!("{pointer}/name"), "node name");
+        self.known(node.node_type.as_ref().map(NodeType::as_str), NodeType::KNOWN, &format!("{pointer}/type"), "type");
+        self.known(
+            node.fail_policy.as_ref().map(FailPolicy::as_str),
+            FailPolicy::KNOWN,
+            &format!("{pointer}/failPolicy"),
+            "failPolicy",
+        );
+        self.range(
+            node.polling_interval.as_ref(),
+            (1, 60),
+            &format!("{pointer}/pollingInterval"),
+            "pollingInterval",
+            "seconds",
+        );
+        self.range(
+            node.max_execution_time.as_ref(),
+            (5, 1440),
+            &format!("{pointer}/maxExecutionTime"),
+            "maxExecutionTime",
+            "minutes",
+        );
+        self.range(node.retry_times.as_ref(), (0, 5), &format!("{pointer}/retryTimes"), "retryTimes", "retries");
+        self.range(
+            node.retry_interval.as_ref(),
+            (5, 120),
+            &format!("{pointer}/retryInterval"),
+            "retryInterval",
+            "seconds",
+        );
+        let mut names = BTreeSet::new();
+        for (j, property) in node.properties().iter().enumerate() {
+            let property_pointer = format!("{pointer}/properties/{j}");
+            self.required(
+                property.name.is_some(),
+                &property_pointer,
+                "property `name`",
+                "every property is `{\"name\": …, \"value\": …}`",
+            );
+            self.required(
+                property.value.is_some(),
+                &property_pointer,
+                "property `value`",
+                "every property is `{\"name\": …, \"value\": …}`",
+            );
+            if let Some(name) = property.name.as_deref()
+                && !names.insert(name)
+            {
+                self.push(
+                    "DLFB0207",
+                    &format!("{property_pointer}/name"),
+                    format!("property `{name}` appears more than once; the first is used"),
+                    "keep one property of each name",
+                );
+            }
+        }
+        let script_mode = node.property("statementOrScript").is_some_and(|m| m == "SCRIPT");
+        if script_mode && node.property("scriptName").is_none_or(str::is_empty) {
+            self.push(
+                "DLFB0209",
+                &format!("{pointer}/properties"),
+                "statementOrScript is SCRIPT but no `scriptName` is given".into(),
+                "add a `scriptName` property, or set statementOrScript to STATEMENT",
+            );
+        }
+        if let Some(trigger) = &node.cron_trigger
+            && let Some(depend) = &trigger.depend_jobs
+        {
+            self.depend_jobs(depend, &format!("{pointer}/cronTrigger/dependJobs"));
+        }
+    }
+
+    pub(crate) fn script(&mut self, script: &Script) {
+        let hint = "add it as the Create Script API documents";
+        self.required(script.name.is_some(), "", "script `name`", hint);
+        self.required(script.script_type.is_some(), "", "script `type`", hint);
+        self.required(script.content.is_some(), "", "script `content`", hint);
+        self.name(script.name.as_deref(), NameRule::Script, "/name", "script name");
+        self.known(script.script_type.as_ref().map(ScriptType::as_str), ScriptType::KNOWN, "/type", "type");
+        self.directory(script.directory.as_deref(), "/directory");
+        if let Some(content) = &script.content
+            && content.len() > MAX_SCRIPT_BYTES
+        {
+            self.push(
+                "DLFB0105",
+                "/content",
+                format!("script content is {} bytes; at most 4 MB", content.len()),
+                "split the script",
+            );
+        }
+        if let Some(description) = &script.description
+            && description.chars().count() > 255
+        {
+            self.push("DLFB0105", "/description", "description is longer than 255 characters".into(), "shorten it");
+        }
+    }
+
+    pub(crate) fn resource(&mut self, resource: &Resource) {
+        let hint = "add it as the Create Resource API documents";
+        self.required(resource.name.is_some(), "", "resource `name`", hint);
+        self.required(resource.resource_type.is_some(), "", "resource `type`", hint);
+        self.required(resource.location.is_some(), "", "resource `location`", hint);
+        self.name(resource.name.as_deref(), NameRule::Resource, "/name", "resource name");
+        self.known(resource.resource_type.as_ref().map(ResourceType::as_str), ResourceType::KNOWN, "/type", "type");
+        self.directory(resource.directory.as_deref(), "/directory");
+    }
+}
+
+pub(crate) fn node_pointer(job: &Job, node: Option<&str>) -> Option<String> {
+    let node = node?;
+    job.nodes().iter().position(|n| n.name.as_deref() == Some(node)).map(|i| format!("/nodes/{i}"))
+}
+
+/// A cycle among `preNodeName` edges, if any.
+fn node_cycle(nodes: &[Node]) -> Option<Vec<String>> {
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for node in nodes {
+        let Some(name) = node.name.clone() else { continue };
+        let upstream: BTreeSet<String> = node.pre_node_names().iter().cloned().collect();
+        edges.entry(name).or_default().extend(upstream);
+    }
+    crate::export::find_cycles(&edges).into_iter().next()
+}
