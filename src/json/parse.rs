@@ -215,7 +215,10 @@ impl<'a> Parser<'a> {
     /// Parses a string starting at the opening quote.
     fn string(&mut self) -> Result<String, SyntaxError> {
         self.pos += 1; // opening quote
-        let mut out = String::new();
+        // The next quote bounds the string unless it is escaped: a capacity
+        // hint that spares long script contents repeated reallocation.
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let mut out = String::with_capacity(memchr::memchr(b'"', rest).unwrap_or(0));
         loop {
             let start = self.pos;
             // Fast path: copy the run up to the next quote, backslash or control character.
