@@ -7,6 +7,7 @@ use crate::layout::Layout;
 use crate::model::{Document, Kind};
 use crate::resolve::{self, ResolveOptions, Target};
 use crate::workspace::Workspace;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Most jobs one batch export may name (the API's limit).
@@ -103,12 +104,18 @@ fn invalid(detail: impl std::fmt::Display) -> Error {
 pub fn export(workspace: &Workspace, job_list: &[String], options: &ExportOptions) -> Result<Export> {
     check_request(job_list)?;
     let mut notes = Vec::new();
+    // Definitions are read and parsed in parallel; errors are reported in request order.
+    let loaded: Vec<Result<Document>> = job_list
+        .par_iter()
+        .map(|name| {
+            workspace.load(Kind::Job, name)?.ok_or_else(|| {
+                Error::api(ErrorKind::NotFound, "DLF.0100", format!("The job does not exists: `{name}`."))
+            })
+        })
+        .collect();
     let mut jobs: BTreeMap<String, Document> = BTreeMap::new();
-    for name in job_list {
-        let document = workspace.load(Kind::Job, name)?.ok_or_else(|| {
-            Error::api(ErrorKind::NotFound, "DLF.0100", format!("The job does not exists: `{name}`."))
-        })?;
-        jobs.insert(name.clone(), document);
+    for (name, document) in job_list.iter().zip(loaded) {
+        jobs.insert(name.clone(), document?);
     }
     if options.with_upstream {
         add_upstream(workspace, &mut jobs, options, &mut notes)?;
@@ -117,36 +124,44 @@ pub fn export(workspace: &Workspace, job_list: &[String], options: &ExportOption
         return Err(invalid(format!("a single-job export holds one job, not {}.", jobs.len())));
     }
 
+    // What each job needs, in job and node order.
     let known_jobs = |name: &str| workspace.contains(Kind::Job, name);
-    let mut bundle = Bundle::new(options.layout);
-    let mut loaded: BTreeMap<(Kind, String), Document> = BTreeMap::new();
-    for (job_name, document) in &jobs {
-        let crate::model::Definition::Job(job) = document.definition() else { continue };
-        let path = options.layout.path_for(Kind::Job, job_name, None);
-        bundle.insert(&path, document.clone())?;
-        if !options.export_depend {
-            continue;
-        }
-        for reference in resolve::job_references(job, &options.resolve, &known_jobs) {
-            let (kind, name) = match &reference.target {
-                Target::Script(name) => (Kind::Script, name),
-                Target::Resource(name) => (Kind::Resource, name),
-                _ => continue,
-            };
-            let path = options.layout.path_for(kind, name, Some(job_name));
-            if bundle.get(&path).is_some() {
-                continue; // once per folder, however many nodes use it
+    let mut needs: Vec<(&str, resolve::Reference, Kind, String)> = Vec::new();
+    if options.export_depend {
+        for (job_name, document) in &jobs {
+            let crate::model::Definition::Job(job) = document.definition() else { continue };
+            for reference in resolve::job_references(job, &options.resolve, &known_jobs) {
+                let (kind, name) = match &reference.target {
+                    Target::Script(name) => (Kind::Script, name.clone()),
+                    Target::Resource(name) => (Kind::Resource, name.clone()),
+                    _ => continue,
+                };
+                needs.push((job_name, reference, kind, name));
             }
-            let key = (kind, name.clone());
-            let document = if let Some(document) = loaded.get(&key) {
-                document.clone()
-            } else {
-                let document = workspace.load(kind, name)?.ok_or_else(|| missing(job_name, &reference, kind))?;
-                loaded.insert(key, document.clone());
-                document
-            };
-            bundle.insert(&path, document)?;
         }
+    }
+    let wanted: Vec<(Kind, &str)> =
+        needs.iter().map(|(_, _, kind, name)| (*kind, name.as_str())).collect::<BTreeSet<_>>().into_iter().collect();
+    let found: Vec<Result<Option<Document>>> =
+        wanted.par_iter().map(|(kind, name)| workspace.load(*kind, name)).collect();
+    let mut definitions: BTreeMap<(Kind, &str), Document> = BTreeMap::new();
+    for (key, document) in wanted.into_iter().zip(found) {
+        if let Some(document) = document? {
+            definitions.insert(key, document);
+        }
+    }
+
+    let mut bundle = Bundle::new(options.layout);
+    for (job_name, document) in &jobs {
+        bundle.insert(&options.layout.path_for(Kind::Job, job_name, None), document.clone())?;
+    }
+    for (job_name, reference, kind, name) in &needs {
+        let path = options.layout.path_for(*kind, name, Some(job_name));
+        if bundle.get(&path).is_some() {
+            continue; // once per folder, however many nodes use it
+        }
+        let document = definitions.get(&(*kind, name.as_str())).ok_or_else(|| missing(job_name, reference, *kind))?;
+        bundle.insert(&path, document.clone())?;
     }
     Ok(Export { bundle, notes })
 }

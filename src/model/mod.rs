@@ -197,7 +197,8 @@ definition_io!(Job => Job, Script => Script, Resource => Resource);
 /// git comes out of a read and a write byte for byte.
 #[derive(Debug, Clone)]
 pub struct Document {
-    definition: Definition,
+    // Shared: a script exported into several job folders is one allocation.
+    definition: Arc<Definition>,
     original: Option<Arc<Vec<u8>>>,
 }
 
@@ -206,7 +207,7 @@ impl Document {
     pub fn parse(kind: Kind, bytes: impl Into<Vec<u8>>) -> Result<Self> {
         let bytes = bytes.into();
         let definition = Definition::from_slice(kind, &bytes)?;
-        Ok(Self { definition, original: Some(Arc::new(bytes)) })
+        Ok(Self { definition: Arc::new(definition), original: Some(Arc::new(bytes)) })
     }
 
     /// The definition.
@@ -218,7 +219,7 @@ impl Document {
     /// next write serialises the definition canonically.
     pub fn definition_mut(&mut self) -> &mut Definition {
         self.original = None;
-        &mut self.definition
+        Arc::make_mut(&mut self.definition)
     }
 
     /// The bytes to write: the original ones when unchanged, else the canonical form.
@@ -252,7 +253,7 @@ impl Document {
 
 impl From<Definition> for Document {
     fn from(definition: Definition) -> Self {
-        Self { definition, original: None }
+        Self { definition: Arc::new(definition), original: None }
     }
 }
 
