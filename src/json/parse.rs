@@ -119,17 +119,25 @@ pub(crate) fn number_len(bytes: &[u8]) -> Option<usize> {
 }
 
 /// Position of the first `"`, `\` or control character. Scripts are long
-/// strings, so whole 16-byte chunks are tested at once first (a branch-free
-/// fold the compiler vectorises), then the chunk holding a match byte by byte.
+/// strings, so eight bytes are tested at a time with word arithmetic: a
+/// byte equal to `"` or `\` or below 0x20 sets its high bit in `flags`. The
+/// lowest flagged byte is always a true match (borrows only run upwards).
 fn find_special(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
     let special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
-    let mut chunks = bytes.chunks_exact(16);
+    let mut chunks = bytes.chunks_exact(8);
     let mut offset = 0;
     for chunk in chunks.by_ref() {
-        if chunk.iter().fold(false, |found, &b| found | special(b)) {
-            return chunk.iter().position(|&b| special(b)).map(|i| offset + i);
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let flags = zero_byte(word ^ (ONES * u64::from(b'"')))
+            | zero_byte(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
+        if flags != 0 {
+            return Some(offset + (flags.trailing_zeros() / 8) as usize);
         }
-        offset += 16;
+        offset += 8;
     }
     chunks.remainder().iter().position(|&b| special(b)).map(|i| offset + i)
 }
@@ -413,6 +421,28 @@ impl<'a> Parser<'a> {
                 self.find(rest, depth + 1)
             }
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_special;
+
+    #[test]
+    fn find_special_matches_a_byte_by_byte_scan() {
+        let naive = |bytes: &[u8]| bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+        for byte in 0..=u8::MAX {
+            for len in 0..20 {
+                for at in 0..len {
+                    // Fillers around the probe, including bytes that trip the word trick's borrows.
+                    for filler in [b'a', 0x80, 0xff, 0x21, b'"' + 1, b'\\' - 1] {
+                        let mut bytes = vec![filler; len];
+                        bytes[at] = byte;
+                        assert_eq!(find_special(&bytes), naive(&bytes), "{bytes:?}");
+                    }
+                }
+            }
         }
     }
 }
