@@ -102,5 +102,8 @@ pub fn check_entry_name(name: &str) -> Result<()> {
 /// The key under which two names collide on a case-insensitive,
 /// normalising file system (Windows, default macOS).
 pub fn collision_key(name: &str) -> String {
+    if name.is_ascii() {
+        return name.to_ascii_lowercase();
+    }
     name.nfc().flat_map(char::to_lowercase).collect()
 }

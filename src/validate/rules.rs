@@ -16,19 +16,61 @@ pub(crate) struct Checker<'a> {
     pub(crate) out: &'a mut Vec<Diagnostic>,
 }
 
+/// A JSON pointer, rendered only when a diagnostic is raised: most checks
+/// pass, and formatting a pointer for each would cost more than the check.
+pub(crate) trait Pointer {
+    fn render(self) -> String;
+}
+
+impl Pointer for &str {
+    fn render(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl Pointer for &String {
+    fn render(self) -> String {
+        self.clone()
+    }
+}
+
+/// `(base, field)`: the pointer `base/field`.
+impl Pointer for (&str, &str) {
+    fn render(self) -> String {
+        format!("{}/{}", self.0, self.1)
+    }
+}
+
+/// `base/list/index[/field]`: the pointer to an item of a list, or a field of it.
+#[derive(Clone, Copy)]
+pub(crate) struct Item<'a> {
+    base: &'a str,
+    list: &'a str,
+    index: usize,
+    field: &'a str,
+}
+
+impl Pointer for Item<'_> {
+    fn render(self) -> String {
+        let Item { base, list, index, field } = self;
+        if field.is_empty() { format!("{base}/{list}/{index}") } else { format!("{base}/{list}/{index}/{field}") }
+    }
+}
+
 impl Checker<'_> {
-    fn push(&mut self, code: &'static str, pointer: &str, message: String, hint: &str) {
-        let pointer = (!pointer.is_empty()).then(|| pointer.to_owned());
+    fn push(&mut self, code: &'static str, pointer: impl Pointer, message: String, hint: &str) {
+        let pointer = pointer.render();
+        let pointer = (!pointer.is_empty()).then_some(pointer);
         self.out.push(diagnostic(code, Some(self.entry), pointer, message, hint));
     }
 
-    fn required(&mut self, present: bool, pointer: &str, what: &str, hint: &str) {
+    fn required(&mut self, present: bool, pointer: impl Pointer, what: &str, hint: &str) {
         if !present {
             self.push("DLFB0101", pointer, format!("{what} is missing"), hint);
         }
     }
 
-    fn known(&mut self, value: Option<&str>, known: &[&str], pointer: &str, field: &str) {
+    fn known(&mut self, value: Option<&str>, known: &[&str], pointer: impl Pointer, field: &str) {
         if let Some(value) = value
             && !known.contains(&value)
         {
@@ -41,7 +83,7 @@ impl Checker<'_> {
         }
     }
 
-    fn range(&mut self, value: Option<&Scalar>, range: (i64, i64), pointer: &str, field: &str, unit: &str) {
+    fn range(&mut self, value: Option<&Scalar>, range: (i64, i64), pointer: impl Pointer, field: &str, unit: &str) {
         let Some(value) = value else { return };
         match value.as_i64() {
             Some(number) if number >= range.0 && number <= range.1 => {}
@@ -60,7 +102,7 @@ impl Checker<'_> {
         }
     }
 
-    fn name(&mut self, name: Option<&str>, rule: NameRule, pointer: &str, what: &str) {
+    fn name(&mut self, name: Option<&str>, rule: NameRule, pointer: impl Pointer, what: &str) {
         if let Some(name) = name
             && let Err(problem) = self.names.check(name, rule)
         {
@@ -68,7 +110,7 @@ impl Checker<'_> {
         }
     }
 
-    fn directory(&mut self, directory: Option<&str>, pointer: &str) {
+    fn directory(&mut self, directory: Option<&str>, pointer: impl Pointer) {
         let Some(directory) = directory else { return };
         if let Err(problem) = self.names.directory(directory) {
             self.push(
@@ -148,13 +190,13 @@ impl Checker<'_> {
         for (i, param) in job.params().iter().enumerate() {
             let pointer = format!("/params/{i}");
             self.required(param.name.is_some(), &pointer, "parameter `name`", "give every parameter a name");
-            self.name(param.name.as_deref(), NameRule::Param, &format!("{pointer}/name"), "parameter name");
+            self.name(param.name.as_deref(), NameRule::Param, (pointer.as_str(), "name"), "parameter name");
             if let Some(value) = &param.value
                 && value.as_text().chars().count() > 1024
             {
                 self.push(
                     "DLFB0105",
-                    &format!("{pointer}/value"),
+                    (pointer.as_str(), "value"),
                     "parameter value is longer than 1,024 characters".into(),
                     "shorten the value",
                 );
@@ -186,7 +228,7 @@ impl Checker<'_> {
         {
             self.push(
                 "DLFB0204",
-                &format!("{pointer}/expression"),
+                (pointer, "expression"),
                 format!("cron expression `{expression}` {problem}"),
                 "write 6 fields `<sec> <min> <hour> <day> <month> <week>` with seconds `0`, e.g. `0 20 1 * * ?`",
             );
@@ -197,7 +239,7 @@ impl Checker<'_> {
             {
                 self.push(
                     "DLFB0205",
-                    &format!("{pointer}/{field}"),
+                    (pointer, field),
                     format!("`{field}` is `{value}`, not yyyy-MM-dd'T'HH:mm:ssZ"),
                     "write it like `2018-10-22T23:59:59+08`",
                 );
@@ -212,13 +254,13 @@ impl Checker<'_> {
         self.known(
             depend.depend_period.as_deref(),
             &["SAME_PERIOD", "PRE_PERIOD"],
-            &format!("{pointer}/dependPeriod"),
+            (pointer, "dependPeriod"),
             "dependPeriod",
         );
         self.known(
             depend.depend_fail_policy.as_deref(),
             &["FAIL", "IGNORE", "SUSPEND"],
-            &format!("{pointer}/dependFailPolicy"),
+            (pointer, "dependFailPolicy"),
             "dependFailPolicy",
         );
     }
@@ -242,7 +284,7 @@ impl Checker<'_> {
             {
                 self.push(
                     "DLFB0201",
-                    &format!("{pointer}/name"),
+                    (pointer.as_str(), "name"),
                     format!("node name `{name}` is also used by node {first}"),
                     "give every node of a job its own name",
                 );
@@ -289,48 +331,36 @@ impl Checker<'_> {
             "add `\"location\": {\"x\": \"0\", \"y\": \"0\"}`",
         );
         self.required(node.properties.is_some(), pointer, "node `properties`", hint);
-        self.name(node.name.as_deref(), NameRule::Node, &format!("{pointer}/name"), "node name");
-        self.known(node.node_type.as_ref().map(NodeType::as_str), NodeType::KNOWN, &format!("{pointer}/type"), "type");
+        self.name(node.name.as_deref(), NameRule::Node, (pointer, "name"), "node name");
+        self.known(node.node_type.as_ref().map(NodeType::as_str), NodeType::KNOWN, (pointer, "type"), "type");
         self.known(
             node.fail_policy.as_ref().map(FailPolicy::as_str),
             FailPolicy::KNOWN,
-            &format!("{pointer}/failPolicy"),
+            (pointer, "failPolicy"),
             "failPolicy",
         );
-        self.range(
-            node.polling_interval.as_ref(),
-            (1, 60),
-            &format!("{pointer}/pollingInterval"),
-            "pollingInterval",
-            "seconds",
-        );
+        self.range(node.polling_interval.as_ref(), (1, 60), (pointer, "pollingInterval"), "pollingInterval", "seconds");
         self.range(
             node.max_execution_time.as_ref(),
             (5, 1440),
-            &format!("{pointer}/maxExecutionTime"),
+            (pointer, "maxExecutionTime"),
             "maxExecutionTime",
             "minutes",
         );
-        self.range(node.retry_times.as_ref(), (0, 5), &format!("{pointer}/retryTimes"), "retryTimes", "retries");
-        self.range(
-            node.retry_interval.as_ref(),
-            (5, 120),
-            &format!("{pointer}/retryInterval"),
-            "retryInterval",
-            "seconds",
-        );
+        self.range(node.retry_times.as_ref(), (0, 5), (pointer, "retryTimes"), "retryTimes", "retries");
+        self.range(node.retry_interval.as_ref(), (5, 120), (pointer, "retryInterval"), "retryInterval", "seconds");
         let mut names = BTreeSet::new();
         for (j, property) in node.properties().iter().enumerate() {
-            let property_pointer = format!("{pointer}/properties/{j}");
+            let property_pointer = Item { base: pointer, list: "properties", index: j, field: "" };
             self.required(
                 property.name.is_some(),
-                &property_pointer,
+                property_pointer,
                 "property `name`",
                 "every property is `{\"name\": …, \"value\": …}`",
             );
             self.required(
                 property.value.is_some(),
-                &property_pointer,
+                property_pointer,
                 "property `value`",
                 "every property is `{\"name\": …, \"value\": …}`",
             );
@@ -339,7 +369,7 @@ impl Checker<'_> {
             {
                 self.push(
                     "DLFB0207",
-                    &format!("{property_pointer}/name"),
+                    Item { field: "name", ..property_pointer },
                     format!("property `{name}` appears more than once; the first is used"),
                     "keep one property of each name",
                 );
@@ -349,7 +379,7 @@ impl Checker<'_> {
         if script_mode && node.property("scriptName").is_none_or(str::is_empty) {
             self.push(
                 "DLFB0209",
-                &format!("{pointer}/properties"),
+                (pointer, "properties"),
                 "statementOrScript is SCRIPT but no `scriptName` is given".into(),
                 "add a `scriptName` property, or set statementOrScript to STATEMENT",
             );
