@@ -164,6 +164,28 @@ fn import_type(kind: EnvironmentKind, owner_type: &str) -> Option<&'static str> 
     }
 }
 
+/// Node properties that name an environment object, by node type (FORMAT.md §4.2).
+fn environment_properties(node_type: &NodeType) -> &'static [(&'static str, EnvironmentKind)] {
+    use EnvironmentKind::{CdmCluster, DisStream, DliQueue, MrsCluster, ObsPath, SmnTopic};
+    match node_type {
+        NodeType::DliSql => &[("queueName", DliQueue)],
+        // DLI Spark's `clusterName` is the DLI queue.
+        NodeType::DliSpark => &[("clusterName", DliQueue)],
+        NodeType::MrsSpark
+        | NodeType::MapReduce
+        | NodeType::MrsFlink
+        | NodeType::MrsFlinkJob
+        | NodeType::MrsHetuEngine
+        | NodeType::MrsSparkPython => &[("clusterName", MrsCluster)],
+        // The CDM cluster that relays the call.
+        NodeType::RestApi => &[("agentName", CdmCluster)],
+        NodeType::Smn => &[("topic", SmnTopic)],
+        NodeType::DisTransferTask | NodeType::DisStream => &[("streamName", DisStream)],
+        NodeType::ObsManager => &[("path", ObsPath), ("sourceDirectory", ObsPath), ("targetDirectory", ObsPath)],
+        _ => &[],
+    }
+}
+
 /// `true` when a node with `statementOrScript` runs a script (absent means script mode).
 fn in_script_mode(node: &Node) -> bool {
     node.property("statementOrScript").is_none_or(|mode| mode.eq_ignore_ascii_case("SCRIPT"))
@@ -268,15 +290,7 @@ fn node_references<'a>(
         }
     }
     match node_type {
-        NodeType::DliSql => {
-            if let Some(queue) = property("queueName") {
-                collector.environment(EnvironmentKind::DliQueue, queue, "queueName");
-            }
-        }
         NodeType::DliSpark => {
-            if let Some(queue) = property("clusterName") {
-                collector.environment(EnvironmentKind::DliQueue, queue, "clusterName");
-            }
             if let Some(path) = property("resourcePath") {
                 if property("resourceType").is_some_and(|t| t.eq_ignore_ascii_case("OBS")) {
                     collector.environment(EnvironmentKind::ObsPath, path, "resourcePath");
@@ -289,19 +303,13 @@ fn node_references<'a>(
             if let Some(path) = property("resourcePath") {
                 collector.resource_path(path, "resourcePath");
             }
-            if let Some(cluster) = property("clusterName") {
-                collector.environment(EnvironmentKind::MrsCluster, cluster, "clusterName");
-            }
-        }
-        NodeType::MrsHetuEngine | NodeType::MrsSparkPython => {
-            if let Some(cluster) = property("clusterName") {
-                collector.environment(EnvironmentKind::MrsCluster, cluster, "clusterName");
-            }
         }
         NodeType::CdmJob => {
-            let cluster = property("clusterName").or_else(|| property("clusterId"));
+            let (via, cluster) = match property("clusterName") {
+                Some(name) => ("clusterName", Some(name)),
+                None => ("clusterId", property("clusterId")),
+            };
             if let Some(cluster) = cluster {
-                let via = if property("clusterName").is_some() { "clusterName" } else { "clusterId" };
                 collector.environment(EnvironmentKind::CdmCluster, cluster, via);
             }
             if let Some(job) = property("jobName") {
@@ -309,30 +317,13 @@ fn node_references<'a>(
                 collector.environment(EnvironmentKind::CdmJob, &qualified, "jobName");
             }
         }
-        NodeType::RestApi => {
-            if let Some(agent) = property("agentName") {
-                collector.environment(EnvironmentKind::CdmCluster, agent, "agentName");
-            }
-        }
-        NodeType::Smn => {
-            if let Some(topic) = property("topic") {
-                collector.environment(EnvironmentKind::SmnTopic, topic, "topic");
-            }
-        }
-        NodeType::DisTransferTask | NodeType::DisStream => {
-            if let Some(stream) = property("streamName") {
-                collector.environment(EnvironmentKind::DisStream, stream, "streamName");
-            }
-        }
-        NodeType::ObsManager => {
-            for key in ["path", "sourceDirectory", "targetDirectory"] {
-                if let Some(path) = property(key) {
-                    collector.environment(EnvironmentKind::ObsPath, path, key);
-                }
-            }
-        }
         NodeType::SubJob | NodeType::ForEach => sub_job_references(collector, node, options, known_jobs),
         _ => {}
+    }
+    for (key, kind) in environment_properties(node_type) {
+        if let Some(name) = property(key) {
+            collector.environment(*kind, name, key);
+        }
     }
     if let Some(depend) = node.cron_trigger.as_ref().and_then(|t| t.depend_jobs.as_ref()) {
         collector.depend_jobs(depend, "cronTrigger.dependJobs");

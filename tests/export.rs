@@ -213,6 +213,13 @@ fn dependencies_are_marked_present_missing_or_external() {
     assert_eq!(report.len(), 1);
 }
 
+/// `dlf-bundle export` of both seed jobs into `out`.
+fn export_seed_with_cli(out: &Path) -> std::process::Output {
+    let seed = seed();
+    let workspace = seed.to_str().unwrap();
+    cli(&["export", "--workspace", workspace, "--job", "job_batch", "--job", "job_stream", "-o", out.to_str().unwrap()])
+}
+
 fn cli(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_dlf-bundle")).args(args).output().unwrap()
 }
@@ -222,17 +229,7 @@ fn cli_export_prints_the_tree_and_fails_in_the_apis_shape() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("jobs.zip");
     let seed = seed();
-    let ok = cli(&[
-        "export",
-        "--workspace",
-        seed.to_str().unwrap(),
-        "--job",
-        "job_batch",
-        "--job",
-        "job_stream",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let ok = export_seed_with_cli(&out);
     assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
     assert_eq!(
         String::from_utf8(ok.stdout).unwrap(),
@@ -254,17 +251,7 @@ fn cli_deps_in_every_format() {
     let seed = seed();
     let dir = tempfile::tempdir().unwrap();
     let zip = dir.path().join("jobs.zip");
-    cli(&[
-        "export",
-        "--workspace",
-        seed.to_str().unwrap(),
-        "--job",
-        "job_batch",
-        "--job",
-        "job_stream",
-        "-o",
-        zip.to_str().unwrap(),
-    ]);
+    export_seed_with_cli(&zip);
     for source in [vec![zip.to_str().unwrap()], vec!["--workspace", seed.to_str().unwrap()]] {
         for (format, marker) in
             [("text", "dws_sql"), ("json", "\"status\": \"present\""), ("dot", "digraph"), ("mermaid", "flowchart LR")]

@@ -60,7 +60,7 @@ fn node_references_by_type_and_mode() {
         (
             "DLISpark",
             &[("resourceType", "DLIResources"), ("resourcePath", "udf"), ("clusterName", "q")],
-            &["dli_queue:q", "resource:udf"],
+            &["resource:udf", "dli_queue:q"],
         ),
         ("DLISpark", &[("resourceType", "OBS"), ("resourcePath", "obs://b/x.jar")], &["obs_path:obs://b/x.jar"]),
         (
