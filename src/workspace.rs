@@ -91,6 +91,14 @@ impl Workspace {
         Ok(workspace)
     }
 
+    /// Sets the limits applied when definitions are read (only
+    /// [`Limits::max_entry_bytes`] applies to a file).
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
     /// Adds a definition, keyed by the `name` inside it.
     pub fn insert(&mut self, document: Document) -> Result<()> {
         let kind = document.kind();
