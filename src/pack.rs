@@ -78,20 +78,27 @@ fn relative_name(dir: &Path, path: &Path) -> Result<String> {
 }
 
 fn read_limited(path: &Path, limits: &Limits, total: &AtomicU64) -> Result<Vec<u8>> {
-    let file = fs::File::open(path).map_err(|e| Error::io(e, "cannot open"))?;
-    let mut data = Vec::new();
-    file.take(limits.max_entry_bytes.saturating_add(1))
-        .read_to_end(&mut data)
-        .map_err(|e| Error::io(e, "cannot read"))?;
+    let data = read_file(path, limits.max_entry_bytes)?;
     let size = data.len() as u64;
-    if size > limits.max_entry_bytes {
-        return Err(Error::new(ErrorKind::LimitExceeded, format!("larger than {} bytes", limits.max_entry_bytes)));
-    }
     if total.fetch_add(size, Ordering::Relaxed).saturating_add(size) > limits.max_total_bytes {
         return Err(Error::new(
             ErrorKind::LimitExceeded,
             format!("files total more than {} bytes", limits.max_total_bytes),
         ));
+    }
+    Ok(data)
+}
+
+/// Reads a whole file of at most `max_bytes`, counting what is read rather
+/// than trusting the size the file system reports (which only sizes the buffer).
+pub(crate) fn read_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
+    let file = fs::File::open(path).map_err(|e| Error::io(e, "cannot open"))?;
+    let hint = file.metadata().map_or(0, |m| m.len()).min(max_bytes);
+    // One spare byte so that reading to the end needs no second allocation.
+    let mut data = Vec::with_capacity(usize::try_from(hint).unwrap_or(0).saturating_add(1));
+    file.take(max_bytes.saturating_add(1)).read_to_end(&mut data).map_err(|e| Error::io(e, "cannot read"))?;
+    if data.len() as u64 > max_bytes {
+        return Err(Error::new(ErrorKind::LimitExceeded, format!("larger than {max_bytes} bytes")));
     }
     Ok(data)
 }

@@ -5,7 +5,6 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::limits::Limits;
 use crate::model::{Document, Kind};
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -133,19 +132,8 @@ impl Workspace {
             Some(Source::Memory(document)) => Ok(Some(Document::clone(document))),
             Some(Source::File(path)) => {
                 let shown = path.display().to_string();
-                let file =
-                    std::fs::File::open(path).map_err(|e| Error::io(e, "cannot open").in_entry(shown.clone()))?;
-                let mut bytes = Vec::new();
-                file.take(self.limits.max_entry_bytes.saturating_add(1))
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| Error::io(e, "cannot read").in_entry(shown.clone()))?;
-                if bytes.len() as u64 > self.limits.max_entry_bytes {
-                    return Err(Error::new(
-                        ErrorKind::LimitExceeded,
-                        format!("larger than {} bytes", self.limits.max_entry_bytes),
-                    )
-                    .in_entry(shown));
-                }
+                let bytes =
+                    crate::pack::read_file(path, self.limits.max_entry_bytes).map_err(|e| e.in_entry(shown.clone()))?;
                 let document = Document::parse(kind, bytes).map_err(|e| e.in_entry(shown.clone()))?;
                 match document.name() {
                     Some(inner) if inner != name => Err(Error::new(
