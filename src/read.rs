@@ -11,9 +11,10 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::limits::Limits;
 use crate::model::Document;
 use crate::name::{self, NameEncoding};
+use libdeflater::{DecompressionError, Decompressor};
 use rayon::prelude::*;
 use std::collections::HashSet;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use zip::{CompressionMethod, ZipArchive};
@@ -149,9 +150,9 @@ pub(crate) fn scan<T: Send>(
         .par_iter()
         .enumerate()
         .map_init(
-            || archive.clone(),
-            |archive, (index, entry)| {
-                let data = inflate(archive, entry, limits, &total)?;
+            || (archive.clone(), Decompressor::new()),
+            |(archive, decompressor), (index, entry)| {
+                let data = inflate(archive, bytes, entry, limits, &total, decompressor)?;
                 match plan.kind(index) {
                     Some(kind) => {
                         process(&plan, index, kind, data).map(Some).map_err(|e| e.in_entry(&entry.archive_name))
@@ -273,27 +274,50 @@ fn list_entries(
 /// Inflates one entry to its end under the limits, counting what comes out.
 fn inflate(
     archive: &mut ZipArchive<Cursor<&[u8]>>,
+    bytes: &[u8],
     entry: &Listed,
     limits: &Limits,
     total: &AtomicU64,
+    decompressor: &mut Decompressor,
 ) -> Result<Vec<u8>> {
     let name = entry.archive_name.as_str();
-    let mut file = archive.by_index(entry.index).map_err(|e| zip_error(&e, "cannot open entry").in_entry(name))?;
-    let cap = limits.max_entry_bytes.min(limits.max_total_bytes.saturating_sub(total.load(Ordering::Relaxed)));
-    let capacity = usize::try_from(file.size().min(cap)).unwrap_or(0);
-    let mut data = Vec::with_capacity(capacity);
-    (&mut file).take(cap.saturating_add(1)).read_to_end(&mut data).map_err(|e| {
-        let kind = if e.kind() == std::io::ErrorKind::InvalidData { ErrorKind::Corrupt } else { ErrorKind::NotAZip };
-        Error::new(kind, format!("corrupt data: {e}")).in_entry(name).with_source(e)
-    })?;
-    let size = data.len() as u64;
-    if size > cap {
-        return Err(if size > limits.max_entry_bytes {
-            limit(format!("inflates past the per-entry limit of {} bytes", limits.max_entry_bytes))
-        } else {
-            limit(format!("inflating it passes the total limit of {} bytes", limits.max_total_bytes))
+    let corrupt = |message: String| Error::new(ErrorKind::Corrupt, message).in_entry(name);
+    // zip locates the data (checking the local header); libdeflate inflates
+    // the whole stream in one call, into a buffer of exactly the declared
+    // size, which the metadata checks already bounded by the limits.
+    let file = archive.by_index_raw(entry.index).map_err(|e| zip_error(&e, "cannot open entry").in_entry(name))?;
+    let (declared, crc, method) = (file.size(), file.crc32(), file.compression());
+    let start = file.data_start().and_then(|start| usize::try_from(start).ok());
+    let length = usize::try_from(file.compressed_size()).ok();
+    let compressed = start
+        .zip(length)
+        .and_then(|(start, length)| bytes.get(start..start.checked_add(length)?))
+        .ok_or_else(|| corrupt("entry data lies outside the archive".to_owned()))?;
+    let size = usize::try_from(declared).map_err(|_| limit(format!("declares {declared} bytes")).in_entry(name))?;
+    let data = if method == CompressionMethod::Stored {
+        compressed.to_vec()
+    } else {
+        let mut data = vec![0; size];
+        match decompressor.deflate_decompress(compressed, &mut data) {
+            Ok(written) if written == size => data,
+            Ok(written) => return Err(corrupt(format!("inflates to {written} bytes, not the declared {declared}"))),
+            Err(DecompressionError::InsufficientSpace) => {
+                return Err(corrupt(format!("inflates past its declared size of {declared} bytes")));
+            }
+            Err(DecompressionError::BadData) => return Err(corrupt("corrupt DEFLATE data".to_owned())),
         }
-        .in_entry(name));
+    };
+    if data.len() != size {
+        return Err(corrupt(format!("holds {} bytes, not the declared {declared}", data.len())));
+    }
+    if crc32fast::hash(&data) != crc {
+        return Err(corrupt("CRC-32 mismatch: the data is damaged".to_owned()));
+    }
+    let size = data.len() as u64;
+    if size > limits.max_entry_bytes {
+        return Err(
+            limit(format!("inflates past the per-entry limit of {} bytes", limits.max_entry_bytes)).in_entry(name)
+        );
     }
     if size > limits.ratio_floor_bytes {
         let ratio = size.checked_div(entry.compressed_size).unwrap_or(u64::MAX);
