@@ -3,8 +3,11 @@
 //! Order of checks: archive size, zip structure, prepended data, entry count,
 //! duplicate names, overlapping entries and header consistency, then every
 //! entry's name, type, encryption, compression and declared size, all before
-//! any data is inflated. Then each file entry is inflated to its end (so the
-//! CRC is checked) under the per-entry, total and ratio limits, and parsed.
+//! any data is inflated. Then every file entry is inflated in full, in
+//! parallel: `zip` locates the data, libdeflate inflates it in one call into a
+//! buffer of exactly the declared size (bounded by the limits above), and the
+//! length, the CRC-32, the ratio and the running total are checked before the
+//! definition is parsed.
 
 use crate::bundle::{Bundle, Plan, Warning, WarningKind};
 use crate::error::{Error, ErrorKind, Result};
