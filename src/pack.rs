@@ -24,7 +24,8 @@ impl Bundle {
     pub fn from_dir(dir: impl AsRef<Path>, limits: &Limits) -> Result<Self> {
         let dir = dir.as_ref();
         let mut files: Vec<(String, PathBuf)> = Vec::new();
-        let walker = WalkDir::new(dir).min_depth(1).follow_links(false).sort_by_file_name();
+        // No sorted walk: the files are sorted by their archive names below.
+        let walker = WalkDir::new(dir).min_depth(1).follow_links(false);
         for item in walker {
             let item = item.map_err(|e| {
                 let path = e.path().map_or_else(|| dir.display().to_string(), |p| p.display().to_string());
