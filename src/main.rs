@@ -228,10 +228,7 @@ fn run(command: Command) -> dlf_bundle::Result<ExitCode> {
             let mut failed = false;
             let mut reports = Vec::new();
             for path in &bundles {
-                let diagnostics = match std::fs::read(path) {
-                    Ok(bytes) => validate::validate_archive(&bytes, &options),
-                    Err(error) => vec![validate::read_error(&dlf_bundle::Error::from_io(error, path))],
-                };
+                let diagnostics = validate::validate_file(path, &options);
                 let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
                 let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
                 failed |= errors > 0 || (deny_warnings && warnings > 0);

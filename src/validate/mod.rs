@@ -197,6 +197,28 @@ pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnost
     out
 }
 
+/// Validates the zip file at `path`: its size is checked against the read
+/// limits before it is read; unreadable files become a diagnostic.
+///
+/// # Security
+/// As [`validate_archive`].
+pub fn validate_file(path: &std::path::Path, options: &ValidateOptions) -> Vec<Diagnostic> {
+    let shown = path.display().to_string();
+    let max = options.read.limits.max_archive_bytes;
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > max => {
+            let error =
+                Error::new(ErrorKind::LimitExceeded, format!("archive is {} bytes; the limit is {max}", meta.len()));
+            vec![read_error(&error.in_entry(shown))]
+        }
+        Ok(_) => match std::fs::read(path) {
+            Ok(bytes) => validate_archive(&bytes, options),
+            Err(error) => vec![read_error(&Error::from_io(error, path))],
+        },
+        Err(error) => vec![read_error(&Error::from_io(error, path))],
+    }
+}
+
 /// The diagnostic for an error of the reader.
 pub fn read_error(error: &Error) -> Diagnostic {
     let (code, hint) = match error.kind() {
