@@ -459,11 +459,9 @@ fn print_validation(reports: &[ValidationReport], format: Format) {
                 }
                 let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
                 let verdict = if *valid { paint("1;32", "valid") } else { paint("1;31", "invalid") };
-                println!(
-                    "{path}: {verdict} ({} errors, {} warnings)",
-                    count(Severity::Error),
-                    count(Severity::Warning)
-                );
+                let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
+                let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+                println!("{path}: {verdict} ({}, {})", plural(errors, "error"), plural(warnings, "warning"));
             }
         }
     }
