@@ -93,14 +93,7 @@ impl Bundle {
     /// # Security
     /// As [`Bundle::from_slice`].
     pub fn open_with(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Self> {
-        let path = path.as_ref();
-        let shown = path.display().to_string();
-        let size = std::fs::metadata(path).map_err(|e| Error::io(e, format!("cannot read `{shown}`")))?.len();
-        if size > options.limits.max_archive_bytes {
-            return Err(limit(format!("archive is {size} bytes; the limit is {}", options.limits.max_archive_bytes))
-                .in_entry(shown));
-        }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(e, format!("cannot read `{shown}`")))?;
+        let bytes = read_archive_file(path.as_ref(), &options.limits)?;
         Self::from_slice_with(&bytes, options)
     }
 
@@ -113,6 +106,22 @@ impl Bundle {
         let names: Vec<&str> = scan.names.iter().map(String::as_str).collect();
         scan.plan.assemble(&names, scan.items)
     }
+}
+
+/// Reads an archive file, refusing one larger than [`Limits::max_archive_bytes`]
+/// before reading it.
+pub(crate) fn read_archive_file(path: &Path, limits: &Limits) -> Result<Vec<u8>> {
+    let io = |e: std::io::Error| Error::io(e, "cannot read").in_entry(path.display().to_string());
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > limits.max_archive_bytes {
+        let message = format!("archive is {size} bytes; the limit is {}", limits.max_archive_bytes);
+        return Err(limit(message).in_entry(path.display().to_string()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    // Read no more than the limit even if the file grows meanwhile.
+    std::io::Read::read_to_end(&mut std::io::Read::take(&file, limits.max_archive_bytes), &mut bytes).map_err(io)?;
+    Ok(bytes)
 }
 
 /// An archive that passed every structural check, with each file entry

@@ -203,19 +203,9 @@ pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnost
 /// # Security
 /// As [`validate_archive`].
 pub fn validate_file(path: &std::path::Path, options: &ValidateOptions) -> Vec<Diagnostic> {
-    let shown = path.display().to_string();
-    let max = options.read.limits.max_archive_bytes;
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > max => {
-            let error =
-                Error::new(ErrorKind::LimitExceeded, format!("archive is {} bytes; the limit is {max}", meta.len()));
-            vec![read_error(&error.in_entry(shown))]
-        }
-        Ok(_) => match std::fs::read(path) {
-            Ok(bytes) => validate_archive(&bytes, options),
-            Err(error) => vec![read_error(&Error::from_io(error, path))],
-        },
-        Err(error) => vec![read_error(&Error::from_io(error, path))],
+    match crate::read::read_archive_file(path, &options.read.limits) {
+        Ok(bytes) => validate_archive(&bytes, options),
+        Err(error) => vec![read_error(&error)],
     }
 }
 
