@@ -3,7 +3,7 @@
 use super::{Diagnostic, IMPORT_LIMIT_BYTES, Summary, diagnostic};
 use crate::model::Kind;
 use crate::resolve::Target;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Rules across files: references, unused definitions, conflicting copies, size.
 pub(crate) fn cross_file(layout: crate::layout::Layout, summaries: &[Summary], out: &mut Vec<Diagnostic>) {
@@ -29,11 +29,11 @@ fn check_references(
     layout: crate::layout::Layout,
     summaries: &[Summary],
     out: &mut Vec<Diagnostic>,
-) -> BTreeSet<String> {
-    let paths: BTreeSet<&str> = summaries.iter().map(|s| s.path.as_str()).collect();
-    let job_names: BTreeSet<&str> = summaries.iter().filter(|s| s.kind == Kind::Job).map(|s| s.name.as_str()).collect();
+) -> HashSet<String> {
+    let paths: HashSet<&str> = summaries.iter().map(|s| s.path.as_str()).collect();
+    let job_names: HashSet<&str> = summaries.iter().filter(|s| s.kind == Kind::Job).map(|s| s.name.as_str()).collect();
     let carries_dependencies = summaries.iter().any(|s| s.kind != Kind::Job);
-    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut used: HashSet<String> = HashSet::new();
     let mut must_exist: BTreeMap<(Kind, String), Vec<String>> = BTreeMap::new();
     for job in summaries.iter().filter(|s| s.kind == Kind::Job) {
         for (reference, pointer) in &job.references {
@@ -95,8 +95,8 @@ fn check_references(
 }
 
 /// Definitions no job uses, and copies of one object that differ.
-fn check_unused_and_copies(summaries: &[Summary], used: &BTreeSet<String>, out: &mut Vec<Diagnostic>) {
-    let mut copies: BTreeMap<(Kind, &str), &Summary> = BTreeMap::new();
+fn check_unused_and_copies(summaries: &[Summary], used: &HashSet<String>, out: &mut Vec<Diagnostic>) {
+    let mut copies: HashMap<(Kind, &str), &Summary> = HashMap::new();
     for summary in summaries.iter().filter(|s| s.kind != Kind::Job) {
         if !used.contains(&summary.path) {
             out.push(diagnostic(

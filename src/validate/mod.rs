@@ -20,7 +20,7 @@ use crate::read::ReadOptions;
 use crate::resolve::{self, ResolveOptions};
 use rayon::prelude::*;
 use rules::{Checker, node_pointer};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use syntax::NameRules;
 
@@ -283,14 +283,14 @@ fn warning_diagnostics(warnings: &[crate::bundle::Warning]) -> Vec<Diagnostic> {
 /// What every entry's examination may consult: the bundle's jobs and which
 /// names occur in more than one job folder.
 struct Context {
-    job_names: BTreeSet<String>,
-    repeated: BTreeSet<(Kind, String)>,
+    job_names: HashSet<String>,
+    repeated: HashSet<(Kind, String)>,
 }
 
 impl Context {
     fn from_placements<'a>(placements: impl Iterator<Item = &'a Placement>) -> Self {
-        let mut job_names = BTreeSet::new();
-        let mut counts: BTreeMap<(Kind, String), usize> = BTreeMap::new();
+        let mut job_names = HashSet::new();
+        let mut counts: HashMap<(Kind, String), usize> = HashMap::new();
         for placement in placements {
             if placement.kind == Kind::Job {
                 job_names.insert(placement.stem.clone());
