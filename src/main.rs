@@ -218,10 +218,8 @@ fn run(command: Command) -> dlf_bundle::Result<ExitCode> {
             export.bundle.write_to_path(&output)?;
             let name =
                 output.file_name().map_or_else(|| output.display().to_string(), |n| n.to_string_lossy().into_owned());
-            println!("{name}");
-            for line in export.bundle.tree().lines() {
-                println!("{line}");
-            }
+            // One write: the tree of a 100-job export is hundreds of lines.
+            print!("{name}\n{}", export.bundle.tree());
         }
         Command::Validate { bundles, format, deny_warnings, strict_names, limits } => {
             let options = ValidateOptions::default().strict_names(strict_names).limits(limits.limits());
