@@ -2,7 +2,7 @@
 //!
 //! The same bundle always gives the same bytes: entries sorted by path, no
 //! directory entries, timestamps fixed at 1980-01-01 00:00, Unix permissions
-//! 0644, DEFLATE level 6 (zlib-rs), the UTF-8 flag on non-ASCII names, no
+//! 0644, DEFLATE level 5 (zlib-rs), the UTF-8 flag on non-ASCII names, no
 //! ZIP64 (bundles are far below 4 GiB; `zip` errors rather than switch).
 
 use crate::bundle::Bundle;
@@ -19,7 +19,9 @@ fn entry_options() -> SimpleFileOptions {
     // `DEFAULT`, not `default()`: the latter stamps the current time.
     SimpleFileOptions::DEFAULT
         .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(6))
+        // Level 5: on the 1000-job benchmark 6% faster than 6 for 0.35% more
+        // bytes, still 5% smaller than `zip -r -6`.
+        .compression_level(Some(5))
         .system(System::Unix)
         .unix_permissions(0o644)
         .large_file(false)
