@@ -240,11 +240,16 @@ impl Bundle {
             )
             .in_entry(path));
         }
-        if self.entries.contains_key(path) {
+        self.insert_placed(path.to_owned(), placement, document)
+    }
+
+    /// Adds a document whose path was already checked and placed in this
+    /// bundle's layout, with the document's kind.
+    fn insert_placed(&mut self, path: String, placement: Placement, document: Document) -> Result<()> {
+        if self.entries.contains_key(&path) {
             return Err(Error::new(ErrorKind::DuplicateEntry, "an entry with this path already exists").in_entry(path));
         }
-        let entry = Entry { path: path.to_owned(), placement, document };
-        self.entries.insert(path.to_owned(), entry);
+        self.entries.insert(path.clone(), Entry { path, placement, document });
         Ok(())
     }
 
@@ -380,7 +385,9 @@ impl Plan {
                     format!("file name `{}` differs from the name `{inner}` inside", placement.stem),
                 ));
             }
-            bundle.insert(&path, document).map_err(|e| e.in_entry(*name))?;
+            // Names were checked when listed and placed by `Plan::new`, which also
+            // settled the layout; the document was parsed as the placement's kind.
+            bundle.insert_placed(path, placement, document).map_err(|e| e.in_entry(*name))?;
         }
         bundle.warnings = warnings;
         Ok(bundle)
