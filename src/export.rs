@@ -72,11 +72,9 @@ pub struct Export {
 /// `true` for a name the current naming rule admits: 1–128 characters of
 /// letters (any script, so Chinese too), digits, `-`, `_` and `.`.
 pub fn is_valid_job_name(name: &str) -> bool {
-    let count = name.chars().count();
-    (1..=128).contains(&count)
-        && name != "."
-        && name != ".."
-        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    // The validator's job-name rule; `.` and `..` would also be path components.
+    let rule = crate::validate::syntax::NameRules { strict: false };
+    rule.check(name, crate::validate::syntax::NameRule::Job).is_ok() && name != "." && name != ".."
 }
 
 fn invalid(detail: impl std::fmt::Display) -> Error {

@@ -8,7 +8,7 @@
 mod check;
 mod cross;
 mod rules;
-mod syntax;
+pub(crate) mod syntax;
 
 pub use check::{CheckJob, CheckReport, CheckScript, check};
 
