@@ -230,7 +230,7 @@ fn run(command: Command) -> dlf_bundle::Result<ExitCode> {
                 let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
                 let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
                 failed |= errors > 0 || (deny_warnings && warnings > 0);
-                reports.push((path.display().to_string(), errors == 0, diagnostics));
+                reports.push(ValidationReport { path: path.display().to_string(), valid: errors == 0, diagnostics });
             }
             print_validation(&reports, format);
             return Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS });
@@ -409,32 +409,27 @@ struct DepsEntry<'a> {
     probable: bool,
 }
 
-type ValidationReport = (String, bool, Vec<Diagnostic>);
+#[derive(Serialize)]
+struct ValidationReport {
+    path: String,
+    valid: bool,
+    diagnostics: Vec<Diagnostic>,
+}
 
 fn print_validation(reports: &[ValidationReport], format: Format) {
     match format {
         Format::Json => {
-            let bundles: Vec<serde_json::Value> = reports
-                .iter()
-                .map(|(path, valid, diagnostics)| {
-                    let diagnostics: Vec<serde_json::Value> = diagnostics
-                        .iter()
-                        .map(|d| {
-                            serde_json::json!({"severity": d.severity.as_str(), "code": d.code, "entry": d.entry,
-                                "pointer": d.pointer, "message": d.message, "hint": d.hint})
-                        })
-                        .collect();
-                    serde_json::json!({"path": path, "valid": valid, "diagnostics": diagnostics})
-                })
-                .collect();
-            let report = serde_json::json!({ "bundles": bundles });
-            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            #[derive(Serialize)]
+            struct Bundles<'a> {
+                bundles: &'a [ValidationReport],
+            }
+            println!("{}", serde_json::to_string_pretty(&Bundles { bundles: reports }).unwrap_or_default());
         }
         Format::Text => {
             let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let paint =
                 |code: &str, text: &str| if colour { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() };
-            for (path, valid, diagnostics) in reports {
+            for ValidationReport { path, valid, diagnostics } in reports {
                 for d in diagnostics {
                     let style = match d.severity {
                         Severity::Error => "1;31",

@@ -25,7 +25,8 @@ use std::fmt;
 use syntax::NameRules;
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The import would fail or do the wrong thing.
     Error,
@@ -47,7 +48,9 @@ impl Severity {
 }
 
 /// One finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serialises as `{"severity", "code", "entry", "pointer", "message", "hint"}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     /// How serious.
     pub severity: Severity,
