@@ -5,7 +5,7 @@
 //! queues, streams, topics, OBS paths, CDM jobs, other workspaces) never do
 //! and must already exist where the bundle is imported.
 
-use crate::model::{DependJobs, Job, Node, NodeType, Resource, Script, ScriptType};
+use crate::model::{Definition, DependJobs, Document, Job, Node, NodeType, Resource, Script, ScriptType};
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -438,9 +438,10 @@ pub struct JobDependencies {
 
 /// What the status computation needs to know about the place jobs live in.
 trait Lookup {
+    /// `true` when the `kind` definition `name` is available to `job`.
     fn has(&self, kind: crate::model::Kind, name: &str, job: &str) -> bool;
-    fn script(&self, name: &str, job: &str) -> crate::error::Result<Option<Script>>;
-    fn resource(&self, name: &str, job: &str) -> crate::error::Result<Option<Resource>>;
+    /// The `kind` definition `name` as available to `job`.
+    fn document(&self, kind: crate::model::Kind, name: &str, job: &str) -> crate::error::Result<Option<Document>>;
 }
 
 fn dependencies_of(
@@ -454,14 +455,13 @@ fn dependencies_of(
     let mut dependencies = Vec::new();
     for reference in job_references(job, options, &known_jobs) {
         let (status, extra) = match &reference.target {
-            Target::Script(name) => match lookup.script(name, job_name)? {
-                Some(script) => (Status::Present, script_references(&script)),
-                None => (Status::Missing, Vec::new()),
-            },
-            Target::Resource(name) => match lookup.resource(name, job_name)? {
-                Some(resource) => (Status::Present, resource_references(&resource)),
-                None => (Status::Missing, Vec::new()),
-            },
+            Target::Script(name) | Target::Resource(name) => {
+                let kind = if matches!(reference.target, Target::Script(_)) { Kind::Script } else { Kind::Resource };
+                match lookup.document(kind, name, job_name)? {
+                    Some(document) => (Status::Present, definition_references(document.definition())),
+                    None => (Status::Missing, Vec::new()),
+                }
+            }
             Target::Job(name) => (if known_jobs(name) { Status::Present } else { Status::Missing }, Vec::new()),
             Target::Environment { .. } => (Status::External, Vec::new()),
         };
@@ -493,11 +493,8 @@ impl Lookup for BundleLookup<'_> {
     fn has(&self, kind: crate::model::Kind, name: &str, job: &str) -> bool {
         self.find(kind, name, job).is_some()
     }
-    fn script(&self, name: &str, job: &str) -> crate::error::Result<Option<Script>> {
-        Ok(self.find(crate::model::Kind::Script, name, job).and_then(|e| e.script().cloned()))
-    }
-    fn resource(&self, name: &str, job: &str) -> crate::error::Result<Option<Resource>> {
-        Ok(self.find(crate::model::Kind::Resource, name, job).and_then(|e| e.resource().cloned()))
+    fn document(&self, kind: crate::model::Kind, name: &str, job: &str) -> crate::error::Result<Option<Document>> {
+        Ok(self.find(kind, name, job).map(|entry| entry.document().clone()))
     }
 }
 
@@ -505,17 +502,17 @@ impl Lookup for crate::workspace::Workspace {
     fn has(&self, kind: crate::model::Kind, name: &str, _job: &str) -> bool {
         self.contains(kind, name)
     }
-    fn script(&self, name: &str, _job: &str) -> crate::error::Result<Option<Script>> {
-        Ok(self.load(crate::model::Kind::Script, name)?.and_then(|d| match d.definition() {
-            crate::model::Definition::Script(script) => Some(script.clone()),
-            _ => None,
-        }))
+    fn document(&self, kind: crate::model::Kind, name: &str, _job: &str) -> crate::error::Result<Option<Document>> {
+        self.load(kind, name)
     }
-    fn resource(&self, name: &str, _job: &str) -> crate::error::Result<Option<Resource>> {
-        Ok(self.load(crate::model::Kind::Resource, name)?.and_then(|d| match d.definition() {
-            crate::model::Definition::Resource(resource) => Some(resource.clone()),
-            _ => None,
-        }))
+}
+
+/// The environment objects a script or resource needs.
+fn definition_references(definition: &Definition) -> Vec<Reference> {
+    match definition {
+        Definition::Script(script) => script_references(script),
+        Definition::Resource(resource) => resource_references(resource),
+        Definition::Job(_) => Vec::new(),
     }
 }
 
