@@ -63,6 +63,40 @@ fn writing_is_deterministic() {
     assert_eq!(first, reversed.to_vec().unwrap());
 }
 
+/// Enough pseudo-random script text to be split into several compression runs.
+fn large_bundle() -> Bundle {
+    let mut bundle = Bundle::new(Layout::Batch);
+    let mut state = 0x2545_f491_u32;
+    for index in 0..40 {
+        let job = format!("job_{index:02}");
+        bundle.add_job(Job::new(&job)).unwrap();
+        let content: String = (0..30_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                let alphabet = b"select from where  ;\n";
+                char::from(alphabet[state as usize % alphabet.len()])
+            })
+            .collect();
+        bundle.add_script(Some(&job), Script::new(format!("s_{index}"), ScriptType::Shell, content)).unwrap();
+    }
+    bundle
+}
+
+#[test]
+fn output_does_not_depend_on_the_number_of_threads() {
+    let bundle = large_bundle();
+    let write_with = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| bundle.to_vec().unwrap())
+    };
+    let single = write_with(1);
+    assert_eq!(single, write_with(2));
+    assert_eq!(single, write_with(7));
+    assert_eq!(expected_files(&Bundle::from_slice(&single).unwrap()), expected_files(&bundle));
+}
+
 #[test]
 fn a_read_bundle_writes_back_identically() {
     let zip = sample_bundle().to_vec().unwrap();
@@ -117,6 +151,18 @@ fn writing_to_a_path_is_atomic() {
     assert_eq!(std::fs::read(&target).unwrap(), sample_bundle().to_vec().unwrap());
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers, [std::ffi::OsString::from("jobs.zip")], "no temporary files left");
+}
+
+#[cfg(unix)]
+#[test]
+fn written_files_get_the_mode_of_new_files_not_of_temporary_ones() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = write_temp_zip(&sample_bundle());
+    let mode = std::fs::metadata(dir.path().join("jobs.zip")).unwrap().permissions().mode() & 0o777;
+    let mut probe = std::fs::File::create(dir.path().join("probe")).unwrap();
+    std::io::Write::write_all(&mut probe, b"x").unwrap();
+    let new_file_mode = probe.metadata().unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, new_file_mode, "0666 less the umask");
 }
 
 #[test]
