@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::Cursor;
 use std::path::Path;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use zip::{CompressionMethod, ZipArchive};
 
@@ -102,7 +103,7 @@ impl Bundle {
     /// # Security
     /// As [`Bundle::from_slice`].
     pub fn from_slice_with(bytes: &[u8], options: &ReadOptions) -> Result<Self> {
-        let scan = scan(bytes, options, |_, _, kind, data| Document::parse(kind, data))?;
+        let scan = scan(bytes, options, |_| (), |_, (), _, kind, data| Document::parse(kind, data))?;
         let names: Vec<&str> = scan.names.iter().map(String::as_str).collect();
         scan.plan.assemble(&names, scan.items)
     }
@@ -140,10 +141,16 @@ pub(crate) struct Scan<T> {
 /// file entry is inflated, definitions or not, so each CRC is checked.
 /// Nothing is kept but what `process` returns, so callers that summarise
 /// (validation) need memory for a few entries, not for the bundle.
-pub(crate) fn scan<T: Send>(
+///
+/// Planning the layout needs only the names, so it runs (followed by
+/// `prepare`, which derives what `process` needs from the plan) while the
+/// other threads already inflate; each entry waits for the plan only after
+/// its data is inflated.
+pub(crate) fn scan<C: Send + Sync, T: Send>(
     bytes: &[u8],
     options: &ReadOptions,
-    process: impl Fn(&Plan, usize, crate::model::Kind, Vec<u8>) -> Result<T> + Sync,
+    prepare: impl FnOnce(&Plan) -> C + Send,
+    process: impl Fn(&Plan, &C, usize, crate::model::Kind, Vec<u8>) -> Result<T> + Sync,
 ) -> Result<Scan<T>> {
     let limits = &options.limits;
     if bytes.len() as u64 > limits.max_archive_bytes {
@@ -155,26 +162,56 @@ pub(crate) fn scan<T: Send>(
     let listed = list_entries(&archive, limits, &mut warnings)?;
     let files: Vec<Listed> = listed.into_iter().filter(|l| !l.is_dir).collect();
     let names: Vec<String> = files.iter().map(|l| l.archive_name.clone()).collect();
-    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let plan = Plan::new(&name_refs, warnings)?;
+    let mut planned = PlanCell(OnceLock::new());
     let total = AtomicU64::new(0);
-    let items = files
-        .par_iter()
-        .enumerate()
-        .map_init(
-            || (archive.clone(), Decompressor::new()),
-            |(archive, decompressor), (index, entry)| {
-                let data = inflate(archive, bytes, entry, limits, &total, decompressor)?;
-                match plan.kind(index) {
-                    Some(kind) => {
-                        process(&plan, index, kind, data).map(Some).map_err(|e| e.in_entry(&entry.archive_name))
-                    }
-                    None => Ok(None),
-                }
-            },
-        )
-        .collect();
+    let ((), items) = rayon::join(
+        || {
+            // No rayon inside: this task never picks up an entry that would
+            // wait for the plan it is computing.
+            let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let plan = Plan::new(&name_refs, warnings).map(|plan| {
+                let prepared = prepare(&plan);
+                (plan, prepared)
+            });
+            let _ = planned.0.set(plan);
+        },
+        || {
+            files
+                .par_iter()
+                .enumerate()
+                .map_init(
+                    || (archive.clone(), Decompressor::new()),
+                    |(archive, decompressor), (index, entry)| {
+                        let data = inflate(archive, bytes, entry, limits, &total, decompressor)?;
+                        let Ok((plan, prepared)) = planned.0.wait() else {
+                            return Err(Error::new(ErrorKind::Layout, "the layout could not be planned"));
+                        };
+                        match plan.kind(index) {
+                            Some(kind) => process(plan, prepared, index, kind, data)
+                                .map(Some)
+                                .map_err(|e| e.in_entry(&entry.archive_name)),
+                            None => Ok(None),
+                        }
+                    },
+                )
+                .collect::<Vec<_>>()
+        },
+    );
+    let (plan, _) = std::mem::take(&mut planned.0)
+        .into_inner()
+        .unwrap_or_else(|| Err(Error::new(ErrorKind::Layout, "the layout could not be planned")))?;
     Ok(Scan { plan, names, items })
+}
+
+/// The plan shared with the threads that wait for it.
+struct PlanCell<C>(OnceLock<Result<(Plan, C)>>);
+
+impl<C> Drop for PlanCell<C> {
+    /// Should planning ever unwind, release the waiting threads rather than
+    /// leave them blocked forever.
+    fn drop(&mut self) {
+        let _ = self.0.set(Err(Error::new(ErrorKind::Layout, "the layout could not be planned")));
+    }
 }
 
 fn limit(message: String) -> Error {

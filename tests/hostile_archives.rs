@@ -245,3 +245,30 @@ fn every_single_byte_flip_is_an_error_or_a_clean_read() {
         let _ = Bundle::from_slice(&flipped);
     }
 }
+
+/// The layout is planned while other threads inflate entries and wait for
+/// it; a plan that fails must release them, and reading from inside a pool
+/// (one thread or several) must neither deadlock nor change the outcome.
+#[test]
+fn reading_inside_thread_pools_neither_deadlocks_nor_changes_outcomes() {
+    use rayon::prelude::*;
+    let outcomes = || -> Vec<Result<usize, ErrorKind>> {
+        cases()
+            .par_iter()
+            .map(|case| {
+                let options = ReadOptions::new().limits(case.limits.clone());
+                Bundle::from_slice_with(&case.archive, &options).map(|b| b.len()).map_err(|e| e.kind())
+            })
+            .chain(rayon::iter::once(
+                Bundle::from_slice(&raw_zip(&batch_entries())).map(|b| b.len()).map_err(|e| e.kind()),
+            ))
+            .collect()
+    };
+    let expected = outcomes();
+    assert!(expected.iter().any(|o| *o == Err(ErrorKind::Layout)));
+    assert!(expected.last().is_some_and(Result::is_ok));
+    for threads in [1, 2, 5] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        assert_eq!(pool.install(outcomes), expected, "{threads} threads");
+    }
+}

@@ -12,7 +12,7 @@ pub(crate) mod syntax;
 
 pub use check::{CheckJob, CheckReport, CheckScript, check};
 
-use crate::bundle::{Bundle, Entry, WarningKind};
+use crate::bundle::{Bundle, Entry, Plan, WarningKind};
 use crate::error::{Error, ErrorKind};
 use crate::layout::Placement;
 use crate::model::{Definition, Document, Kind};
@@ -159,10 +159,9 @@ pub const MAX_SCRIPT_BYTES: usize = 4 * 1024 * 1024;
 pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnostic> {
     // Stream: each definition is parsed, checked and summarised, then dropped,
     // so memory holds a few entries at a time, not the bundle.
-    let context = std::sync::OnceLock::new();
-    let scanned = crate::read::scan(bytes, &options.read, |plan, index, kind, data| {
+    let prepare = |plan: &Plan| Context::from_placements(plan.placements());
+    let scanned = crate::read::scan(bytes, &options.read, prepare, |plan, context, index, kind, data| {
         let Some((path, placement)) = plan.placement(index) else { return Ok((Vec::new(), None)) };
-        let context = context.get_or_init(|| Context::from_placements(plan.placements()));
         Ok(match Document::parse(kind, data) {
             Ok(document) => {
                 let (diagnostics, summary) = examine(path, placement, document, context, options);
@@ -334,8 +333,11 @@ fn examine(
         Definition::Job(job) => {
             check.job(job);
             let known_jobs = |name: &str| context.job_names.contains(name);
+            // Cross-file rules look at scripts, resources and jobs only;
+            // environment objects are not kept (fewer allocations per job).
             references = resolve::job_references(job, &options.resolve, &known_jobs)
                 .into_iter()
+                .filter(|reference| !matches!(reference.target, resolve::Target::Environment { .. }))
                 .map(|reference| {
                     let pointer = node_pointer(job, reference.node.as_deref());
                     (reference, pointer)
