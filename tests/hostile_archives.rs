@@ -256,7 +256,7 @@ fn reading_inside_thread_pools_neither_deadlocks_nor_changes_outcomes() {
         cases()
             .par_iter()
             .map(|case| {
-                let options = ReadOptions::new().limits(case.limits.clone());
+                let options = ReadOptions::new().limits(case.limits);
                 Bundle::from_slice_with(&case.archive, &options).map(|b| b.len()).map_err(|e| e.kind())
             })
             .chain(rayon::iter::once(
@@ -265,7 +265,7 @@ fn reading_inside_thread_pools_neither_deadlocks_nor_changes_outcomes() {
             .collect()
     };
     let expected = outcomes();
-    assert!(expected.iter().any(|o| *o == Err(ErrorKind::Layout)));
+    assert!(expected.contains(&Err(ErrorKind::Layout)));
     assert!(expected.last().is_some_and(Result::is_ok));
     for threads in [1, 2, 5] {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
