@@ -188,12 +188,14 @@ fn run(command: Command) -> dlf_bundle::Result<ExitCode> {
         Command::List { bundle, format, limits } => {
             let bundle = Bundle::open_with(&bundle, &ReadOptions::new().limits(limits.limits()))?;
             print_list(&bundle, format);
+            leave_to_exit(bundle);
         }
         Command::Unpack { bundle, dir, force } => {
             let bundle = Bundle::open(&bundle)?;
             print_warnings(&bundle);
             bundle.unpack(&dir, UnpackOptions::default().force(force))?;
             eprintln!("unpacked {} definitions into {}", bundle.len(), dir.display());
+            leave_to_exit(bundle);
         }
         Command::Pack { dir, output, layout, limits } => {
             let bundle = Bundle::from_dir(&dir, &limits.limits())?;
@@ -206,6 +208,7 @@ fn run(command: Command) -> dlf_bundle::Result<ExitCode> {
             };
             bundle.write_to_path(&output)?;
             eprintln!("packed {} definitions into {}", bundle.len(), output.display());
+            leave_to_exit(bundle);
         }
         Command::Export { workspace, jobs, no_depend, layout, with_upstream, output } => {
             let workspace = Workspace::open(&workspace)?;
@@ -220,6 +223,7 @@ fn run(command: Command) -> dlf_bundle::Result<ExitCode> {
                 output.file_name().map_or_else(|| output.display().to_string(), |n| n.to_string_lossy().into_owned());
             // One write: the tree of a 100-job export is hundreds of lines.
             print!("{name}\n{}", export.bundle.tree());
+            leave_to_exit((workspace, export));
         }
         Command::Validate { bundles, format, deny_warnings, strict_names, limits } => {
             let options = ValidateOptions::default().strict_names(strict_names).limits(limits.limits());
@@ -266,6 +270,13 @@ fn run(command: Command) -> dlf_bundle::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Hands a large value to process exit instead of dropping it: the command
+/// is done, and the OS takes the memory back at once, where freeing thousands
+/// of parsed definitions one by one took 25 ms of a 0.3 s `pack`.
+fn leave_to_exit<T>(value: T) {
+    std::mem::forget(value);
 }
 
 fn print_warnings(bundle: &Bundle) {

@@ -5,6 +5,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::limits::Limits;
 use crate::model::{Document, Kind};
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -61,26 +62,36 @@ impl Workspace {
                 continue;
             }
             found_any_folder = true;
-            let walker = WalkDir::new(&folder).follow_links(false).max_depth(MAX_FOLDER_DEPTH).sort_by_file_name();
+            // Unsorted: the index sorts by name, and sorting the walk cost
+            // more than the rest of indexing 7,800 files.
+            let walker = WalkDir::new(&folder).follow_links(false).max_depth(MAX_FOLDER_DEPTH);
             for item in walker {
                 let item = item.map_err(|e| {
                     Error::new(ErrorKind::Io, format!("cannot walk the workspace: {e}"))
                         .in_entry(folder.display().to_string())
                 })?;
-                let path = item.path();
-                if !item.file_type().is_file() || path.extension().and_then(|e| e.to_str()) != Some(kind.extension()) {
+                let file_name = item.file_name().to_str();
+                let stem = file_name.and_then(|n| n.strip_suffix(kind.extension())?.strip_suffix('.'));
+                let Some(stem) = stem.filter(|s| !s.is_empty() && item.file_type().is_file()).map(str::to_owned) else {
                     continue;
+                };
+                let path = item.into_path();
+                match workspace.index.entry((kind, stem)) {
+                    Entry::Vacant(slot) => {
+                        slot.insert(Source::File(path));
+                    }
+                    Entry::Occupied(slot) => {
+                        let Source::File(other) = slot.get() else { continue };
+                        // Named in sorted order, whichever the walk met first.
+                        let (first, second) = if *other < path { (other, &path) } else { (&path, other) };
+                        let stem = &slot.key().1;
+                        return Err(Error::new(
+                            ErrorKind::DuplicateEntry,
+                            format!("{} `{stem}` is defined twice (also `{}`)", kind.as_str(), first.display()),
+                        )
+                        .in_entry(second.display().to_string()));
+                    }
                 }
-                let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else { continue };
-                let key = (kind, stem.to_owned());
-                if let Some(Source::File(other)) = workspace.index.get(&key) {
-                    return Err(Error::new(
-                        ErrorKind::DuplicateEntry,
-                        format!("{} `{stem}` is defined twice (also `{}`)", kind.as_str(), other.display()),
-                    )
-                    .in_entry(path.display().to_string()));
-                }
-                workspace.index.insert(key, Source::File(path.to_path_buf()));
             }
         }
         if !found_any_folder {

@@ -181,6 +181,37 @@ fn upstream_closure_respects_the_limit() {
 }
 
 #[test]
+fn a_workspace_with_two_files_of_one_name_is_refused_naming_both_in_sorted_order() {
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["scripts/b", "scripts/a", "scripts/c"] {
+        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+    }
+    let (_, text) = script("dup");
+    std::fs::write(dir.path().join("scripts/b/dup.script"), &text).unwrap();
+    std::fs::write(dir.path().join("scripts/a/dup.script"), &text).unwrap();
+    std::fs::write(dir.path().join("scripts/c/other.script"), &text).unwrap();
+    let error = Workspace::open(dir.path()).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::DuplicateEntry);
+    assert!(error.entry().unwrap().ends_with("scripts/b/dup.script"), "{error}");
+    assert!(error.message().contains("script `dup` is defined twice (also `"), "{error}");
+    assert!(error.message().contains("scripts/a/dup.script`)"), "{error}");
+}
+
+#[test]
+fn workspace_files_are_indexed_by_stem_and_extension_only() {
+    let (dir, workspace) = workspace(&[script("s1"), resource("r1"), job("j1", "", &[])]);
+    for stray in ["scripts/.script", "scripts/notes.txt", "scripts/s2.script.bak", "jobs/s1.script"] {
+        std::fs::write(dir.path().join(stray), "{}").unwrap();
+    }
+    let workspace_again = Workspace::open(dir.path()).unwrap();
+    for ws in [&workspace, &workspace_again] {
+        assert_eq!(ws.names(dlf_bundle::Kind::Script).collect::<Vec<_>>(), ["s1"]);
+        assert_eq!(ws.names(dlf_bundle::Kind::Resource).collect::<Vec<_>>(), ["r1"]);
+        assert_eq!(ws.names(dlf_bundle::Kind::Job).collect::<Vec<_>>(), ["j1"]);
+    }
+}
+
+#[test]
 fn exports_are_deterministic() {
     let workspace = Workspace::open(seed()).unwrap();
     let one = export(&workspace, &names(&["job_batch", "job_stream"]), &ExportOptions::default()).unwrap();
