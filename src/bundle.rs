@@ -369,6 +369,16 @@ impl Plan {
         &self.warnings
     }
 
+    /// The warning for a definition whose inside `name` differs from its file name.
+    pub(crate) fn name_mismatch(entry: &str, placement: &Placement, inner: Option<&str>) -> Option<Warning> {
+        let inner = inner.filter(|inner| *inner != placement.stem)?;
+        Some(Warning::new(
+            WarningKind::NameMismatch,
+            Some(entry),
+            format!("file name `{}` differs from the name `{inner}` inside", placement.stem),
+        ))
+    }
+
     /// Builds the bundle from the parsed documents (`None` for stray files),
     /// in the order of the names given to [`Plan::new`]; the first error wins.
     pub(crate) fn assemble(self, names: &[&str], documents: Vec<Result<Option<Document>>>) -> Result<Bundle> {
@@ -376,15 +386,7 @@ impl Plan {
         let mut bundle = Bundle::new(self.layout);
         for ((name, placement), document) in names.iter().zip(self.placements).zip(documents) {
             let (Some((path, placement)), Some(document)) = (placement, document?) else { continue };
-            if let Some(inner) = document.name()
-                && inner != placement.stem
-            {
-                warnings.push(Warning::new(
-                    WarningKind::NameMismatch,
-                    Some(name),
-                    format!("file name `{}` differs from the name `{inner}` inside", placement.stem),
-                ));
-            }
+            warnings.extend(Self::name_mismatch(name, &placement, document.name()));
             // Names were checked when listed and placed by `Plan::new`, which also
             // settled the layout; the document was parsed as the placement's kind.
             bundle.insert_placed(path, placement, document).map_err(|e| e.in_entry(*name))?;

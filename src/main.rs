@@ -2,9 +2,10 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use dlf_bundle::export::{self, ExportOptions};
+use dlf_bundle::pack::BundleDir;
 use dlf_bundle::resolve::{self, JobDependencies, ResolveOptions, Target};
 use dlf_bundle::validate::{self, Diagnostic, Severity, ValidateOptions};
-use dlf_bundle::{Bundle, Layout, Limits, ReadOptions, UnpackOptions, Workspace};
+use dlf_bundle::{Bundle, Layout, Limits, ReadOptions, UnpackOptions, Workspace, write};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -192,23 +193,32 @@ fn run(command: Command) -> dlf_bundle::Result<ExitCode> {
         }
         Command::Unpack { bundle, dir, force } => {
             let bundle = Bundle::open(&bundle)?;
-            print_warnings(&bundle);
+            print_warnings(bundle.warnings());
             bundle.unpack(&dir, UnpackOptions::default().force(force))?;
             eprintln!("unpacked {} definitions into {}", bundle.len(), dir.display());
             leave_to_exit(bundle);
         }
         Command::Pack { dir, output, layout, limits } => {
-            let bundle = Bundle::from_dir(&dir, &limits.limits())?;
-            print_warnings(&bundle);
-            let bundle = match layout.map(Layout::from) {
-                Some(target) if target != bundle.layout() => {
-                    export::convert(&bundle, target, &ResolveOptions::default())?
+            let folder = BundleDir::open(&dir, &limits.limits())?;
+            let definitions = match layout.map(Layout::from) {
+                Some(target) if target != folder.layout() => {
+                    let bundle = folder.into_bundle()?;
+                    print_warnings(bundle.warnings());
+                    let converted = export::convert(&bundle, target, &ResolveOptions::default())?;
+                    converted.write_to_path(&output)?;
+                    let definitions = converted.len();
+                    leave_to_exit((bundle, converted));
+                    definitions
                 }
-                _ => bundle,
+                // Same layout: zipped as it is read, never held whole in memory.
+                _ => {
+                    let packed = folder.to_zip()?;
+                    print_warnings(&packed.warnings);
+                    write::write_atomically(&output, &packed.zip)?;
+                    packed.definitions
+                }
             };
-            bundle.write_to_path(&output)?;
-            eprintln!("packed {} definitions into {}", bundle.len(), output.display());
-            leave_to_exit(bundle);
+            eprintln!("packed {definitions} definitions into {}", output.display());
         }
         Command::Export { workspace, jobs, no_depend, layout, with_upstream, output } => {
             let workspace = Workspace::open(&workspace)?;
@@ -261,7 +271,7 @@ fn run(command: Command) -> dlf_bundle::Result<ExitCode> {
                 (_, Some(dir)) => resolve::workspace_dependencies(&Workspace::open(&dir)?, &jobs, &options)?,
                 (Some(path), None) => {
                     let bundle = Bundle::open(&path)?;
-                    print_warnings(&bundle);
+                    print_warnings(bundle.warnings());
                     resolve::bundle_dependencies(&bundle, &options)
                 }
                 (None, None) => Vec::new(),
@@ -279,8 +289,8 @@ fn leave_to_exit<T>(value: T) {
     std::mem::forget(value);
 }
 
-fn print_warnings(bundle: &Bundle) {
-    for warning in bundle.warnings() {
+fn print_warnings(warnings: &[dlf_bundle::Warning]) {
+    for warning in warnings {
         eprintln!("warning: {warning}");
     }
 }
@@ -292,7 +302,7 @@ fn print_list(bundle: &Bundle, format: Format) {
             for entry in bundle.iter() {
                 println!("{:<8} {:<60} {}", entry.kind().as_str(), entry.path(), entry.name());
             }
-            print_warnings(bundle);
+            print_warnings(bundle.warnings());
         }
         Format::Json => {
             let report = ListReport {

@@ -1,15 +1,19 @@
 //! Folders: reading an unpacked bundle (`pack`) and writing one (`unpack`).
 
-use crate::bundle::{Bundle, Plan};
+use crate::bundle::{Bundle, Plan, Warning};
 use crate::error::{Error, ErrorKind, Result};
+use crate::layout::Layout;
 use crate::limits::Limits;
-use crate::model::Document;
+use crate::model::{Definition, Document};
 use crate::name;
+use crate::write;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 use walkdir::WalkDir;
 
 impl Bundle {
@@ -19,9 +23,52 @@ impl Bundle {
     /// files that are not definitions are reported as warnings.
     ///
     /// # Security
-    /// Symbolic links are refused, not followed; every relative path passes
-    /// [`name::check_entry_name`]; file sizes are checked against `limits`.
+    /// As [`BundleDir::open`]; file sizes are checked against `limits`.
     pub fn from_dir(dir: impl AsRef<Path>, limits: &Limits) -> Result<Self> {
+        BundleDir::open(dir, limits)?.into_bundle()
+    }
+}
+
+/// An unpacked bundle folder, listed and placed in a layout but not yet
+/// read: the first step of [`Bundle::from_dir`] and of [`BundleDir::to_zip`],
+/// which zips the folder without holding its definitions in memory.
+///
+/// ```
+/// use dlf_bundle::{Layout, Limits, pack::BundleDir};
+/// let folder = BundleDir::open("examples/workspace", &Limits::default())?;
+/// assert_eq!(folder.layout(), Layout::Single);
+/// let packed = folder.to_zip()?;
+/// assert_eq!(packed.definitions, 3);
+/// assert_eq!(dlf_bundle::Bundle::from_slice(&packed.zip)?.len(), 3);
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
+pub struct BundleDir {
+    /// Relative `/`-joined names and full paths, sorted by name.
+    files: Vec<(String, PathBuf)>,
+    plan: Plan,
+    limits: Limits,
+}
+
+/// A folder zipped by [`BundleDir::to_zip`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Packed {
+    /// The zip, as [`Bundle::to_vec`] would write the folder's bundle.
+    pub zip: Vec<u8>,
+    /// Number of definitions in it.
+    pub definitions: usize,
+    /// Stray files, wrapper folder, names that differ from file names.
+    pub warnings: Vec<Warning>,
+}
+
+impl BundleDir {
+    /// Lists the files below `dir` and places them in a layout; nothing is read yet.
+    ///
+    /// # Security
+    /// Symbolic links are refused, not followed; every relative path passes
+    /// [`name::check_entry_name`]; the number of files is checked against
+    /// `limits`, their sizes when they are read.
+    pub fn open(dir: impl AsRef<Path>, limits: &Limits) -> Result<Self> {
         let dir = dir.as_ref();
         let mut files: Vec<(String, PathBuf)> = Vec::new();
         // No sorted walk: the files are sorted by their archive names below.
@@ -51,17 +98,55 @@ impl Bundle {
         files.sort_by(|a, b| a.0.cmp(&b.0));
         let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
         let plan = Plan::new(&names, Vec::new())?;
+        Ok(Self { files, plan, limits: *limits })
+    }
+
+    /// The layout the file names follow.
+    pub fn layout(&self) -> Layout {
+        self.plan.layout()
+    }
+
+    /// Reads and parses every definition, in parallel, into a bundle.
+    pub fn into_bundle(self) -> Result<Bundle> {
         let total = AtomicU64::new(0);
-        let documents: Vec<Result<Option<Document>>> = files
+        let documents: Vec<Result<Option<Document>>> = self
+            .files
             .par_iter()
             .enumerate()
             .map(|(index, (name, path))| {
-                let Some(kind) = plan.kind(index) else { return Ok(None) };
-                let data = read_limited(path, limits, &total).map_err(|e| e.in_entry(name.clone()))?;
+                let Some(kind) = self.plan.kind(index) else { return Ok(None) };
+                let data = read_limited(path, &self.limits, &total).map_err(|e| e.in_entry(name.clone()))?;
                 Document::parse(kind, data).map(Some).map_err(|e| e.in_entry(name.clone()))
             })
             .collect();
-        plan.assemble(&names, documents)
+        let names: Vec<&str> = self.files.iter().map(|(name, _)| name.as_str()).collect();
+        self.plan.assemble(&names, documents)
+    }
+
+    /// Zips the folder as [`Bundle::to_vec`] would zip [`BundleDir::into_bundle`]'s
+    /// bundle (the same bytes), streaming: each definition is read, parsed
+    /// (so a broken one is refused as `from_dir` refuses it), compressed and
+    /// dropped, so memory holds the zip and a few files, not the bundle.
+    pub fn to_zip(&self) -> Result<Packed> {
+        let total = AtomicU64::new(0);
+        let mismatches = Mutex::new(Vec::new());
+        let zip = write::zip_in_runs(write::runs_by_count(self.files.len()), |index| {
+            let (Some((path, placement)), Some((name, file))) = (self.plan.placement(index), self.files.get(index))
+            else {
+                return Ok(None);
+            };
+            let data = read_limited(file, &self.limits, &total).map_err(|e| e.in_entry(name.clone()))?;
+            let definition = Definition::from_slice(placement.kind, &data).map_err(|e| e.in_entry(name.clone()))?;
+            if let Some(warning) = Plan::name_mismatch(name, placement, definition.name()) {
+                mismatches.lock().unwrap_or_else(PoisonError::into_inner).push((index, warning));
+            }
+            Ok(Some((Cow::Borrowed(path), Cow::Owned(data))))
+        })?;
+        let mut mismatches = mismatches.into_inner().unwrap_or_else(PoisonError::into_inner);
+        mismatches.sort_by_key(|(index, _)| *index);
+        let mut warnings = self.plan.warnings().to_vec();
+        warnings.extend(mismatches.into_iter().map(|(_, warning)| warning));
+        Ok(Packed { zip, definitions: self.plan.placements().count(), warnings })
     }
 }
 

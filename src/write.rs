@@ -9,7 +9,9 @@ use crate::bundle::Bundle;
 use crate::error::{Error, ErrorKind, Result};
 use crate::name;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::io::{Cursor, Write};
+use std::ops::Range;
 use std::path::Path;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, System, ZipArchive, ZipWriter};
@@ -37,15 +39,31 @@ pub fn zip_entries<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -
     for (path, _) in &entries {
         name::check_entry_name(path)?;
     }
-    // Compression dominates writing. Runs of consecutive entries are zipped
-    // in parallel, each by one writer that keeps its compressor between
-    // entries (a fresh zlib state per entry cost a third of `pack`), and the
-    // runs are merged in order without recompression, so the output does not
-    // depend on how the entries were split.
-    let runs: Vec<Result<Vec<u8>>> = split_into_runs(&entries).par_iter().map(|run| zip_run(run)).collect();
-    let total: usize = entries.iter().map(|(_, bytes)| bytes.len()).sum();
-    let mut writer = ZipWriter::new(Cursor::new(Vec::with_capacity(total / 4)));
-    for run in runs {
+    let sizes: Vec<usize> = entries.iter().map(|(_, bytes)| bytes.len()).collect();
+    zip_in_runs(runs_by_size(&sizes), |index| {
+        Ok(entries.get(index).map(|(path, bytes)| (Cow::Borrowed(*path), Cow::Borrowed(*bytes))))
+    })
+}
+
+/// One entry to zip: its path and contents, borrowed or produced on the spot.
+pub(crate) type Produced<'a> = Option<(Cow<'a, str>, Cow<'a, [u8]>)>;
+
+/// Zips the entries `produce` gives for the indexes of `runs`, in order;
+/// `None` leaves an index out. The first error, in index order, wins.
+///
+/// Compression dominates writing. Runs of consecutive entries are zipped in
+/// parallel, each by one writer that keeps its compressor between entries
+/// (a fresh zlib state per entry cost a third of `pack`), and the runs are
+/// merged in order without recompression, so the output does not depend on
+/// how the entries were split. Callers check entry names.
+pub(crate) fn zip_in_runs<'a>(
+    runs: Vec<Range<usize>>,
+    produce: impl Fn(usize) -> Result<Produced<'a>> + Sync,
+) -> Result<Vec<u8>> {
+    let zipped: Vec<Result<Vec<u8>>> = runs.into_par_iter().map(|run| zip_run(run, &produce)).collect();
+    let total = zipped.iter().map(|run| run.as_ref().map_or(0, Vec::len)).sum();
+    let mut writer = ZipWriter::new(Cursor::new(Vec::with_capacity(total)));
+    for run in zipped {
         let archive = ZipArchive::new(Cursor::new(run?)).map_err(|e| internal(&e))?;
         writer.merge_archive(archive).map_err(|e| internal(&e))?;
     }
@@ -53,41 +71,45 @@ pub fn zip_entries<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -
     Ok(cursor.into_inner())
 }
 
-/// Splits `entries` into consecutive runs of about equal size, several per
-/// thread so that one large script does not leave a core idle.
-fn split_into_runs<'e, 'a>(entries: &'e [(&'a str, &'a [u8])]) -> Vec<&'e [(&'a str, &'a [u8])]> {
-    const RUNS_PER_THREAD: usize = 8;
+/// Several runs per thread, so that one large entry does not leave a core idle.
+const RUNS_PER_THREAD: usize = 8;
+
+/// Consecutive runs of about equal size in bytes, none below 64 KiB.
+fn runs_by_size(sizes: &[usize]) -> Vec<Range<usize>> {
     const MIN_RUN_BYTES: usize = 64 * 1024;
-    let total: usize = entries.iter().map(|(_, bytes)| bytes.len()).sum();
+    let total: usize = sizes.iter().sum();
     let target = (total / (rayon::current_num_threads() * RUNS_PER_THREAD)).max(MIN_RUN_BYTES);
     let mut runs = Vec::new();
-    let mut rest = entries;
-    while !rest.is_empty() {
-        let mut size = 0;
-        let mut len = 0;
-        for (_, bytes) in rest {
-            len += 1;
-            size += bytes.len();
-            if size >= target {
-                break;
-            }
+    let (mut start, mut size) = (0, 0);
+    for (index, entry_size) in sizes.iter().enumerate() {
+        size += entry_size;
+        if size >= target {
+            runs.push(start..index + 1);
+            (start, size) = (index + 1, 0);
         }
-        let (run, tail) = rest.split_at(len);
-        runs.push(run);
-        rest = tail;
+    }
+    if start < sizes.len() {
+        runs.push(start..sizes.len());
     }
     runs
 }
 
-fn zip_run(run: &[(&str, &[u8])]) -> Result<Vec<u8>> {
+/// Consecutive runs of about equal length, for entries whose sizes are not
+/// known before they are read.
+pub(crate) fn runs_by_count(count: usize) -> Vec<Range<usize>> {
+    let length = count.div_ceil(rayon::current_num_threads() * RUNS_PER_THREAD).max(1);
+    (0..count).step_by(length).map(|start| start..(start + length).min(count)).collect()
+}
+
+fn zip_run<'a>(run: Range<usize>, produce: &impl Fn(usize) -> Result<Produced<'a>>) -> Result<Vec<u8>> {
     let options = entry_options();
-    let size: usize = run.iter().map(|(_, bytes)| bytes.len()).sum();
-    let mut writer = ZipWriter::new(Cursor::new(Vec::with_capacity(size / 4)));
-    for (path, bytes) in run {
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    for index in run {
+        let Some((path, bytes)) = produce(index)? else { continue };
         writer
-            .start_file(*path, options)
-            .and_then(|()| writer.write_all(bytes).map_err(zip::result::ZipError::Io))
-            .map_err(|e| Error::new(ErrorKind::InvalidRequest, format!("cannot add entry: {e}")).in_entry(*path))?;
+            .start_file(path.as_ref(), options)
+            .and_then(|()| writer.write_all(&bytes).map_err(zip::result::ZipError::Io))
+            .map_err(|e| Error::new(ErrorKind::InvalidRequest, format!("cannot add entry: {e}")).in_entry(&*path))?;
     }
     let cursor = writer.finish().map_err(|e| internal(&e))?;
     Ok(cursor.into_inner())

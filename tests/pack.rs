@@ -1,0 +1,140 @@
+//! Packing a folder: the streaming `BundleDir::to_zip` writes exactly what
+//! `Bundle::from_dir` + `to_vec` writes, refuses what it refuses (naming the
+//! file), and warns as it warns.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(clippy::disallowed_methods, reason = "tests build fixture folders in fresh temporary folders")]
+
+mod common;
+
+use common::{job_json, script_json};
+use dlf_bundle::pack::BundleDir;
+use dlf_bundle::{Bundle, ErrorKind, Limits};
+use std::path::Path;
+
+fn folder(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    dir
+}
+
+fn batch_files() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("jobs/a/a.job", job_json("a")),
+        ("jobs/a/s.script", script_json("s")),
+        ("jobs/b/b.job", job_json("b")),
+        ("jobs/b/s.script", script_json("s")),
+    ]
+}
+
+fn warnings_of(warnings: &[dlf_bundle::Warning]) -> Vec<String> {
+    warnings.iter().map(ToString::to_string).collect()
+}
+
+/// Both ways of packing `dir`: the same bytes and warnings, or the same error.
+fn pack_both_ways(dir: &Path, limits: &Limits) -> Result<dlf_bundle::pack::Packed, dlf_bundle::Error> {
+    let streamed = BundleDir::open(dir, limits).and_then(|folder| folder.to_zip());
+    let in_memory = Bundle::from_dir(dir, limits);
+    match (&streamed, &in_memory) {
+        (Ok(packed), Ok(bundle)) => {
+            assert_eq!(packed.zip, bundle.to_vec().unwrap(), "same bytes");
+            assert_eq!(packed.definitions, bundle.len());
+            assert_eq!(warnings_of(&packed.warnings), warnings_of(bundle.warnings()));
+        }
+        (Err(streamed), Err(in_memory)) => {
+            assert_eq!(streamed.kind(), in_memory.kind(), "{streamed} / {in_memory}");
+            assert_eq!(streamed.entry(), in_memory.entry(), "{streamed} / {in_memory}");
+        }
+        _ => panic!("outcomes differ: {:?} / {:?}", streamed.as_ref().err(), in_memory.as_ref().err()),
+    }
+    streamed
+}
+
+#[test]
+fn streaming_and_in_memory_packing_write_the_same_bytes() {
+    let dir = folder(&batch_files());
+    let packed = pack_both_ways(dir.path(), &Limits::default()).unwrap();
+    assert_eq!(packed.definitions, 4);
+    let read = Bundle::from_slice(&packed.zip).unwrap();
+    let paths: Vec<&str> = read.iter().map(dlf_bundle::Entry::path).collect();
+    assert_eq!(paths, ["jobs/a/a.job", "jobs/a/s.script", "jobs/b/b.job", "jobs/b/s.script"]);
+}
+
+#[test]
+fn the_seed_workspace_packs_the_same_both_ways() {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/workspace");
+    pack_both_ways(&seed, &Limits::default()).unwrap();
+}
+
+#[test]
+fn warnings_are_the_same_both_ways() {
+    let dir = folder(&[
+        ("export/jobs/a/a.job", job_json("a")),
+        ("export/jobs/a/notes.txt", b"stray".to_vec()),
+        ("export/jobs/b/b.job", job_json("inner_name")),
+    ]);
+    let packed = pack_both_ways(dir.path(), &Limits::default()).unwrap();
+    let warnings = warnings_of(&packed.warnings);
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
+    assert!(warnings[0].contains("wrapped in the folder `export/`"), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("notes.txt") && w.contains("ignored")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("differs from the name `inner_name`")), "{warnings:?}");
+}
+
+#[test]
+fn broken_definitions_are_refused_naming_the_file_both_ways() {
+    let wrong_type = br#"{"name":"b","nodes":{"name":"n"}}"#.to_vec();
+    let cases: [(&str, Vec<u8>, ErrorKind); 4] = [
+        ("jobs/b/b.job", b"{\"name\": \"b\",".to_vec(), ErrorKind::Json),
+        ("jobs/b/b.job", wrong_type, ErrorKind::WrongType),
+        ("jobs/b/b.job", b"\xEF\xBB\xBF{}".to_vec(), ErrorKind::Json),
+        ("jobs/b/s.script", b"[1, 2]".to_vec(), ErrorKind::WrongType),
+    ];
+    for (path, bytes, kind) in cases {
+        let mut files = batch_files();
+        files.retain(|(p, _)| *p != path);
+        files.push((path, bytes));
+        let dir = folder(&files);
+        let error = pack_both_ways(dir.path(), &Limits::default()).unwrap_err();
+        assert_eq!(error.kind(), kind, "{path}: {error}");
+        assert_eq!(error.entry(), Some(path), "{error}");
+    }
+}
+
+#[test]
+fn limits_apply_both_ways() {
+    let dir = folder(&batch_files());
+    let small_files = Limits::default().max_entry_bytes(40);
+    let error = pack_both_ways(dir.path(), &small_files).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::LimitExceeded, "{error}");
+    let few_files = Limits::default().max_entries(3);
+    let error = pack_both_ways(dir.path(), &few_files).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::LimitExceeded, "{error}");
+    // The running total is shared by the threads: the entry named is the one
+    // whose reading crossed the limit, which depends on thread timing.
+    let small_total = Limits::default().max_total_bytes(200);
+    let streamed = BundleDir::open(dir.path(), &small_total).and_then(|folder| folder.to_zip()).unwrap_err();
+    assert_eq!(streamed.kind(), ErrorKind::LimitExceeded, "{streamed}");
+    assert_eq!(Bundle::from_dir(dir.path(), &small_total).unwrap_err().kind(), ErrorKind::LimitExceeded);
+}
+
+#[test]
+fn the_first_broken_file_in_name_order_is_the_one_reported() {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for index in 0..300 {
+        let job = format!("job_{index:03}");
+        files.push((format!("jobs/{job}/{job}.job"), job_json(&job)));
+    }
+    files[120].1 = b"{".to_vec();
+    files[250].1 = b"{".to_vec();
+    let borrowed: Vec<(&str, Vec<u8>)> = files.iter().map(|(p, b)| (p.as_str(), b.clone())).collect();
+    let dir = folder(&borrowed);
+    for threads in [1, 2, 7] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let error = pool.install(|| pack_both_ways(dir.path(), &Limits::default())).unwrap_err();
+        assert_eq!(error.entry(), Some("jobs/job_120/job_120.job"), "{threads} threads: {error}");
+    }
+}
