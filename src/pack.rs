@@ -130,7 +130,7 @@ impl BundleDir {
     pub fn to_zip(&self) -> Result<Packed> {
         let total = AtomicU64::new(0);
         let mismatches = Mutex::new(Vec::new());
-        let zip = write::zip_in_runs(write::runs_by_count(self.files.len()), |index| {
+        let zip = write::zip_indexed(self.files.len(), |index| {
             let (Some((path, placement)), Some((name, file))) = (self.plan.placement(index), self.files.get(index))
             else {
                 return Ok(None);

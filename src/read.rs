@@ -294,7 +294,7 @@ fn list_entries(
             return refuse("encrypted entry".to_owned());
         }
         let method = entry.compression();
-        if method != CompressionMethod::Stored && method != CompressionMethod::Deflated {
+        if method != CompressionMethod::STORE && method != CompressionMethod::DEFLATE {
             return refuse(format!("compression method {method} (only stored and deflate are accepted)"));
         }
         if !is_dir {
@@ -343,7 +343,7 @@ fn inflate(
         .and_then(|(start, length)| bytes.get(start..start.checked_add(length)?))
         .ok_or_else(|| corrupt("entry data lies outside the archive".to_owned()))?;
     let size = usize::try_from(declared).map_err(|_| limit(format!("declares {declared} bytes")).in_entry(name))?;
-    let data = if method == CompressionMethod::Stored {
+    let data = if method == CompressionMethod::STORE {
         compressed.to_vec()
     } else {
         let mut data = vec![0; size];

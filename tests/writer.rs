@@ -129,7 +129,7 @@ fn written_names_are_utf8_flagged_and_entries_fixed() {
         let file = archive.by_index(i).unwrap();
         let name = std::str::from_utf8(file.name_raw()).unwrap().to_owned();
         assert!(!file.is_dir(), "{name}");
-        assert_eq!(file.compression(), zip::CompressionMethod::Deflated, "{name}");
+        assert_eq!(file.compression(), zip::CompressionMethod::DEFLATE, "{name}");
         assert_eq!(file.unix_mode(), Some(0o100_644), "{name}");
         let utf8_flag = file.flags().as_u16() & (1 << 11) != 0;
         assert_eq!(utf8_flag, !name.is_ascii(), "{name}");
