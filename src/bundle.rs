@@ -292,6 +292,7 @@ impl Bundle {
 
 /// Where each file of a bundle goes, decided from the names alone so that
 /// the contents can then be loaded and parsed in parallel.
+#[derive(Debug)]
 pub(crate) struct Plan {
     /// Per file, in input order: its bundle path and placement, or `None` for a stray file.
     placements: Vec<Option<(String, Placement)>>,

@@ -22,6 +22,6 @@ pub use error::{Error, ErrorKind, Position, Result};
 pub use layout::Layout;
 pub use limits::Limits;
 pub use model::*;
-pub use pack::UnpackOptions;
+pub use pack::{BundleDir, Packed, UnpackOptions};
 pub use read::ReadOptions;
 pub use workspace::Workspace;

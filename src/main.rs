@@ -2,10 +2,9 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use dlf_bundle::export::{self, ExportOptions};
-use dlf_bundle::pack::BundleDir;
 use dlf_bundle::resolve::{self, JobDependencies, ResolveOptions, Target};
 use dlf_bundle::validate::{self, Diagnostic, Severity, ValidateOptions};
-use dlf_bundle::{Bundle, Layout, Limits, ReadOptions, UnpackOptions, Workspace, write};
+use dlf_bundle::{Bundle, BundleDir, Layout, Limits, ReadOptions, UnpackOptions, Workspace, write};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::path::PathBuf;

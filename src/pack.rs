@@ -34,7 +34,7 @@ impl Bundle {
 /// which zips the folder without holding its definitions in memory.
 ///
 /// ```
-/// use dlf_bundle::{Layout, Limits, pack::BundleDir};
+/// use dlf_bundle::{BundleDir, Layout, Limits};
 /// let folder = BundleDir::open("examples/workspace", &Limits::default())?;
 /// assert_eq!(folder.layout(), Layout::Single);
 /// let packed = folder.to_zip()?;
@@ -42,6 +42,7 @@ impl Bundle {
 /// assert_eq!(dlf_bundle::Bundle::from_slice(&packed.zip)?.len(), 3);
 /// # Ok::<(), dlf_bundle::Error>(())
 /// ```
+#[derive(Debug)]
 pub struct BundleDir {
     /// Relative `/`-joined names and full paths, sorted by name.
     files: Vec<(String, PathBuf)>,
@@ -126,7 +127,7 @@ impl BundleDir {
     /// Zips the folder as [`Bundle::to_vec`] would zip [`BundleDir::into_bundle`]'s
     /// bundle (the same bytes), streaming: each definition is read, parsed
     /// (so a broken one is refused as `from_dir` refuses it), compressed and
-    /// dropped, so memory holds the zip and a few files, not the bundle.
+    /// dropped, so memory holds the compressed entries, not the bundle.
     pub fn to_zip(&self) -> Result<Packed> {
         let total = AtomicU64::new(0);
         let mismatches = Mutex::new(Vec::new());

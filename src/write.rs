@@ -4,7 +4,8 @@
 //! directory entries, timestamps fixed at 1980-01-01 00:00, Unix permissions
 //! 0644, DEFLATE (libdeflate level 6), the UTF-8 flag on non-ASCII names,
 //! sizes and CRC-32 in a data descriptor after each entry's data (as Java's
-//! `ZipOutputStream` writes them), no ZIP64 below 4 GiB.
+//! `ZipOutputStream` writes them), ZIP64 records only past 65,535 entries or
+//! 4 GiB.
 //!
 //! Entries are compressed in parallel, each in one libdeflate call with a
 //! compressor kept per thread, then written in order by `rawzip`, which takes

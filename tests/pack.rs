@@ -7,8 +7,7 @@
 mod common;
 
 use common::{job_json, script_json};
-use dlf_bundle::pack::BundleDir;
-use dlf_bundle::{Bundle, ErrorKind, Limits};
+use dlf_bundle::{Bundle, BundleDir, ErrorKind, Limits, Packed};
 use std::path::Path;
 
 fn folder(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
@@ -35,7 +34,7 @@ fn warnings_of(warnings: &[dlf_bundle::Warning]) -> Vec<String> {
 }
 
 /// Both ways of packing `dir`: the same bytes and warnings, or the same error.
-fn pack_both_ways(dir: &Path, limits: &Limits) -> Result<dlf_bundle::pack::Packed, dlf_bundle::Error> {
+fn pack_both_ways(dir: &Path, limits: &Limits) -> Result<Packed, dlf_bundle::Error> {
     let streamed = BundleDir::open(dir, limits).and_then(|folder| folder.to_zip());
     let in_memory = Bundle::from_dir(dir, limits);
     match (&streamed, &in_memory) {
