@@ -19,7 +19,6 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::Cursor;
 use std::path::Path;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use zip::{CompressionMethod, ZipArchive};
 
@@ -142,10 +141,10 @@ pub(crate) struct Scan<T> {
 /// Nothing is kept but what `process` returns, so callers that summarise
 /// (validation) need memory for a few entries, not for the bundle.
 ///
-/// Planning the layout needs only the names, so it runs (followed by
-/// `prepare`, which derives what `process` needs from the plan) while the
-/// other threads already inflate; each entry waits for the plan only after
-/// its data is inflated.
+/// Where the entries' data lies is checked while the records are listed and
+/// the layout planned (followed by `prepare`, which derives what `process`
+/// needs from the plan); both finish before anything is inflated, and a
+/// data-layout error is reported first.
 pub(crate) fn scan<C: Send + Sync, T: Send>(
     bytes: &[u8],
     options: &ReadOptions,
@@ -156,62 +155,42 @@ pub(crate) fn scan<C: Send + Sync, T: Send>(
     if bytes.len() as u64 > limits.max_archive_bytes {
         return Err(limit(format!("archive is {} bytes; the limit is {}", bytes.len(), limits.max_archive_bytes)));
     }
-    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| zip_error(&e, "not a readable zip archive"))?;
-    check_archive(&mut archive, bytes, limits)?;
-    let mut warnings = Vec::new();
-    let listed = list_entries(&archive, limits, &mut warnings)?;
-    let files: Vec<Listed> = listed.into_iter().filter(|l| !l.is_dir).collect();
-    let names: Vec<String> = files.iter().map(|l| l.archive_name.clone()).collect();
-    let mut planned = PlanCell(OnceLock::new());
-    let total = AtomicU64::new(0);
-    let ((), items) = rayon::join(
+    let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| zip_error(&e, "not a readable zip archive"))?;
+    check_archive(&archive, bytes, limits)?;
+    let mut located = archive.clone();
+    let (data_checked, planned) = rayon::join(
+        || check_entry_data(&mut located),
         || {
-            // No rayon inside: this task never picks up an entry that would
-            // wait for the plan it is computing.
+            let mut warnings = Vec::new();
+            let files: Vec<Listed> =
+                list_entries(&archive, limits, &mut warnings)?.into_iter().filter(|l| !l.is_dir).collect();
+            let names: Vec<String> = files.iter().map(|l| l.archive_name.clone()).collect();
             let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
-            let plan = Plan::new(&name_refs, warnings).map(|plan| {
-                let prepared = prepare(&plan);
-                (plan, prepared)
-            });
-            let _ = planned.0.set(plan);
-        },
-        || {
-            files
-                .par_iter()
-                .enumerate()
-                .map_init(
-                    || (archive.clone(), Decompressor::new()),
-                    |(archive, decompressor), (index, entry)| {
-                        let data = inflate(archive, bytes, entry, limits, &total, decompressor)?;
-                        let Ok((plan, prepared)) = planned.0.wait() else {
-                            return Err(Error::new(ErrorKind::Layout, "the layout could not be planned"));
-                        };
-                        match plan.kind(index) {
-                            Some(kind) => process(plan, prepared, index, kind, data)
-                                .map(Some)
-                                .map_err(|e| e.in_entry(&entry.archive_name)),
-                            None => Ok(None),
-                        }
-                    },
-                )
-                .collect::<Vec<_>>()
+            let plan = Plan::new(&name_refs, warnings)?;
+            let prepared = prepare(&plan);
+            Ok((files, names, plan, prepared))
         },
     );
-    let (plan, _) = std::mem::take(&mut planned.0)
-        .into_inner()
-        .unwrap_or_else(|| Err(Error::new(ErrorKind::Layout, "the layout could not be planned")))?;
+    data_checked?;
+    let (files, names, plan, prepared) = planned?;
+    let total = AtomicU64::new(0);
+    let items = files
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || (archive.clone(), Decompressor::new()),
+            |(archive, decompressor), (index, entry)| {
+                let data = inflate(archive, bytes, entry, limits, &total, decompressor)?;
+                match plan.kind(index) {
+                    Some(kind) => process(&plan, &prepared, index, kind, data)
+                        .map(Some)
+                        .map_err(|e| e.in_entry(&entry.archive_name)),
+                    None => Ok(None),
+                }
+            },
+        )
+        .collect();
     Ok(Scan { plan, names, items })
-}
-
-/// The plan shared with the threads that wait for it.
-struct PlanCell<C>(OnceLock<Result<(Plan, C)>>);
-
-impl<C> Drop for PlanCell<C> {
-    /// Should planning ever unwind, release the waiting threads rather than
-    /// leave them blocked forever.
-    fn drop(&mut self) {
-        let _ = self.0.set(Err(Error::new(ErrorKind::Layout, "the layout could not be planned")));
-    }
 }
 
 fn limit(message: String) -> Error {
@@ -232,7 +211,7 @@ fn zip_error(error: &zip::result::ZipError, context: &str) -> Error {
 }
 
 /// Archive-wide structure checks.
-fn check_archive(archive: &mut ZipArchive<Cursor<&[u8]>>, bytes: &[u8], limits: &Limits) -> Result<()> {
+fn check_archive(archive: &ZipArchive<Cursor<&[u8]>>, bytes: &[u8], limits: &Limits) -> Result<()> {
     if archive.offset() != 0 {
         return Err(Error::new(
             ErrorKind::PrependedData,
@@ -250,6 +229,11 @@ fn check_archive(archive: &mut ZipArchive<Cursor<&[u8]>>, bytes: &[u8], limits: 
             None => error,
         });
     }
+    Ok(())
+}
+
+/// No two entries share bytes, and every local header agrees with its central record.
+fn check_entry_data(archive: &mut ZipArchive<Cursor<&[u8]>>) -> Result<()> {
     if archive.has_overlapping_entries().map_err(|e| zip_error(&e, "cannot locate entry data"))? {
         return Err(Error::new(ErrorKind::Overlap, "entries share bytes in the archive (overlap zip bomb)"));
     }

@@ -246,9 +246,9 @@ fn every_single_byte_flip_is_an_error_or_a_clean_read() {
     }
 }
 
-/// The layout is planned while other threads inflate entries and wait for
-/// it; a plan that fails must release them, and reading from inside a pool
-/// (one thread or several) must neither deadlock nor change the outcome.
+/// The reader checks where entry data lies while it plans the layout, on two
+/// tasks of the thread pool; reading from inside a pool (one thread or
+/// several) must neither deadlock nor change the outcome, failures included.
 #[test]
 fn reading_inside_thread_pools_neither_deadlocks_nor_changes_outcomes() {
     use rayon::prelude::*;
