@@ -4,6 +4,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::layout::{self, Layout, Placement};
 use crate::model::{Definition, Document, Job, Kind, Resource, Script};
 use crate::name;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
@@ -306,7 +307,7 @@ impl Plan {
     /// the layout is checked.
     pub(crate) fn new(names: &[&str], mut warnings: Vec<Warning>) -> Result<Self> {
         let wrapper = layout::wrapper_folder(names.iter().copied());
-        let mut seen: HashMap<String, &str> = HashMap::new();
+        let mut seen: HashMap<Cow<'_, str>, &str> = HashMap::with_capacity(names.len());
         for name in names {
             if let Some(other) = seen.insert(name::collision_key(name), name) {
                 warnings.push(Warning::new(

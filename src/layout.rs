@@ -65,20 +65,19 @@ pub struct Placement {
 /// Where `path` (wrapper folder already removed) sits, if it is a definition
 /// in either layout.
 pub fn place(path: &str) -> Option<Placement> {
-    let parts: Vec<&str> = path.split('/').collect();
-    let (file, folders) = parts.split_last()?;
+    let (folders, file) = path.rsplit_once('/')?;
     let (stem, extension) = file.rsplit_once('.')?;
     let kind = Kind::from_extension(extension)?;
     if stem.is_empty() {
         return None;
     }
     let stem = stem.to_owned();
-    match (folders, kind) {
-        (["jobs"], Kind::Job) | (["scripts"], Kind::Script) | (["resources"], Kind::Resource) => {
-            Some(Placement { kind, stem, job_folder: None, layout: Layout::Single })
-        }
-        (["jobs", job], _) => {
-            Some(Placement { kind, stem, job_folder: Some((*job).to_owned()), layout: Layout::Batch })
+    if matches!((folders, kind), ("jobs", Kind::Job) | ("scripts", Kind::Script) | ("resources", Kind::Resource)) {
+        return Some(Placement { kind, stem, job_folder: None, layout: Layout::Single });
+    }
+    match folders.split_once('/') {
+        Some(("jobs", job)) if !job.contains('/') => {
+            Some(Placement { kind, stem, job_folder: Some(job.to_owned()), layout: Layout::Batch })
         }
         _ => None,
     }
@@ -167,4 +166,35 @@ pub fn detect<'a>(placements: impl IntoIterator<Item = (&'a str, &'a Placement)>
         }
     }
     Ok(layout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn place_recognises_both_layouts_and_nothing_else() {
+        let single = |kind, stem: &str| Some((kind, stem.to_owned(), None, Layout::Single));
+        let batch = |kind, stem: &str, job: &str| Some((kind, stem.to_owned(), Some(job.to_owned()), Layout::Batch));
+        let table = [
+            ("jobs/a.job", single(Kind::Job, "a")),
+            ("scripts/s.script", single(Kind::Script, "s")),
+            ("resources/r.v1.resource", single(Kind::Resource, "r.v1")),
+            ("jobs/a/a.job", batch(Kind::Job, "a", "a")),
+            ("jobs/a/s.script", batch(Kind::Script, "s", "a")),
+            ("jobs/a/r.resource", batch(Kind::Resource, "r", "a")),
+            ("jobs/s.script", None),
+            ("scripts/a.job", None),
+            ("scripts/a/s.script", None),
+            ("jobs/a/b/c.job", None),
+            ("a.job", None),
+            ("jobs/.job", None),
+            ("jobs/a/notes.txt", None),
+            ("other/a/a.job", None),
+        ];
+        for (path, expected) in table {
+            let placed = place(path).map(|p| (p.kind, p.stem, p.job_folder, p.layout));
+            assert_eq!(placed, expected, "{path}");
+        }
+    }
 }

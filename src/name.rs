@@ -5,6 +5,7 @@
 //! need fixing is refused with the reason.
 
 use crate::error::{Error, ErrorKind, Result};
+use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 
 /// Longest entry name accepted, in bytes.
@@ -101,9 +102,20 @@ pub fn check_entry_name(name: &str) -> Result<()> {
 
 /// The key under which two names collide on a case-insensitive,
 /// normalising file system (Windows, default macOS).
-pub fn collision_key(name: &str) -> String {
+///
+/// ```
+/// use dlf_bundle::name::collision_key;
+/// assert_eq!(collision_key("jobs/A/A.job"), collision_key("jobs/a/a.job"));
+/// assert_eq!(collision_key("e\u{301}.job"), collision_key("\u{e9}.job"));
+/// // Most names are their own key, and are then borrowed.
+/// assert!(matches!(collision_key("jobs/a/a.job"), std::borrow::Cow::Borrowed(_)));
+/// ```
+pub fn collision_key(name: &str) -> Cow<'_, str> {
     if name.is_ascii() {
-        return name.to_ascii_lowercase();
+        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Cow::Owned(name.to_ascii_lowercase());
+        }
+        return Cow::Borrowed(name);
     }
-    name.nfc().flat_map(char::to_lowercase).collect()
+    Cow::Owned(name.nfc().flat_map(char::to_lowercase).collect())
 }

@@ -292,14 +292,18 @@ struct Context {
 impl Context {
     fn from_placements<'a>(placements: impl Iterator<Item = &'a Placement>) -> Self {
         let mut job_names = HashSet::new();
-        let mut counts: HashMap<(Kind, String), usize> = HashMap::new();
+        let mut counts: HashMap<(Kind, &str), usize> = HashMap::new();
         for placement in placements {
             if placement.kind == Kind::Job {
                 job_names.insert(placement.stem.clone());
             }
-            *counts.entry((placement.kind, placement.stem.clone())).or_default() += 1;
+            *counts.entry((placement.kind, placement.stem.as_str())).or_default() += 1;
         }
-        let repeated = counts.into_iter().filter(|(_, count)| *count > 1).map(|(key, _)| key).collect();
+        let repeated = counts
+            .into_iter()
+            .filter(|(_, count)| *count > 1)
+            .map(|((kind, stem), _)| (kind, stem.to_owned()))
+            .collect();
         Self { job_names, repeated }
     }
 }
