@@ -1,12 +1,12 @@
 //! Rules across the files of a bundle.
 
-use super::{Diagnostic, IMPORT_LIMIT_BYTES, Summary, diagnostic};
+use super::{Diagnostic, IMPORT_LIMIT_BYTES, Need, Summary, diagnostic};
 use crate::model::Kind;
 use crate::resolve::Target;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Rules across files: references, unused definitions, conflicting copies, size.
-pub(crate) fn cross_file(layout: crate::layout::Layout, summaries: &[Summary], out: &mut Vec<Diagnostic>) {
+pub(crate) fn cross_file(summaries: &[Summary], out: &mut Vec<Diagnostic>) {
     let unpacked: usize = summaries.iter().map(|s| s.size).sum();
     if unpacked as u64 > IMPORT_LIMIT_BYTES {
         out.push(diagnostic(
@@ -19,24 +19,20 @@ pub(crate) fn cross_file(layout: crate::layout::Layout, summaries: &[Summary], o
             "split the export into several bundles of fewer jobs",
         ));
     }
-    let used = check_references(layout, summaries, out);
+    let used = check_references(summaries, out);
     check_unused_and_copies(summaries, &used, out);
 }
 
 /// Job references: missing scripts and resources, jobs outside the bundle.
 /// Returns the paths of the definitions some job uses.
-fn check_references(
-    layout: crate::layout::Layout,
-    summaries: &[Summary],
-    out: &mut Vec<Diagnostic>,
-) -> HashSet<String> {
+fn check_references<'a>(summaries: &'a [Summary], out: &mut Vec<Diagnostic>) -> HashSet<&'a str> {
     let paths: HashSet<&str> = summaries.iter().map(|s| s.path.as_str()).collect();
     let job_names: HashSet<&str> = summaries.iter().filter(|s| s.kind == Kind::Job).map(|s| s.name.as_str()).collect();
     let carries_dependencies = summaries.iter().any(|s| s.kind != Kind::Job);
-    let mut used: HashSet<String> = HashSet::new();
+    let mut used: HashSet<&str> = HashSet::new();
     let mut must_exist: BTreeMap<(Kind, String), Vec<String>> = BTreeMap::new();
     for job in summaries.iter().filter(|s| s.kind == Kind::Job) {
-        for (reference, pointer) in &job.references {
+        for Need { reference, pointer, path } in &job.references {
             let (kind, name) = match &reference.target {
                 Target::Script(name) => (Kind::Script, name),
                 Target::Resource(name) => (Kind::Resource, name),
@@ -57,11 +53,9 @@ fn check_references(
                 }
                 Target::Environment { .. } => continue,
             };
-            let folder = job.job_folder.as_deref().unwrap_or(&job.name);
-            let path = layout.path_for(kind, name, Some(folder));
-            let present = paths.contains(path.as_str());
-            used.insert(path.clone());
-            if present {
+            let Some(path) = path.as_deref() else { continue };
+            used.insert(path);
+            if paths.contains(path) {
                 continue;
             }
             let node = reference.node.as_deref().unwrap_or("?");
@@ -95,10 +89,10 @@ fn check_references(
 }
 
 /// Definitions no job uses, and copies of one object that differ.
-fn check_unused_and_copies(summaries: &[Summary], used: &HashSet<String>, out: &mut Vec<Diagnostic>) {
+fn check_unused_and_copies(summaries: &[Summary], used: &HashSet<&str>, out: &mut Vec<Diagnostic>) {
     let mut copies: HashMap<(Kind, &str), &Summary> = HashMap::new();
     for summary in summaries.iter().filter(|s| s.kind != Kind::Job) {
-        if !used.contains(&summary.path) {
+        if !used.contains(summary.path.as_str()) {
             out.push(diagnostic(
                 "DLFB0304",
                 Some(&summary.path),

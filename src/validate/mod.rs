@@ -14,10 +14,10 @@ pub use check::{CheckJob, CheckReport, CheckScript, check};
 
 use crate::bundle::{Bundle, Entry, Plan, WarningKind};
 use crate::error::{Error, ErrorKind};
-use crate::layout::Placement;
+use crate::layout::{Layout, Placement};
 use crate::model::{Definition, Document, Kind};
 use crate::read::ReadOptions;
-use crate::resolve::{self, ResolveOptions};
+use crate::resolve::{self, ResolveOptions, Target};
 use rayon::prelude::*;
 use rules::{Checker, node_pointer};
 use std::collections::{HashMap, HashSet};
@@ -159,7 +159,7 @@ pub const MAX_SCRIPT_BYTES: usize = 4 * 1024 * 1024;
 pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnostic> {
     // Stream: each definition is parsed, checked and summarised, then dropped,
     // so memory holds a few entries at a time, not the bundle.
-    let prepare = |plan: &Plan| Context::from_placements(plan.placements());
+    let prepare = |plan: &Plan| Context::from_placements(plan.layout(), plan.placements());
     let scanned = crate::read::scan(bytes, &options.read, prepare, |plan, context, index, kind, data| {
         let Some((path, placement)) = plan.placement(index) else { return Ok((Vec::new(), None)) };
         Ok(match Document::parse(kind, data) {
@@ -186,7 +186,7 @@ pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnost
             Err(error) => out.push(read_error(&error)),
         }
     }
-    cross::cross_file(scan.plan.layout(), &summaries, &mut out);
+    cross::cross_file(&summaries, &mut out);
     if bytes.len() as u64 > IMPORT_LIMIT_BYTES {
         out.push(diagnostic(
             "DLFB0014",
@@ -247,7 +247,7 @@ pub(crate) fn diagnostic(
 pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagnostic> {
     let mut out = warning_diagnostics(bundle.warnings());
     let placements: Vec<Placement> = bundle.iter().map(|e| e.placement().clone()).collect();
-    let context = Context::from_placements(placements.iter());
+    let context = Context::from_placements(bundle.layout(), placements.iter());
     let entries: Vec<&Entry> = bundle.iter().collect();
     let examined: Vec<(Vec<Diagnostic>, Summary)> = entries
         .par_iter()
@@ -258,7 +258,7 @@ pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagno
         out.extend(diagnostics);
         summaries.push(summary);
     }
-    cross::cross_file(bundle.layout(), &summaries, &mut out);
+    cross::cross_file(&summaries, &mut out);
     out
 }
 
@@ -285,12 +285,14 @@ fn warning_diagnostics(warnings: &[crate::bundle::Warning]) -> Vec<Diagnostic> {
 /// What every entry's examination may consult: the bundle's jobs and which
 /// names occur in more than one job folder.
 struct Context {
+    layout: Layout,
     job_names: HashSet<String>,
-    repeated: HashSet<(Kind, String)>,
+    /// Stems held by more than one entry, with the kinds that repeat.
+    repeated: HashMap<String, Vec<Kind>>,
 }
 
 impl Context {
-    fn from_placements<'a>(placements: impl Iterator<Item = &'a Placement>) -> Self {
+    fn from_placements<'a>(layout: Layout, placements: impl Iterator<Item = &'a Placement>) -> Self {
         let mut job_names = HashSet::new();
         let mut counts: HashMap<(Kind, &str), usize> = HashMap::new();
         for placement in placements {
@@ -299,12 +301,17 @@ impl Context {
             }
             *counts.entry((placement.kind, placement.stem.as_str())).or_default() += 1;
         }
-        let repeated = counts
-            .into_iter()
-            .filter(|(_, count)| *count > 1)
-            .map(|((kind, stem), _)| (kind, stem.to_owned()))
-            .collect();
-        Self { job_names, repeated }
+        let mut repeated: HashMap<String, Vec<Kind>> = HashMap::new();
+        for ((kind, stem), count) in counts {
+            if count > 1 {
+                repeated.entry(stem.to_owned()).or_default().push(kind);
+            }
+        }
+        Self { layout, job_names, repeated }
+    }
+
+    fn repeats(&self, kind: Kind, stem: &str) -> bool {
+        self.repeated.get(stem).is_some_and(|kinds| kinds.contains(&kind))
     }
 }
 
@@ -313,12 +320,20 @@ pub(crate) struct Summary {
     pub(crate) path: String,
     pub(crate) kind: Kind,
     pub(crate) name: String,
-    pub(crate) job_folder: Option<String>,
     pub(crate) size: usize,
-    /// Jobs: each reference with the pointer of the node that makes it.
-    pub(crate) references: Vec<(resolve::Reference, Option<String>)>,
+    /// Jobs: each reference to a script, resource or job.
+    pub(crate) references: Vec<Need>,
     /// Kept only when another job folder holds an object of the same name.
     pub(crate) copy: Option<Document>,
+}
+
+/// One reference of a job, as the rules across files need it.
+pub(crate) struct Need {
+    pub(crate) reference: resolve::Reference,
+    /// The pointer of the node that makes it.
+    pub(crate) pointer: Option<String>,
+    /// Scripts and resources: where the bundle must hold them.
+    pub(crate) path: Option<String>,
 }
 
 /// Runs the per-definition rules and summarises the definition.
@@ -332,32 +347,37 @@ fn examine(
     let mut found = Vec::new();
     let mut check = Checker { entry: path, names: NameRules { strict: options.strict_names }, out: &mut found };
     check.file_name(placement, &document);
+    let name = document.name().unwrap_or(&placement.stem).to_owned();
     let mut references = Vec::new();
     match document.definition() {
         Definition::Job(job) => {
             check.job(job);
             let known_jobs = |name: &str| context.job_names.contains(name);
+            let folder = placement.job_folder.as_deref().unwrap_or(&name);
             // Cross-file rules look at scripts, resources and jobs only;
             // environment objects are not kept (fewer allocations per job).
             references = resolve::job_references(job, &options.resolve, &known_jobs)
                 .into_iter()
-                .filter(|reference| !matches!(reference.target, resolve::Target::Environment { .. }))
-                .map(|reference| {
+                .filter_map(|reference| {
+                    let path = match &reference.target {
+                        Target::Script(name) => Some(context.layout.path_for(Kind::Script, name, Some(folder))),
+                        Target::Resource(name) => Some(context.layout.path_for(Kind::Resource, name, Some(folder))),
+                        Target::Job(_) => None,
+                        Target::Environment { .. } => return None,
+                    };
                     let pointer = node_pointer(job, reference.node.as_deref());
-                    (reference, pointer)
+                    Some(Need { reference, pointer, path })
                 })
                 .collect();
         }
         Definition::Script(script) => check.script(script),
         Definition::Resource(resource) => check.resource(resource),
     }
-    let name = document.name().unwrap_or(&placement.stem).to_owned();
-    let keep = placement.kind != Kind::Job && context.repeated.contains(&(placement.kind, placement.stem.clone()));
+    let keep = placement.kind != Kind::Job && context.repeats(placement.kind, &placement.stem);
     let summary = Summary {
         path: path.to_owned(),
         kind: placement.kind,
         name,
-        job_folder: placement.job_folder.clone(),
         size: document.bytes().len(),
         references,
         copy: keep.then_some(document),
