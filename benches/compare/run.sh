@@ -44,5 +44,6 @@ echo "== pack of the unpacked workspace"
 time_it "dlf-bundle pack" "$bin" pack --max-entries 1000000 "$out/workspace" -o "$out/pack.zip"
 time_it "zip -r -6" sh -c "cd '$out/workspace' && rm -f ../zip.zip && zip -qr -6 ../zip.zip ."
 echo "sizes: dlf-bundle pack $(stat -c %s "$out/pack.zip") bytes, zip -r -6 $(stat -c %s "$out/zip.zip") bytes"
-echo "== peak memory of validate"
+echo "== peak memory"
 /usr/bin/time -f "dlf-bundle validate: %M KiB peak" "$bin" validate --max-entries 1000000 "$out/jobs.zip" > /dev/null
+/usr/bin/time -f "dlf-bundle pack: %M KiB peak" "$bin" pack --max-entries 1000000 "$out/workspace" -o "$out/pack.zip" 2>&1 >/dev/null | tail -1
