@@ -175,7 +175,7 @@ pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnost
         Err(error) => return vec![read_error(&error)],
     };
     let mut out = warning_diagnostics(scan.plan.warnings());
-    let mut summaries = Vec::new();
+    let mut summaries = Vec::with_capacity(scan.items.len());
     for item in scan.items {
         match item {
             Ok(Some((diagnostics, summary))) => {
