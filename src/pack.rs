@@ -141,7 +141,7 @@ impl BundleDir {
             if let Some(warning) = Plan::name_mismatch(name, placement, definition.name()) {
                 mismatches.lock().unwrap_or_else(PoisonError::into_inner).push((index, warning));
             }
-            Ok(Some((Cow::Borrowed(path), Cow::Owned(data))))
+            Ok(Some((path, Cow::Owned(data))))
         })?;
         let mut mismatches = mismatches.into_inner().unwrap_or_else(PoisonError::into_inner);
         mismatches.sort_by_key(|(index, _)| *index);

@@ -33,17 +33,15 @@ pub fn zip_entries<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -
     for (path, _) in &entries {
         name::check_entry_name(path)?;
     }
-    zip_indexed(entries.len(), |index| {
-        Ok(entries.get(index).map(|(path, bytes)| (Cow::Borrowed(*path), Cow::Borrowed(*bytes))))
-    })
+    zip_indexed(entries.len(), |index| Ok(entries.get(index).map(|(path, bytes)| (*path, Cow::Borrowed(*bytes)))))
 }
 
-/// One entry to zip: its path and contents, borrowed or produced on the spot.
-pub(crate) type Produced<'a> = Option<(Cow<'a, str>, Cow<'a, [u8]>)>;
+/// One entry to zip: its path, and its contents borrowed or produced on the spot.
+pub(crate) type Produced<'a> = Option<(&'a str, Cow<'a, [u8]>)>;
 
 /// An entry compressed and ready to be written.
 struct Compressed<'a> {
-    path: Cow<'a, str>,
+    path: &'a str,
     data: Vec<u8>,
     crc: u32,
     size: u64,
@@ -71,7 +69,7 @@ pub(crate) fn zip_indexed<'a>(count: usize, produce: impl Fn(usize) -> Result<Pr
                 }
                 let length = compressor
                     .deflate_compress(&bytes, scratch)
-                    .map_err(|e| internal(&format!("cannot compress: {e}")).in_entry(&*path))?;
+                    .map_err(|e| internal(&format!("cannot compress: {e}")).in_entry(path))?;
                 let data = scratch.get(..length).unwrap_or_default().to_vec();
                 Ok(Some(Compressed { crc: crc32fast::hash(&bytes), size: bytes.len() as u64, data, path }))
             },
@@ -84,7 +82,7 @@ pub(crate) fn zip_indexed<'a>(count: usize, produce: impl Fn(usize) -> Result<Pr
     for entry in compressed {
         let Some(entry) = entry? else { continue };
         let written = archive
-            .new_file(entry.path.as_ref())
+            .new_file(entry.path)
             .compression_method(CompressionMethod::DEFLATE)
             .last_modified(epoch)
             // A regular file (S_IFREG) with mode 0644.
@@ -94,7 +92,7 @@ pub(crate) fn zip_indexed<'a>(count: usize, produce: impl Fn(usize) -> Result<Pr
                 writer.write_all(&entry.data)?;
                 writer.finish(DataDescriptorOutput::new(entry.crc, entry.size))
             });
-        written.map_err(|e| internal(&format!("cannot add the entry: {e}")).in_entry(&*entry.path))?;
+        written.map_err(|e| internal(&format!("cannot add the entry: {e}")).in_entry(entry.path))?;
     }
     archive.finish().map_err(|e| internal(&format!("cannot finish the archive: {e}")))
 }
@@ -110,9 +108,10 @@ impl Bundle {
     /// Unchanged definitions are written byte for byte as they were read;
     /// new or changed ones in the canonical JSON style.
     pub fn to_vec(&self) -> Result<Vec<u8>> {
-        let documents: Vec<(&str, std::borrow::Cow<'_, [u8]>)> =
-            self.iter().map(|entry| (entry.path(), entry.document().bytes())).collect();
-        zip_entries(documents.iter().map(|(path, bytes)| (*path, bytes.as_ref())))
+        // Paths were checked when inserted; changed definitions are
+        // serialised by the compressing threads, not beforehand.
+        let entries: Vec<&crate::bundle::Entry> = self.iter().collect();
+        zip_indexed(entries.len(), |index| Ok(entries.get(index).map(|entry| (entry.path(), entry.document().bytes()))))
     }
 
     /// Writes the bundle to `path` atomically: into a temporary file in the
