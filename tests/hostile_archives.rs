@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::{RawEntry, batch_entries, job_json, raw_zip, raw_zip_with_prefix, script_json};
+use common::{
+    RawEntry, batch_entries, job_json, raw_zip, raw_zip_with_adjusted_prefix, raw_zip_with_prefix, script_json,
+};
 use dlf_bundle::{Bundle, ErrorKind, Limits, ReadOptions};
 
 struct Case {
@@ -57,6 +59,22 @@ fn cases() -> Vec<Case> {
     for at in positions {
         duplicate[at..at + 12].copy_from_slice(b"jobs/a/a.job");
     }
+    let mut other_local_name = RawEntry::new("jobs/job_batch/shown.script", script_json("shown"));
+    other_local_name.local_name = Some(b"jobs/job_batch/other.script".to_vec());
+    let mut other_local_method = RawEntry::new("jobs/job_batch/m.script", script_json("m"));
+    other_local_method.local_method = Some(8);
+    let mut bad_descriptor = RawEntry::new("jobs/job_batch/dd.script", script_json("dd"));
+    bad_descriptor.flags = 1 << 3;
+    bad_descriptor.descriptor_crc = Some(0xDEAD_BEEF);
+    let mut unlisted = RawEntry::new("jobs/job_batch/hidden.script", script_json("hidden"));
+    unlisted.unlisted = true;
+    let mut overrun = RawEntry::new("jobs/job_batch/overrun.script", script_json("overrun"));
+    overrun.declared_compressed = Some(u32::try_from(script_json("overrun").len()).unwrap() + 10);
+    let mut overrun_first = vec![overrun.clone()];
+    overrun_first.extend(batch_entries());
+    let mut count_lie = valid.clone();
+    let end_record = count_lie.len() - 22;
+    count_lie[end_record + 8..end_record + 12].copy_from_slice(&[2, 0, 2, 0]);
     let deep_json = format!("{}{}", "[".repeat(200), "]".repeat(200));
 
     vec![
@@ -76,7 +94,44 @@ fn cases() -> Vec<Case> {
         case("too deep", evil_name("a/b/jobs/evil/evil.job"), ErrorKind::InsecureName, Some("a/b/jobs/evil/evil.job")),
         case("flagged UTF-8, is not", with(batch_entries(), flagged_not_utf8), ErrorKind::InsecureName, None),
         case("duplicate entry names", duplicate, ErrorKind::DuplicateEntry, Some("jobs/a/a.job")),
-        case("overlapping entries", with(batch_entries(), overlap), ErrorKind::Overlap, None),
+        case(
+            "record points at another's local header",
+            with(batch_entries(), overlap),
+            ErrorKind::Overlap,
+            Some("jobs/job_batch/copy.script"),
+        ),
+        case(
+            "local header names another file",
+            with(batch_entries(), other_local_name),
+            ErrorKind::Overlap,
+            Some("jobs/job_batch/shown.script"),
+        ),
+        case(
+            "local header, other method",
+            with(batch_entries(), other_local_method),
+            ErrorKind::Overlap,
+            Some("jobs/job_batch/m.script"),
+        ),
+        case(
+            "data descriptor disagrees",
+            with(batch_entries(), bad_descriptor),
+            ErrorKind::Overlap,
+            Some("jobs/job_batch/dd.script"),
+        ),
+        case(
+            "data runs into the next entry",
+            raw_zip(&overrun_first),
+            ErrorKind::Overlap,
+            Some("jobs/job_batch/dws_sql.script"),
+        ),
+        case(
+            "data runs into the directory",
+            with(batch_entries(), overrun),
+            ErrorKind::Overlap,
+            Some("jobs/job_batch/overrun.script"),
+        ),
+        case("entry left out of the directory", with(batch_entries(), unlisted), ErrorKind::Overlap, None),
+        case("entry count lie", count_lie, ErrorKind::Corrupt, None),
         case(
             "symlink",
             with(batch_entries(), symlink),
@@ -94,6 +149,12 @@ fn cases() -> Vec<Case> {
         case(
             "prepended data",
             raw_zip_with_prefix(b"#!/bin/sh\nexit 0\n", &batch_entries()),
+            ErrorKind::PrependedData,
+            None,
+        ),
+        case(
+            "prepended data, offsets adjusted",
+            raw_zip_with_adjusted_prefix(b"MZ\x90\0 self-extractor stub", &batch_entries()),
             ErrorKind::PrependedData,
             None,
         ),
@@ -206,6 +267,16 @@ fn hostile_archives_are_refused_naming_the_entry() {
             );
         }
     }
+}
+
+#[test]
+fn entries_with_data_descriptors_that_agree_are_read() {
+    let mut entries = batch_entries();
+    for entry in &mut entries {
+        entry.flags = 1 << 3;
+    }
+    entries[0] = entries[0].clone().deflated();
+    assert_eq!(Bundle::from_slice(&raw_zip(&entries)).unwrap().len(), 3);
 }
 
 #[test]

@@ -157,10 +157,31 @@ pub const MAX_SCRIPT_BYTES: usize = 4 * 1024 * 1024;
 /// # Security
 /// The archive goes through the safe reader with `options.read`'s limits.
 pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnostic> {
-    // Stream: each definition is parsed, checked and summarised, then dropped,
-    // so memory holds a few entries at a time, not the bundle.
-    let prepare = |plan: &Plan| Context::from_placements(plan.layout(), plan.placements());
-    let scanned = crate::read::scan(bytes, &options.read, prepare, |plan, context, index, kind, data| {
+    let scanned = crate::read::scan(bytes, &options.read, prepare, examiner(options));
+    report(scanned.map(|scan| (scan, bytes.len() as u64)))
+}
+
+/// Validates the zip file at `path`: its size is checked against the read
+/// limits before it is read; unreadable files become a diagnostic.
+///
+/// # Security
+/// As [`validate_archive`].
+pub fn validate_file(path: &std::path::Path, options: &ValidateOptions) -> Vec<Diagnostic> {
+    report(crate::read::scan_file(path, &options.read, prepare, examiner(options)))
+}
+
+// Validation streams: each definition is parsed, checked and summarised,
+// then dropped, so memory holds a few entries at a time, not the bundle.
+fn prepare(plan: &Plan) -> Context {
+    Context::from_placements(plan.layout(), plan.placements())
+}
+
+type Examined = (Vec<Diagnostic>, Option<Summary>);
+
+fn examiner(
+    options: &ValidateOptions,
+) -> impl Fn(&Plan, &Context, usize, Kind, Vec<u8>) -> crate::Result<Examined> + Sync + '_ {
+    move |plan, context, index, kind, data| {
         let Some((path, placement)) = plan.placement(index) else { return Ok((Vec::new(), None)) };
         Ok(match Document::parse(kind, data) {
             Ok(document) => {
@@ -169,9 +190,13 @@ pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnost
             }
             Err(error) => (vec![read_error(&error.in_entry(path))], None),
         })
-    });
-    let scan = match scanned {
-        Ok(scan) => scan,
+    }
+}
+
+/// The diagnostics of a scanned archive of `archive_bytes` bytes.
+fn report(scanned: crate::Result<(crate::read::Scan<Examined>, u64)>) -> Vec<Diagnostic> {
+    let (scan, archive_bytes) = match scanned {
+        Ok(scanned) => scanned,
         Err(error) => return vec![read_error(&error)],
     };
     let mut out = warning_diagnostics(scan.plan.warnings());
@@ -187,28 +212,16 @@ pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnost
         }
     }
     cross::cross_file(&summaries, &mut out);
-    if bytes.len() as u64 > IMPORT_LIMIT_BYTES {
+    if archive_bytes > IMPORT_LIMIT_BYTES {
         out.push(diagnostic(
             "DLFB0014",
             None,
             None,
-            format!("the zip is {} bytes; the console imports at most 10 MB", bytes.len()),
+            format!("the zip is {archive_bytes} bytes; the console imports at most 10 MB"),
             "split the export into several bundles of fewer jobs",
         ));
     }
     out
-}
-
-/// Validates the zip file at `path`: its size is checked against the read
-/// limits before it is read; unreadable files become a diagnostic.
-///
-/// # Security
-/// As [`validate_archive`].
-pub fn validate_file(path: &std::path::Path, options: &ValidateOptions) -> Vec<Diagnostic> {
-    match crate::read::read_archive_file(path, &options.read.limits) {
-        Ok(bytes) => validate_archive(&bytes, options),
-        Err(error) => vec![read_error(&error)],
-    }
 }
 
 /// The diagnostic for an error of the reader.

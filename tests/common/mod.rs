@@ -19,6 +19,16 @@ pub struct RawEntry {
     pub declared_crc: Option<u32>,
     /// Point the central record at another entry's local header.
     pub offset_of_entry: Option<usize>,
+    /// A local header that disagrees with the central record.
+    pub local_name: Option<Vec<u8>>,
+    pub local_method: Option<u16>,
+    /// A compressed size (in both headers) other than the data's.
+    pub declared_compressed: Option<u32>,
+    /// Written with a data descriptor (flag bit 3) holding this CRC-32
+    /// (`None`: the true one) when the flag is set.
+    pub descriptor_crc: Option<u32>,
+    /// Written, but left out of the central directory.
+    pub unlisted: bool,
 }
 
 impl RawEntry {
@@ -32,6 +42,11 @@ impl RawEntry {
             declared_size: None,
             declared_crc: None,
             offset_of_entry: None,
+            local_name: None,
+            local_method: None,
+            declared_compressed: None,
+            descriptor_crc: None,
+            unlisted: false,
         }
     }
     pub fn deflated(mut self) -> Self {
@@ -45,7 +60,20 @@ pub fn raw_zip(entries: &[RawEntry]) -> Vec<u8> {
     raw_zip_with_prefix(b"", entries)
 }
 
+/// Data before the archive, with offsets relative to the archive's start
+/// (as `cat stub archive.zip` makes them).
 pub fn raw_zip_with_prefix(prefix: &[u8], entries: &[RawEntry]) -> Vec<u8> {
+    build(prefix, entries, false)
+}
+
+/// Data before the archive, with offsets adjusted to count it (as `zip -A`
+/// makes self-extracting archives).
+pub fn raw_zip_with_adjusted_prefix(prefix: &[u8], entries: &[RawEntry]) -> Vec<u8> {
+    build(prefix, entries, true)
+}
+
+fn build(prefix: &[u8], entries: &[RawEntry], adjusted_offsets: bool) -> Vec<u8> {
+    let base = if adjusted_offsets { 0 } else { prefix.len() as u32 };
     let mut out = prefix.to_vec();
     let mut offsets = Vec::new();
     let mut payloads = Vec::new();
@@ -59,24 +87,36 @@ pub fn raw_zip_with_prefix(prefix: &[u8], entries: &[RawEntry]) -> Vec<u8> {
         };
         let crc = entry.declared_crc.unwrap_or_else(|| crc32fast::hash(&entry.data));
         let size = entry.declared_size.unwrap_or(entry.data.len() as u32);
+        let compressed = entry.declared_compressed.unwrap_or(payload.len() as u32);
+        let local_name = entry.local_name.as_ref().unwrap_or(&entry.name);
         offsets.push(out.len() as u32);
         out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
         out.extend_from_slice(&20u16.to_le_bytes());
         out.extend_from_slice(&entry.flags.to_le_bytes());
-        out.extend_from_slice(&entry.method.to_le_bytes());
+        out.extend_from_slice(&entry.local_method.unwrap_or(entry.method).to_le_bytes());
         out.extend_from_slice(&0u16.to_le_bytes()); // time
         out.extend_from_slice(&0x21u16.to_le_bytes()); // date 1980-01-01
         out.extend_from_slice(&crc.to_le_bytes());
-        out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+        out.extend_from_slice(&compressed.to_le_bytes());
         out.extend_from_slice(&size.to_le_bytes());
-        out.extend_from_slice(&(entry.name.len() as u16).to_le_bytes());
+        out.extend_from_slice(&(local_name.len() as u16).to_le_bytes());
         out.extend_from_slice(&0u16.to_le_bytes());
-        out.extend_from_slice(&entry.name);
+        out.extend_from_slice(local_name);
         out.extend_from_slice(&payload);
-        payloads.push((crc, payload.len() as u32, size));
+        if entry.flags & 1 << 3 != 0 {
+            out.extend_from_slice(&0x0807_4b50u32.to_le_bytes());
+            out.extend_from_slice(&entry.descriptor_crc.unwrap_or(crc).to_le_bytes());
+            out.extend_from_slice(&compressed.to_le_bytes());
+            out.extend_from_slice(&size.to_le_bytes());
+        }
+        payloads.push((crc, compressed, size));
     }
     let directory_start = out.len() as u32;
+    let listed = entries.iter().filter(|e| !e.unlisted).count() as u16;
     for (i, entry) in entries.iter().enumerate() {
+        if entry.unlisted {
+            continue;
+        }
         let (crc, compressed, size) = payloads[i];
         let offset = offsets[entry.offset_of_entry.unwrap_or(i)];
         out.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
@@ -95,17 +135,17 @@ pub fn raw_zip_with_prefix(prefix: &[u8], entries: &[RawEntry]) -> Vec<u8> {
         out.extend_from_slice(&0u16.to_le_bytes()); // disk
         out.extend_from_slice(&0u16.to_le_bytes()); // internal attributes
         out.extend_from_slice(&(entry.mode << 16).to_le_bytes());
-        out.extend_from_slice(&(offset - prefix.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(offset - base).to_le_bytes());
         out.extend_from_slice(&entry.name);
     }
     let directory_size = out.len() as u32 - directory_start;
     out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes());
-    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&listed.to_le_bytes());
+    out.extend_from_slice(&listed.to_le_bytes());
     out.extend_from_slice(&directory_size.to_le_bytes());
-    out.extend_from_slice(&(directory_start - prefix.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(directory_start - base).to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes());
     out
 }

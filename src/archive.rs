@@ -1,0 +1,321 @@
+//! The zip container: the central directory's records, and where each
+//! entry's bytes lie.
+//!
+//! `rawzip` parses the structures; the checks are this crate's policy, all
+//! made before anything is inflated: a bounded number of records, no data
+//! before the first entry, no name listed twice, every local header agreeing
+//! with its record (a streaming reader, such as Java's `ZipInputStream`,
+//! believes the local headers; this reader believes the central directory, so
+//! the two must tell the same story), no two entries sharing a byte, and no
+//! local header the central directory leaves out.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::limits::Limits;
+use rawzip::{CreatorSystem, ZipArchive, ZipArchiveEntryWayfinder, ZipFileHeaderRecord, ZipSliceArchive};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::ops::Range;
+
+const ENCRYPTED: u16 = 1;
+const DATA_DESCRIPTOR: u16 = 1 << 3;
+const UTF8_NAME: u16 = 1 << 11;
+const LOCAL_HEADER_SIGNATURE: &[u8] = b"PK\x03\x04";
+/// The fixed part of a local header, which ends with the name's and the
+/// extra field's lengths.
+const LOCAL_HEADER_SIZE: usize = 30;
+
+/// The records of a central directory, in archive order.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Directory {
+    records: Vec<Record>,
+    /// Every record's name as stored, back to back (one allocation, not one per record).
+    names: Vec<u8>,
+    /// Where the central directory starts: no entry may reach past it.
+    start: u64,
+}
+
+/// One central-directory record: what the reader needs of it.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Record {
+    name: Range<usize>,
+    /// General purpose flags.
+    pub(crate) flags: u16,
+    /// Compression method (0 stored, 8 deflate, …).
+    pub(crate) method: u16,
+    /// Declared uncompressed size.
+    pub(crate) size: u64,
+    pub(crate) crc32: u32,
+    /// Unix file type and permission bits, when a Unix-like system made
+    /// the entry (0 otherwise).
+    pub(crate) unix_mode: u32,
+    pub(crate) is_dir: bool,
+    offset: u64,
+    wayfinder: ZipArchiveEntryWayfinder,
+}
+
+impl Record {
+    pub(crate) fn has_utf8_flag(&self) -> bool {
+        self.flags & UTF8_NAME != 0
+    }
+
+    pub(crate) fn is_encrypted(&self) -> bool {
+        self.flags & ENCRYPTED != 0
+    }
+
+    pub(crate) fn compressed_size(&self) -> u64 {
+        self.wayfinder.compressed_size_hint()
+    }
+}
+
+impl Directory {
+    /// Reads the central directory of an archive in memory.
+    ///
+    /// # Security
+    /// Counts and offsets come from the archive: the record count is held to
+    /// [`Limits::max_entries`] before and while records are read, and every
+    /// record is bounded by the bytes that hold the directory. Names are kept
+    /// as stored; nothing here trusts them.
+    pub(crate) fn from_slice(bytes: &[u8], limits: &Limits) -> Result<Self> {
+        let archive = ZipArchive::from_slice(bytes).map_err(|e| not_a_zip(&e))?;
+        let mut directory = Self::new(archive.entries_hint(), archive.directory_offset(), limits)?;
+        for header in archive.entries() {
+            directory.push(&header.map_err(|e| directory.broken(&e))?, limits)?;
+        }
+        directory.finish(archive.entries_hint())
+    }
+
+    /// Reads the central directory of an archive file by positional reads,
+    /// leaving the rest of the file unread (so the caller can read the whole
+    /// file meanwhile).
+    ///
+    /// # Security
+    /// As [`Directory::from_slice`].
+    pub(crate) fn from_file(file: std::fs::File, limits: &Limits) -> Result<Self> {
+        // Big enough for any record, so no record is refused for its size.
+        let mut buffer = vec![0; rawzip::MAX_CENTRAL_DIRECTORY_RECORD_SIZE];
+        let archive = ZipArchive::from_file(file, &mut buffer).map_err(|e| not_a_zip(&e))?;
+        let mut directory = Self::new(archive.entries_hint(), archive.directory_offset(), limits)?;
+        let mut entries = archive.entries(&mut buffer);
+        while let Some(header) = entries.next_entry().map_err(|e| directory.broken(&e))? {
+            directory.push(&header, limits)?;
+        }
+        directory.finish(archive.entries_hint())
+    }
+
+    fn new(declared_count: u64, start: u64, limits: &Limits) -> Result<Self> {
+        let count = usize::try_from(declared_count).unwrap_or(usize::MAX);
+        if count > limits.max_entries {
+            return Err(too_many(&declared_count, limits));
+        }
+        Ok(Self { records: Vec::with_capacity(count), names: Vec::new(), start })
+    }
+
+    fn push(&mut self, header: &ZipFileHeaderRecord<'_>, limits: &Limits) -> Result<()> {
+        if self.records.len() >= limits.max_entries {
+            return Err(too_many(&"more", limits));
+        }
+        let name = header.file_path();
+        let at = self.names.len();
+        self.names.extend_from_slice(name.as_bytes());
+        self.records.push(Record {
+            name: at..self.names.len(),
+            flags: header.flags().bits(),
+            method: header.compression_method().as_u16(),
+            size: header.uncompressed_size_hint(),
+            crc32: header.crc32(),
+            unix_mode: match header.version_made_by().creator_system() {
+                CreatorSystem::UNIX | CreatorSystem::MACOS => header.external_attributes() >> 16,
+                _ => 0,
+            },
+            is_dir: header.is_dir(),
+            offset: header.local_header_offset(),
+            wayfinder: header.wayfinder(),
+        });
+        Ok(())
+    }
+
+    fn finish(self, declared_count: u64) -> Result<Self> {
+        if self.records.len() as u64 != declared_count {
+            return Err(Error::new(
+                ErrorKind::Corrupt,
+                format!(
+                    "the end of the central directory counts {declared_count} entries, the directory holds {}",
+                    self.records.len()
+                ),
+            ));
+        }
+        Ok(self)
+    }
+
+    fn broken(&self, error: &rawzip::Error) -> Error {
+        Error::new(
+            ErrorKind::Corrupt,
+            format!("central directory record #{} is unreadable: {error}", self.records.len()),
+        )
+    }
+
+    /// The records, in archive order.
+    pub(crate) fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// A record's name as stored (undecoded).
+    pub(crate) fn name(&self, record: &Record) -> &[u8] {
+        self.names.get(record.name.clone()).unwrap_or_default()
+    }
+
+    /// Checks where every entry's bytes lie (in this order: data before the
+    /// first entry, names listed twice, local headers, shared bytes, unlisted
+    /// local headers) and returns each record's compressed data as a range
+    /// of `bytes`.
+    ///
+    /// # Security
+    /// `bytes` must be the archive this directory was read from; every
+    /// offset is checked against it, so a mismatch gives an error, never an
+    /// access out of bounds. Names appear in messages as the caller decodes
+    /// them, not here: messages quote them lossily, for diagnosis only.
+    pub(crate) fn locate(&self, bytes: &[u8]) -> Result<Vec<Range<usize>>> {
+        let first = self.records.iter().map(|r| r.offset).min().unwrap_or(self.start).min(self.start);
+        if first > 0 {
+            return Err(Error::new(
+                ErrorKind::PrependedData,
+                format!("{first} bytes of data before the first entry (not a plain zip)"),
+            ));
+        }
+        self.check_unique_names()?;
+        let archive = ZipArchive::from_slice(bytes).map_err(|e| not_a_zip(&e))?;
+        // Reading the local headers is a cache miss each, across the archive:
+        // spread over the threads, then the first failure in archive order.
+        let checked: Vec<Result<Range<usize>>> = (self.records.par_iter().enumerate())
+            .map(|(index, record)| self.check_local_header(&archive, index, record))
+            .collect();
+        let data = checked.into_iter().collect::<Result<Vec<_>>>()?;
+        let mut spans: Vec<(u64, u64, usize)> = (self.records.iter().zip(&data).enumerate())
+            .map(|(index, (r, d))| (r.offset, d.end as u64, index))
+            .collect();
+        spans.sort_unstable();
+        for pair in spans.windows(2) {
+            if let [(_, end, first), (start, _, second)] = pair
+                && end > start
+            {
+                return Err(self.disagreement(
+                    *second,
+                    format!("shares bytes with entry `{}` (overlap zip bomb)", self.display_name(*first)),
+                ));
+            }
+        }
+        if let Some(&(_, end, index)) = spans.last()
+            && end > self.start
+        {
+            return Err(self.disagreement(index, "reaches into the central directory".to_owned()));
+        }
+        self.check_gaps(bytes, &spans)?;
+        Ok(data)
+    }
+
+    fn check_unique_names(&self) -> Result<()> {
+        let mut seen = HashSet::with_capacity(self.records.len());
+        match self.records.iter().find(|record| !seen.insert(self.name(record))) {
+            Some(record) => Err(Error::new(ErrorKind::DuplicateEntry, "the archive lists this name more than once")
+                .in_entry(String::from_utf8_lossy(self.name(record)))),
+            None => Ok(()),
+        }
+    }
+
+    /// The local header must agree with the record; returns the range of
+    /// the compressed data.
+    fn check_local_header(
+        &self,
+        archive: &ZipSliceArchive<&[u8]>,
+        index: usize,
+        record: &Record,
+    ) -> Result<Range<usize>> {
+        let entry = archive
+            .get_entry(record.wayfinder)
+            .map_err(|e| self.disagreement(index, format!("has no readable local header and data: {e}")))?;
+        let local = entry.local_header();
+        let disagree = |what: &str| Err(self.disagreement(index, format!("its local header gives another {what}")));
+        if local.file_path().as_bytes() != self.name(record) {
+            return disagree("name");
+        }
+        if local.compression_method().as_u16() != record.method {
+            return disagree("compression method");
+        }
+        let meaningful = ENCRYPTED | DATA_DESCRIPTOR | UTF8_NAME;
+        if local.flags().bits() & meaningful != record.flags & meaningful {
+            return disagree("set of flags");
+        }
+        let declared = (record.crc32, record.compressed_size(), record.size);
+        if record.flags & DATA_DESCRIPTOR == 0 {
+            if (local.crc32(), local.compressed_size_hint(), local.uncompressed_size_hint()) != declared {
+                return disagree("CRC-32 or size");
+            }
+        } else {
+            let descriptor = entry.data_descriptor().ok().flatten();
+            if descriptor.is_none_or(|d| (d.crc32(), d.compressed_size(), d.uncompressed_size()) != declared) {
+                return Err(self
+                    .disagreement(index, "its data descriptor is missing or gives another CRC-32 or size".to_owned()));
+            }
+        }
+        let (start, end) = entry.compressed_data_range();
+        let range = usize::try_from(start).ok().zip(usize::try_from(end).ok()).map(|(s, e)| s..e);
+        range.ok_or_else(|| self.disagreement(index, "lies outside the archive".to_owned()))
+    }
+
+    /// Between entries there may be data descriptors, never a local header:
+    /// an entry the directory leaves out is one a streaming reader would see
+    /// and this one would not.
+    fn check_gaps(&self, bytes: &[u8], spans: &[(u64, u64, usize)]) -> Result<()> {
+        let signature = memchr::memmem::Finder::new(LOCAL_HEADER_SIGNATURE);
+        let mut gap_start = 0;
+        let ends = spans.iter().map(|&(start, end, _)| (start, end)).chain([(self.start, self.start)]);
+        for (next_start, end) in ends {
+            let gap = usize::try_from(gap_start).unwrap_or(usize::MAX)..usize::try_from(next_start).unwrap_or(0);
+            // Most gaps are empty or hold a data descriptor (at most 24 bytes).
+            let hidden = bytes.get(gap.clone()).filter(|g| g.len() >= LOCAL_HEADER_SIZE).and_then(|gap_bytes| {
+                signature.find_iter(gap_bytes).find(|&at| holds_local_header(gap_bytes.get(at..).unwrap_or_default()))
+            });
+            if let Some(at) = hidden {
+                return Err(Error::new(
+                    ErrorKind::Overlap,
+                    format!(
+                        "a local header at byte {} is not listed in the central directory \
+                         (an entry only streaming readers would see)",
+                        gap.start + at
+                    ),
+                ));
+            }
+            gap_start = end;
+        }
+        Ok(())
+    }
+
+    fn display_name(&self, index: usize) -> String {
+        self.records.get(index).map(|r| String::from_utf8_lossy(self.name(r)).into_owned()).unwrap_or_default()
+    }
+
+    fn disagreement(&self, index: usize, message: String) -> Error {
+        Error::new(ErrorKind::Overlap, message).in_entry(self.display_name(index))
+    }
+}
+
+/// A whole local header (fixed part, name and extra field) fits in `bytes`.
+fn holds_local_header(bytes: &[u8]) -> bool {
+    let length = |at: usize| {
+        let field = bytes.get(at..at + 2).and_then(|b| <[u8; 2]>::try_from(b).ok());
+        field.map_or(usize::MAX, |b| usize::from(u16::from_le_bytes(b)))
+    };
+    LOCAL_HEADER_SIZE.saturating_add(length(26)).saturating_add(length(28)) <= bytes.len()
+}
+
+fn not_a_zip(error: &rawzip::Error) -> Error {
+    let kind = match error.kind() {
+        rawzip::ErrorKind::IO(io) if io.kind() != std::io::ErrorKind::UnexpectedEof => ErrorKind::Io,
+        _ => ErrorKind::NotAZip,
+    };
+    Error::new(kind, format!("not a readable zip archive: {error}"))
+}
+
+fn too_many(count: &dyn std::fmt::Display, limits: &Limits) -> Error {
+    Error::new(ErrorKind::LimitExceeded, format!("{count} entries; the limit is {}", limits.max_entries))
+}
