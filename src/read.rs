@@ -1,10 +1,10 @@
 //! The safe bundle reader.
 //!
 //! Order of checks: archive size, zip structure and entry count, then where
-//! the entries' bytes lie ([`Directory::locate`]: prepended data, duplicate
-//! names, header consistency, overlaps, unlisted entries), then every entry's
-//! name, type, encryption, compression and declared size, all before any data
-//! is inflated. Then every file entry is inflated in full, in parallel:
+//! the entries' bytes lie (prepended data, duplicate names, header
+//! consistency, overlaps, unlisted entries), then every entry's name, type,
+//! encryption, compression and declared size, all before any data is
+//! inflated. Then every file entry is inflated in full, in parallel:
 //! libdeflate inflates it in one call into a buffer of exactly the declared
 //! size (bounded by the limits above), and the length, the CRC-32, the ratio
 //! and the running total are checked before the definition is parsed.
