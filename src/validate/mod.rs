@@ -199,9 +199,10 @@ fn report(scanned: crate::Result<(crate::read::Scan<Examined>, u64)>) -> Vec<Dia
         Ok(scanned) => scanned,
         Err(error) => return vec![read_error(&error)],
     };
-    let mut out = warning_diagnostics(scan.plan.warnings());
-    let mut summaries = Vec::with_capacity(scan.items.len());
-    for item in scan.items {
+    let crate::read::Scan { plan, names, items } = scan;
+    let mut out = warning_diagnostics(plan.warnings());
+    let mut summaries = Vec::with_capacity(items.len());
+    for item in items {
         match item {
             Ok(Some((diagnostics, summary))) => {
                 out.extend(diagnostics);
@@ -211,7 +212,10 @@ fn report(scanned: crate::Result<(crate::read::Scan<Examined>, u64)>) -> Vec<Dia
             Err(error) => out.push(read_error(&error)),
         }
     }
-    cross::cross_file(&summaries, &mut out);
+    // Freeing thousands of names and placements takes as long as half the
+    // rules across files: one thread does each.
+    rayon::join(|| cross::cross_file(&summaries, &mut out), move || drop((plan, names)));
+    summaries.into_par_iter().for_each(drop);
     if archive_bytes > IMPORT_LIMIT_BYTES {
         out.push(diagnostic(
             "DLFB0014",
