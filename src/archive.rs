@@ -19,6 +19,8 @@ use std::ops::Range;
 const ENCRYPTED: u16 = 1;
 const DATA_DESCRIPTOR: u16 = 1 << 3;
 const UTF8_NAME: u16 = 1 << 11;
+/// The fixed part of a central-directory record.
+const MIN_RECORD_SIZE: u64 = 46;
 const LOCAL_HEADER_SIGNATURE: &[u8] = b"PK\x03\x04";
 /// The fixed part of a local header, which ends with the name's and the
 /// extra field's lengths.
@@ -77,7 +79,8 @@ impl Directory {
     /// as stored; nothing here trusts them.
     pub(crate) fn from_slice(bytes: &[u8], limits: &Limits) -> Result<Self> {
         let archive = ZipArchive::from_slice(bytes).map_err(|e| not_a_zip(&e))?;
-        let mut directory = Self::new(archive.entries_hint(), archive.directory_offset(), limits)?;
+        let mut directory =
+            Self::new(archive.entries_hint(), archive.directory_offset(), archive.eocd_offset(), limits)?;
         for header in archive.entries() {
             directory.push(&header.map_err(|e| directory.broken(&e))?, limits)?;
         }
@@ -94,7 +97,8 @@ impl Directory {
         // Big enough for any record, so no record is refused for its size.
         let mut buffer = vec![0; rawzip::MAX_CENTRAL_DIRECTORY_RECORD_SIZE];
         let archive = ZipArchive::from_file(file, &mut buffer).map_err(|e| not_a_zip(&e))?;
-        let mut directory = Self::new(archive.entries_hint(), archive.directory_offset(), limits)?;
+        let mut directory =
+            Self::new(archive.entries_hint(), archive.directory_offset(), archive.eocd_offset(), limits)?;
         let mut entries = archive.entries(&mut buffer);
         while let Some(header) = entries.next_entry().map_err(|e| directory.broken(&e))? {
             directory.push(&header, limits)?;
@@ -102,12 +106,15 @@ impl Directory {
         directory.finish(archive.entries_hint())
     }
 
-    fn new(declared_count: u64, start: u64, limits: &Limits) -> Result<Self> {
+    /// An empty directory for `declared_count` records between `start` and `end`.
+    fn new(declared_count: u64, start: u64, end: u64, limits: &Limits) -> Result<Self> {
         let count = usize::try_from(declared_count).unwrap_or(usize::MAX);
         if count > limits.max_entries {
             return Err(too_many(&declared_count, limits));
         }
-        Ok(Self { records: Vec::with_capacity(count), names: Vec::new(), start })
+        // The count is the archive's word: reserve no more than its bytes can hold.
+        let room = usize::try_from(end.saturating_sub(start) / MIN_RECORD_SIZE).unwrap_or(usize::MAX);
+        Ok(Self { records: Vec::with_capacity(count.min(room)), names: Vec::new(), start })
     }
 
     fn push(&mut self, header: &ZipFileHeaderRecord<'_>, limits: &Limits) -> Result<()> {

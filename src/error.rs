@@ -19,8 +19,9 @@ pub enum ErrorKind {
     InsecureName,
     /// Two entries have the same name.
     DuplicateEntry,
-    /// Entries share bytes in the archive (an overlap zip bomb) or local and
-    /// central headers disagree.
+    /// Entries share bytes in the archive (an overlap zip bomb), a local
+    /// header or data descriptor disagrees with the central directory, or a
+    /// local header is missing from it (an entry only streaming readers see).
     Overlap,
     /// Data before the first entry (a polyglot file).
     PrependedData,
@@ -56,9 +57,10 @@ pub struct Position {
 /// An error that names the entry or file it concerns.
 ///
 /// `Display` reads `entry `jobs/a/a.job`: nodes[0].properties: expected an
-/// array, found an object (line 7, column 21)`. The causing `zip`, `io` or
-/// JSON error, when there is one, is available through
-/// [`std::error::Error::source`] only; `zip`'s types never appear in this API.
+/// array, found an object (line 7, column 21)`. The causing `io` or JSON
+/// error, when there is one, is available through
+/// [`std::error::Error::source`] only; the zip library's types never appear
+/// in this API.
 pub struct Error(Box<Inner>);
 
 struct Inner {

@@ -269,6 +269,24 @@ fn hostile_archives_are_refused_naming_the_entry() {
     }
 }
 
+/// Files take another path (the directory is read while the file is read
+/// whole); it must refuse the same archives the same way.
+#[test]
+fn hostile_archive_files_are_refused_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    for (number, case) in cases().into_iter().enumerate() {
+        let path = dir.path().join(format!("{number}.zip"));
+        std::fs::write(&path, &case.archive).unwrap();
+        let options = ReadOptions::new().limits(case.limits);
+        let from_memory = Bundle::from_slice_with(&case.archive, &options).unwrap_err();
+        let from_file = Bundle::open_with(&path, &options).unwrap_err();
+        assert_eq!(from_file.kind(), from_memory.kind(), "{}: {from_file}", case.name);
+        if case.kind != ErrorKind::LimitExceeded {
+            assert_eq!(from_file.to_string(), from_memory.to_string(), "{}", case.name);
+        }
+    }
+}
+
 #[test]
 fn entries_with_data_descriptors_that_agree_are_read() {
     let mut entries = batch_entries();
