@@ -11,7 +11,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::Limits;
-use rawzip::{CreatorSystem, ZipArchive, ZipArchiveEntryWayfinder, ZipFileHeaderRecord, ZipSliceArchive};
+use rawzip::{CreatorSystem, ReaderAt, ZipArchive, ZipArchiveEntryWayfinder, ZipFileHeaderRecord, ZipSliceArchive};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::ops::Range;
@@ -19,6 +19,8 @@ use std::ops::Range;
 const ENCRYPTED: u16 = 1;
 const DATA_DESCRIPTOR: u16 = 1 << 3;
 const UTF8_NAME: u16 = 1 << 11;
+/// The end of central directory record, without its comment.
+const END_RECORD_SIZE: usize = 22;
 /// The fixed part of a central-directory record.
 const MIN_RECORD_SIZE: u64 = 46;
 const LOCAL_HEADER_SIGNATURE: &[u8] = b"PK\x03\x04";
@@ -79,6 +81,8 @@ impl Directory {
     /// as stored; nothing here trusts them.
     pub(crate) fn from_slice(bytes: &[u8], limits: &Limits) -> Result<Self> {
         let archive = ZipArchive::from_slice(bytes).map_err(|e| not_a_zip(&e))?;
+        let end_record = usize::try_from(archive.eocd_offset()).ok().and_then(|at| bytes.get(at..at + END_RECORD_SIZE));
+        check_end_record(end_record.unwrap_or_default(), archive.directory_offset())?;
         let mut directory =
             Self::new(archive.entries_hint(), archive.directory_offset(), archive.eocd_offset(), limits)?;
         for header in archive.entries() {
@@ -97,6 +101,12 @@ impl Directory {
         // Big enough for any record, so no record is refused for its size.
         let mut buffer = vec![0; rawzip::MAX_CENTRAL_DIRECTORY_RECORD_SIZE];
         let archive = ZipArchive::from_file(file, &mut buffer).map_err(|e| not_a_zip(&e))?;
+        let mut end_record = [0; END_RECORD_SIZE];
+        archive
+            .get_ref()
+            .read_exact_at(&mut end_record, archive.eocd_offset())
+            .map_err(|e| Error::io(e, "cannot read"))?;
+        check_end_record(&end_record, archive.directory_offset())?;
         let mut directory =
             Self::new(archive.entries_hint(), archive.directory_offset(), archive.eocd_offset(), limits)?;
         let mut entries = archive.entries(&mut buffer);
@@ -120,6 +130,18 @@ impl Directory {
     fn push(&mut self, header: &ZipFileHeaderRecord<'_>, limits: &Limits) -> Result<()> {
         if self.records.len() >= limits.max_entries {
             return Err(too_many(&"more", limits));
+        }
+        // A field whose declared size runs past the extra data: Java's
+        // `ZipFile` refuses the archive, so this reader does too (fewer than
+        // four bytes left over are padding, which Java ignores).
+        let mut extra_fields = header.extra_fields();
+        extra_fields.by_ref().for_each(drop);
+        if extra_fields.remaining_bytes().len() >= 4 {
+            return Err(Error::new(
+                ErrorKind::Corrupt,
+                format!("central directory record #{} has a malformed extra field", self.records.len()),
+            )
+            .in_entry(String::from_utf8_lossy(header.file_path().as_bytes())));
         }
         let name = header.file_path();
         let at = self.names.len();
@@ -313,6 +335,33 @@ fn holds_local_header(bytes: &[u8]) -> bool {
         field.map_or(usize::MAX, |b| usize::from(u16::from_le_bytes(b)))
     };
     LOCAL_HEADER_SIZE.saturating_add(length(26)).saturating_add(length(28)) <= bytes.len()
+}
+
+/// What `rawzip` leaves to its caller in the end record: the disk fields
+/// (this reader, like most, reads archives of one part only; a split archive
+/// holds entries it cannot see) and the directory's declared offset, which
+/// `rawzip` repairs when it points past the directory (other readers refuse
+/// such an archive, so this one does too).
+fn check_end_record(end_record: &[u8], directory_offset: u64) -> Result<()> {
+    let field =
+        |at: usize| end_record.get(at..at + 2).and_then(|b| <[u8; 2]>::try_from(b).ok()).map(u16::from_le_bytes);
+    // Zip64 archives put 0xFFFF here and the true values in their own record.
+    let first_disk = |at: usize| matches!(field(at), Some(0 | 0xFFFF));
+    if !(first_disk(4) && first_disk(6) && field(8) == field(10) && field(8).is_some()) {
+        return Err(Error::new(ErrorKind::NotAZip, "a split (multi-disk) archive; only single-part archives are read"));
+    }
+    let declared = end_record.get(16..20).and_then(|b| <[u8; 4]>::try_from(b).ok()).map(u32::from_le_bytes);
+    match declared {
+        Some(u32::MAX) => Ok(()),
+        Some(declared) if u64::from(declared) <= directory_offset => Ok(()),
+        _ => Err(Error::new(
+            ErrorKind::Corrupt,
+            format!(
+                "the end record places the central directory at byte {}; it is at byte {directory_offset}",
+                declared.unwrap_or_default()
+            ),
+        )),
+    }
 }
 
 fn not_a_zip(error: &rawzip::Error) -> Error {

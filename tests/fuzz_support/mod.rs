@@ -20,6 +20,7 @@ pub fn read_target(data: &[u8]) {
     let options = ReadOptions::new().limits(limits);
     let _ = validate_archive(data, &ValidateOptions::default());
     let Ok(bundle) = Bundle::from_slice_with(data, &options) else { return };
+    read_alike_by_another_reader(data, &bundle);
     assert!(bundle.len() <= limits.max_entries);
     let total: usize = bundle.iter().map(|e| e.document().bytes().len()).sum();
     assert!(total as u64 <= limits.max_total_bytes);
@@ -31,6 +32,36 @@ pub fn read_target(data: &[u8]) {
         assert_eq!(a.document().bytes(), b.document().bytes());
     }
     assert_eq!(again.to_vec().unwrap(), written, "writing is deterministic");
+}
+
+/// Differential oracle: an archive this crate reads, `zip` (an independent
+/// reader) reads too, and every definition read here is the content of one
+/// of its entries. Contents, not names, are matched: names may have lost a
+/// wrapper folder or been decoded from GBK here.
+fn read_alike_by_another_reader(data: &[u8], bundle: &Bundle) {
+    use std::io::Read;
+    let mut reference = match zip::ZipArchive::new(std::io::Cursor::new(data)) {
+        Ok(reference) => reference,
+        // `zip` also parses the contents of extra fields this crate ignores
+        // (timestamps); a flaw there says nothing about the entries.
+        Err(e) if e.to_string().contains("extra field") => return,
+        Err(e) => panic!("zip refuses an archive this crate reads: {e}"),
+    };
+    let mut contents = Vec::new();
+    for index in 0..reference.len() {
+        let mut file = reference.by_index(index).unwrap_or_else(|e| panic!("zip cannot open entry #{index}: {e}"));
+        if file.is_dir() {
+            continue;
+        }
+        let mut content = Vec::new();
+        file.read_to_end(&mut content).unwrap_or_else(|e| panic!("zip cannot read entry #{index}: {e}"));
+        contents.push(content);
+    }
+    for entry in bundle.iter() {
+        let found = contents.iter().position(|content| content[..] == entry.document().bytes()[..]);
+        let at = found.unwrap_or_else(|| panic!("zip holds no entry with the content of {}", entry.path()));
+        contents.swap_remove(at);
+    }
 }
 
 /// Arbitrary bytes as a definition of each kind: never panic; when it
