@@ -5,7 +5,7 @@
 mod common;
 
 use common::{RawEntry, raw_zip, resource_json, script_json};
-use dlf_bundle::validate::{CODES, Severity, ValidateOptions, check, validate_archive};
+use dlf_bundle::validate::{CODES, Severity, ValidateOptions, check, validate_archive, validate_file};
 
 /// A complete, valid batch job with one DWS SQL node using script `s`.
 fn job(name: &str) -> String {
@@ -303,6 +303,21 @@ fn every_rule_triggers_and_passes() {
             rule.code,
             validate_archive(&rule.passes, &options)
         );
+    }
+}
+
+/// A file is read by another path (its directory while the file is read
+/// whole): every rule's bundles give the same diagnostics from a file.
+#[test]
+fn files_validate_as_their_bytes_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ValidateOptions::default();
+    for (number, rule) in rules().into_iter().enumerate() {
+        for archive in [rule.triggers, rule.passes] {
+            let path = dir.path().join(format!("{number}.zip"));
+            std::fs::write(&path, &archive).unwrap();
+            assert_eq!(validate_file(&path, &options), validate_archive(&archive, &options), "{}", rule.code);
+        }
     }
 }
 
