@@ -171,6 +171,27 @@ fn rules() -> Vec<Rule> {
             with_node(&[node("x", r#","preNodeName":["y"]"#), node("y", r#","preNodeName":["x"]"#)]),
             with_node(&[node("x", r#","preNodeName":["y"]"#), node("y", "")]),
         ),
+        rule("DLFB0203", with_node(&[node("x", r#","preNodeName":["x"]"#)]), with_node(&[node("x", "")])),
+        rule(
+            "DLFB0203",
+            with_node(&[
+                node("x", r#","preNodeName":["z","nowhere"]"#),
+                node("y", r#","preNodeName":["x"]"#),
+                node("z", r#","preNodeName":["y"]"#),
+                node("w", r#","preNodeName":["x"]"#),
+            ]),
+            with_node(&[
+                node("x", r#","preNodeName":["nowhere"]"#),
+                node("y", r#","preNodeName":["x"]"#),
+                node("z", r#","preNodeName":["x"]"#),
+                node("w", r#","preNodeName":["y","z"]"#),
+            ]),
+        ),
+        rule(
+            "DLFB0203",
+            with_node(&[node("x", r#","preNodeName":["y"]"#), node("y", ""), node("y", r#","preNodeName":["x"]"#)]),
+            with_node(&[node("x", r#","preNodeName":["y"]"#), node("y", ""), node("y", "")]),
+        ),
         rule("DLFB0204", bundle(&job("a").replace("0 20 1 * * ?", "20 1 * * ?"), vec![]), valid.clone()),
         rule("DLFB0204", bundle(&job("a").replace("0 20 1 * * ?", "5 20 1 * * ?"), vec![]), valid.clone()),
         rule(
@@ -378,4 +399,47 @@ fn check_previews_jobs_and_scripts() {
         report,
         serde_json::json!({"jobs": [{"name": "a", "path": "/etl", "params": {"day": "1"}}], "scripts": [{"name": "s", "path": "/"}]})
     );
+}
+
+/// Whether any node reaches itself through `preNodeName` edges: reachability
+/// by repeated relaxation, slow and plainly right, as the oracle.
+fn has_cycle(edges: &[(usize, Vec<usize>)], vertices: usize) -> bool {
+    let mut reach = vec![vec![false; vertices]; vertices];
+    for (node, upstream) in edges {
+        for &u in upstream {
+            reach[*node][u] = true;
+        }
+    }
+    for via in 0..vertices {
+        for from in 0..vertices {
+            for to in 0..vertices {
+                reach[from][to] |= reach[from][via] && reach[via][to];
+            }
+        }
+    }
+    (0..vertices).any(|v| reach[v][v])
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// DLFB0203 is raised exactly when the nodes form a cycle, whatever the
+    /// graph: self-loops, repeated names (one vertex), edges to no node.
+    #[test]
+    fn a_cycle_is_reported_exactly_when_the_nodes_have_one(
+        edges in proptest::collection::vec((0..5_usize, proptest::collection::vec(0..6_usize, 0..3)), 1..7)
+    ) {
+        let names = ["p", "q", "r", "s", "t", "nowhere"];
+        let nodes: Vec<String> = edges
+            .iter()
+            .map(|(name, upstream)| {
+                let upstream: Vec<String> = upstream.iter().map(|&u| format!("\"{}\"", names[u])).collect();
+                node(names[*name], &format!(r#","preNodeName":[{}]"#, upstream.join(",")))
+            })
+            .collect();
+        let known: Vec<(usize, Vec<usize>)> =
+            edges.iter().map(|(n, up)| (*n, up.iter().copied().filter(|&u| u < 5).collect())).collect();
+        let reported = codes(&with_node(&nodes), &ValidateOptions::default()).contains(&"DLFB0203");
+        proptest::prop_assert_eq!(reported, has_cycle(&known, 5), "{:?}", edges);
+    }
 }

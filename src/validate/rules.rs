@@ -291,23 +291,22 @@ impl Checker<'_> {
             }
         }
         for (i, node) in nodes.iter().enumerate() {
-            let upstream = node
-                .pre_node_names()
-                .iter()
+            let base = format!("/nodes/{i}");
+            let upstream = node.pre_node_names().iter().map(String::as_str);
+            let upstream = upstream
                 .enumerate()
-                .map(|(j, name)| (format!("/nodes/{i}/preNodeName/{j}"), name.as_str()));
-            let conditions = node.conditions.iter().flatten().enumerate().filter_map(|(j, c)| {
-                c.pre_node_name.as_deref().map(|name| (format!("/nodes/{i}/conditions/{j}/preNodeName"), name))
+                .map(|(j, name)| (Item { base: &base, list: "preNodeName", index: j, field: "" }, name));
+            let conditions = node.conditions.iter().flatten().enumerate().filter_map(|(j, condition)| {
+                let pointer = Item { base: &base, list: "conditions", index: j, field: "preNodeName" };
+                condition.pre_node_name.as_deref().map(|name| (pointer, name))
             });
-            for (pointer, name) in upstream.chain(conditions).collect::<Vec<_>>() {
-                if !seen.contains_key(name) {
-                    self.push(
-                        "DLFB0202",
-                        &pointer,
-                        format!("`{name}` is not a node of this job"),
-                        "name an existing node, or remove the edge",
-                    );
-                }
+            for (pointer, name) in upstream.chain(conditions).filter(|(_, name)| !seen.contains_key(name)) {
+                self.push(
+                    "DLFB0202",
+                    pointer,
+                    format!("`{name}` is not a node of this job"),
+                    "name an existing node, or remove the edge",
+                );
             }
         }
         if let Some(cycle) = node_cycle(nodes) {
@@ -434,6 +433,11 @@ pub(crate) fn node_pointer(job: &Job, node: Option<&str>) -> Option<String> {
 
 /// A cycle among `preNodeName` edges, if any.
 fn node_cycle(nodes: &[Node]) -> Option<Vec<String>> {
+    // Most jobs have none, which a topological sort on borrowed names shows
+    // cheaply; only a job with a cycle builds the graph that names it.
+    if is_acyclic(nodes) {
+        return None;
+    }
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for node in nodes {
         let Some(name) = node.name.clone() else { continue };
@@ -441,4 +445,44 @@ fn node_cycle(nodes: &[Node]) -> Option<Vec<String>> {
         edges.entry(name).or_default().extend(upstream);
     }
     crate::export::find_cycles(&edges).into_iter().next()
+}
+
+/// Whether the `preNodeName` edges leave the nodes acyclic (Kahn's
+/// algorithm). Nodes are vertices by name; edges to names that are no node
+/// cannot close a cycle and are left out.
+fn is_acyclic(nodes: &[Node]) -> bool {
+    let mut vertices: HashMap<&str, usize> = HashMap::with_capacity(nodes.len());
+    for name in nodes.iter().filter_map(|node| node.name.as_deref()) {
+        let next = vertices.len();
+        vertices.entry(name).or_insert(next);
+    }
+    // (upstream, downstream) pairs, sorted so each vertex's edges are a run.
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    for node in nodes {
+        let Some(&downstream) = node.name.as_deref().and_then(|name| vertices.get(name)) else { continue };
+        let upstream = node.pre_node_names().iter().filter_map(|name| vertices.get(name.as_str()));
+        edges.extend(upstream.map(|&upstream| (upstream, downstream)));
+    }
+    edges.sort_unstable();
+    let mut waiting = vec![0_usize; vertices.len()];
+    for &(_, downstream) in &edges {
+        if let Some(count) = waiting.get_mut(downstream) {
+            *count += 1;
+        }
+    }
+    let mut ready: Vec<usize> = (0..vertices.len()).filter(|&v| waiting.get(v) == Some(&0)).collect();
+    let mut sorted = 0;
+    while let Some(vertex) = ready.pop() {
+        sorted += 1;
+        let from = edges.partition_point(|&(upstream, _)| upstream < vertex);
+        for &(_, downstream) in edges.get(from..).unwrap_or_default().iter().take_while(|(u, _)| *u == vertex) {
+            if let Some(count) = waiting.get_mut(downstream) {
+                *count -= 1;
+                if *count == 0 {
+                    ready.push(downstream);
+                }
+            }
+        }
+    }
+    sorted == vertices.len()
 }
