@@ -80,10 +80,13 @@ impl Bundle {
         Self::open_with(path, &ReadOptions::default())
     }
 
-    /// Reads a bundle from a file.
+    /// Reads a bundle from a file. The central directory is read (by
+    /// position) and the layout planned while the file is read whole; the
+    /// directory is then read again from the bytes read, and a file that
+    /// changed meanwhile is an [`ErrorKind::Io`] error.
     ///
     /// # Security
-    /// As [`Bundle::from_slice`].
+    /// As [`Bundle::open`].
     pub fn open_with(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Self> {
         let (scan, _) = scan_file(path.as_ref(), options, |_| (), |_, (), _, kind, data| Document::parse(kind, data))?;
         scan.assemble()
