@@ -1,5 +1,7 @@
 //! The writer: deterministic bytes, atomic files, and output that Info-ZIP
-//! `unzip`, Python's `zipfile` and Java's `ZipInputStream` read identically.
+//! `unzip`, Python's `zipfile` and Java's `ZipInputStream` read identically;
+//! and the other way round, archives those tools write (to files and to
+//! pipes, with data descriptors) read here to the same definitions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use dlf_bundle::{Bundle, Job, Layout, Node, NodeType, Resource, ResourceType, Script, ScriptType};
@@ -251,6 +253,102 @@ fn info_zip_archives_are_read() {
     let zip = dir.path().join("infozip.zip");
     let status = Command::new("zip").arg("-qr").arg(&zip).arg("jobs").current_dir(&source).status().unwrap();
     assert!(status.success());
+    let read = Bundle::open(&zip).unwrap();
+    assert_eq!(expected_files(&read), expected_files(&sample_bundle()));
+}
+
+/// Unpacks the sample bundle into `dir/src` for another tool to zip.
+fn unpacked_sample(dir: &std::path::Path) -> std::path::PathBuf {
+    let source = dir.join("src");
+    sample_bundle().unpack(&source, dlf_bundle::UnpackOptions::default()).unwrap();
+    source
+}
+
+/// Info-ZIP writing to a pipe cannot seek back: data descriptors after each
+/// entry and Zip64 sizes in the local headers.
+#[test]
+fn info_zip_streamed_archives_are_read() {
+    if !tool_available("zip", "-v") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let source = unpacked_sample(dir.path());
+    let output = Command::new("sh").arg("-c").arg("zip -qr - jobs | cat").current_dir(&source).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let read = Bundle::from_slice(&output.stdout).unwrap();
+    assert_eq!(expected_files(&read), expected_files(&sample_bundle()));
+}
+
+/// Python's `zipfile`, to a file and to an unseekable stream (where it
+/// writes data descriptors).
+#[test]
+fn python_zipfile_archives_are_read() {
+    if !tool_available("python3", "--version") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let source = unpacked_sample(dir.path());
+    let script = r"
+import os, sys, zipfile
+source, target = sys.argv[1], sys.argv[2]
+class Unseekable:
+    def __init__(self, stream): self.stream = stream
+    def write(self, data): return self.stream.write(data)
+    def flush(self): self.stream.flush()
+out = Unseekable(sys.stdout.buffer) if target == '-' else open(target, 'wb')
+with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as archive:
+    for root, folders, files in os.walk(source):
+        folders.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            archive.write(path, os.path.relpath(path, source))
+";
+    let file = dir.path().join("python.zip");
+    for target in [file.to_str().unwrap(), "-"] {
+        let output = Command::new("python3").arg("-c").arg(script).arg(&source).arg(target).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let read =
+            if target == "-" { Bundle::from_slice(&output.stdout).unwrap() } else { Bundle::open(&file).unwrap() };
+        assert_eq!(expected_files(&read), expected_files(&sample_bundle()), "{target}");
+    }
+}
+
+/// Java's `ZipOutputStream` (data descriptors after every deflated entry).
+#[test]
+fn java_zip_output_stream_archives_are_read() {
+    if !tool_available("javac", "-version") || !tool_available("java", "-version") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let source = unpacked_sample(dir.path());
+    let program = r"
+import java.io.*;
+import java.nio.file.*;
+import java.util.List;
+import java.util.zip.*;
+public class MakeZip {
+    public static void main(String[] args) throws Exception {
+        Path source = Paths.get(args[0]);
+        List<Path> files;
+        try (var walk = Files.walk(source)) { files = walk.filter(Files::isRegularFile).sorted().toList(); }
+        try (ZipOutputStream out = new ZipOutputStream(new FileOutputStream(args[1]))) {
+            for (Path file : files) {
+                out.putNextEntry(new ZipEntry(source.relativize(file).toString()));
+                Files.copy(file, out);
+                out.closeEntry();
+            }
+        }
+    }
+}
+";
+    std::fs::write(dir.path().join("MakeZip.java"), program).unwrap();
+    let compiled =
+        Command::new("javac").arg("-d").arg(dir.path()).arg(dir.path().join("MakeZip.java")).output().unwrap();
+    assert!(compiled.status.success(), "{}", String::from_utf8_lossy(&compiled.stderr));
+    let zip = dir.path().join("java.zip");
+    let output =
+        Command::new("java").arg("-cp").arg(dir.path()).arg("MakeZip").arg(&source).arg(&zip).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let read = Bundle::open(&zip).unwrap();
     assert_eq!(expected_files(&read), expected_files(&sample_bundle()));
 }
