@@ -223,19 +223,26 @@ impl<'a> Parser<'a> {
     /// Parses a string starting at the opening quote.
     fn string(&mut self) -> Result<String, SyntaxError> {
         self.pos += 1; // opening quote
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        // Runs up to the next quote, backslash or control character.
+        let mut run = find_special(rest);
+        // Most strings (keys, names) hold no escape: one exact copy.
+        if let Some(length) = run
+            && rest.get(length) == Some(&b'"')
+        {
+            let text = self.text.get(self.pos..self.pos + length).unwrap_or_default();
+            self.pos += length + 1;
+            return Ok(text.to_owned());
+        }
         // The next quote bounds the string unless it is escaped: a capacity
         // hint that spares long script contents repeated reallocation.
-        let rest = self.bytes.get(self.pos..).unwrap_or_default();
         let mut out = String::with_capacity(memchr::memchr(b'"', rest).unwrap_or(0));
         loop {
-            let start = self.pos;
-            // Fast path: copy the run up to the next quote, backslash or control character.
-            let run = find_special(self.bytes.get(start..).unwrap_or_default());
-            let Some(run) = run else {
+            let Some(length) = run else {
                 return Err(self.error_at(self.bytes.len(), "EOF while parsing a string"));
             };
-            out.push_str(self.text.get(start..start + run).unwrap_or_default());
-            self.pos = start + run;
+            out.push_str(self.text.get(self.pos..self.pos + length).unwrap_or_default());
+            self.pos += length;
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
@@ -244,6 +251,7 @@ impl<'a> Parser<'a> {
                 Some(b'\\') => self.escape(&mut out)?,
                 _ => return Err(self.error("control character in a string (escape it)")),
             }
+            run = find_special(self.bytes.get(self.pos..).unwrap_or_default());
         }
     }
 
