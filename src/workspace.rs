@@ -4,8 +4,9 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::Limits;
 use crate::model::{Document, Kind};
-use std::collections::BTreeMap;
-use std::collections::btree_map::Entry;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -34,9 +35,12 @@ enum Source {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
-    index: BTreeMap<(Kind, String), Source>,
+    /// Per kind (jobs, scripts, resources): name to source.
+    index: [HashMap<String, Source>; 3],
     limits: Limits,
 }
+
+const KINDS: [Kind; 3] = [Kind::Job, Kind::Script, Kind::Resource];
 
 impl Workspace {
     /// An empty in-memory workspace.
@@ -54,49 +58,18 @@ impl Workspace {
     /// [`Limits::max_entry_bytes`].
     pub fn open(dir: impl AsRef<Path>) -> Result<Self> {
         let dir = dir.as_ref();
-        let mut workspace = Self::new();
-        let mut found_any_folder = false;
-        for kind in [Kind::Job, Kind::Script, Kind::Resource] {
-            let folder = dir.join(folder_name(kind));
-            if !folder.is_dir() {
-                continue;
-            }
-            found_any_folder = true;
-            // Unsorted: the index sorts by name, and sorting the walk cost
-            // more than the rest of indexing 7,800 files.
-            let walker = WalkDir::new(&folder).follow_links(false).max_depth(MAX_FOLDER_DEPTH);
-            for item in walker {
-                let item = item.map_err(|e| {
-                    Error::new(ErrorKind::Io, format!("cannot walk the workspace: {e}"))
-                        .in_entry(folder.display().to_string())
-                })?;
-                let file_name = item.file_name().to_str();
-                let stem = file_name.and_then(|n| n.strip_suffix(kind.extension())?.strip_suffix('.'));
-                let Some(stem) = stem.filter(|s| !s.is_empty() && item.file_type().is_file()).map(str::to_owned) else {
-                    continue;
-                };
-                let path = item.into_path();
-                match workspace.index.entry((kind, stem)) {
-                    Entry::Vacant(slot) => {
-                        slot.insert(Source::File(path));
-                    }
-                    Entry::Occupied(slot) => {
-                        let Source::File(other) = slot.get() else { continue };
-                        // Named in sorted order, whichever the walk met first.
-                        let (first, second) = if *other < path { (other, &path) } else { (&path, other) };
-                        let stem = &slot.key().1;
-                        return Err(Error::new(
-                            ErrorKind::DuplicateEntry,
-                            format!("{} `{stem}` is defined twice (also `{}`)", kind.as_str(), first.display()),
-                        )
-                        .in_entry(second.display().to_string()));
-                    }
-                }
-            }
-        }
-        if !found_any_folder {
+        let folders = KINDS.map(|kind| dir.join(folder_name(kind)));
+        if !folders.iter().any(|folder| folder.is_dir()) {
             return Err(Error::new(ErrorKind::Layout, "no `jobs/`, `scripts/` or `resources/` folder")
                 .in_entry(dir.display().to_string()));
+        }
+        // The folders are walked side by side (scripts/ holds most files);
+        // the first error in kind order wins.
+        let walked: Vec<Result<HashMap<String, Source>>> =
+            KINDS.par_iter().zip(&folders).map(|(&kind, folder)| index_folder(kind, folder)).collect();
+        let mut workspace = Self::new();
+        for (slot, walked) in workspace.index.iter_mut().zip(walked) {
+            *slot = walked?;
         }
         Ok(workspace)
     }
@@ -116,18 +89,38 @@ impl Workspace {
             .name()
             .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, format!("the {} has no `name`", kind.as_str())))?
             .to_owned();
-        self.index.insert((kind, name), Source::Memory(Box::new(document)));
+        self.kind_index_mut(kind).insert(name, Source::Memory(Box::new(document)));
         Ok(())
     }
 
     /// `true` when the workspace has a `kind` definition called `name`.
     pub fn contains(&self, kind: Kind, name: &str) -> bool {
-        self.index.contains_key(&(kind, name.to_owned()))
+        self.kind_index(kind).contains_key(name)
     }
 
     /// Names of every `kind` definition, sorted.
     pub fn names(&self, kind: Kind) -> impl Iterator<Item = &str> {
-        self.index.keys().filter(move |(k, _)| *k == kind).map(|(_, name)| name.as_str())
+        let mut names: Vec<&str> = self.kind_index(kind).keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names.into_iter()
+    }
+
+    fn kind_index(&self, kind: Kind) -> &HashMap<String, Source> {
+        let [jobs, scripts, resources] = &self.index;
+        match kind {
+            Kind::Job => jobs,
+            Kind::Script => scripts,
+            Kind::Resource => resources,
+        }
+    }
+
+    fn kind_index_mut(&mut self, kind: Kind) -> &mut HashMap<String, Source> {
+        let [jobs, scripts, resources] = &mut self.index;
+        match kind {
+            Kind::Job => jobs,
+            Kind::Script => scripts,
+            Kind::Resource => resources,
+        }
     }
 
     /// Reads and parses the `kind` definition called `name`; `Ok(None)`
@@ -138,7 +131,7 @@ impl Workspace {
     /// differs from its file name is an error too (exports name files after
     /// the name inside).
     pub fn load(&self, kind: Kind, name: &str) -> Result<Option<Document>> {
-        match self.index.get(&(kind, name.to_owned())) {
+        match self.kind_index(kind).get(name) {
             None => Ok(None),
             Some(Source::Memory(document)) => Ok(Some(Document::clone(document))),
             Some(Source::File(path)) => {
@@ -157,6 +150,44 @@ impl Workspace {
             }
         }
     }
+}
+
+/// Lists the `kind` definitions below `folder` (none when it is missing).
+/// A definition's name is its file stem; two files with one stem are an error.
+fn index_folder(kind: Kind, folder: &Path) -> Result<HashMap<String, Source>> {
+    let mut index = HashMap::new();
+    if !folder.is_dir() {
+        return Ok(index);
+    }
+    // Unsorted: sorting the walk cost more than the rest of indexing.
+    let walker = WalkDir::new(folder).follow_links(false).max_depth(MAX_FOLDER_DEPTH);
+    for item in walker {
+        let item = item.map_err(|e| {
+            Error::new(ErrorKind::Io, format!("cannot walk the workspace: {e}")).in_entry(folder.display().to_string())
+        })?;
+        let file_name = item.file_name().to_str();
+        let stem = file_name.and_then(|n| n.strip_suffix(kind.extension())?.strip_suffix('.'));
+        let Some(stem) = stem.filter(|s| !s.is_empty() && item.file_type().is_file()).map(str::to_owned) else {
+            continue;
+        };
+        let path = item.into_path();
+        match index.entry(stem) {
+            Entry::Vacant(slot) => {
+                slot.insert(Source::File(path));
+            }
+            Entry::Occupied(slot) => {
+                let Source::File(other) = slot.get() else { continue };
+                // Named in sorted order, whichever the walk met first.
+                let (first, second) = if *other < path { (other, &path) } else { (&path, other) };
+                return Err(Error::new(
+                    ErrorKind::DuplicateEntry,
+                    format!("{} `{}` is defined twice (also `{}`)", kind.as_str(), slot.key(), first.display()),
+                )
+                .in_entry(second.display().to_string()));
+            }
+        }
+    }
+    Ok(index)
 }
 
 fn folder_name(kind: Kind) -> &'static str {
