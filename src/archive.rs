@@ -3,7 +3,7 @@
 //!
 //! `rawzip` parses the structures; the checks are this crate's policy, all
 //! made before anything is inflated: a bounded number of records, no data
-//! before the first entry, no name listed twice, every local header agreeing
+//! before the first entry or after the end, no name listed twice, every local header agreeing
 //! with its record (a streaming reader, such as Java's `ZipInputStream`,
 //! believes the local headers; this reader believes the central directory, so
 //! the two must tell the same story), no two entries sharing a byte, and no
@@ -36,6 +36,8 @@ pub(crate) struct Directory {
     names: Vec<u8>,
     /// Where the central directory starts: no entry may reach past it.
     start: u64,
+    /// Where the archive ends: after its end record and comment.
+    end: u64,
 }
 
 /// One central-directory record: what the reader needs of it.
@@ -83,8 +85,8 @@ impl Directory {
         let archive = ZipArchive::from_slice(bytes).map_err(|e| not_a_zip(&e))?;
         let end_record = usize::try_from(archive.eocd_offset()).ok().and_then(|at| bytes.get(at..at + END_RECORD_SIZE));
         check_end_record(end_record.unwrap_or_default(), archive.directory_offset())?;
-        let mut directory =
-            Self::new(archive.entries_hint(), archive.directory_offset(), archive.eocd_offset(), limits)?;
+        let extent = archive.directory_offset()..archive.eocd_offset();
+        let mut directory = Self::new(archive.entries_hint(), extent, archive.end_offset(), limits)?;
         for header in archive.entries() {
             directory.push(&header.map_err(|e| directory.broken(&e))?, limits)?;
         }
@@ -107,8 +109,8 @@ impl Directory {
             .read_exact_at(&mut end_record, archive.eocd_offset())
             .map_err(|e| Error::io(e, "cannot read"))?;
         check_end_record(&end_record, archive.directory_offset())?;
-        let mut directory =
-            Self::new(archive.entries_hint(), archive.directory_offset(), archive.eocd_offset(), limits)?;
+        let extent = archive.directory_offset()..archive.eocd_offset();
+        let mut directory = Self::new(archive.entries_hint(), extent, archive.end_offset(), limits)?;
         let mut entries = archive.entries(&mut buffer);
         while let Some(header) = entries.next_entry().map_err(|e| directory.broken(&e))? {
             directory.push(&header, limits)?;
@@ -116,15 +118,17 @@ impl Directory {
         directory.finish(archive.entries_hint())
     }
 
-    /// An empty directory for `declared_count` records between `start` and `end`.
-    fn new(declared_count: u64, start: u64, end: u64, limits: &Limits) -> Result<Self> {
+    /// An empty directory for `declared_count` records in the `extent`
+    /// bytes, of an archive that ends at `end`.
+    fn new(declared_count: u64, extent: Range<u64>, end: u64, limits: &Limits) -> Result<Self> {
         let count = usize::try_from(declared_count).unwrap_or(usize::MAX);
         if count > limits.max_entries {
             return Err(too_many(&declared_count, limits));
         }
         // The count is the archive's word: reserve no more than its bytes can hold.
-        let room = usize::try_from(end.saturating_sub(start) / MIN_RECORD_SIZE).unwrap_or(usize::MAX);
-        Ok(Self { records: Vec::with_capacity(count.min(room)), names: Vec::new(), start })
+        let room = usize::try_from((extent.end.saturating_sub(extent.start)) / MIN_RECORD_SIZE).unwrap_or(usize::MAX);
+        let records = Vec::with_capacity(count.min(room));
+        Ok(Self { records, names: Vec::new(), start: extent.start, end })
     }
 
     fn push(&mut self, header: &ZipFileHeaderRecord<'_>, limits: &Limits) -> Result<()> {
@@ -194,7 +198,7 @@ impl Directory {
     }
 
     /// Checks where every entry's bytes lie (in this order: data before the
-    /// first entry, names listed twice, local headers, shared bytes, unlisted
+    /// first entry or after the archive, names listed twice, local headers, shared bytes, unlisted
     /// local headers) and returns each record's compressed data as a range
     /// of `bytes`.
     ///
@@ -209,6 +213,13 @@ impl Directory {
             return Err(Error::new(
                 ErrorKind::PrependedData,
                 format!("{first} bytes of data before the first entry (not a plain zip)"),
+            ));
+        }
+        let trailing = (bytes.len() as u64).saturating_sub(self.end);
+        if trailing > 0 {
+            return Err(Error::new(
+                ErrorKind::TrailingData,
+                format!("{trailing} bytes of data after the end of the archive (not a plain zip)"),
             ));
         }
         self.check_unique_names()?;

@@ -25,6 +25,8 @@ pub enum ErrorKind {
     Overlap,
     /// Data before the first entry (a polyglot file).
     PrependedData,
+    /// Data after the end of the archive (a polyglot file).
+    TrailingData,
     /// A symlink, an encrypted entry or an unsupported compression method.
     UnsupportedEntry,
     /// A configured [`Limits`](crate::Limits) value was exceeded.

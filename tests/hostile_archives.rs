@@ -160,6 +160,7 @@ fn cases() -> Vec<Case> {
             ErrorKind::PrependedData,
             None,
         ),
+        case("appended data", [valid.clone(), b"%PDF-1.7 polyglot".to_vec()].concat(), ErrorKind::TrailingData, None),
         case(
             "prepended data, offsets adjusted",
             raw_zip_with_adjusted_prefix(b"MZ\x90\0 self-extractor stub", &batch_entries()),
