@@ -126,7 +126,7 @@ impl Directory {
             return Err(too_many(&declared_count, limits));
         }
         // The count is the archive's word: reserve no more than its bytes can hold.
-        let room = usize::try_from((extent.end.saturating_sub(extent.start)) / MIN_RECORD_SIZE).unwrap_or(usize::MAX);
+        let room = usize::try_from(extent.end.saturating_sub(extent.start) / MIN_RECORD_SIZE).unwrap_or(usize::MAX);
         let records = Vec::with_capacity(count.min(room));
         Ok(Self { records, names: Vec::new(), start: extent.start, end })
     }
