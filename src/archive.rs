@@ -274,27 +274,49 @@ impl Directory {
             .get_entry(record.wayfinder)
             .map_err(|e| self.disagreement(index, format!("has no readable local header and data: {e}")))?;
         let local = entry.local_header();
-        let disagree = |what: &str| Err(self.disagreement(index, format!("its local header gives another {what}")));
-        if local.file_path().as_bytes() != self.name(record) {
-            return disagree("name");
+        // What a streaming reader would see, beside what the directory says.
+        let disagree = |what: &str, local: String, central: String| {
+            let message = format!("its local header gives {what} {local}, the central directory {central}");
+            Err(self.disagreement(index, message))
+        };
+        let local_name = local.file_path().as_bytes();
+        if local_name != self.name(record) {
+            let quoted = |name: &[u8]| format!("`{}`", String::from_utf8_lossy(name).escape_debug());
+            return disagree("the name", quoted(local_name), quoted(self.name(record)));
         }
-        if local.compression_method().as_u16() != record.method {
-            return disagree("compression method");
+        let local_method = local.compression_method().as_u16();
+        if local_method != record.method {
+            return disagree("compression method", local_method.to_string(), record.method.to_string());
         }
         let meaningful = ENCRYPTED | DATA_DESCRIPTOR | UTF8_NAME;
-        if local.flags().bits() & meaningful != record.flags & meaningful {
-            return disagree("set of flags");
+        let local_flags = local.flags().bits() & meaningful;
+        if local_flags != record.flags & meaningful {
+            let hex = |flags: u16| format!("{flags:#06x}");
+            return disagree("the flags", hex(local_flags), hex(record.flags & meaningful));
         }
         let declared = (record.crc32, record.compressed_size(), record.size);
+        let described = |(crc, compressed, size): (u32, u64, u64)| {
+            format!("{crc:08x}, {compressed} bytes compressed, {size} inflated")
+        };
         if record.flags & DATA_DESCRIPTOR == 0 {
-            if (local.crc32(), local.compressed_size_hint(), local.uncompressed_size_hint()) != declared {
-                return disagree("CRC-32 or size");
+            let local_sizes = (local.crc32(), local.compressed_size_hint(), local.uncompressed_size_hint());
+            if local_sizes != declared {
+                return disagree("CRC-32", described(local_sizes), described(declared));
             }
         } else {
             let descriptor = entry.data_descriptor().ok().flatten();
-            if descriptor.is_none_or(|d| (d.crc32(), d.compressed_size(), d.uncompressed_size()) != declared) {
-                return Err(self
-                    .disagreement(index, "its data descriptor is missing or gives another CRC-32 or size".to_owned()));
+            let described_there = descriptor.map(|d| (d.crc32(), d.compressed_size(), d.uncompressed_size()));
+            match described_there {
+                Some(sizes) if sizes == declared => {}
+                Some(sizes) => {
+                    let message = format!(
+                        "its data descriptor gives CRC-32 {}, the central directory {}",
+                        described(sizes),
+                        described(declared)
+                    );
+                    return Err(self.disagreement(index, message));
+                }
+                None => return Err(self.disagreement(index, "its data descriptor is missing or unreadable".to_owned())),
             }
         }
         let (start, end) = entry.compressed_data_range();

@@ -64,6 +64,8 @@ fn cases() -> Vec<Case> {
     other_local_name.local_name = Some(b"jobs/job_batch/other.script".to_vec());
     let mut other_local_method = RawEntry::new("jobs/job_batch/m.script", script_json("m"));
     other_local_method.local_method = Some(8);
+    let mut other_local_crc = RawEntry::new("jobs/job_batch/c.script", script_json("c"));
+    other_local_crc.local_crc = Some(0);
     let mut bad_descriptor = RawEntry::new("jobs/job_batch/dd.script", script_json("dd"));
     bad_descriptor.flags = 1 << 3;
     bad_descriptor.descriptor_crc = Some(0xDEAD_BEEF);
@@ -117,6 +119,12 @@ fn cases() -> Vec<Case> {
             with(batch_entries(), other_local_method),
             ErrorKind::Overlap,
             Some("jobs/job_batch/m.script"),
+        ),
+        case(
+            "local header, other CRC-32",
+            with(batch_entries(), other_local_crc),
+            ErrorKind::Overlap,
+            Some("jobs/job_batch/c.script"),
         ),
         case(
             "data descriptor disagrees",

@@ -22,6 +22,7 @@ pub struct RawEntry {
     /// A local header that disagrees with the central record.
     pub local_name: Option<Vec<u8>>,
     pub local_method: Option<u16>,
+    pub local_crc: Option<u32>,
     /// A compressed size (in both headers) other than the data's.
     pub declared_compressed: Option<u32>,
     /// Written with a data descriptor (flag bit 3) holding this CRC-32
@@ -44,6 +45,7 @@ impl RawEntry {
             offset_of_entry: None,
             local_name: None,
             local_method: None,
+            local_crc: None,
             declared_compressed: None,
             descriptor_crc: None,
             unlisted: false,
@@ -96,7 +98,7 @@ fn build(prefix: &[u8], entries: &[RawEntry], adjusted_offsets: bool) -> Vec<u8>
         out.extend_from_slice(&entry.local_method.unwrap_or(entry.method).to_le_bytes());
         out.extend_from_slice(&0u16.to_le_bytes()); // time
         out.extend_from_slice(&0x21u16.to_le_bytes()); // date 1980-01-01
-        out.extend_from_slice(&crc.to_le_bytes());
+        out.extend_from_slice(&entry.local_crc.unwrap_or(crc).to_le_bytes());
         out.extend_from_slice(&compressed.to_le_bytes());
         out.extend_from_slice(&size.to_le_bytes());
         out.extend_from_slice(&(local_name.len() as u16).to_le_bytes());
