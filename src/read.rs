@@ -155,7 +155,8 @@ pub(crate) fn scan<C: Send + Sync, T: Send>(
 /// [`scan`] of an archive file, returning its size too. The central
 /// directory is read and the layout planned while the file is read whole;
 /// the directory is then read again from what was read, and must be the
-/// same (else the file changed meanwhile).
+/// same (else the file changed meanwhile). What cannot be read by position
+/// (a pipe, `/dev/stdin`) is read whole first.
 pub(crate) fn scan_file<C: Send + Sync, T: Send>(
     path: &Path,
     options: &ReadOptions,
@@ -163,20 +164,20 @@ pub(crate) fn scan_file<C: Send + Sync, T: Send>(
     process: impl Fn(&Plan, &C, usize, crate::model::Kind, Vec<u8>) -> Result<T> + Sync,
 ) -> Result<(Scan<T>, u64)> {
     let limits = &options.limits;
-    let io = |e: std::io::Error| Error::io(e, "cannot read").in_entry(path.display().to_string());
+    let shown = || path.display().to_string();
+    let io = |e: std::io::Error| Error::io(e, "cannot read").in_entry(shown());
     let file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
-    check_archive_size(size, limits).map_err(|e| e.in_entry(path.display().to_string()))?;
+    let metadata = file.metadata().map_err(io)?;
+    if !metadata.is_file() {
+        let bytes = read_whole(&file, 0, limits).map_err(|e| e.in_entry(shown()))?;
+        let scan = scan(&bytes, options, prepare, process)?;
+        return Ok((scan, bytes.len() as u64));
+    }
+    check_archive_size(metadata.len(), limits).map_err(|e| e.in_entry(shown()))?;
     // rawzip takes its file by value and reads it by position.
     let for_directory = std::fs::File::open(path).map_err(io)?;
     let (read, listed) = rayon::join(
-        || {
-            let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-            // Read no more than the limit even if the file grows meanwhile.
-            std::io::Read::read_to_end(&mut std::io::Read::take(&file, limits.max_archive_bytes), &mut bytes)
-                .map_err(io)
-                .map(|_| bytes)
-        },
+        || read_whole(&file, metadata.len(), limits).map_err(|e| e.in_entry(shown())),
         || {
             let directory = Directory::from_file(for_directory, limits)?;
             let planned = plan_entries(&directory, limits, prepare);
@@ -188,11 +189,24 @@ pub(crate) fn scan_file<C: Send + Sync, T: Send>(
     let (reread, located) = rayon::join(|| Directory::from_slice(&bytes, limits), || listed.locate(&bytes));
     if reread? != listed {
         let message = "the file changed while it was read".to_owned();
-        return Err(Error::io(std::io::Error::other(message), "cannot read").in_entry(path.display().to_string()));
+        return Err(io(std::io::Error::other(message)));
     }
     let data = located?;
     let scan = inflate_all(&bytes, &listed, &data, planned?, limits, process);
     Ok((scan, bytes.len() as u64))
+}
+
+/// Reads `file` to its end, refusing more than
+/// [`Limits::max_archive_bytes`] (counted, not taken from the file system:
+/// a file may grow, and a pipe has no size).
+fn read_whole(file: &std::fs::File, size_hint: u64, limits: &Limits) -> Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(usize::try_from(size_hint.min(limits.max_archive_bytes)).unwrap_or(0));
+    let mut bounded = std::io::Read::take(file, limits.max_archive_bytes.saturating_add(1));
+    std::io::Read::read_to_end(&mut bounded, &mut bytes).map_err(|e| Error::io(e, "cannot read"))?;
+    if bytes.len() as u64 > limits.max_archive_bytes {
+        return Err(limit(format!("archive passes the limit of {} bytes", limits.max_archive_bytes)));
+    }
+    Ok(bytes)
 }
 
 fn check_archive_size(size: u64, limits: &Limits) -> Result<()> {
