@@ -11,6 +11,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::Limits;
+use rawzip::extra_fields::ExtraFieldId;
 use rawzip::{CreatorSystem, ReaderAt, ZipArchive, ZipArchiveEntryWayfinder, ZipFileHeaderRecord, ZipSliceArchive};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -24,6 +25,7 @@ const END_RECORD_SIZE: usize = 22;
 /// The fixed part of a central-directory record.
 const MIN_RECORD_SIZE: u64 = 46;
 const LOCAL_HEADER_SIGNATURE: &[u8] = b"PK\x03\x04";
+const DATA_DESCRIPTOR_SIGNATURE: &[u8] = b"PK\x07\x08";
 /// The fixed part of a local header, which ends with the name's and the
 /// extra field's lengths.
 const LOCAL_HEADER_SIZE: usize = 30;
@@ -227,7 +229,7 @@ impl Directory {
         // Reading the local headers is a cache miss each, across the archive:
         // spread over the threads, then the first failure in archive order.
         let checked: Vec<Result<Range<usize>>> = (self.records.par_iter().enumerate())
-            .map(|(index, record)| self.check_local_header(&archive, index, record))
+            .map(|(index, record)| self.check_local_header(bytes, &archive, index, record))
             .collect();
         let data = checked.into_iter().collect::<Result<Vec<_>>>()?;
         let mut spans: Vec<(u64, u64, usize)> = (self.records.iter().zip(&data).enumerate())
@@ -266,6 +268,7 @@ impl Directory {
     /// the compressed data.
     fn check_local_header(
         &self,
+        bytes: &[u8],
         archive: &ZipSliceArchive<&[u8]>,
         index: usize,
         record: &Record,
@@ -298,28 +301,33 @@ impl Directory {
         let described = |(crc, compressed, size): (u32, u64, u64)| {
             format!("{crc:08x}, {compressed} bytes compressed, {size} inflated")
         };
+        let (start, end) = entry.compressed_data_range();
         if record.flags & DATA_DESCRIPTOR == 0 {
             let local_sizes = (local.crc32(), local.compressed_size_hint(), local.uncompressed_size_hint());
             if local_sizes != declared {
                 return disagree("CRC-32", described(local_sizes), described(declared));
             }
         } else {
-            let descriptor = entry.data_descriptor().ok().flatten();
-            let described_there = descriptor.map(|d| (d.crc32(), d.compressed_size(), d.uncompressed_size()));
-            match described_there {
-                Some(sizes) if sizes == declared => {}
-                Some(sizes) => {
-                    let message = format!(
+            // Sizes are 8 bytes wide when the local header has a Zip64 field
+            // (APPNOTE 4.3.9.2, and what Java's `ZipInputStream` reads).
+            let wide = local.extra_fields().any(|(id, _)| id == ExtraFieldId::ZIP64);
+            let after = usize::try_from(end).ok().and_then(|at| bytes.get(at..)).unwrap_or_default();
+            // The signature is optional: a CRC-32 that happens to equal it
+            // is read both ways.
+            let signed = after.strip_prefix(DATA_DESCRIPTOR_SIGNATURE).and_then(|rest| read_descriptor(rest, wide));
+            let unsigned = read_descriptor(after, wide);
+            if ![signed, unsigned].contains(&Some(declared)) {
+                let message = match signed.or(unsigned) {
+                    Some(sizes) => format!(
                         "its data descriptor gives CRC-32 {}, the central directory {}",
                         described(sizes),
                         described(declared)
-                    );
-                    return Err(self.disagreement(index, message));
-                }
-                None => return Err(self.disagreement(index, "its data descriptor is missing or unreadable".to_owned())),
+                    ),
+                    None => "its data descriptor is cut off".to_owned(),
+                };
+                return Err(self.disagreement(index, message));
             }
         }
-        let (start, end) = entry.compressed_data_range();
         let range = usize::try_from(start).ok().zip(usize::try_from(end).ok()).map(|(s, e)| s..e);
         range.ok_or_else(|| self.disagreement(index, "lies outside the archive".to_owned()))
     }
@@ -359,6 +367,19 @@ impl Directory {
     fn disagreement(&self, index: usize, message: String) -> Error {
         Error::new(ErrorKind::Overlap, message).in_entry(self.display_name(index))
     }
+}
+
+/// The CRC-32, compressed and inflated sizes of a data descriptor (after
+/// its signature) at the start of `bytes`, with sizes of 4 or 8 bytes.
+fn read_descriptor(bytes: &[u8], wide: bool) -> Option<(u32, u64, u64)> {
+    let field = |at: usize, width: usize| {
+        let mut word = [0; 8];
+        word.get_mut(..width)?.copy_from_slice(bytes.get(at..at + width)?);
+        Some(u64::from_le_bytes(word))
+    };
+    let width = if wide { 8 } else { 4 };
+    let crc = u32::try_from(field(0, 4)?).ok()?;
+    Some((crc, field(4, width)?, field(4 + width, width)?))
 }
 
 /// A whole local header (fixed part, name and extra field) fits in `bytes`.

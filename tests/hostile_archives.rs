@@ -69,6 +69,12 @@ fn cases() -> Vec<Case> {
     let mut bad_descriptor = RawEntry::new("jobs/job_batch/dd.script", script_json("dd"));
     bad_descriptor.flags = 1 << 3;
     bad_descriptor.descriptor_crc = Some(0xDEAD_BEEF);
+    let mut wide_without_field = RawEntry::new("jobs/job_batch/w.script", script_json("w"));
+    wide_without_field.flags = 1 << 3;
+    wide_without_field.wide_descriptor = true;
+    let mut field_but_narrow = RawEntry::new("jobs/job_batch/n.script", script_json("n"));
+    field_but_narrow.flags = 1 << 3;
+    field_but_narrow.local_zip64_field = true;
     let mut unlisted = RawEntry::new("jobs/job_batch/hidden.script", script_json("hidden"));
     unlisted.unlisted = true;
     let mut overrun = RawEntry::new("jobs/job_batch/overrun.script", script_json("overrun"));
@@ -131,6 +137,18 @@ fn cases() -> Vec<Case> {
             with(batch_entries(), bad_descriptor),
             ErrorKind::Overlap,
             Some("jobs/job_batch/dd.script"),
+        ),
+        case(
+            "descriptor with 8-byte sizes, no Zip64 field",
+            with(batch_entries(), wide_without_field),
+            ErrorKind::Overlap,
+            Some("jobs/job_batch/w.script"),
+        ),
+        case(
+            "descriptor with 4-byte sizes, Zip64 field",
+            with(batch_entries(), field_but_narrow),
+            ErrorKind::Overlap,
+            Some("jobs/job_batch/n.script"),
         ),
         case(
             "data runs into the next entry",
@@ -340,7 +358,12 @@ fn entries_with_data_descriptors_that_agree_are_read() {
         entry.flags = 1 << 3;
     }
     entries[0] = entries[0].clone().deflated();
-    assert_eq!(Bundle::from_slice(&raw_zip(&entries)).unwrap().len(), 3);
+    // Zip64 descriptors (8-byte sizes) where the local header has a Zip64 field.
+    entries[1].local_zip64_field = true;
+    entries[1].wide_descriptor = true;
+    let archive = raw_zip(&entries);
+    assert_eq!(Bundle::from_slice(&archive).unwrap().len(), 3);
+    fuzz_support::read_target(&archive);
 }
 
 #[test]

@@ -30,6 +30,11 @@ pub struct RawEntry {
     pub descriptor_crc: Option<u32>,
     /// Written, but left out of the central directory.
     pub unlisted: bool,
+    /// A Zip64 extra field in the local header (sizes zero, as streaming
+    /// writers leave them).
+    pub local_zip64_field: bool,
+    /// Data descriptor sizes of 8 bytes.
+    pub wide_descriptor: bool,
 }
 
 impl RawEntry {
@@ -49,6 +54,8 @@ impl RawEntry {
             declared_compressed: None,
             descriptor_crc: None,
             unlisted: false,
+            local_zip64_field: false,
+            wide_descriptor: false,
         }
     }
     pub fn deflated(mut self) -> Self {
@@ -102,14 +109,22 @@ fn build(prefix: &[u8], entries: &[RawEntry], adjusted_offsets: bool) -> Vec<u8>
         out.extend_from_slice(&compressed.to_le_bytes());
         out.extend_from_slice(&size.to_le_bytes());
         out.extend_from_slice(&(local_name.len() as u16).to_le_bytes());
-        out.extend_from_slice(&0u16.to_le_bytes());
+        let zip64_field: &[u8] =
+            if entry.local_zip64_field { &[1, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] } else { &[] };
+        out.extend_from_slice(&(zip64_field.len() as u16).to_le_bytes());
         out.extend_from_slice(local_name);
+        out.extend_from_slice(zip64_field);
         out.extend_from_slice(&payload);
         if entry.flags & 1 << 3 != 0 {
             out.extend_from_slice(&0x0807_4b50u32.to_le_bytes());
             out.extend_from_slice(&entry.descriptor_crc.unwrap_or(crc).to_le_bytes());
-            out.extend_from_slice(&compressed.to_le_bytes());
-            out.extend_from_slice(&size.to_le_bytes());
+            if entry.wide_descriptor {
+                out.extend_from_slice(&u64::from(compressed).to_le_bytes());
+                out.extend_from_slice(&u64::from(size).to_le_bytes());
+            } else {
+                out.extend_from_slice(&compressed.to_le_bytes());
+                out.extend_from_slice(&size.to_le_bytes());
+            }
         }
         payloads.push((crc, compressed, size));
     }
