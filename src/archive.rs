@@ -200,15 +200,15 @@ impl Directory {
     }
 
     /// Checks where every entry's bytes lie (in this order: data before the
-    /// first entry or after the archive, names listed twice, local headers, shared bytes, unlisted
-    /// local headers) and returns each record's compressed data as a range
-    /// of `bytes`.
+    /// first entry or after the archive, names listed twice, local headers
+    /// and data descriptors, shared bytes, unlisted local headers) and
+    /// returns each record's compressed data as a range of `bytes`.
     ///
     /// # Security
     /// `bytes` must be the archive this directory was read from; every
     /// offset is checked against it, so a mismatch gives an error, never an
-    /// access out of bounds. Names appear in messages as the caller decodes
-    /// them, not here: messages quote them lossily, for diagnosis only.
+    /// access out of bounds. Messages quote names decoded lossily, for
+    /// diagnosis only; the caller decodes and checks them.
     pub(crate) fn locate(&self, bytes: &[u8]) -> Result<Vec<Range<usize>>> {
         let first = self.records.iter().map(|r| r.offset).min().unwrap_or(self.start).min(self.start);
         if first > 0 {
