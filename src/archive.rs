@@ -369,25 +369,25 @@ impl Directory {
     }
 }
 
+/// The little-endian number of `width` bytes (at most 8) at `at`, when
+/// `bytes` holds it.
+fn le_field(bytes: &[u8], at: usize, width: usize) -> Option<u64> {
+    let mut word = [0; 8];
+    word.get_mut(..width)?.copy_from_slice(bytes.get(at..at.checked_add(width)?)?);
+    Some(u64::from_le_bytes(word))
+}
+
 /// The CRC-32, compressed and inflated sizes of a data descriptor (after
 /// its signature) at the start of `bytes`, with sizes of 4 or 8 bytes.
 fn read_descriptor(bytes: &[u8], wide: bool) -> Option<(u32, u64, u64)> {
-    let field = |at: usize, width: usize| {
-        let mut word = [0; 8];
-        word.get_mut(..width)?.copy_from_slice(bytes.get(at..at + width)?);
-        Some(u64::from_le_bytes(word))
-    };
     let width = if wide { 8 } else { 4 };
-    let crc = u32::try_from(field(0, 4)?).ok()?;
-    Some((crc, field(4, width)?, field(4 + width, width)?))
+    let crc = u32::try_from(le_field(bytes, 0, 4)?).ok()?;
+    Some((crc, le_field(bytes, 4, width)?, le_field(bytes, 4 + width, width)?))
 }
 
 /// A whole local header (fixed part, name and extra field) fits in `bytes`.
 fn holds_local_header(bytes: &[u8]) -> bool {
-    let length = |at: usize| {
-        let field = bytes.get(at..at + 2).and_then(|b| <[u8; 2]>::try_from(b).ok());
-        field.map_or(usize::MAX, |b| usize::from(u16::from_le_bytes(b)))
-    };
+    let length = |at| le_field(bytes, at, 2).and_then(|n| usize::try_from(n).ok()).unwrap_or(usize::MAX);
     LOCAL_HEADER_SIZE.saturating_add(length(26)).saturating_add(length(28)) <= bytes.len()
 }
 
@@ -397,18 +397,16 @@ fn holds_local_header(bytes: &[u8]) -> bool {
 /// `rawzip` repairs when it points past the directory (other readers refuse
 /// such an archive, so this one does too).
 fn check_end_record(end_record: &[u8], directory_offset: u64) -> Result<()> {
-    let field =
-        |at: usize| end_record.get(at..at + 2).and_then(|b| <[u8; 2]>::try_from(b).ok()).map(u16::from_le_bytes);
+    let field = |at| le_field(end_record, at, 2);
     // Zip64 archives put 0xFFFF here and the true values in their own record.
-    let first_disk = |at: usize| matches!(field(at), Some(0 | 0xFFFF));
+    let first_disk = |at| matches!(field(at), Some(0 | 0xFFFF));
     if !(first_disk(4) && first_disk(6) && field(8) == field(10) && field(8).is_some()) {
         return Err(Error::new(ErrorKind::NotAZip, "a split (multi-disk) archive; only single-part archives are read"));
     }
-    let declared = end_record.get(16..20).and_then(|b| <[u8; 4]>::try_from(b).ok()).map(u32::from_le_bytes);
-    match declared {
-        Some(u32::MAX) => Ok(()),
-        Some(declared) if u64::from(declared) <= directory_offset => Ok(()),
-        _ => Err(Error::new(
+    match le_field(end_record, 16, 4) {
+        Some(0xFFFF_FFFF) => Ok(()),
+        Some(declared) if declared <= directory_offset => Ok(()),
+        declared => Err(Error::new(
             ErrorKind::Corrupt,
             format!(
                 "the end record places the central directory at byte {}; it is at byte {directory_offset}",
