@@ -51,6 +51,21 @@ fn write_temp_zip(bundle: &Bundle) -> tempfile::TempDir {
     dir
 }
 
+/// Compiles the Java class `class` from `source` into `dir`.
+fn compile_java(dir: &std::path::Path, class: &str, source: &str) {
+    let file = dir.join(format!("{class}.java"));
+    std::fs::write(&file, source).unwrap();
+    let compiled = Command::new("javac").arg("-d").arg(dir).arg(&file).output().unwrap();
+    assert!(compiled.status.success(), "{}", String::from_utf8_lossy(&compiled.stderr));
+}
+
+/// Unpacks the sample bundle into `dir/src` for another tool to zip.
+fn unpacked_sample(dir: &std::path::Path) -> std::path::PathBuf {
+    let source = dir.join("src");
+    sample_bundle().unpack(&source, dlf_bundle::UnpackOptions::default()).unwrap();
+    source
+}
+
 #[test]
 fn writing_is_deterministic() {
     let first = sample_bundle().to_vec().unwrap();
@@ -227,10 +242,7 @@ public class ListZip {
     }
 }
 "#;
-    std::fs::write(dir.path().join("ListZip.java"), source).unwrap();
-    let compiled =
-        Command::new("javac").arg("-d").arg(dir.path()).arg(dir.path().join("ListZip.java")).output().unwrap();
-    assert!(compiled.status.success(), "{}", String::from_utf8_lossy(&compiled.stderr));
+    compile_java(dir.path(), "ListZip", source);
     let output = Command::new("java")
         .arg("-cp")
         .arg(dir.path())
@@ -248,8 +260,7 @@ fn info_zip_archives_are_read() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let source = dir.path().join("src");
-    sample_bundle().unpack(&source, dlf_bundle::UnpackOptions::default()).unwrap();
+    let source = unpacked_sample(dir.path());
     let zip = dir.path().join("infozip.zip");
     let status = Command::new("zip").arg("-qr").arg(&zip).arg("jobs").current_dir(&source).status().unwrap();
     assert!(status.success());
@@ -257,15 +268,8 @@ fn info_zip_archives_are_read() {
     assert_eq!(expected_files(&read), expected_files(&sample_bundle()));
 }
 
-/// Unpacks the sample bundle into `dir/src` for another tool to zip.
-fn unpacked_sample(dir: &std::path::Path) -> std::path::PathBuf {
-    let source = dir.join("src");
-    sample_bundle().unpack(&source, dlf_bundle::UnpackOptions::default()).unwrap();
-    source
-}
-
-/// Info-ZIP writing to a pipe cannot seek back: data descriptors after each
-/// entry and Zip64 sizes in the local headers.
+/// Info-ZIP writing to a pipe cannot seek back: a data descriptor after
+/// each deflated entry.
 #[test]
 fn info_zip_streamed_archives_are_read() {
     if !tool_available("zip", "-v") {
@@ -341,10 +345,7 @@ public class MakeZip {
     }
 }
 ";
-    std::fs::write(dir.path().join("MakeZip.java"), program).unwrap();
-    let compiled =
-        Command::new("javac").arg("-d").arg(dir.path()).arg(dir.path().join("MakeZip.java")).output().unwrap();
-    assert!(compiled.status.success(), "{}", String::from_utf8_lossy(&compiled.stderr));
+    compile_java(dir.path(), "MakeZip", program);
     let zip = dir.path().join("java.zip");
     let output =
         Command::new("java").arg("-cp").arg(dir.path()).arg("MakeZip").arg(&source).arg(&zip).output().unwrap();
