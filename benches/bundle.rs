@@ -4,7 +4,7 @@
 
 use dlf_bundle::export::{ExportOptions, export};
 use dlf_bundle::validate::{ValidateOptions, validate_archive};
-use dlf_bundle::{Bundle, Document, Job, Kind, Layout, Node, NodeType, Script, ScriptType, Workspace};
+use dlf_bundle::{Bundle, DefinitionKind, Document, Job, Layout, Node, NodeType, Script, ScriptType, Workspace};
 
 fn main() {
     divan::main();
@@ -40,7 +40,7 @@ fn parse_job(bencher: divan::Bencher) {
     let text = Job::from_slice(&bundle_job_text()).unwrap().to_vec();
     bencher
         .counter(divan::counter::BytesCount::new(text.len()))
-        .bench(|| Document::parse(Kind::Job, text.clone()).unwrap());
+        .bench(|| Document::parse(DefinitionKind::Job, text.clone()).unwrap());
 }
 
 fn bundle_job_text() -> Vec<u8> {

@@ -15,7 +15,7 @@
 //! content is pseudo-random but fixed by `--seed`, so runs are comparable.
 
 use dlf_bundle::json::{self, Object, Value};
-use dlf_bundle::{Bundle, Document, Kind, Layout, Limits};
+use dlf_bundle::{Bundle, DefinitionKind, Document, Layout, Limits};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -249,9 +249,9 @@ fn run() -> Result<(), String> {
     for index in 0..options.jobs {
         let generated = generate_job(index, &options, &mut rng);
         let job_name = format!("job_{index:05}");
-        let mut files = vec![(Kind::Job, job_name.clone(), generated.job)];
-        files.extend(generated.scripts.into_iter().map(|(name, value)| (Kind::Script, name, value)));
-        files.extend(generated.resource.into_iter().map(|(name, value)| (Kind::Resource, name, value)));
+        let mut files = vec![(DefinitionKind::Job, job_name.clone(), generated.job)];
+        files.extend(generated.scripts.into_iter().map(|(name, value)| (DefinitionKind::Script, name, value)));
+        files.extend(generated.resource.into_iter().map(|(name, value)| (DefinitionKind::Resource, name, value)));
         for (kind, name, value) in files {
             let bytes = json::to_vec_pretty(&value);
             unpacked += bytes.len();

@@ -9,7 +9,7 @@
 //! the two must tell the same story), no two entries sharing a byte, and no
 //! local header the central directory leaves out.
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Corruption, Error, ErrorKind, HeaderField, Limit, Result, ZipHeader};
 use crate::limits::Limits;
 use rawzip::extra_fields::ExtraFieldId;
 use rawzip::{CreatorSystem, ReaderAt, ZipArchive, ZipArchiveEntryWayfinder, ZipFileHeaderRecord, ZipSliceArchive};
@@ -90,7 +90,7 @@ impl Directory {
         let extent = archive.directory_offset()..archive.eocd_offset();
         let mut directory = Self::new(archive.entries_hint(), extent, archive.end_offset(), limits)?;
         for header in archive.entries() {
-            directory.push(&header.map_err(|e| directory.broken(&e))?, limits)?;
+            directory.push(&header.map_err(|_| directory.broken())?, limits)?;
         }
         directory.finish(archive.entries_hint())
     }
@@ -114,7 +114,7 @@ impl Directory {
         let extent = archive.directory_offset()..archive.eocd_offset();
         let mut directory = Self::new(archive.entries_hint(), extent, archive.end_offset(), limits)?;
         let mut entries = archive.entries(&mut buffer);
-        while let Some(header) = entries.next_entry().map_err(|e| directory.broken(&e))? {
+        while let Some(header) = entries.next_entry().map_err(|_| directory.broken())? {
             directory.push(&header, limits)?;
         }
         directory.finish(archive.entries_hint())
@@ -143,11 +143,12 @@ impl Directory {
         let mut extra_fields = header.extra_fields();
         extra_fields.by_ref().for_each(drop);
         if extra_fields.remaining_bytes().len() >= 4 {
+            let index = self.records.len();
             return Err(Error::new(
-                ErrorKind::Corrupt,
-                format!("central directory record #{} has a malformed extra field", self.records.len()),
+                ErrorKind::Corrupt(Corruption::Directory),
+                format!("central directory record #{index} has a malformed extra field"),
             )
-            .in_entry(String::from_utf8_lossy(header.file_path().as_bytes())));
+            .in_record(index, String::from_utf8_lossy(header.file_path().as_bytes())));
         }
         let name = header.file_path();
         let at = self.names.len();
@@ -170,9 +171,10 @@ impl Directory {
     }
 
     fn finish(self, declared_count: u64) -> Result<Self> {
-        if self.records.len() as u64 != declared_count {
+        let listed = self.records.len() as u64;
+        if listed != declared_count {
             return Err(Error::new(
-                ErrorKind::Corrupt,
+                ErrorKind::Corrupt(Corruption::EntryCount { declared: declared_count, listed }),
                 format!(
                     "the end of the central directory counts {declared_count} entries, the directory holds {}",
                     self.records.len()
@@ -182,10 +184,11 @@ impl Directory {
         Ok(self)
     }
 
-    fn broken(&self, error: &rawzip::Error) -> Error {
+    /// rawzip's wording ("failed to fill whole buffer") is not passed on.
+    fn broken(&self) -> Error {
         Error::new(
-            ErrorKind::Corrupt,
-            format!("central directory record #{} is unreadable: {error}", self.records.len()),
+            ErrorKind::Corrupt(Corruption::Directory),
+            format!("central directory record #{} is cut off or malformed", self.records.len()),
         )
     }
 
@@ -213,14 +216,14 @@ impl Directory {
         let first = self.records.iter().map(|r| r.offset).min().unwrap_or(self.start).min(self.start);
         if first > 0 {
             return Err(Error::new(
-                ErrorKind::PrependedData,
+                ErrorKind::PrependedData { bytes: first },
                 format!("{first} bytes of data before the first entry (not a plain zip)"),
             ));
         }
         let trailing = (bytes.len() as u64).saturating_sub(self.end);
         if trailing > 0 {
             return Err(Error::new(
-                ErrorKind::TrailingData,
+                ErrorKind::TrailingData { bytes: trailing },
                 format!("{trailing} bytes of data after the end of the archive (not a plain zip)"),
             ));
         }
@@ -240,16 +243,16 @@ impl Directory {
             if let [(_, end, first), (start, _, second)] = pair
                 && end > start
             {
-                return Err(self.disagreement(
-                    *second,
-                    format!("shares bytes with entry `{}` (overlap zip bomb)", self.display_name(*first)),
-                ));
+                let other = self.display_name(*first);
+                let message = format!("shares bytes with entry `{other}` (overlap zip bomb)");
+                return Err(self.at_record(*second, ErrorKind::Overlap { other: Some(other) }, message));
             }
         }
         if let Some(&(_, end, index)) = spans.last()
             && end > self.start
         {
-            return Err(self.disagreement(index, "reaches into the central directory".to_owned()));
+            let message = "reaches into the central directory".to_owned();
+            return Err(self.at_record(index, ErrorKind::Overlap { other: None }, message));
         }
         self.check_gaps(bytes, &spans)?;
         Ok(data)
@@ -273,29 +276,34 @@ impl Directory {
         index: usize,
         record: &Record,
     ) -> Result<Range<usize>> {
-        let entry = archive
-            .get_entry(record.wayfinder)
-            .map_err(|e| self.disagreement(index, format!("has no readable local header and data: {e}")))?;
+        let entry = archive.get_entry(record.wayfinder).map_err(|_| {
+            self.disagreement(index, ZipHeader::Local, HeaderField::Missing, "has no readable local header")
+        })?;
         let local = entry.local_header();
         // What a streaming reader would see, beside what the directory says.
-        let disagree = |what: &str, local: String, central: String| {
+        let disagree = |field: HeaderField, what: &str, local: String, central: String| {
             let message = format!("its local header gives {what} {local}, the central directory {central}");
-            Err(self.disagreement(index, message))
+            Err(self.disagreement(index, ZipHeader::Local, field, &message))
         };
         let local_name = local.file_path().as_bytes();
         if local_name != self.name(record) {
             let quoted = |name: &[u8]| format!("`{}`", String::from_utf8_lossy(name).escape_debug());
-            return disagree("the name", quoted(local_name), quoted(self.name(record)));
+            return disagree(HeaderField::Name, "the name", quoted(local_name), quoted(self.name(record)));
         }
         let local_method = local.compression_method().as_u16();
         if local_method != record.method {
-            return disagree("compression method", local_method.to_string(), record.method.to_string());
+            return disagree(
+                HeaderField::Method,
+                "compression method",
+                local_method.to_string(),
+                record.method.to_string(),
+            );
         }
         let meaningful = ENCRYPTED | DATA_DESCRIPTOR | UTF8_NAME;
         let local_flags = local.flags().bits() & meaningful;
         if local_flags != record.flags & meaningful {
             let hex = |flags: u16| format!("{flags:#06x}");
-            return disagree("the flags", hex(local_flags), hex(record.flags & meaningful));
+            return disagree(HeaderField::Flags, "the flags", hex(local_flags), hex(record.flags & meaningful));
         }
         let declared = (record.crc32, record.compressed_size(), record.size);
         let described = |(crc, compressed, size): (u32, u64, u64)| {
@@ -305,7 +313,7 @@ impl Directory {
         if record.flags & DATA_DESCRIPTOR == 0 {
             let local_sizes = (local.crc32(), local.compressed_size_hint(), local.uncompressed_size_hint());
             if local_sizes != declared {
-                return disagree("CRC-32", described(local_sizes), described(declared));
+                return disagree(HeaderField::Sizes, "CRC-32", described(local_sizes), described(declared));
             }
         } else {
             // Sizes are 8 bytes wide when the local header has a Zip64 field
@@ -317,19 +325,25 @@ impl Directory {
             let signed = after.strip_prefix(DATA_DESCRIPTOR_SIGNATURE).and_then(|rest| read_descriptor(rest, wide));
             let unsigned = read_descriptor(after, wide);
             if ![signed, unsigned].contains(&Some(declared)) {
-                let message = match signed.or(unsigned) {
-                    Some(sizes) => format!(
-                        "its data descriptor gives CRC-32 {}, the central directory {}",
-                        described(sizes),
-                        described(declared)
+                let (field, message) = match signed.or(unsigned) {
+                    Some(sizes) => (
+                        HeaderField::Sizes,
+                        format!(
+                            "its data descriptor gives CRC-32 {}, the central directory {}",
+                            described(sizes),
+                            described(declared)
+                        ),
                     ),
-                    None => "its data descriptor is cut off".to_owned(),
+                    None => (HeaderField::Missing, "its data descriptor is cut off".to_owned()),
                 };
-                return Err(self.disagreement(index, message));
+                return Err(self.disagreement(index, ZipHeader::DataDescriptor, field, &message));
             }
         }
         let range = usize::try_from(start).ok().zip(usize::try_from(end).ok()).map(|(s, e)| s..e);
-        range.ok_or_else(|| self.disagreement(index, "lies outside the archive".to_owned()))
+        range.ok_or_else(|| {
+            let message = "lies outside the archive".to_owned();
+            self.at_record(index, ErrorKind::Corrupt(Corruption::DataOutside), message)
+        })
     }
 
     /// Between entries there may be data descriptors, never a local header:
@@ -346,8 +360,9 @@ impl Directory {
                 signature.find_iter(gap_bytes).find(|&at| holds_local_header(gap_bytes.get(at..).unwrap_or_default()))
             });
             if let Some(at) = hidden {
+                let offset = (gap.start + at) as u64;
                 return Err(Error::new(
-                    ErrorKind::Overlap,
+                    ErrorKind::UnlistedEntry { offset },
                     format!(
                         "a local header at byte {} is not listed in the central directory \
                          (an entry only streaming readers would see)",
@@ -364,8 +379,12 @@ impl Directory {
         self.records.get(index).map(|r| String::from_utf8_lossy(self.name(r)).into_owned()).unwrap_or_default()
     }
 
-    fn disagreement(&self, index: usize, message: String) -> Error {
-        Error::new(ErrorKind::Overlap, message).in_entry(self.display_name(index))
+    fn disagreement(&self, index: usize, header: ZipHeader, field: HeaderField, message: &str) -> Error {
+        self.at_record(index, ErrorKind::HeaderMismatch { header, field }, message.to_owned())
+    }
+
+    fn at_record(&self, index: usize, kind: ErrorKind, message: String) -> Error {
+        Error::new(kind, message).in_record(index, self.display_name(index))
     }
 }
 
@@ -401,13 +420,16 @@ fn check_end_record(end_record: &[u8], directory_offset: u64) -> Result<()> {
     // Zip64 archives put 0xFFFF here and the true values in their own record.
     let first_disk = |at| matches!(field(at), Some(0 | 0xFFFF));
     if !(first_disk(4) && first_disk(6) && field(8) == field(10) && field(8).is_some()) {
-        return Err(Error::new(ErrorKind::NotAZip, "a split (multi-disk) archive; only single-part archives are read"));
+        return Err(Error::new(
+            ErrorKind::SplitArchive,
+            "a split (multi-disk) archive; only single-part archives are read",
+        ));
     }
     match le_field(end_record, 16, 4) {
         Some(0xFFFF_FFFF) => Ok(()),
         Some(declared) if declared <= directory_offset => Ok(()),
         declared => Err(Error::new(
-            ErrorKind::Corrupt,
+            ErrorKind::Corrupt(Corruption::Directory),
             format!(
                 "the end record places the central directory at byte {}; it is at byte {directory_offset}",
                 declared.unwrap_or_default()
@@ -416,14 +438,26 @@ fn check_end_record(end_record: &[u8], directory_offset: u64) -> Result<()> {
     }
 }
 
+/// rawzip's failures in our words: its messages name its internals
+/// ("Invalid signature: expected 0x02014b50…"), not what is wrong.
 fn not_a_zip(error: &rawzip::Error) -> Error {
-    let kind = match error.kind() {
-        rawzip::ErrorKind::IO(io) if io.kind() != std::io::ErrorKind::UnexpectedEof => ErrorKind::Io,
-        _ => ErrorKind::NotAZip,
-    };
-    Error::new(kind, format!("not a readable zip archive: {error}"))
+    match error.kind() {
+        rawzip::ErrorKind::IO(io) if io.kind() != std::io::ErrorKind::UnexpectedEof => {
+            Error::new(ErrorKind::Io(io.kind()), format!("cannot read the archive: {io}"))
+        }
+        rawzip::ErrorKind::MissingEndOfCentralDirectory => {
+            Error::new(ErrorKind::NotAZip, "not a readable zip archive: it has no end of central directory record")
+        }
+        _ => {
+            Error::new(ErrorKind::NotAZip, "not a readable zip archive: its central directory is cut off or malformed")
+        }
+    }
 }
 
 fn too_many(count: &dyn std::fmt::Display, limits: &Limits) -> Error {
-    Error::new(ErrorKind::LimitExceeded, format!("{count} entries; the limit is {}", limits.max_entries))
+    Error::limit(
+        Limit::Entries,
+        limits.max_entries as u64,
+        format!("{count} entries; the limit is {}", limits.max_entries),
+    )
 }

@@ -1,54 +1,230 @@
 //! The crate's one error type.
+//!
+//! Modelled on the csv crate: [`Error`] is a box around what went wrong
+//! ([`ErrorKind`], whose variants carry the data a caller branches on), the
+//! entry inside an archive or the file on disk it concerns, and where in a
+//! definition's text it lies.
 
+use crate::kind::DefinitionKind;
 use std::fmt;
+use std::path::{Path, PathBuf};
 
-/// What went wrong, for callers who branch on it.
+/// What went wrong, with the data a caller branches on.
 ///
-/// New kinds may be added in minor releases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// New kinds, and new details within a kind, may be added in minor releases.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// Reading or writing a file failed.
-    Io,
-    /// The input is not a zip archive, or its structure is broken.
+    /// Reading or writing a file failed; the I/O error is the
+    /// [`source`](std::error::Error::source).
+    Io(std::io::ErrorKind),
+    /// The input is not a zip archive, or its structure cannot be read.
     NotAZip,
-    /// Entry data does not match its checksum or declared size.
-    Corrupt,
-    /// An entry name is unsafe or not decodable: absolute, `..`, backslash,
-    /// drive letter, control character, empty component, invalid encoding.
-    InsecureName,
-    /// Two entries have the same name.
+    /// A split (multi-disk) archive: only single-part archives are read.
+    SplitArchive,
+    /// The archive's bytes are damaged.
+    Corrupt(Corruption),
+    /// An entry name is unsafe, and is refused rather than repaired.
+    InsecureName(NameProblem),
+    /// An entry name is neither valid UTF-8 nor GBK, or is flagged UTF-8 and is not.
+    UndecodableName {
+        /// Whether the entry carries the UTF-8 flag.
+        utf8_flag: bool,
+    },
+    /// Two entries (or two files of a workspace) have the same name.
     DuplicateEntry,
-    /// Entries share bytes in the archive (an overlap zip bomb), a local
-    /// header or data descriptor disagrees with the central directory, or a
-    /// local header is missing from it (an entry only streaming readers see).
-    Overlap,
+    /// The entry's bytes lie inside another entry's (an overlap zip bomb),
+    /// or reach into the central directory.
+    Overlap {
+        /// The other entry's name; `None` when the bytes reach into the central directory.
+        other: Option<String>,
+    },
+    /// A local header or data descriptor disagrees with the central
+    /// directory: streaming readers would read something else.
+    HeaderMismatch {
+        /// Which of the two disagrees.
+        header: ZipHeader,
+        /// The field they disagree on.
+        field: HeaderField,
+    },
+    /// A local header the central directory does not list (an entry only
+    /// streaming readers would see).
+    UnlistedEntry {
+        /// Where it starts in the archive.
+        offset: u64,
+    },
     /// Data before the first entry (a polyglot file).
-    PrependedData,
+    PrependedData {
+        /// How many bytes.
+        bytes: u64,
+    },
     /// Data after the end of the archive (a polyglot file).
-    TrailingData,
-    /// A symlink, an encrypted entry or an unsupported compression method.
-    UnsupportedEntry,
-    /// A configured [`Limits`](crate::Limits) value was exceeded.
-    LimitExceeded,
+    TrailingData {
+        /// How many bytes.
+        bytes: u64,
+    },
+    /// An entry that is not a plain file this reader can inflate.
+    UnsupportedEntry(Unsupported),
+    /// A `Limits` value was exceeded.
+    LimitExceeded {
+        /// Which limit.
+        limit: Limit,
+        /// The limit's value.
+        max: u64,
+    },
     /// The entries do not form a batch or single export layout.
     Layout,
-    /// A definition is not valid JSON (with line and column).
+    /// A definition is not valid JSON ([`Error::position`] gives line and column).
     Json,
     /// A documented field holds the wrong JSON type.
-    WrongType,
-    /// The destination already exists and overwriting was not allowed.
+    WrongType {
+        /// The field, as a dotted path (`nodes[0].properties`); empty for the document itself.
+        field: String,
+        /// The JSON type the format documents.
+        expected: &'static str,
+        /// The JSON type found.
+        found: &'static str,
+    },
+    /// The destination already exists and overwriting was not asked for.
     AlreadyExists,
     /// A definition the operation needs is not there.
-    NotFound,
+    NotFound {
+        /// Its kind.
+        kind: DefinitionKind,
+        /// Its name.
+        name: String,
+    },
     /// The request itself is invalid (names, counts, options).
     InvalidRequest,
     /// A cycle between jobs or nodes.
-    Cycle,
+    Cycle {
+        /// The members, the first repeated at the end.
+        members: Vec<String>,
+    },
+    /// A value cannot be converted without loss (a number out of range).
+    Lossy,
+}
+
+/// How an archive's bytes are damaged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Corruption {
+    /// The inflated data does not match its CRC-32.
+    Crc32,
+    /// The entry inflates to another size than it declares.
+    Size {
+        /// The declared size.
+        declared: u64,
+    },
+    /// The DEFLATE stream is invalid.
+    Deflate,
+    /// The end record counts another number of entries than the directory holds.
+    EntryCount {
+        /// What the end record says.
+        declared: u64,
+        /// What the directory holds.
+        listed: u64,
+    },
+    /// The central directory, or one of its records, cannot be read where
+    /// the end record places it.
+    Directory,
+    /// The entry's data lies outside the archive.
+    DataOutside,
+}
+
+/// Why an entry name is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NameProblem {
+    /// The name is empty.
+    Empty,
+    /// Longer than `name::MAX_NAME_BYTES`.
+    TooLong,
+    /// Starts with `/`.
+    Absolute,
+    /// Holds a backslash (zip names use `/`).
+    Backslash,
+    /// Holds a colon (a drive letter or an alternate data stream).
+    Colon,
+    /// Holds NUL or another control character.
+    ControlCharacter,
+    /// An empty component (`//` or a trailing `/`).
+    EmptyComponent,
+    /// A `.` component.
+    CurrentDirectory,
+    /// A `..` component (path traversal).
+    ParentDirectory,
+    /// A component longer than `name::MAX_COMPONENT_BYTES`.
+    ComponentTooLong,
+    /// More than `name::MAX_DEPTH` components.
+    TooDeep,
+}
+
+/// The structure that disagrees with the central directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ZipHeader {
+    /// The entry's local header.
+    Local,
+    /// The data descriptor after the entry's data.
+    DataDescriptor,
+}
+
+/// The field a local header or data descriptor disagrees on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HeaderField {
+    /// The entry name.
+    Name,
+    /// The compression method.
+    Method,
+    /// The general-purpose flags (encryption, data descriptor, UTF-8).
+    Flags,
+    /// CRC-32 and sizes.
+    Sizes,
+    /// The header is missing, unreadable or cut off.
+    Missing,
+}
+
+/// An entry this reader does not inflate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Unsupported {
+    /// A symbolic link.
+    Symlink,
+    /// A device, FIFO or other special file, with its Unix mode.
+    SpecialFile {
+        /// The mode bits.
+        mode: u32,
+    },
+    /// An encrypted entry (`ZipCrypto` or AES).
+    Encrypted,
+    /// A compression method other than stored (0) and deflate (8).
+    Method {
+        /// The method number (9 Deflate64, 12 `BZip2`, 14 LZMA, 93 Zstandard, …).
+        method: u16,
+    },
+}
+
+/// A reader limit, as `Limits` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Limit {
+    /// `Limits::max_archive_bytes`.
+    ArchiveBytes,
+    /// `Limits::max_entries`.
+    Entries,
+    /// `Limits::max_entry_bytes`.
+    EntryBytes,
+    /// `Limits::max_total_bytes`.
+    TotalBytes,
+    /// `Limits::max_ratio`.
+    Ratio,
 }
 
 /// A line and column in a definition file (both 1-based; column in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Position {
     /// 1-based line.
     pub line: usize,
@@ -56,21 +232,61 @@ pub struct Position {
     pub column: usize,
 }
 
+impl Position {
+    /// A position from 1-based line and column.
+    pub fn new(line: usize, column: usize) -> Self {
+        Self { line, column }
+    }
+}
+
+/// The archive entry an error concerns: its name, its index in the central
+/// directory when known, and the raw name bytes when they could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveEntry {
+    name: String,
+    index: Option<usize>,
+    raw_name: Option<Vec<u8>>,
+}
+
+impl ArchiveEntry {
+    /// The name (decoded lossily when it could not be decoded).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The entry's index in the central directory, when the error arose there.
+    pub fn index(&self) -> Option<usize> {
+        self.index
+    }
+
+    /// The name as stored, when it is not valid UTF-8 or GBK.
+    pub fn raw_name(&self) -> Option<&[u8]> {
+        self.raw_name.as_deref()
+    }
+}
+
 /// An error that names the entry or file it concerns.
 ///
-/// `Display` reads `entry `jobs/a/a.job`: nodes[0].properties: expected an
-/// array, found an object (line 7, column 21)`. The causing `io` or JSON
-/// error, when there is one, is available through
-/// [`std::error::Error::source`] only; the zip library's types never appear
-/// in this API.
+/// `Display` reads ``entry `jobs/a/a.job`: `nodes[0].properties`: expected an
+/// array, found an object (line 7, column 21)``, or ``file `ws/jobs/a.job`: …``
+/// for a file on disk. The causing I/O error, when there is one, is
+/// available through [`std::error::Error::source`]; the types of the zip
+/// library never appear in this API.
+///
+/// ```
+/// use dlf_bundle::{Bundle, ErrorKind};
+/// let error = Bundle::from_slice(b"not a zip").unwrap_err();
+/// assert_eq!(error.kind(), &ErrorKind::NotAZip);
+/// assert!(error.to_string().starts_with("not a readable zip archive"));
+/// ```
 pub struct Error(Box<Inner>);
 
 struct Inner {
     kind: ErrorKind,
     message: String,
-    entry: Option<String>,
+    entry: Option<ArchiveEntry>,
+    file: Option<PathBuf>,
     position: Option<Position>,
-    api_code: Option<&'static str>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -79,30 +295,43 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self(Box::new(Inner {
-            kind,
-            message: message.into(),
-            entry: None,
-            position: None,
-            api_code: None,
-            source: None,
-        }))
+        Self(Box::new(Inner { kind, message: message.into(), entry: None, file: None, position: None, source: None }))
     }
 
-    /// Sets the entry (archive path or file path) this error concerns, unless one is set.
+    /// Sets the archive entry this error concerns, unless one is set.
     #[must_use]
-    pub(crate) fn in_entry(mut self, entry: impl Into<String>) -> Self {
+    pub(crate) fn in_entry(mut self, name: impl Into<String>) -> Self {
         if self.0.entry.is_none() {
-            self.0.entry = Some(entry.into());
+            self.0.entry = Some(ArchiveEntry { name: name.into(), index: None, raw_name: None });
         }
         self
     }
 
-    /// An error the DataArts API would answer with `code` (`DLF.3051`, …).
-    pub(crate) fn api(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
-        let mut error = Self::new(kind, message);
-        error.0.api_code = Some(code);
-        error
+    /// Sets the archive entry by its central-directory index too.
+    #[must_use]
+    pub(crate) fn in_record(mut self, index: usize, name: impl Into<String>) -> Self {
+        self = self.in_entry(name);
+        if let Some(entry) = &mut self.0.entry {
+            entry.index.get_or_insert(index);
+        }
+        self
+    }
+
+    /// Sets an undecodable entry name: shown lossily, kept raw.
+    #[must_use]
+    pub(crate) fn in_raw_entry(mut self, raw: &[u8]) -> Self {
+        let name = String::from_utf8_lossy(raw).into_owned();
+        self.0.entry = Some(ArchiveEntry { name, index: None, raw_name: Some(raw.to_vec()) });
+        self
+    }
+
+    /// Sets the file on disk this error concerns, unless one is set.
+    #[must_use]
+    pub(crate) fn in_file(mut self, path: impl AsRef<Path>) -> Self {
+        if self.0.file.is_none() {
+            self.0.file = Some(path.as_ref().to_path_buf());
+        }
+        self
     }
 
     #[must_use]
@@ -117,64 +346,55 @@ impl Error {
         self
     }
 
-    /// An I/O error on `path`, for callers that read files themselves.
-    pub fn from_io(source: std::io::Error, path: &std::path::Path) -> Self {
-        Self::io(source, "cannot read").in_entry(path.display().to_string())
-    }
-
+    /// An I/O error: `what` says what was being done ("cannot read").
     pub(crate) fn io(source: std::io::Error, what: impl Into<String>) -> Self {
         let message = format!("{}: {source}", what.into());
-        Self::new(ErrorKind::Io, message).with_source(source)
+        Self::new(ErrorKind::Io(source.kind()), message).with_source(source)
     }
 
-    /// What kind of problem this is.
-    pub fn kind(&self) -> ErrorKind {
-        self.0.kind
+    /// A reader limit exceeded.
+    pub(crate) fn limit(limit: Limit, max: u64, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::LimitExceeded { limit, max }, message)
     }
 
-    /// The archive entry or file path the error concerns, when it concerns one.
-    pub fn entry(&self) -> Option<&str> {
-        self.0.entry.as_deref()
+    /// What kind of problem this is, with its data.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0.kind
     }
 
-    /// Where in a definition file the problem is, for JSON and type errors.
+    /// The archive entry the error concerns, when it concerns one.
+    pub fn entry(&self) -> Option<&ArchiveEntry> {
+        self.0.entry.as_ref()
+    }
+
+    /// The file on disk the error concerns, when it concerns one.
+    pub fn file(&self) -> Option<&Path> {
+        self.0.file.as_deref()
+    }
+
+    /// Where in a definition's text the problem is, for JSON and type errors.
     pub fn position(&self) -> Option<Position> {
         self.0.position
     }
 
-    /// The description without the entry and position.
+    /// The description without the entry, file and position.
     pub fn message(&self) -> &str {
         &self.0.message
     }
+}
 
-    /// The DataArts error code the service gives for the same request
-    /// (`DLF.3051`, `DLF.0100`, …), for errors of operations that mirror an API.
-    pub fn api_code(&self) -> Option<&'static str> {
-        self.0.api_code
-    }
-
-    /// The error in the API's shape: `{"error_code": "DLF.3051", "error_msg": "…"}`.
-    pub fn to_api_json(&self) -> Option<String> {
-        let code = self.0.api_code?;
-        let body = serde_json::json!({"error_code": code, "error_msg": self.to_string()});
-        serde_json::to_string(&body).ok()
-    }
-
-    /// `true` when the input was refused by a [`Limits`](crate::Limits) check.
-    pub fn is_limit(&self) -> bool {
-        self.0.kind == ErrorKind::LimitExceeded
-    }
+/// Control characters in hostile names must not reach a terminal raw.
+fn shown(text: &str) -> String {
+    text.chars().flat_map(|c| if c.is_control() { c.escape_default().collect() } else { vec![c] }).collect()
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(entry) = &self.0.entry {
-            // Control characters in hostile names must not reach a terminal raw.
-            let shown: String = entry
-                .chars()
-                .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
-                .collect();
-            write!(f, "entry `{shown}`: ")?;
+        // A file on disk is named by its path, an archive entry by its name.
+        match (&self.0.file, &self.0.entry) {
+            (Some(file), _) => write!(f, "file `{}`: ", shown(&file.display().to_string()))?,
+            (None, Some(entry)) => write!(f, "entry `{}`: ", shown(&entry.name))?,
+            (None, None) => {}
         }
         f.write_str(&self.0.message)?;
         if let Some(Position { line, column }) = self.0.position {
@@ -189,6 +409,7 @@ impl fmt::Debug for Error {
         f.debug_struct("Error")
             .field("kind", &self.0.kind)
             .field("entry", &self.0.entry)
+            .field("file", &self.0.file)
             .field("message", &self.0.message)
             .field("position", &self.0.position)
             .finish_non_exhaustive()

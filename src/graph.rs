@@ -1,140 +1,115 @@
-//! Dependency graphs for people: Graphviz DOT and Mermaid.
+//! Graph algorithms on named vertices: cycles and topological order, for
+//! the node graphs of jobs and the dependency graph between jobs.
 
-use crate::resolve::{JobDependencies, Status, Target};
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// One drawn node: its identifier, label and shape class.
-struct Vertex {
-    id: String,
-    label: String,
-    class: &'static str,
-    status: Status,
-}
-
-/// Jobs, their needs and the edges between them, with stable identifiers.
-struct Graph {
-    vertices: BTreeMap<(String, String), Vertex>,
-    edges: Vec<(String, String, String)>,
-}
-
-impl Graph {
-    fn build(jobs: &[JobDependencies]) -> Self {
-        let mut graph = Self { vertices: BTreeMap::new(), edges: Vec::new() };
-        for job in jobs {
-            let from = graph.vertex("job", &job.job, Status::Present);
-            for dependency in &job.dependencies {
-                let target = &dependency.reference.target;
-                let class = match target {
-                    Target::Script(_) => "script",
-                    Target::Resource(_) => "resource",
-                    Target::Job(_) => "job",
-                    Target::Environment { .. } => "environment",
-                };
-                let label = match target {
-                    Target::Environment { kind, name, .. } => format!("{}: {name}", kind.as_str()),
-                    other => other.name().to_owned(),
-                };
-                let to = graph.vertex_labelled(class, target.kind_str(), &label, dependency.status);
-                let source = match &dependency.via_script {
-                    Some(script) => graph.vertex("script", script, Status::Present),
-                    None => from.clone(),
-                };
-                let edge_label = dependency.reference.node.clone().unwrap_or_default();
-                if !graph.edges.iter().any(|(a, b, _)| *a == source && *b == to) {
-                    graph.edges.push((source, to, edge_label));
+/// Cycles in a directed graph, each reported once, starting at its smallest name.
+pub(crate) fn find_cycles(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Visiting,
+        Done,
+    }
+    let mut marks: BTreeMap<&str, Mark> = BTreeMap::new();
+    let mut cycles = BTreeSet::new();
+    for start in edges.keys() {
+        if marks.contains_key(start.as_str()) {
+            continue;
+        }
+        // Iterative depth-first search: the path and, per level, the remaining successors.
+        let mut path: Vec<&str> = vec![start];
+        let mut pending: Vec<Vec<&str>> = vec![successors(edges, start)];
+        marks.insert(start, Mark::Visiting);
+        while let Some(next) = pending.last_mut() {
+            let Some(node) = next.pop() else {
+                pending.pop();
+                if let Some(done) = path.pop() {
+                    marks.insert(done, Mark::Done);
+                }
+                continue;
+            };
+            match marks.get(node) {
+                Some(Mark::Visiting) => {
+                    if let Some(at) = path.iter().position(|n| *n == node) {
+                        cycles.insert(canonical_cycle(path.get(at..).unwrap_or_default()));
+                    }
+                }
+                Some(Mark::Done) => {}
+                None => {
+                    marks.insert(node, Mark::Visiting);
+                    path.push(node);
+                    pending.push(successors(edges, node));
                 }
             }
         }
-        graph
     }
-
-    fn vertex(&mut self, class: &'static str, name: &str, status: Status) -> String {
-        self.vertex_labelled(class, class, name, status)
-    }
-
-    fn vertex_labelled(&mut self, class: &'static str, kind: &str, label: &str, status: Status) -> String {
-        let next = self.vertices.len();
-        let vertex = self.vertices.entry((kind.to_owned(), label.to_owned())).or_insert_with(|| Vertex {
-            id: format!("n{next}"),
-            label: label.to_owned(),
-            class,
-            status,
-        });
-        if status == Status::Missing {
-            vertex.status = Status::Missing;
-        }
-        vertex.id.clone()
-    }
+    cycles.into_iter().collect()
 }
 
-fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"")
+fn successors<'a>(edges: &'a BTreeMap<String, BTreeSet<String>>, node: &str) -> Vec<&'a str> {
+    edges.get(node).map(|targets| targets.iter().rev().map(String::as_str).collect()).unwrap_or_default()
 }
 
-/// Graphviz DOT: jobs as boxes, scripts as notes, resources as folders,
-/// environment objects as grey ellipses; missing objects in red.
-pub fn to_dot(jobs: &[JobDependencies]) -> String {
-    let graph = Graph::build(jobs);
-    let mut out = String::from("digraph dependencies {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n");
-    let mut vertices: Vec<&Vertex> = graph.vertices.values().collect();
-    vertices.sort_by_key(|v| v.id[1..].parse::<usize>().unwrap_or(0));
-    for vertex in vertices {
-        let shape = match vertex.class {
-            "job" => "box",
-            "script" => "note",
-            "resource" => "folder",
-            _ => "ellipse",
-        };
-        let style = match vertex.status {
-            Status::Missing => ", color=red, fontcolor=red, style=dashed",
-            Status::External => ", color=gray40, fontcolor=gray25",
-            Status::Present => "",
-        };
-        let _ = writeln!(out, "  {} [label=\"{}\", shape={shape}{style}];", vertex.id, escape(&vertex.label));
+/// Rotates a cycle to start at its smallest member and closes it.
+fn canonical_cycle(members: &[&str]) -> Vec<String> {
+    let start = members.iter().enumerate().min_by_key(|(_, name)| **name).map_or(0, |(i, _)| i);
+    let mut cycle: Vec<String> =
+        members.iter().cycle().skip(start).take(members.len()).map(|name| (*name).to_owned()).collect();
+    if let Some(first) = cycle.first().cloned() {
+        cycle.push(first);
     }
-    for (from, to, label) in &graph.edges {
-        let _ = writeln!(out, "  {from} -> {to} [label=\"{}\"];", escape(label));
-    }
-    out.push_str("}\n");
-    out
+    cycle
 }
 
-/// Mermaid flowchart with the same shapes and colours as [`to_dot`].
-pub fn to_mermaid(jobs: &[JobDependencies]) -> String {
-    let graph = Graph::build(jobs);
-    let mut out = String::from("flowchart LR\n");
-    let mut vertices: Vec<&Vertex> = graph.vertices.values().collect();
-    vertices.sort_by_key(|v| v.id[1..].parse::<usize>().unwrap_or(0));
-    for vertex in &vertices {
-        let label = vertex.label.replace('"', "#quot;");
-        let shape = match vertex.class {
-            "job" => format!("[\"{label}\"]"),
-            "script" => format!("[/\"{label}\"/]"),
-            "resource" => format!("[(\"{label}\")]"),
-            _ => format!("([\"{label}\"])"),
-        };
-        let _ = writeln!(out, "  {}{shape}", vertex.id);
-    }
-    for (from, to, label) in &graph.edges {
-        if label.is_empty() {
-            let _ = writeln!(out, "  {from} --> {to}");
-        } else {
-            let _ = writeln!(out, "  {from} -->|\"{}\"| {to}", label.replace('"', "#quot;"));
+/// Whether the edges leave the vertices acyclic (Kahn's algorithm).
+/// `edges` are `(upstream, downstream)` vertex indices below `count`.
+pub(crate) fn is_acyclic(count: usize, mut edges: Vec<(usize, usize)>) -> bool {
+    // Sorted so each vertex's edges are a run.
+    edges.sort_unstable();
+    let mut waiting = vec![0_usize; count];
+    for &(_, downstream) in &edges {
+        if let Some(count) = waiting.get_mut(downstream) {
+            *count += 1;
         }
     }
-    out.push_str("  classDef missing stroke:#d00,color:#d00,stroke-dasharray:4\n");
-    out.push_str("  classDef external stroke:#888,color:#555\n");
-    for vertex in &vertices {
-        match vertex.status {
-            Status::Missing => {
-                let _ = writeln!(out, "  class {} missing", vertex.id);
+    let mut ready: Vec<usize> = (0..count).filter(|&v| waiting.get(v) == Some(&0)).collect();
+    let mut sorted = 0;
+    while let Some(vertex) = ready.pop() {
+        sorted += 1;
+        let from = edges.partition_point(|&(upstream, _)| upstream < vertex);
+        for &(_, downstream) in edges.get(from..).unwrap_or_default().iter().take_while(|(u, _)| *u == vertex) {
+            if let Some(count) = waiting.get_mut(downstream) {
+                *count -= 1;
+                if *count == 0 {
+                    ready.push(downstream);
+                }
             }
-            Status::External => {
-                let _ = writeln!(out, "  class {} external", vertex.id);
-            }
-            Status::Present => {}
         }
     }
-    out
+    sorted == count
+}
+
+/// Interns borrowed names as vertex indices, in order of first sight.
+#[derive(Default)]
+pub(crate) struct Vertices<'a>(HashMap<&'a str, usize>);
+
+impl<'a> Vertices<'a> {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self(HashMap::with_capacity(capacity))
+    }
+
+    /// The index of `name`, added when new.
+    pub(crate) fn intern(&mut self, name: &'a str) -> usize {
+        let next = self.0.len();
+        *self.0.entry(name).or_insert(next)
+    }
+
+    /// The index of `name`, when it is a vertex.
+    pub(crate) fn get(&self, name: &str) -> Option<usize> {
+        self.0.get(name).copied()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
 }

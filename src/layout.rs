@@ -1,8 +1,11 @@
 //! Where definitions sit inside a bundle: the batch and single layouts.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::Kind;
-use std::collections::BTreeMap;
+use crate::kind::DefinitionKind;
+use crate::name;
+use crate::warning::{Warning, WarningKind};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
 /// The layout of a bundle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,14 +29,12 @@ impl Layout {
 
     /// The path of a definition named `name` in this layout. In the batch
     /// layout `job` is the job whose folder holds it (for a job: itself).
-    pub fn path_for(self, kind: Kind, name: &str, job: Option<&str>) -> String {
+    pub fn path_for(self, kind: DefinitionKind, name: &str, job: Option<&str>) -> String {
         let file = format!("{name}.{}", kind.extension());
         match (self, kind) {
-            (Self::Batch, Kind::Job) => format!("jobs/{name}/{file}"),
+            (Self::Batch, DefinitionKind::Job) => format!("jobs/{name}/{file}"),
             (Self::Batch, _) => format!("jobs/{}/{file}", job.unwrap_or(name)),
-            (Self::Single, Kind::Job) => format!("jobs/{file}"),
-            (Self::Single, Kind::Script) => format!("scripts/{file}"),
-            (Self::Single, Kind::Resource) => format!("resources/{file}"),
+            (Self::Single, _) => format!("{}/{file}", kind.folder()),
         }
     }
 }
@@ -51,9 +52,10 @@ impl std::str::FromStr for Layout {
 
 /// Where one definition file sits.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Placement {
     /// Its kind, from the extension.
-    pub kind: Kind,
+    pub kind: DefinitionKind,
     /// The file name without extension.
     pub stem: String,
     /// Batch layout: the job folder. Single layout: `None`.
@@ -62,17 +64,45 @@ pub struct Placement {
     pub layout: Layout,
 }
 
-/// Where `path` (wrapper folder already removed) sits, if it is a definition
-/// in either layout.
-pub fn place(path: &str) -> Option<Placement> {
+impl Placement {
+    /// Where `path` (wrapper folder already removed) sits, if it is a
+    /// definition file of either layout.
+    ///
+    /// ```
+    /// use dlf_bundle::{DefinitionKind, Layout, Placement};
+    /// let placement = Placement::of("jobs/job_batch/dws_sql.script").unwrap();
+    /// assert_eq!((placement.kind, placement.layout), (DefinitionKind::Script, Layout::Batch));
+    /// assert_eq!(placement.job_folder.as_deref(), Some("job_batch"));
+    /// assert!(Placement::of("jobs/a/b/c.job").is_none());
+    /// ```
+    pub fn of(path: &str) -> Option<Self> {
+        place(path)
+    }
+
+    /// The message for a definition whose inside `name` differs from its
+    /// file name, when it does (DataArts identifies objects by name, and
+    /// exports name each file after the object).
+    pub(crate) fn name_mismatch(&self, inner: Option<&str>) -> Option<String> {
+        name_mismatch(self.kind, &self.stem, inner)
+    }
+}
+
+/// The message for a `kind` file named `stem` whose inside `name` is
+/// `inner`, when the two differ.
+pub(crate) fn name_mismatch(kind: DefinitionKind, stem: &str, inner: Option<&str>) -> Option<String> {
+    let inner = inner.filter(|inner| *inner != stem)?;
+    Some(format!("file `{stem}.{}` holds {} `{inner}`", kind.extension(), kind.as_str()))
+}
+
+fn place(path: &str) -> Option<Placement> {
     let (folders, file) = path.rsplit_once('/')?;
     let (stem, extension) = file.rsplit_once('.')?;
-    let kind = Kind::from_extension(extension)?;
+    let kind = DefinitionKind::from_extension(extension)?;
     if stem.is_empty() {
         return None;
     }
     let stem = stem.to_owned();
-    if matches!((folders, kind), ("jobs", Kind::Job) | ("scripts", Kind::Script) | ("resources", Kind::Resource)) {
+    if folders == kind.folder() {
         return Some(Placement { kind, stem, job_folder: None, layout: Layout::Single });
     }
     match folders.split_once('/') {
@@ -85,11 +115,11 @@ pub fn place(path: &str) -> Option<Placement> {
 
 /// The wrapper folder to strip: one top-level folder that holds every file,
 /// when it is not itself a layout folder.
-pub fn wrapper_folder<'a>(paths: impl IntoIterator<Item = &'a str>) -> Option<String> {
+fn wrapper_folder<'a>(paths: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let mut wrapper: Option<&str> = None;
     for path in paths {
         let (first, rest) = path.split_once('/')?;
-        if rest.is_empty() || matches!(first, "jobs" | "scripts" | "resources") {
+        if rest.is_empty() || DefinitionKind::ALL.iter().any(|kind| kind.folder() == first) {
             return None;
         }
         match wrapper {
@@ -103,7 +133,7 @@ pub fn wrapper_folder<'a>(paths: impl IntoIterator<Item = &'a str>) -> Option<St
 
 /// Decides the layout from the placements of every definition, and checks
 /// the batch rule: each job folder holds exactly one `.job`, named after it.
-pub fn detect<'a>(placements: impl IntoIterator<Item = (&'a str, &'a Placement)>) -> Result<Layout> {
+fn detect<'a>(placements: impl IntoIterator<Item = (&'a str, &'a Placement)>) -> Result<Layout> {
     let mut layout: Option<(Layout, &str)> = None;
     let mut folders: BTreeMap<&str, Vec<(&str, &Placement)>> = BTreeMap::new();
     for (path, placement) in placements {
@@ -133,7 +163,7 @@ pub fn detect<'a>(placements: impl IntoIterator<Item = (&'a str, &'a Placement)>
         ));
     };
     for (folder, members) in folders {
-        let jobs: Vec<&(&str, &Placement)> = members.iter().filter(|(_, p)| p.kind == Kind::Job).collect();
+        let jobs: Vec<&(&str, &Placement)> = members.iter().filter(|(_, p)| p.kind == DefinitionKind::Job).collect();
         match jobs.as_slice() {
             [(path, job)] if job.stem != folder => {
                 return Err(Error::new(
@@ -168,6 +198,100 @@ pub fn detect<'a>(placements: impl IntoIterator<Item = (&'a str, &'a Placement)>
     Ok(layout)
 }
 
+/// Per file, in input order: its bundle path and placement, or `None` for a stray file.
+pub(crate) type Placements = Vec<Option<(String, Placement)>>;
+
+/// Where each file of a bundle goes, decided from the names alone so that
+/// the contents can then be loaded and parsed in parallel.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    placements: Placements,
+    layout: Layout,
+    warnings: Vec<Warning>,
+}
+
+impl Plan {
+    /// Plans a bundle from file names (archive entries or files of a folder):
+    /// one wrapper folder is stripped, each file is placed in a layout, and
+    /// the layout is checked.
+    pub(crate) fn new(names: &[&str], mut warnings: Vec<Warning>) -> Result<Self> {
+        let wrapper = wrapper_folder(names.iter().copied());
+        let mut seen: HashMap<Cow<'_, str>, &str> = HashMap::with_capacity(names.len());
+        for name in names {
+            if let Some(other) = seen.insert(name::collision_key(name), name) {
+                warnings.push(Warning::new(
+                    WarningKind::CaseCollision,
+                    Some(name),
+                    format!("collides with `{other}` on a case-insensitive file system"),
+                ));
+            }
+        }
+        let mut placements = Vec::with_capacity(names.len());
+        for name in names {
+            let path = match &wrapper {
+                Some(folder) => name.strip_prefix(folder.as_str()).and_then(|n| n.strip_prefix('/')).unwrap_or(name),
+                None => name,
+            };
+            let placement = place(path);
+            if placement.is_none() {
+                warnings.push(Warning::new(
+                    WarningKind::StrayFile,
+                    Some(name),
+                    "not a job, script or resource definition of either layout; ignored",
+                ));
+            }
+            placements.push(placement.map(|placement| (path.to_owned(), placement)));
+        }
+        let placed = names.iter().zip(&placements).filter_map(|(name, p)| p.as_ref().map(|(_, p)| (*name, p)));
+        let layout = detect(placed)?;
+        if let Some(folder) = wrapper {
+            warnings.insert(
+                0,
+                Warning::new(
+                    WarningKind::WrapperFolder,
+                    None,
+                    format!("entries are wrapped in the folder `{folder}/`; read as if it were absent"),
+                ),
+            );
+        }
+        Ok(Self { placements, layout, warnings })
+    }
+
+    /// The kind of definition file `index` holds, if it is one.
+    pub(crate) fn kind(&self, index: usize) -> Option<DefinitionKind> {
+        self.placement(index).map(|(_, placement)| placement.kind)
+    }
+
+    /// The bundle path and placement of file `index`, if it is a definition.
+    pub(crate) fn placement(&self, index: usize) -> Option<(&str, &Placement)> {
+        self.placements.get(index)?.as_ref().map(|(path, placement)| (path.as_str(), placement))
+    }
+
+    /// Every placed definition.
+    pub(crate) fn placements(&self) -> impl Iterator<Item = &Placement> {
+        self.placements.iter().flatten().map(|(_, placement)| placement)
+    }
+
+    pub(crate) fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    pub(crate) fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// The warning for a definition whose inside `name` differs from its file name.
+    pub(crate) fn name_mismatch(entry: &str, placement: &Placement, inner: Option<&str>) -> Option<Warning> {
+        let message = placement.name_mismatch(inner)?;
+        Some(Warning::new(WarningKind::NameMismatch, Some(entry), message))
+    }
+
+    /// The layout, the warnings so far, and per file its path and placement.
+    pub(crate) fn into_parts(self) -> (Layout, Vec<Warning>, Placements) {
+        (self.layout, self.warnings, self.placements)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,12 +301,12 @@ mod tests {
         let single = |kind, stem: &str| Some((kind, stem.to_owned(), None, Layout::Single));
         let batch = |kind, stem: &str, job: &str| Some((kind, stem.to_owned(), Some(job.to_owned()), Layout::Batch));
         let table = [
-            ("jobs/a.job", single(Kind::Job, "a")),
-            ("scripts/s.script", single(Kind::Script, "s")),
-            ("resources/r.v1.resource", single(Kind::Resource, "r.v1")),
-            ("jobs/a/a.job", batch(Kind::Job, "a", "a")),
-            ("jobs/a/s.script", batch(Kind::Script, "s", "a")),
-            ("jobs/a/r.resource", batch(Kind::Resource, "r", "a")),
+            ("jobs/a.job", single(DefinitionKind::Job, "a")),
+            ("scripts/s.script", single(DefinitionKind::Script, "s")),
+            ("resources/r.v1.resource", single(DefinitionKind::Resource, "r.v1")),
+            ("jobs/a/a.job", batch(DefinitionKind::Job, "a", "a")),
+            ("jobs/a/s.script", batch(DefinitionKind::Script, "s", "a")),
+            ("jobs/a/r.resource", batch(DefinitionKind::Resource, "r", "a")),
             ("jobs/s.script", None),
             ("scripts/a.job", None),
             ("scripts/a/s.script", None),

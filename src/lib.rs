@@ -1,28 +1,43 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+// The layers, lowest first; a module imports only from those above it in
+// this list (the README's "Architecture" section draws them).
 mod archive;
-pub mod bundle;
-pub mod error;
+mod bundle;
+pub mod check;
+mod error;
 pub mod export;
-pub mod graph;
+mod folder;
+mod graph;
 pub mod json;
-pub mod layout;
-pub mod limits;
-pub mod model;
+mod kind;
+mod layout;
+mod limits;
+mod model;
 pub mod name;
-pub mod pack;
-pub mod read;
+mod read;
+pub mod reference;
+pub mod render;
 pub mod resolve;
 pub mod validate;
-pub mod workspace;
-pub mod write;
+mod warning;
+mod workspace;
+mod write;
 
-pub use bundle::{Bundle, Entry, Warning, WarningKind};
-pub use error::{Error, ErrorKind, Position, Result};
-pub use layout::Layout;
+pub use bundle::{Bundle, BundleDir, Entry, Packed, UnpackOptions};
+pub use error::{
+    ArchiveEntry, Corruption, Error, ErrorKind, HeaderField, Limit, NameProblem, Position, Result, Unsupported,
+    ZipHeader,
+};
+pub use kind::DefinitionKind;
+pub use layout::{Layout, Placement};
 pub use limits::Limits;
-pub use model::*;
-pub use pack::{BundleDir, Packed, UnpackOptions};
+pub use model::{
+    Approver, BasicConfig, Condition, Cron, CronTrigger, Definition, DependJobs, DependPackage, Document, Event,
+    FailPolicy, Job, JobParam, Location, Node, NodeType, ProcessType, Property, Resource, ResourceType, Scalar,
+    Schedule, ScheduleType, Script, ScriptType, WorkspaceJob,
+};
 pub use read::ReadOptions;
+pub use warning::{Warning, WarningKind};
 pub use workspace::Workspace;

@@ -100,3 +100,23 @@ impl Default for Limits {
         }
     }
 }
+
+/// The running total of bytes read or inflated, shared by the threads that
+/// read one input, checked against [`Limits::max_total_bytes`].
+#[derive(Debug, Default)]
+pub(crate) struct RunningTotal(std::sync::atomic::AtomicU64);
+
+impl RunningTotal {
+    /// Counts `size` more bytes; an error once the total passes the limit.
+    pub(crate) fn add(&self, size: u64, limits: &Limits) -> crate::error::Result<()> {
+        let before = self.0.fetch_add(size, std::sync::atomic::Ordering::Relaxed);
+        if before.saturating_add(size) > limits.max_total_bytes {
+            return Err(crate::error::Error::limit(
+                crate::error::Limit::TotalBytes,
+                limits.max_total_bytes,
+                format!("the input passes the total limit of {} bytes", limits.max_total_bytes),
+            ));
+        }
+        Ok(())
+    }
+}

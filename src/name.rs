@@ -1,10 +1,11 @@
-//! Entry names: decoding and the safety rules every name passes, on read,
-//! on write, in `pack` and in `unpack`.
+//! Names: the safety rules every entry name passes (on read, on write, in
+//! `pack` and in `unpack`), their decoding, and the naming rules of
+//! DataArts objects (jobs, nodes, scripts, resources, parameters).
 //!
-//! Names are never sanitised, only accepted or refused: a name that would
-//! need fixing is refused with the reason.
+//! Entry names are never sanitised, only accepted or refused: a name that
+//! would need fixing is refused with the reason.
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, NameProblem, Result};
 use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 
@@ -17,7 +18,7 @@ pub const MAX_DEPTH: usize = 4;
 
 /// How an entry name was stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NameEncoding {
+pub(crate) enum NameEncoding {
     /// UTF-8 (flagged or not).
     Utf8,
     /// GBK, without the UTF-8 flag: re-zipped on Chinese Windows.
@@ -30,17 +31,17 @@ pub enum NameEncoding {
 /// # Security
 /// Decoding does not make a name safe; pass the result to
 /// [`check_entry_name`].
-pub fn decode_entry_name(raw: &[u8], utf8_flag: bool) -> Result<(String, NameEncoding)> {
+pub(crate) fn decode_entry_name(raw: &[u8], utf8_flag: bool) -> Result<(String, NameEncoding)> {
     if let Ok(text) = std::str::from_utf8(raw) {
         return Ok((text.to_owned(), NameEncoding::Utf8));
     }
-    let lossy = String::from_utf8_lossy(raw).into_owned();
+    let undecodable = |message: &str| Error::new(ErrorKind::UndecodableName { utf8_flag }, message).in_raw_entry(raw);
     if utf8_flag {
-        return Err(Error::new(ErrorKind::InsecureName, "name is flagged UTF-8 but is not valid UTF-8").in_entry(lossy));
+        return Err(undecodable("name is flagged UTF-8 but is not valid UTF-8"));
     }
     match encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(raw) {
         Some(text) => Ok((text.into_owned(), NameEncoding::Gbk)),
-        None => Err(Error::new(ErrorKind::InsecureName, "name is neither UTF-8 nor GBK").in_entry(lossy)),
+        None => Err(undecodable("name is neither UTF-8 nor GBK")),
     }
 }
 
@@ -62,40 +63,43 @@ pub fn decode_entry_name(raw: &[u8], utf8_flag: bool) -> Result<(String, NameEnc
 /// assert!(check_entry_name("jobs/测试/测试.job").is_ok());
 /// ```
 pub fn check_entry_name(name: &str) -> Result<()> {
-    let refuse = |reason: &str| Err(Error::new(ErrorKind::InsecureName, reason.to_owned()).in_entry(name));
+    let refuse = |problem: NameProblem, reason: &str| {
+        Err(Error::new(ErrorKind::InsecureName(problem), reason.to_owned()).in_entry(name))
+    };
     if name.is_empty() {
-        return refuse("empty name");
+        return refuse(NameProblem::Empty, "empty name");
     }
     if name.len() > MAX_NAME_BYTES {
-        return refuse(&format!("name longer than {MAX_NAME_BYTES} bytes"));
+        return refuse(NameProblem::TooLong, &format!("name longer than {MAX_NAME_BYTES} bytes"));
     }
     if name.starts_with('/') {
-        return refuse("absolute path");
+        return refuse(NameProblem::Absolute, "absolute path");
     }
     if name.contains('\\') {
-        return refuse("backslash in name (zip names use `/`)");
+        return refuse(NameProblem::Backslash, "backslash in name (zip names use `/`)");
     }
     if name.contains(':') {
-        return refuse("colon in name (drive letter or alternate data stream)");
+        return refuse(NameProblem::Colon, "colon in name (drive letter or alternate data stream)");
     }
     if name.chars().any(char::is_control) {
-        return refuse("NUL or control character in name");
+        return refuse(NameProblem::ControlCharacter, "NUL or control character in name");
     }
     let mut depth = 0;
     for component in name.split('/') {
         depth += 1;
         match component {
-            "" => return refuse("empty path component (`//` or trailing `/`)"),
-            "." => return refuse("`.` path component"),
-            ".." => return refuse("`..` path component (path traversal)"),
+            "" => return refuse(NameProblem::EmptyComponent, "empty path component (`//` or trailing `/`)"),
+            "." => return refuse(NameProblem::CurrentDirectory, "`.` path component"),
+            ".." => return refuse(NameProblem::ParentDirectory, "`..` path component (path traversal)"),
             _ if component.len() > MAX_COMPONENT_BYTES => {
-                return refuse(&format!("path component longer than {MAX_COMPONENT_BYTES} bytes"));
+                let message = format!("path component longer than {MAX_COMPONENT_BYTES} bytes");
+                return refuse(NameProblem::ComponentTooLong, &message);
             }
             _ => {}
         }
     }
     if depth > MAX_DEPTH {
-        return refuse(&format!("more than {MAX_DEPTH} path components"));
+        return refuse(NameProblem::TooDeep, &format!("more than {MAX_DEPTH} path components"));
     }
     Ok(())
 }
@@ -118,4 +122,93 @@ pub fn collision_key(name: &str) -> Cow<'_, str> {
         return Cow::Borrowed(name);
     }
     Cow::Owned(name.nfc().flat_map(char::to_lowercase).collect())
+}
+
+/// `true` for a job name the current naming rule admits: 1–128 characters
+/// of letters (any script, so Chinese too), digits, `-`, `_` and `.`.
+///
+/// ```
+/// use dlf_bundle::name::is_valid_job_name;
+/// assert!(is_valid_job_name("job_batch"));
+/// assert!(is_valid_job_name("每日汇总"));
+/// assert!(!is_valid_job_name("a/b"));
+/// assert!(!is_valid_job_name(".."));
+/// ```
+pub fn is_valid_job_name(name: &str) -> bool {
+    // `.` and `..` would also be path components.
+    NameRules { strict: false }.check(name, NameRule::Job).is_ok() && name != "." && name != ".."
+}
+
+/// The objects DataArts names, each with its own rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NameRule {
+    Job,
+    Node,
+    Script,
+    Resource,
+    Param,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NameRules {
+    pub(crate) strict: bool,
+}
+
+impl NameRules {
+    fn limits(rule: NameRule) -> (usize, &'static str) {
+        match rule {
+            NameRule::Job | NameRule::Script => (128, "-_."),
+            NameRule::Node => (128, "-_./<>"),
+            NameRule::Resource => (32, "-_"),
+            NameRule::Param => (64, "-_"),
+        }
+    }
+
+    fn letter_ok(self, c: char, rule: NameRule) -> bool {
+        c.is_ascii_alphanumeric() || (!self.strict && rule != NameRule::Param && !c.is_ascii() && c.is_alphanumeric())
+    }
+
+    pub(crate) fn check(self, name: &str, rule: NameRule) -> Result<(), String> {
+        let (max, punctuation) = Self::limits(rule);
+        let count = name.chars().count();
+        if count == 0 {
+            return Err("is empty".into());
+        }
+        if count > max {
+            return Err(format!("is {count} characters long; at most {max}"));
+        }
+        match name.chars().find(|&c| !(self.letter_ok(c, rule) || punctuation.contains(c))) {
+            Some(c) => Err(format!("contains `{c}`")),
+            None => Ok(()),
+        }
+    }
+
+    pub(crate) fn hint(self, rule: NameRule) -> String {
+        let (max, punctuation) = Self::limits(rule);
+        let letters = if self.strict || rule == NameRule::Param { "ASCII letters" } else { "letters (Chinese too)" };
+        let marks: Vec<String> = punctuation.chars().map(|c| format!("`{c}`")).collect();
+        format!("use 1–{max} {letters}, digits and {}", marks.join(", "))
+    }
+
+    pub(crate) fn directory(self, directory: &str) -> Result<(), String> {
+        if directory == "/" || directory.is_empty() {
+            return Ok(());
+        }
+        let trimmed = directory.strip_prefix('/').ok_or("does not start with `/`")?;
+        let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
+        let parts: Vec<&str> = trimmed.split('/').collect();
+        if parts.len() > 10 {
+            return Err(format!("has {} levels; at most 10", parts.len()));
+        }
+        for part in parts {
+            let count = part.chars().count();
+            if count == 0 || count > 64 {
+                return Err(format!("has a folder name of {count} characters; 1–64 allowed"));
+            }
+            if let Some(c) = part.chars().find(|&c| !(self.letter_ok(c, NameRule::Job) || c == '_' || c == '-')) {
+                return Err(format!("has `{c}` in folder name `{part}`"));
+            }
+        }
+        Ok(())
+    }
 }

@@ -10,18 +10,28 @@
 //! and the running total are checked before the definition is parsed.
 
 use crate::archive::{Directory, Record};
-use crate::bundle::{Bundle, Plan, Warning, WarningKind};
-use crate::error::{Error, ErrorKind, Result};
-use crate::limits::Limits;
-use crate::model::Document;
+use crate::error::{Corruption, Error, ErrorKind, Limit, Result, Unsupported};
+use crate::kind::DefinitionKind;
+use crate::layout::Plan;
+use crate::limits::{Limits, RunningTotal};
 use crate::name::{self, NameEncoding};
+use crate::warning::{Warning, WarningKind};
 use libdeflater::{DecompressionError, Decompressor};
 use rayon::prelude::*;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Options for reading a bundle.
+/// Options for everything that reads definitions: archives, bundle folders
+/// and workspaces.
+///
+/// ```
+/// use dlf_bundle::{Bundle, Limits, ReadOptions};
+/// let trusted = ReadOptions::new().limits(Limits::default().max_entries(100_000));
+/// # let zip = { let mut b = Bundle::new(dlf_bundle::Layout::Single); b.add_job(dlf_bundle::Job::new("j"))?; b.to_vec()? };
+/// let bundle = Bundle::from_slice_with(&zip, &trusted)?;
+/// # assert_eq!(bundle.len(), 1);
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReadOptions {
@@ -50,57 +60,6 @@ const S_IFLNK: u32 = 0o120_000;
 const STORED: u16 = 0;
 const DEFLATED: u16 = 8;
 
-impl Bundle {
-    /// Reads a bundle from memory with default options.
-    ///
-    /// ```
-    /// use dlf_bundle::{Bundle, Job, Layout};
-    /// let mut bundle = Bundle::new(Layout::Single);
-    /// bundle.add_job(Job::new("myJob"))?;
-    /// let zip = bundle.to_vec()?;
-    /// let back = Bundle::from_slice(&zip)?;
-    /// assert_eq!(back.entries()[0].path(), "jobs/myJob.job");
-    /// # Ok::<(), dlf_bundle::Error>(())
-    /// ```
-    ///
-    /// # Security
-    /// Entry names come from the archive: each is decoded and checked by
-    /// [`name::check_entry_name`] and refused, never repaired. Sizes are
-    /// enforced while inflating. Nothing is written to disk.
-    pub fn from_slice(bytes: &[u8]) -> Result<Self> {
-        Self::from_slice_with(bytes, &ReadOptions::default())
-    }
-
-    /// Reads a bundle from a file with default options.
-    ///
-    /// # Security
-    /// As [`Bundle::from_slice`]; the file size is checked against
-    /// [`Limits::max_archive_bytes`] before it is read.
-    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-        Self::open_with(path, &ReadOptions::default())
-    }
-
-    /// Reads a bundle from a file. The central directory is read (by
-    /// position) and the layout planned while the file is read whole; the
-    /// directory is then read again from the bytes read, and a file that
-    /// changed meanwhile is an [`ErrorKind::Io`] error.
-    ///
-    /// # Security
-    /// As [`Bundle::open`].
-    pub fn open_with(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Self> {
-        let (scan, _) = scan_file(path.as_ref(), options, |_| (), |_, (), _, kind, data| Document::parse(kind, data))?;
-        scan.assemble()
-    }
-
-    /// Reads a bundle from memory.
-    ///
-    /// # Security
-    /// As [`Bundle::from_slice`].
-    pub fn from_slice_with(bytes: &[u8], options: &ReadOptions) -> Result<Self> {
-        scan(bytes, options, |_| (), |_, (), _, kind, data| Document::parse(kind, data))?.assemble()
-    }
-}
-
 /// An archive that passed every structural check, with each file entry
 /// processed by the caller's function.
 pub(crate) struct Scan<T> {
@@ -110,13 +69,6 @@ pub(crate) struct Scan<T> {
     pub names: Vec<String>,
     /// Per file entry: the caller's result for a definition, `None` for a stray file.
     pub items: Vec<Result<Option<T>>>,
-}
-
-impl Scan<Document> {
-    fn assemble(self) -> Result<Bundle> {
-        let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
-        self.plan.assemble(&names, self.items)
-    }
 }
 
 /// The file entries, checked and planned, before any is inflated.
@@ -142,7 +94,7 @@ pub(crate) fn scan<C: Send + Sync, T: Send>(
     bytes: &[u8],
     options: &ReadOptions,
     prepare: impl FnOnce(&Plan) -> C + Send,
-    process: impl Fn(&Plan, &C, usize, crate::model::Kind, Vec<u8>) -> Result<T> + Sync,
+    process: impl Fn(&Plan, &C, usize, DefinitionKind, Vec<u8>) -> Result<T> + Sync,
 ) -> Result<Scan<T>> {
     let limits = &options.limits;
     check_archive_size(bytes.len() as u64, limits)?;
@@ -161,23 +113,22 @@ pub(crate) fn scan_file<C: Send + Sync, T: Send>(
     path: &Path,
     options: &ReadOptions,
     prepare: impl FnOnce(&Plan) -> C + Send,
-    process: impl Fn(&Plan, &C, usize, crate::model::Kind, Vec<u8>) -> Result<T> + Sync,
+    process: impl Fn(&Plan, &C, usize, DefinitionKind, Vec<u8>) -> Result<T> + Sync,
 ) -> Result<(Scan<T>, u64)> {
     let limits = &options.limits;
-    let shown = || path.display().to_string();
-    let io = |e: std::io::Error| Error::io(e, "cannot read").in_entry(shown());
+    let io = |e: std::io::Error| Error::io(e, "cannot read").in_file(path);
     let file = std::fs::File::open(path).map_err(io)?;
     let metadata = file.metadata().map_err(io)?;
     if !metadata.is_file() {
-        let bytes = read_whole(&file, 0, limits).map_err(|e| e.in_entry(shown()))?;
+        let bytes = read_whole(&file, 0, limits).map_err(|e| e.in_file(path))?;
         let scan = scan(&bytes, options, prepare, process)?;
         return Ok((scan, bytes.len() as u64));
     }
-    check_archive_size(metadata.len(), limits).map_err(|e| e.in_entry(shown()))?;
+    check_archive_size(metadata.len(), limits).map_err(|e| e.in_file(path))?;
     // rawzip takes its file by value and reads it by position.
     let for_directory = std::fs::File::open(path).map_err(io)?;
     let (read, listed) = rayon::join(
-        || read_whole(&file, metadata.len(), limits).map_err(|e| e.in_entry(shown())),
+        || read_whole(&file, metadata.len(), limits).map_err(|e| e.in_file(path)),
         || {
             let directory = Directory::from_file(for_directory, limits)?;
             let planned = plan_entries(&directory, limits, prepare);
@@ -204,14 +155,17 @@ fn read_whole(file: &std::fs::File, size_hint: u64, limits: &Limits) -> Result<V
     let mut bounded = std::io::Read::take(file, limits.max_archive_bytes.saturating_add(1));
     std::io::Read::read_to_end(&mut bounded, &mut bytes).map_err(|e| Error::io(e, "cannot read"))?;
     if bytes.len() as u64 > limits.max_archive_bytes {
-        return Err(limit(format!("archive passes the limit of {} bytes", limits.max_archive_bytes)));
+        return Err(archive_limit(limits, format!("archive passes the limit of {} bytes", limits.max_archive_bytes)));
     }
     Ok(bytes)
 }
 
 fn check_archive_size(size: u64, limits: &Limits) -> Result<()> {
     if size > limits.max_archive_bytes {
-        return Err(limit(format!("archive is {size} bytes; the limit is {}", limits.max_archive_bytes)));
+        return Err(archive_limit(
+            limits,
+            format!("archive is {size} bytes; the limit is {}", limits.max_archive_bytes),
+        ));
     }
     Ok(())
 }
@@ -231,10 +185,10 @@ fn inflate_all<C: Send + Sync, T: Send>(
     data: &[Range<usize>],
     planned: Planned<C>,
     limits: &Limits,
-    process: impl Fn(&Plan, &C, usize, crate::model::Kind, Vec<u8>) -> Result<T> + Sync,
+    process: impl Fn(&Plan, &C, usize, DefinitionKind, Vec<u8>) -> Result<T> + Sync,
 ) -> Scan<T> {
     let Planned { records, names, plan, prepared } = planned;
-    let total = AtomicU64::new(0);
+    let total = RunningTotal::default();
     let items = records
         .par_iter()
         .zip(&names)
@@ -243,9 +197,12 @@ fn inflate_all<C: Send + Sync, T: Send>(
             let (Some(record), Some(compressed)) =
                 (directory.records().get(record_index), data.get(record_index).and_then(|r| bytes.get(r.clone())))
             else {
-                return Err(Error::new(ErrorKind::Corrupt, "entry data lies outside the archive").in_entry(name));
+                let error =
+                    Error::new(ErrorKind::Corrupt(Corruption::DataOutside), "entry data lies outside the archive");
+                return Err(error.in_record(record_index, name));
             };
-            let data = inflate(record, compressed, name, limits, &total, decompressor)?;
+            let data = inflate(record, compressed, limits, &total, decompressor)
+                .map_err(|e| e.in_record(record_index, name))?;
             match plan.kind(index) {
                 Some(kind) => process(&plan, &prepared, index, kind, data).map(Some).map_err(|e| e.in_entry(name)),
                 None => Ok(None),
@@ -255,8 +212,8 @@ fn inflate_all<C: Send + Sync, T: Send>(
     Scan { plan, names, items }
 }
 
-fn limit(message: String) -> Error {
-    Error::new(ErrorKind::LimitExceeded, message)
+fn archive_limit(limits: &Limits, message: String) -> Error {
+    Error::limit(Limit::ArchiveBytes, limits.max_archive_bytes, message)
 }
 
 /// Checks every record's metadata; no data is inflated here. Returns, per
@@ -271,7 +228,9 @@ fn list_entries(
     let (mut indices, mut names) = (Vec::with_capacity(count), Vec::with_capacity(count));
     let mut declared_total: u64 = 0;
     for (index, record) in directory.records().iter().enumerate() {
-        let (decoded, encoding) = name::decode_entry_name(directory.name(record), record.has_utf8_flag())?;
+        let raw = directory.name(record);
+        let (decoded, encoding) = name::decode_entry_name(raw, record.has_utf8_flag())
+            .map_err(|e| e.in_raw_entry(raw).in_record(index, ""))?;
         if encoding == NameEncoding::Gbk {
             warnings.push(Warning::new(
                 WarningKind::GbkName,
@@ -280,33 +239,40 @@ fn list_entries(
             ));
         }
         let checked = if record.is_dir { decoded.strip_suffix('/').unwrap_or(&decoded) } else { &decoded };
-        name::check_entry_name(checked)?;
-        let refuse = |message: String| Err(Error::new(ErrorKind::UnsupportedEntry, message).in_entry(&decoded));
+        name::check_entry_name(checked).map_err(|e| e.in_record(index, checked))?;
+        let refuse = |unsupported: Unsupported, message: String| {
+            Err(Error::new(ErrorKind::UnsupportedEntry(unsupported), message).in_record(index, &decoded))
+        };
         match record.unix_mode & S_IFMT {
             0 | S_IFREG | S_IFDIR => {}
-            S_IFLNK => return refuse("symbolic link (bundles hold regular files only)".to_owned()),
-            _ => return refuse(format!("special file (mode {:o}); bundles hold regular files only", record.unix_mode)),
+            S_IFLNK => {
+                return refuse(Unsupported::Symlink, "symbolic link (bundles hold regular files only)".to_owned());
+            }
+            _ => {
+                let mode = record.unix_mode;
+                let message = format!("special file (mode {mode:o}); bundles hold regular files only");
+                return refuse(Unsupported::SpecialFile { mode }, message);
+            }
         }
         if record.is_encrypted() {
-            return refuse("encrypted entry".to_owned());
+            return refuse(Unsupported::Encrypted, "encrypted entry".to_owned());
         }
         if record.method != STORED && record.method != DEFLATED {
-            return refuse(format!(
-                "compression method {} (only stored and deflate are accepted)",
-                method_name(record.method)
-            ));
+            let method = record.method;
+            let message = format!("compression method {} (only stored and deflate are accepted)", method_name(method));
+            return refuse(Unsupported::Method { method }, message);
         }
         if record.is_dir {
             continue;
         }
         if record.size > limits.max_entry_bytes {
             let message = format!("declares {} bytes; the per-entry limit is {}", record.size, limits.max_entry_bytes);
-            return Err(limit(message).in_entry(&decoded));
+            return Err(Error::limit(Limit::EntryBytes, limits.max_entry_bytes, message).in_record(index, &decoded));
         }
         declared_total = declared_total.saturating_add(record.size);
         if declared_total > limits.max_total_bytes {
             let message = format!("entries declare more than the total limit of {} bytes", limits.max_total_bytes);
-            return Err(limit(message).in_entry(&decoded));
+            return Err(Error::limit(Limit::TotalBytes, limits.max_total_bytes, message).in_record(index, &decoded));
         }
         indices.push(index);
         names.push(decoded);
@@ -323,56 +289,51 @@ fn method_name(method: u16) -> String {
 fn inflate(
     record: &Record,
     compressed: &[u8],
-    name: &str,
     limits: &Limits,
-    total: &AtomicU64,
+    total: &RunningTotal,
     decompressor: &mut Decompressor,
 ) -> Result<Vec<u8>> {
-    let corrupt = |message: String| Error::new(ErrorKind::Corrupt, message).in_entry(name);
+    let corrupt = |corruption: Corruption, message: String| Error::new(ErrorKind::Corrupt(corruption), message);
     // libdeflate inflates the whole stream in one call, into a buffer of
     // exactly the declared size, which the metadata checks already bounded
     // by the limits.
     let declared = record.size;
-    let size = usize::try_from(declared).map_err(|_| limit(format!("declares {declared} bytes")).in_entry(name))?;
+    let entry_limit = |message: String| Error::limit(Limit::EntryBytes, limits.max_entry_bytes, message);
+    let size = usize::try_from(declared).map_err(|_| entry_limit(format!("declares {declared} bytes")))?;
+    let wrong_size = |message: String| corrupt(Corruption::Size { declared }, message);
     let data = if record.method == STORED {
         compressed.to_vec()
     } else {
         let mut data = vec![0; size];
         match decompressor.deflate_decompress(compressed, &mut data) {
             Ok(written) if written == size => data,
-            Ok(written) => return Err(corrupt(format!("inflates to {written} bytes, not the declared {declared}"))),
+            Ok(written) => return Err(wrong_size(format!("inflates to {written} bytes, not the declared {declared}"))),
             Err(DecompressionError::InsufficientSpace) => {
-                return Err(corrupt(format!("inflates past its declared size of {declared} bytes")));
+                return Err(wrong_size(format!("inflates past its declared size of {declared} bytes")));
             }
-            Err(DecompressionError::BadData) => return Err(corrupt("corrupt DEFLATE data".to_owned())),
+            Err(DecompressionError::BadData) => {
+                return Err(corrupt(Corruption::Deflate, "corrupt DEFLATE data".to_owned()));
+            }
         }
     };
     if data.len() != size {
-        return Err(corrupt(format!("holds {} bytes, not the declared {declared}", data.len())));
+        return Err(wrong_size(format!("holds {} bytes, not the declared {declared}", data.len())));
     }
     if crc32fast::hash(&data) != record.crc32 {
-        return Err(corrupt("CRC-32 mismatch: the data is damaged".to_owned()));
+        return Err(corrupt(Corruption::Crc32, "CRC-32 mismatch: the data is damaged".to_owned()));
     }
     let size = data.len() as u64;
     if size > limits.max_entry_bytes {
-        return Err(
-            limit(format!("inflates past the per-entry limit of {} bytes", limits.max_entry_bytes)).in_entry(name)
-        );
+        return Err(entry_limit(format!("inflates past the per-entry limit of {} bytes", limits.max_entry_bytes)));
     }
     if size > limits.ratio_floor_bytes {
         let ratio = size.checked_div(compressed.len() as u64).unwrap_or(u64::MAX);
         if ratio > limits.max_ratio {
-            return Err(limit(format!(
-                "compression ratio {ratio}:1 exceeds the limit of {}:1 (zip bomb?)",
-                limits.max_ratio
-            ))
-            .in_entry(name));
+            let message =
+                format!("compression ratio {ratio}:1 exceeds the limit of {}:1 (zip bomb?)", limits.max_ratio);
+            return Err(Error::limit(Limit::Ratio, limits.max_ratio, message));
         }
     }
-    if total.fetch_add(size, Ordering::Relaxed).saturating_add(size) > limits.max_total_bytes {
-        return Err(
-            limit(format!("inflating it passes the total limit of {} bytes", limits.max_total_bytes)).in_entry(name)
-        );
-    }
+    total.add(size, limits)?;
     Ok(data)
 }

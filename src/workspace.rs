@@ -2,8 +2,12 @@
 //! from which bundles are exported.
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::folder;
+use crate::kind::DefinitionKind;
+use crate::layout;
 use crate::limits::Limits;
-use crate::model::{Document, Kind};
+use crate::model::Document;
+use crate::read::ReadOptions;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -27,10 +31,10 @@ enum Source {
 /// 10,000-job workspace parses only what the export needs.
 ///
 /// ```
-/// use dlf_bundle::{Job, Kind, Workspace};
+/// use dlf_bundle::{DefinitionKind, Job, Workspace};
 /// let mut workspace = Workspace::new();
 /// workspace.insert(Job::new("job_batch").into())?;
-/// assert!(workspace.contains(Kind::Job, "job_batch"));
+/// assert!(workspace.contains(DefinitionKind::Job, "job_batch"));
 /// # Ok::<(), dlf_bundle::Error>(())
 /// ```
 #[derive(Debug, Clone, Default)]
@@ -40,12 +44,18 @@ pub struct Workspace {
     limits: Limits,
 }
 
-const KINDS: [Kind; 3] = [Kind::Job, Kind::Script, Kind::Resource];
-
 impl Workspace {
     /// An empty in-memory workspace.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Indexes a workspace folder with the default [`ReadOptions`].
+    ///
+    /// # Security
+    /// As [`Workspace::open_with`].
+    pub fn open(dir: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with(dir, &ReadOptions::default())
     }
 
     /// Indexes a folder in the single layout, unpacked: `DIR/jobs/**/*.job`,
@@ -55,31 +65,23 @@ impl Workspace {
     ///
     /// # Security
     /// Symbolic links are not followed; files are read later under
-    /// [`Limits::max_entry_bytes`].
-    pub fn open(dir: impl AsRef<Path>) -> Result<Self> {
+    /// `options`' [`Limits::max_entry_bytes`] (the only limit that applies
+    /// to a single file).
+    pub fn open_with(dir: impl AsRef<Path>, options: &ReadOptions) -> Result<Self> {
         let dir = dir.as_ref();
-        let folders = KINDS.map(|kind| dir.join(folder_name(kind)));
+        let folders = DefinitionKind::ALL.map(|kind| dir.join(kind.folder()));
         if !folders.iter().any(|folder| folder.is_dir()) {
-            return Err(Error::new(ErrorKind::Layout, "no `jobs/`, `scripts/` or `resources/` folder")
-                .in_entry(dir.display().to_string()));
+            return Err(Error::new(ErrorKind::Layout, "no `jobs/`, `scripts/` or `resources/` folder").in_file(dir));
         }
         // The folders are walked side by side (scripts/ holds most files);
         // the first error in kind order wins.
         let walked: Vec<Result<HashMap<String, Source>>> =
-            KINDS.par_iter().zip(&folders).map(|(&kind, folder)| index_folder(kind, folder)).collect();
-        let mut workspace = Self::new();
+            DefinitionKind::ALL.par_iter().zip(&folders).map(|(&kind, folder)| index_folder(kind, folder)).collect();
+        let mut workspace = Self { limits: options.limits, ..Self::new() };
         for (slot, walked) in workspace.index.iter_mut().zip(walked) {
             *slot = walked?;
         }
         Ok(workspace)
-    }
-
-    /// Sets the limits applied when definitions are read (only
-    /// [`Limits::max_entry_bytes`] applies to a file).
-    #[must_use]
-    pub fn with_limits(mut self, limits: Limits) -> Self {
-        self.limits = limits;
-        self
     }
 
     /// Adds a definition, keyed by the `name` inside it.
@@ -94,32 +96,32 @@ impl Workspace {
     }
 
     /// `true` when the workspace has a `kind` definition called `name`.
-    pub fn contains(&self, kind: Kind, name: &str) -> bool {
+    pub fn contains(&self, kind: DefinitionKind, name: &str) -> bool {
         self.kind_index(kind).contains_key(name)
     }
 
     /// Names of every `kind` definition, sorted.
-    pub fn names(&self, kind: Kind) -> impl Iterator<Item = &str> {
+    pub fn names(&self, kind: DefinitionKind) -> impl Iterator<Item = &str> {
         let mut names: Vec<&str> = self.kind_index(kind).keys().map(String::as_str).collect();
         names.sort_unstable();
         names.into_iter()
     }
 
-    fn kind_index(&self, kind: Kind) -> &HashMap<String, Source> {
+    fn kind_index(&self, kind: DefinitionKind) -> &HashMap<String, Source> {
         let [jobs, scripts, resources] = &self.index;
         match kind {
-            Kind::Job => jobs,
-            Kind::Script => scripts,
-            Kind::Resource => resources,
+            DefinitionKind::Job => jobs,
+            DefinitionKind::Script => scripts,
+            DefinitionKind::Resource => resources,
         }
     }
 
-    fn kind_index_mut(&mut self, kind: Kind) -> &mut HashMap<String, Source> {
+    fn kind_index_mut(&mut self, kind: DefinitionKind) -> &mut HashMap<String, Source> {
         let [jobs, scripts, resources] = &mut self.index;
         match kind {
-            Kind::Job => jobs,
-            Kind::Script => scripts,
-            Kind::Resource => resources,
+            DefinitionKind::Job => jobs,
+            DefinitionKind::Script => scripts,
+            DefinitionKind::Resource => resources,
         }
     }
 
@@ -130,31 +132,38 @@ impl Workspace {
     /// Read and parse errors name the file; a file whose inside `name`
     /// differs from its file name is an error too (exports name files after
     /// the name inside).
-    pub fn load(&self, kind: Kind, name: &str) -> Result<Option<Document>> {
+    pub fn load(&self, kind: DefinitionKind, name: &str) -> Result<Option<Document>> {
         match self.kind_index(kind).get(name) {
             None => Ok(None),
             Some(Source::Memory(document)) => Ok(Some(Document::clone(document))),
             Some(Source::File(path)) => {
-                let shown = path.display().to_string();
-                let bytes =
-                    crate::pack::read_file(path, self.limits.max_entry_bytes).map_err(|e| e.in_entry(shown.clone()))?;
-                let document = Document::parse(kind, bytes).map_err(|e| e.in_entry(shown.clone()))?;
-                match document.name() {
-                    Some(inner) if inner != name => Err(Error::new(
-                        ErrorKind::Layout,
-                        format!("file `{name}.{}` holds {} `{inner}`", kind.extension(), kind.as_str()),
-                    )
-                    .in_entry(shown)),
-                    _ => Ok(Some(document)),
+                let bytes = folder::read_file(path, self.limits.max_entry_bytes)?;
+                let document = Document::parse(kind, bytes).map_err(|e| e.in_file(path))?;
+                match layout::name_mismatch(kind, name, document.name()) {
+                    Some(message) => Err(Error::new(ErrorKind::Layout, message).in_file(path)),
+                    None => Ok(Some(document)),
                 }
             }
         }
+    }
+
+    /// Reads and parses the job called `name`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] when the workspace has no such job (in the
+    /// service's words, which export passes on as `DLF.0100`); as
+    /// [`Workspace::load`] otherwise.
+    pub fn load_job(&self, name: &str) -> Result<Document> {
+        self.load(DefinitionKind::Job, name)?.ok_or_else(|| {
+            let kind = ErrorKind::NotFound { kind: DefinitionKind::Job, name: name.to_owned() };
+            Error::new(kind, format!("The job does not exists: `{name}`."))
+        })
     }
 }
 
 /// Lists the `kind` definitions below `folder` (none when it is missing).
 /// A definition's name is its file stem; two files with one stem are an error.
-fn index_folder(kind: Kind, folder: &Path) -> Result<HashMap<String, Source>> {
+fn index_folder(kind: DefinitionKind, folder: &Path) -> Result<HashMap<String, Source>> {
     let mut index = HashMap::new();
     if !folder.is_dir() {
         return Ok(index);
@@ -163,7 +172,9 @@ fn index_folder(kind: Kind, folder: &Path) -> Result<HashMap<String, Source>> {
     let walker = WalkDir::new(folder).follow_links(false).max_depth(MAX_FOLDER_DEPTH);
     for item in walker {
         let item = item.map_err(|e| {
-            Error::new(ErrorKind::Io, format!("cannot walk the workspace: {e}")).in_entry(folder.display().to_string())
+            let path = e.path().unwrap_or(folder).to_path_buf();
+            let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("a folder loop"));
+            Error::io(io, "cannot walk the workspace").in_file(path)
         })?;
         let file_name = item.file_name().to_str();
         let stem = file_name.and_then(|n| n.strip_suffix(kind.extension())?.strip_suffix('.'));
@@ -183,17 +194,9 @@ fn index_folder(kind: Kind, folder: &Path) -> Result<HashMap<String, Source>> {
                     ErrorKind::DuplicateEntry,
                     format!("{} `{}` is defined twice (also `{}`)", kind.as_str(), slot.key(), first.display()),
                 )
-                .in_entry(second.display().to_string()));
+                .in_file(second));
             }
         }
     }
     Ok(index)
-}
-
-fn folder_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Job => "jobs",
-        Kind::Script => "scripts",
-        Kind::Resource => "resources",
-    }
 }

@@ -12,29 +12,12 @@
 //! data compressed elsewhere (`zip` only compresses through its own encoder,
 //! which measured 20% slower and rebuilt its state per entry).
 
-use crate::bundle::Bundle;
 use crate::error::{Error, ErrorKind, Result};
-use crate::name;
 use libdeflater::{CompressionLvl, Compressor};
 use rawzip::{CompressionMethod, DataDescriptorOutput, ZipArchiveWriter, time::UtcDateTime};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::io::Write;
-use std::path::Path;
-
-/// Zips `(path, bytes)` pairs in the given order, with the fixed options
-/// of [`Bundle::to_vec`]; for callers who assemble entries themselves.
-///
-/// # Security
-/// Every path passes [`name::check_entry_name`], so we never write a name
-/// the reader would refuse.
-pub fn zip_entries<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Result<Vec<u8>> {
-    let entries: Vec<(&str, &[u8])> = entries.into_iter().collect();
-    for (path, _) in &entries {
-        name::check_entry_name(path)?;
-    }
-    zip_indexed(entries.len(), |index| Ok(entries.get(index).map(|(path, bytes)| (*path, Cow::Borrowed(*bytes)))))
-}
 
 /// One entry to zip: its path, and its contents borrowed or produced on the spot.
 pub(crate) type Produced<'a> = Option<(&'a str, Cow<'a, [u8]>)>;
@@ -99,47 +82,5 @@ pub(crate) fn zip_indexed<'a>(count: usize, produce: impl Fn(usize) -> Result<Pr
 
 /// Failures of in-memory zipping that valid entries cannot cause.
 fn internal(message: &str) -> Error {
-    Error::new(ErrorKind::Io, format!("cannot assemble the archive in memory: {message}"))
-}
-
-impl Bundle {
-    /// Writes the bundle as zip bytes, deterministically.
-    ///
-    /// Unchanged definitions are written byte for byte as they were read;
-    /// new or changed ones in the canonical JSON style.
-    pub fn to_vec(&self) -> Result<Vec<u8>> {
-        // Paths were checked when inserted; changed definitions are
-        // serialised by the compressing threads, not beforehand.
-        let entries: Vec<&crate::bundle::Entry> = self.iter().collect();
-        zip_indexed(entries.len(), |index| Ok(entries.get(index).map(|entry| (entry.path(), entry.document().bytes()))))
-    }
-
-    /// Writes the bundle to `path` atomically: into a temporary file in the
-    /// same folder, renamed over `path` only when complete.
-    pub fn write_to_path(&self, path: impl AsRef<Path>) -> Result<()> {
-        write_atomically(path.as_ref(), &self.to_vec()?)
-    }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and
-/// a rename, so a failure never leaves a partial file behind.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let shown = path.display().to_string();
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".dlf-bundle-").suffix(".tmp");
-    // Temporary files are private (0600) by default; the finished file gets
-    // the mode any new file gets (0666 less the umask), as `zip` gives it.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut temporary = builder
-        .tempfile_in(folder)
-        .map_err(|e| Error::io(e, format!("cannot create a temporary file beside `{shown}`")))?;
-    temporary.write_all(bytes).map_err(|e| Error::io(e, format!("cannot write `{shown}`")))?;
-    temporary.as_file().sync_all().map_err(|e| Error::io(e, format!("cannot write `{shown}`")))?;
-    temporary.persist(path).map_err(|e| Error::io(e.error, format!("cannot rename into `{shown}`")))?;
-    Ok(())
+    Error::new(ErrorKind::Io(std::io::ErrorKind::Other), format!("cannot assemble the archive in memory: {message}"))
 }

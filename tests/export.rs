@@ -3,14 +3,20 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 #![allow(clippy::disallowed_methods, reason = "tests build fixture folders in fresh temporary folders")]
 
-use dlf_bundle::export::{ExportOptions, export};
-use dlf_bundle::resolve::{self, ResolveOptions, Status};
-use dlf_bundle::{ErrorKind, Layout, Workspace};
+use dlf_bundle::export::{ApiError, ExportOptions, export};
+use dlf_bundle::reference::ReferenceOptions;
+use dlf_bundle::resolve::{self, Status};
+use dlf_bundle::{DefinitionKind, ErrorKind, Layout, Workspace};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn seed() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/workspace")
+}
+
+/// The code the API answers `error` with.
+fn api_code(error: &dlf_bundle::Error) -> Option<&'static str> {
+    ApiError::from_error(error).map(|body| body.error_code)
 }
 
 fn names(jobs: &[&str]) -> Vec<String> {
@@ -73,7 +79,7 @@ fn the_seed_example_exports_as_documented() {
     let copied = export.bundle.get("jobs/job_batch/dws_sql.script").unwrap().document().bytes().into_owned();
     assert_eq!(copied, std::fs::read(seed().join("scripts/dws_sql.script")).unwrap(), "copied byte for byte");
     assert_eq!(
-        export.bundle.tree(),
+        dlf_bundle::render::tree(&export.bundle),
         "jobs\n├── job_batch\n│   ├── dws_sql.script\n│   └── job_batch.job\n└── job_stream\n    └── job_stream.job\n"
     );
 }
@@ -113,7 +119,7 @@ fn single_layout_exports_one_job() {
     let export = export(&ws, &names(&["a"]), &options).unwrap();
     assert_eq!(paths(&export), ["jobs/a.job", "resources/r.resource", "scripts/s.script"]);
     let error = dlf_bundle::export::export(&ws, &names(&["a", "b"]), &options).unwrap_err();
-    assert_eq!(error.api_code(), Some("DLF.3051"));
+    assert_eq!(api_code(&error), Some("DLF.3051"));
 }
 
 #[test]
@@ -130,9 +136,9 @@ fn request_errors_are_the_apis() {
     ];
     for (jobs, code, detail) in cases {
         let error = export(&workspace, &jobs, &ExportOptions::default()).unwrap_err();
-        assert_eq!(error.api_code(), Some(code), "{error}");
+        assert_eq!(api_code(&error), Some(code), "{error}");
         assert!(error.message().contains(detail), "{error}");
-        let body: serde_json::Value = serde_json::from_str(&error.to_api_json().unwrap()).unwrap();
+        let body: serde_json::Value = serde_json::from_str(&ApiError::from_error(&error).unwrap().to_json()).unwrap();
         assert_eq!(body["error_code"], code);
     }
 }
@@ -141,12 +147,13 @@ fn request_errors_are_the_apis() {
 fn a_missing_script_or_resource_names_job_node_and_object() {
     let (_dir, ws) = workspace(&[job("a", &[sql_node("load", "gone")].join(","), &[])]);
     let error = export(&ws, &names(&["a"]), &ExportOptions::default()).unwrap_err();
-    assert_eq!((error.api_code(), error.kind()), (Some("DLF.6201"), ErrorKind::NotFound));
+    let kind = ErrorKind::NotFound { kind: DefinitionKind::Script, name: "gone".into() };
+    assert_eq!((api_code(&error), error.kind()), (Some("DLF.6201"), &kind));
     assert!(error.message().contains("Job `a`, node `load` needs script `gone`"), "{error}");
 
     let (_dir, ws) = workspace(&[job("a", &spark_node("spark", "lib"), &[])]);
     let error = export(&ws, &names(&["a"]), &ExportOptions::default()).unwrap_err();
-    assert_eq!(error.api_code(), Some("DLF.6241"));
+    assert_eq!(api_code(&error), Some("DLF.6241"));
     assert!(error.message().contains("node `spark` needs resource `lib`"), "{error}");
 }
 
@@ -176,7 +183,7 @@ fn upstream_closure_respects_the_limit() {
     items.push(job("j101", "", &[]));
     let (_dir, ws) = workspace(&items);
     let error = export(&ws, &names(&["j0"]), &ExportOptions::default().with_upstream(true)).unwrap_err();
-    assert_eq!(error.api_code(), Some("DLF.3051"));
+    assert_eq!(api_code(&error), Some("DLF.3051"));
     assert!(error.message().contains("102 jobs"), "{error}");
 }
 
@@ -191,8 +198,8 @@ fn a_workspace_with_two_files_of_one_name_is_refused_naming_both_in_sorted_order
     std::fs::write(dir.path().join("scripts/a/dup.script"), &text).unwrap();
     std::fs::write(dir.path().join("scripts/c/other.script"), &text).unwrap();
     let error = Workspace::open(dir.path()).unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::DuplicateEntry);
-    assert!(error.entry().unwrap().ends_with("scripts/b/dup.script"), "{error}");
+    assert_eq!(error.kind(), &ErrorKind::DuplicateEntry);
+    assert!(error.file().unwrap().ends_with("scripts/b/dup.script"), "{error}");
     assert!(error.message().contains("script `dup` is defined twice (also `"), "{error}");
     assert!(error.message().contains("scripts/a/dup.script`)"), "{error}");
 }
@@ -205,9 +212,9 @@ fn workspace_files_are_indexed_by_stem_and_extension_only() {
     }
     let workspace_again = Workspace::open(dir.path()).unwrap();
     for ws in [&workspace, &workspace_again] {
-        assert_eq!(ws.names(dlf_bundle::Kind::Script).collect::<Vec<_>>(), ["s1"]);
-        assert_eq!(ws.names(dlf_bundle::Kind::Resource).collect::<Vec<_>>(), ["r1"]);
-        assert_eq!(ws.names(dlf_bundle::Kind::Job).collect::<Vec<_>>(), ["j1"]);
+        assert_eq!(ws.names(dlf_bundle::DefinitionKind::Script).collect::<Vec<_>>(), ["s1"]);
+        assert_eq!(ws.names(dlf_bundle::DefinitionKind::Resource).collect::<Vec<_>>(), ["r1"]);
+        assert_eq!(ws.names(dlf_bundle::DefinitionKind::Job).collect::<Vec<_>>(), ["j1"]);
     }
 }
 
@@ -226,7 +233,7 @@ fn dependencies_are_marked_present_missing_or_external() {
         job("b", "", &[]),
         script("s"),
     ]);
-    let report = resolve::workspace_dependencies(&ws, &names(&["a"]), &ResolveOptions::default()).unwrap();
+    let report = resolve::workspace_dependencies(&ws, &names(&["a"]), &ReferenceOptions::default()).unwrap();
     let statuses: Vec<(String, Status)> =
         report[0].dependencies.iter().map(|d| (d.reference.target.to_string(), d.status)).collect();
     assert_eq!(
@@ -240,7 +247,7 @@ fn dependencies_are_marked_present_missing_or_external() {
     );
     // In a batch bundle a script in another job's folder does not count.
     let exported = export(&ws, &names(&["b"]), &ExportOptions::default()).unwrap();
-    let report = resolve::bundle_dependencies(&exported.bundle, &ResolveOptions::default());
+    let report = resolve::bundle_dependencies(&exported.bundle, &ReferenceOptions::default());
     assert_eq!(report.len(), 1);
 }
 

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{RawEntry, batch_entries, job_json, raw_zip, resource_json, script_json};
-use dlf_bundle::{Bundle, Kind, Layout};
+use dlf_bundle::{Bundle, DefinitionKind, Layout};
 
 fn paths(bundle: &Bundle) -> Vec<&str> {
     bundle.iter().map(dlf_bundle::Entry::path).collect()
@@ -24,7 +24,10 @@ fn batch_layout_is_detected() {
         ["jobs/job_batch/dws_sql.script", "jobs/job_batch/job_batch.job", "jobs/job_stream/job_stream.job"]
     );
     let script = bundle.get("jobs/job_batch/dws_sql.script").unwrap();
-    assert_eq!((script.kind(), script.job_folder(), script.name()), (Kind::Script, Some("job_batch"), "dws_sql"));
+    assert_eq!(
+        (script.kind(), script.job_folder(), script.name()),
+        (DefinitionKind::Script, Some("job_batch"), "dws_sql")
+    );
     assert!(bundle.warnings().is_empty(), "{:?}", warnings(&bundle));
 }
 
@@ -111,7 +114,7 @@ fn a_stem_that_differs_from_the_name_inside_is_a_warning() {
     let mut entries = batch_entries();
     entries.push(RawEntry::new("jobs/job_batch/other.script", script_json("renamed")));
     let bundle = Bundle::from_slice(&raw_zip(&entries)).unwrap();
-    assert!(warnings(&bundle).iter().any(|w| w.contains("differs from the name `renamed`")));
+    assert!(warnings(&bundle).iter().any(|w| w.contains("file `other.script` holds script `renamed`")));
 }
 
 #[test]

@@ -7,7 +7,7 @@
 mod common;
 
 use common::{job_json, script_json};
-use dlf_bundle::{Bundle, BundleDir, ErrorKind, Limits, Packed};
+use dlf_bundle::{Bundle, BundleDir, ErrorKind, Limit, Limits, Packed, ReadOptions};
 use std::path::Path;
 
 fn folder(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
@@ -35,8 +35,9 @@ fn warnings_of(warnings: &[dlf_bundle::Warning]) -> Vec<String> {
 
 /// Both ways of packing `dir`: the same bytes and warnings, or the same error.
 fn pack_both_ways(dir: &Path, limits: &Limits) -> Result<Packed, dlf_bundle::Error> {
-    let streamed = BundleDir::open(dir, limits).and_then(|folder| folder.to_zip());
-    let in_memory = Bundle::from_dir(dir, limits);
+    let options = ReadOptions::new().limits(*limits);
+    let streamed = BundleDir::open(dir, &options).and_then(|folder| folder.to_zip());
+    let in_memory = Bundle::from_dir(dir, &options);
     match (&streamed, &in_memory) {
         (Ok(packed), Ok(bundle)) => {
             assert_eq!(packed.zip, bundle.to_vec().unwrap(), "same bytes");
@@ -45,7 +46,7 @@ fn pack_both_ways(dir: &Path, limits: &Limits) -> Result<Packed, dlf_bundle::Err
         }
         (Err(streamed), Err(in_memory)) => {
             assert_eq!(streamed.kind(), in_memory.kind(), "{streamed} / {in_memory}");
-            assert_eq!(streamed.entry(), in_memory.entry(), "{streamed} / {in_memory}");
+            assert_eq!(streamed.file(), in_memory.file(), "{streamed} / {in_memory}");
         }
         _ => panic!("outcomes differ: {:?} / {:?}", streamed.as_ref().err(), in_memory.as_ref().err()),
     }
@@ -80,17 +81,18 @@ fn warnings_are_the_same_both_ways() {
     assert_eq!(warnings.len(), 3, "{warnings:?}");
     assert!(warnings[0].contains("wrapped in the folder `export/`"), "{warnings:?}");
     assert!(warnings.iter().any(|w| w.contains("notes.txt") && w.contains("ignored")), "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("differs from the name `inner_name`")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("file `b.job` holds job `inner_name`")), "{warnings:?}");
 }
 
 #[test]
 fn broken_definitions_are_refused_naming_the_file_both_ways() {
     let wrong_type = br#"{"name":"b","nodes":{"name":"n"}}"#.to_vec();
+    let wrong = |field: &str, expected, found| ErrorKind::WrongType { field: field.into(), expected, found };
     let cases: [(&str, Vec<u8>, ErrorKind); 4] = [
         ("jobs/b/b.job", b"{\"name\": \"b\",".to_vec(), ErrorKind::Json),
-        ("jobs/b/b.job", wrong_type, ErrorKind::WrongType),
+        ("jobs/b/b.job", wrong_type, wrong("nodes", "an array", "an object")),
         ("jobs/b/b.job", b"\xEF\xBB\xBF{}".to_vec(), ErrorKind::Json),
-        ("jobs/b/s.script", b"[1, 2]".to_vec(), ErrorKind::WrongType),
+        ("jobs/b/s.script", b"[1, 2]".to_vec(), wrong("", "an object", "an array")),
     ];
     for (path, bytes, kind) in cases {
         let mut files = batch_files();
@@ -98,8 +100,9 @@ fn broken_definitions_are_refused_naming_the_file_both_ways() {
         files.push((path, bytes));
         let dir = folder(&files);
         let error = pack_both_ways(dir.path(), &Limits::default()).unwrap_err();
-        assert_eq!(error.kind(), kind, "{path}: {error}");
-        assert_eq!(error.entry(), Some(path), "{error}");
+        assert_eq!(error.kind(), &kind, "{path}: {error}");
+        assert_eq!(error.file(), Some(dir.path().join(path).as_path()), "{error}");
+        assert!(error.to_string().starts_with("file `"), "{error}");
     }
 }
 
@@ -108,16 +111,17 @@ fn limits_apply_both_ways() {
     let dir = folder(&batch_files());
     let small_files = Limits::default().max_entry_bytes(40);
     let error = pack_both_ways(dir.path(), &small_files).unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::LimitExceeded, "{error}");
+    assert_eq!(error.kind(), &ErrorKind::LimitExceeded { limit: Limit::EntryBytes, max: 40 }, "{error}");
     let few_files = Limits::default().max_entries(3);
     let error = pack_both_ways(dir.path(), &few_files).unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::LimitExceeded, "{error}");
+    assert_eq!(error.kind(), &ErrorKind::LimitExceeded { limit: Limit::Entries, max: 3 }, "{error}");
     // The running total is shared by the threads: the entry named is the one
     // whose reading crossed the limit, which depends on thread timing.
-    let small_total = Limits::default().max_total_bytes(200);
+    let small_total = ReadOptions::new().limits(Limits::default().max_total_bytes(200));
+    let total_limit = ErrorKind::LimitExceeded { limit: Limit::TotalBytes, max: 200 };
     let streamed = BundleDir::open(dir.path(), &small_total).and_then(|folder| folder.to_zip()).unwrap_err();
-    assert_eq!(streamed.kind(), ErrorKind::LimitExceeded, "{streamed}");
-    assert_eq!(Bundle::from_dir(dir.path(), &small_total).unwrap_err().kind(), ErrorKind::LimitExceeded);
+    assert_eq!(streamed.kind(), &total_limit, "{streamed}");
+    assert_eq!(Bundle::from_dir(dir.path(), &small_total).unwrap_err().kind(), &total_limit);
 }
 
 #[test]
@@ -134,6 +138,7 @@ fn the_first_broken_file_in_name_order_is_the_one_reported() {
     for threads in [1, 2, 7] {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         let error = pool.install(|| pack_both_ways(dir.path(), &Limits::default())).unwrap_err();
-        assert_eq!(error.entry(), Some("jobs/job_120/job_120.job"), "{threads} threads: {error}");
+        let expected = dir.path().join("jobs/job_120/job_120.job");
+        assert_eq!(error.file(), Some(expected.as_path()), "{threads} threads: {error}");
     }
 }

@@ -7,9 +7,12 @@
 
 use dlf_bundle::export::{ExportOptions, export};
 use dlf_bundle::json::{self, Number, Object, Value};
-use dlf_bundle::resolve::{self, ResolveOptions, Status, Target};
+use dlf_bundle::reference::{ReferenceOptions, Target};
+use dlf_bundle::resolve::{self, Status};
 use dlf_bundle::validate::{ValidateOptions, validate_archive};
-use dlf_bundle::{Bundle, Document, Job, Kind, Layout, Limits, NodeType, ReadOptions, Resource, Script, Workspace};
+use dlf_bundle::{
+    Bundle, DefinitionKind, Document, Job, Layout, Limits, NodeType, ReadOptions, Resource, Script, Workspace,
+};
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -184,15 +187,17 @@ fn workspace_strategy() -> impl Strategy<Value = GeneratedWorkspace> {
     })
 }
 
-fn parse_document(kind: Kind, value: &Value) -> Document {
+fn parse_document(kind: DefinitionKind, value: &Value) -> Document {
     Document::parse(kind, json::to_vec_pretty(value)).unwrap()
 }
 
 fn build_workspace(generated: &GeneratedWorkspace) -> Workspace {
     let mut workspace = Workspace::new();
-    for (kind, values) in
-        [(Kind::Job, &generated.jobs), (Kind::Script, &generated.scripts), (Kind::Resource, &generated.resources)]
-    {
+    for (kind, values) in [
+        (DefinitionKind::Job, &generated.jobs),
+        (DefinitionKind::Script, &generated.scripts),
+        (DefinitionKind::Resource, &generated.resources),
+    ] {
         for value in values {
             workspace.insert(parse_document(kind, value)).unwrap();
         }
@@ -203,10 +208,12 @@ fn build_workspace(generated: &GeneratedWorkspace) -> Workspace {
 fn build_bundle(generated: &GeneratedWorkspace, layout: Layout) -> Bundle {
     let mut bundle = Bundle::new(layout);
     for job in &generated.jobs {
-        let document = parse_document(Kind::Job, job);
+        let document = parse_document(DefinitionKind::Job, job);
         let job_name = document.name().unwrap().to_owned();
-        bundle.insert(&layout.path_for(Kind::Job, &job_name, None), document).unwrap();
-        for (kind, values) in [(Kind::Script, &generated.scripts), (Kind::Resource, &generated.resources)] {
+        bundle.insert(&layout.path_for(DefinitionKind::Job, &job_name, None), document).unwrap();
+        for (kind, values) in
+            [(DefinitionKind::Script, &generated.scripts), (DefinitionKind::Resource, &generated.resources)]
+        {
             for value in values {
                 let document = parse_document(kind, value);
                 let path = layout.path_for(kind, document.name().unwrap(), Some(&job_name));
@@ -346,13 +353,13 @@ proptest! {
         upstream in any::<bool>(),
     ) {
         let workspace = build_workspace(&generated);
-        let names: Vec<String> = workspace.names(Kind::Job).map(str::to_owned).collect();
+        let names: Vec<String> = workspace.names(DefinitionKind::Job).map(str::to_owned).collect();
         let mut jobs: Vec<String> = pick.iter().map(|i| names[i.index(names.len())].clone()).collect();
         jobs.sort();
         jobs.dedup();
         let options = ExportOptions::default().with_upstream(upstream);
         let export = export(&workspace, &jobs, &options).unwrap();
-        let report = resolve::bundle_dependencies(&export.bundle, &ResolveOptions::default());
+        let report = resolve::bundle_dependencies(&export.bundle, &ReferenceOptions::default());
         for job in &report {
             for dependency in &job.dependencies {
                 let missing_definition = dependency.status == Status::Missing

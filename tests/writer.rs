@@ -124,8 +124,12 @@ fn a_read_bundle_writes_back_identically() {
 fn only_changed_definitions_are_reserialised() {
     let original = br#"{"name":"j",  "nodes":[], "x": 1.50}"#;
     let mut bundle = Bundle::new(Layout::Single);
-    bundle.insert("jobs/j.job", dlf_bundle::Document::parse(dlf_bundle::Kind::Job, &original[..]).unwrap()).unwrap();
-    bundle.insert("jobs/k.job", dlf_bundle::Document::parse(dlf_bundle::Kind::Job, &original[..]).unwrap()).unwrap();
+    bundle
+        .insert("jobs/j.job", dlf_bundle::Document::parse(dlf_bundle::DefinitionKind::Job, &original[..]).unwrap())
+        .unwrap();
+    bundle
+        .insert("jobs/k.job", dlf_bundle::Document::parse(dlf_bundle::DefinitionKind::Job, &original[..]).unwrap())
+        .unwrap();
     let entry = bundle.get_mut("jobs/k.job").unwrap();
     if let dlf_bundle::Definition::Job(job) = entry.document_mut().definition_mut() {
         job.name = Some("k".into());
@@ -160,9 +164,9 @@ fn writing_to_a_path_is_atomic() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("jobs.zip");
     std::fs::write(&target, b"previous").unwrap();
-    // A bundle that cannot be written (an entry name the writer refuses) leaves the old file.
-    let failing = dlf_bundle::write::write_atomically(&dir.path().join("missing-folder/x.zip"), b"data");
-    assert!(failing.is_err());
+    // A write that cannot complete (its folder is missing) leaves no file behind.
+    let failing = sample_bundle().write_to_path(dir.path().join("missing-folder/x.zip")).unwrap_err();
+    assert!(failing.to_string().contains("missing-folder"), "{failing}");
     assert_eq!(std::fs::read(&target).unwrap(), b"previous");
     sample_bundle().write_to_path(&target).unwrap();
     assert_eq!(std::fs::read(&target).unwrap(), sample_bundle().to_vec().unwrap());

@@ -12,7 +12,30 @@ mod parse;
 mod value;
 mod write;
 
-pub use parse::{MAX_DEPTH, PathSegment, SyntaxError, parse};
-pub(crate) use parse::{line_column, locate};
+pub use parse::MAX_DEPTH;
+pub(crate) use parse::{PathSegment, line_column, locate};
 pub use value::{Number, Object, Value};
 pub use write::{to_string_compact, to_vec_pretty};
+
+use crate::error::{Error, ErrorKind, Position, Result};
+
+/// Parses one JSON document into the lossless [`Value`] tree.
+///
+/// ```
+/// let value = dlf_bundle::json::parse(br#"{"x": "-45.5", "n": 60.0}"#)?;
+/// assert_eq!(dlf_bundle::json::to_string_compact(&value), r#"{"x":"-45.5","n":60.0}"#);
+/// let error = dlf_bundle::json::parse(b"{\"a\": 1, \"a\": 2}").unwrap_err();
+/// assert_eq!(error.position().map(|p| (p.line, p.column)), Some((1, 10)));
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
+///
+/// # Errors
+/// [`ErrorKind::Json`] with line and column for invalid JSON, duplicate
+/// keys, a byte order mark, invalid UTF-8 or nesting deeper than [`MAX_DEPTH`].
+pub fn parse(bytes: &[u8]) -> Result<Value> {
+    parse::parse(bytes).map_err(|e| {
+        Error::new(ErrorKind::Json, format!("invalid JSON: {}", e.message))
+            .at(Position::new(e.line, e.column))
+            .with_source(e)
+    })
+}

@@ -16,7 +16,7 @@ const LINEAR_DUPLICATE_SCAN: usize = 16;
 
 /// Where and why a document failed to parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyntaxError {
+pub(crate) struct SyntaxError {
     /// Byte offset of the problem.
     pub offset: usize,
     /// 1-based line.
@@ -48,12 +48,7 @@ pub(crate) fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
 }
 
 /// Parses one JSON document.
-///
-/// ```
-/// let value = dlf_bundle::json::parse(br#"{"x": "-45.5", "n": 60}"#).unwrap();
-/// assert_eq!(dlf_bundle::json::to_string_compact(&value), r#"{"x":"-45.5","n":60}"#);
-/// ```
-pub fn parse(bytes: &[u8]) -> Result<Value, SyntaxError> {
+pub(crate) fn parse(bytes: &[u8]) -> Result<Value, SyntaxError> {
     let mut parser = Parser::new(bytes)?;
     let value = parser.value(0)?;
     parser.skip_whitespace();
@@ -65,7 +60,7 @@ pub fn parse(bytes: &[u8]) -> Result<Value, SyntaxError> {
 
 /// One step of a path into a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PathSegment {
+pub(crate) enum PathSegment {
     /// An object member.
     Key(String),
     /// An array element.

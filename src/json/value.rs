@@ -243,19 +243,80 @@ impl FromIterator<(String, Value)> for Object {
     }
 }
 
-impl From<Value> for serde_json::Value {
-    /// Converts for callers who work with `serde_json`. Number text that
-    /// `serde_json` cannot hold exactly (beyond `f64`) is rounded.
-    fn from(value: Value) -> Self {
-        match value {
+impl TryFrom<Value> for serde_json::Value {
+    type Error = crate::error::Error;
+
+    /// Converts for callers who work with `serde_json`, exactly: integers
+    /// that fit `i64` or `u64`, and other numbers whose `f64` stands for
+    /// the same decimal value the text wrote. Anything else (`1e400`, more
+    /// digits than `f64` keeps) is an [`ErrorKind::Lossy`](crate::error::ErrorKind::Lossy)
+    /// error, never a silent `null` or a rounded value.
+    ///
+    /// ```
+    /// use dlf_bundle::json::{Number, Value};
+    /// let exact = serde_json::Value::try_from(Value::Number(Number::parse("-45.5").unwrap()))?;
+    /// assert_eq!(exact, serde_json::json!(-45.5));
+    /// assert!(serde_json::Value::try_from(Value::Number(Number::parse("1e400").unwrap())).is_err());
+    /// # Ok::<(), dlf_bundle::Error>(())
+    /// ```
+    fn try_from(value: Value) -> crate::error::Result<Self> {
+        Ok(match value {
             Value::Null => Self::Null,
             Value::Bool(flag) => Self::Bool(flag),
-            Value::Number(number) => serde_json::from_str(number.as_str()).unwrap_or(Self::Null),
+            Value::Number(number) => Self::Number(number.to_serde()?),
             Value::String(text) => Self::String(text),
-            Value::Array(items) => Self::Array(items.into_iter().map(Into::into).collect()),
-            Value::Object(object) => {
-                Self::Object(object.into_entries().into_iter().map(|(k, v)| (k, v.into())).collect())
+            Value::Array(items) => {
+                Self::Array(items.into_iter().map(Self::try_from).collect::<crate::error::Result<_>>()?)
             }
-        }
+            Value::Object(object) => Self::Object(
+                object
+                    .into_entries()
+                    .into_iter()
+                    .map(|(key, value)| Ok((key, Self::try_from(value)?)))
+                    .collect::<crate::error::Result<_>>()?,
+            ),
+        })
     }
+}
+
+impl Number {
+    /// The number as a `serde_json::Number`, when that holds it exactly.
+    pub(crate) fn to_serde(&self) -> crate::error::Result<serde_json::Number> {
+        let text = self.as_str();
+        if let Ok(integer) = text.parse::<i64>() {
+            return Ok(integer.into());
+        }
+        if let Ok(integer) = text.parse::<u64>() {
+            return Ok(integer.into());
+        }
+        let lossy = || {
+            crate::error::Error::new(
+                crate::error::ErrorKind::Lossy,
+                format!("the number {text} has no exact 64-bit floating-point form"),
+            )
+        };
+        let float: f64 = text.parse().map_err(|_| lossy())?;
+        if !float.is_finite() || decimal(text) != decimal(&format!("{float:e}")) {
+            return Err(lossy());
+        }
+        serde_json::Number::from_f64(float).ok_or_else(lossy)
+    }
+}
+
+/// A number's decimal value as (sign, significant digits without leading
+/// or trailing zeros, exponent of the first digit), for comparing texts.
+fn decimal(text: &str) -> (bool, String, i64) {
+    let (negative, unsigned) = text.strip_prefix('-').map_or((false, text), |rest| (true, rest));
+    let (mantissa, exponent) = unsigned.split_once(['e', 'E']).unwrap_or((unsigned, "0"));
+    let exponent: i64 = exponent.trim_start_matches('+').parse().unwrap_or(0);
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: String = whole.chars().chain(fraction.chars()).collect();
+    let leading = digits.len() - digits.trim_start_matches('0').len();
+    let significant = digits.trim_start_matches('0').trim_end_matches('0').to_owned();
+    if significant.is_empty() {
+        return (false, String::new(), 0);
+    }
+    let width = |count: usize| i64::try_from(count).unwrap_or(i64::MAX);
+    let first_digit_exponent = exponent.saturating_add(width(whole.len())) - 1 - width(leading);
+    (negative, significant, first_digit_exponent)
 }

@@ -20,46 +20,10 @@ pub use script::{Script, ScriptType};
 
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::json::{self, Value};
+use crate::kind::DefinitionKind;
 use field::{Field, TypeMismatch};
 use std::borrow::Cow;
 use std::sync::Arc;
-
-/// The three kinds of definition a bundle carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    /// `.job`
-    Job,
-    /// `.script`
-    Script,
-    /// `.resource`
-    Resource,
-}
-
-impl Kind {
-    /// File extension without the dot.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Job => "job",
-            Self::Script => "script",
-            Self::Resource => "resource",
-        }
-    }
-
-    /// The kind for a file extension (`job`, `script`, `resource`).
-    pub fn from_extension(extension: &str) -> Option<Self> {
-        match extension {
-            "job" => Some(Self::Job),
-            "script" => Some(Self::Script),
-            "resource" => Some(Self::Resource),
-            _ => None,
-        }
-    }
-
-    /// Lower-case name: `job`, `script`, `resource`.
-    pub fn as_str(self) -> &'static str {
-        self.extension()
-    }
-}
 
 /// A parsed definition of any kind.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,11 +39,11 @@ pub enum Definition {
 
 impl Definition {
     /// The kind.
-    pub fn kind(&self) -> Kind {
+    pub fn kind(&self) -> DefinitionKind {
         match self {
-            Self::Job(_) => Kind::Job,
-            Self::Script(_) => Kind::Script,
-            Self::Resource(_) => Kind::Resource,
+            Self::Job(_) => DefinitionKind::Job,
+            Self::Script(_) => DefinitionKind::Script,
+            Self::Resource(_) => DefinitionKind::Resource,
         }
     }
 
@@ -115,32 +79,30 @@ impl Definition {
     /// A definition that lacks required fields still loads (validation
     /// reports it); a documented field of the wrong JSON type is an error
     /// naming the field, with line and column.
-    pub fn from_slice(kind: Kind, bytes: &[u8]) -> Result<Self> {
-        let value = json::parse(bytes).map_err(|e| {
-            Error::new(ErrorKind::Json, format!("invalid JSON: {}", e.message))
-                .at(Position { line: e.line, column: e.column })
-                .with_source(e)
-        })?;
-        let typed = match kind {
-            Kind::Job => Job::from_json(value).map(Self::Job),
-            Kind::Script => Script::from_json(value).map(Self::Script),
-            Kind::Resource => Resource::from_json(value).map(Self::Resource),
-        };
-        typed.map_err(|mismatch| type_error(&mismatch, bytes))
+    pub fn from_slice(kind: DefinitionKind, bytes: &[u8]) -> Result<Self> {
+        match kind {
+            DefinitionKind::Job => Job::from_slice(bytes).map(Self::Job),
+            DefinitionKind::Script => Script::from_slice(bytes).map(Self::Script),
+            DefinitionKind::Resource => Resource::from_slice(bytes).map(Self::Resource),
+        }
     }
+}
+
+/// Parses `bytes` as one typed definition.
+fn parse_typed<T: Field>(bytes: &[u8]) -> Result<T> {
+    T::from_json(json::parse(bytes)?).map_err(|mismatch| type_error(&mismatch, bytes))
 }
 
 fn type_error(mismatch: &TypeMismatch, bytes: &[u8]) -> Error {
     let path = mismatch.dotted_path();
     let subject = if path.is_empty() { "the document".to_owned() } else { format!("`{path}`") };
-    let error = Error::new(
-        ErrorKind::WrongType,
-        format!("{subject}: expected {}, found {}", mismatch.expected, mismatch.found),
-    );
+    let message = format!("{subject}: expected {}, found {}", mismatch.expected, mismatch.found);
+    let kind = ErrorKind::WrongType { field: path, expected: mismatch.expected, found: mismatch.found };
+    let error = Error::new(kind, message);
     match json::locate(bytes, &mismatch.root_path()) {
         Some(offset) => {
             let (line, column) = json::line_column(bytes, offset);
-            error.at(Position { line, column })
+            error.at(Position::new(line, column))
         }
         None => error,
     }
@@ -156,10 +118,7 @@ macro_rules! definition_io {
             /// duplicate keys or nesting deeper than 128; [`ErrorKind::WrongType`]
             /// when a documented field has the wrong JSON type.
             pub fn from_slice(bytes: &[u8]) -> Result<Self> {
-                match Definition::from_slice(Kind::$kind, bytes)? {
-                    Definition::$kind(value) => Ok(value),
-                    _ => Err(Error::new(ErrorKind::WrongType, "definition of another kind")),
-                }
+                parse_typed(bytes)
             }
 
             /// The definition as a JSON value.
@@ -204,7 +163,7 @@ pub struct Document {
 
 impl Document {
     /// Parses `bytes` as a `kind` definition and keeps them (without copying a `Vec`).
-    pub fn parse(kind: Kind, bytes: impl Into<Vec<u8>>) -> Result<Self> {
+    pub fn parse(kind: DefinitionKind, bytes: impl Into<Vec<u8>>) -> Result<Self> {
         let bytes = bytes.into();
         let definition = Definition::from_slice(kind, &bytes)?;
         Ok(Self { definition: Arc::new(definition), original: Some(Arc::new(bytes)) })
@@ -241,7 +200,7 @@ impl Document {
     }
 
     /// Shorthands.
-    pub fn kind(&self) -> Kind {
+    pub fn kind(&self) -> DefinitionKind {
         self.definition.kind()
     }
 

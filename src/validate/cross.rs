@@ -1,45 +1,51 @@
 //! Rules across the files of a bundle.
 
-use super::{Diagnostic, IMPORT_LIMIT_BYTES, Need, Summary, diagnostic};
-use crate::model::Kind;
-use crate::resolve::Target;
+use super::{Code, Diagnostic, IMPORT_LIMIT_BYTES, Need, Summary, diagnostic};
+use crate::kind::DefinitionKind;
+use crate::reference::Target;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Rules across files: references, unused definitions, conflicting copies, size.
-pub(crate) fn cross_file(summaries: &[Summary], out: &mut Vec<Diagnostic>) {
-    let unpacked: usize = summaries.iter().map(|s| s.size).sum();
-    if unpacked as u64 > IMPORT_LIMIT_BYTES {
+/// Rules across files: references, unused definitions, conflicting copies,
+/// and the size of the bundle (`zipped`: the archive's, when there is one).
+pub(crate) fn cross_file(summaries: &[Summary], zipped: Option<u64>, out: &mut Vec<Diagnostic>) {
+    let used = check_references(summaries, out);
+    check_unused_and_copies(summaries, &used, out);
+    check_import_size(summaries, zipped, out);
+}
+
+/// The console imports at most 10 MB, zipped and unpacked.
+fn check_import_size(summaries: &[Summary], zipped: Option<u64>, out: &mut Vec<Diagnostic>) {
+    let unpacked: u64 = summaries.iter().map(|s| s.size as u64).sum();
+    let sizes = [(unpacked, "the definitions unpack to"), (zipped.unwrap_or(0), "the zip is")];
+    for (size, what) in sizes.into_iter().filter(|(size, _)| *size > IMPORT_LIMIT_BYTES) {
         out.push(diagnostic(
-            "DLFB0014",
+            Code::OverImportLimit,
             None,
             None,
-            format!(
-                "the definitions unpack to {unpacked} bytes; the console imports at most 10 MB after decompression"
-            ),
+            format!("{what} {size} bytes; the console imports at most 10 MB"),
             "split the export into several bundles of fewer jobs",
         ));
     }
-    let used = check_references(summaries, out);
-    check_unused_and_copies(summaries, &used, out);
 }
 
 /// Job references: missing scripts and resources, jobs outside the bundle.
 /// Returns the paths of the definitions some job uses.
 fn check_references<'a>(summaries: &'a [Summary], out: &mut Vec<Diagnostic>) -> HashSet<&'a str> {
     let paths: HashSet<&str> = summaries.iter().map(|s| s.path.as_str()).collect();
-    let job_names: HashSet<&str> = summaries.iter().filter(|s| s.kind == Kind::Job).map(|s| s.name.as_str()).collect();
-    let carries_dependencies = summaries.iter().any(|s| s.kind != Kind::Job);
+    let job_names: HashSet<&str> =
+        summaries.iter().filter(|s| s.kind == DefinitionKind::Job).map(|s| s.name.as_str()).collect();
+    let carries_dependencies = summaries.iter().any(|s| s.kind != DefinitionKind::Job);
     let mut used: HashSet<&str> = HashSet::new();
-    let mut must_exist: BTreeMap<(Kind, String), Vec<String>> = BTreeMap::new();
-    for job in summaries.iter().filter(|s| s.kind == Kind::Job) {
+    let mut must_exist: BTreeMap<(DefinitionKind, String), Vec<String>> = BTreeMap::new();
+    for job in summaries.iter().filter(|s| s.kind == DefinitionKind::Job) {
         for Need { reference, pointer, path } in &job.references {
             let (kind, name) = match &reference.target {
-                Target::Script(name) => (Kind::Script, name),
-                Target::Resource(name) => (Kind::Resource, name),
+                Target::Script(name) => (DefinitionKind::Script, name),
+                Target::Resource(name) => (DefinitionKind::Resource, name),
                 Target::Job(name) => {
                     if !job_names.contains(name.as_str()) && !reference.probable {
                         out.push(diagnostic(
-                            "DLFB0306",
+                            Code::JobOutsideBundle,
                             Some(&job.path),
                             None,
                             format!(
@@ -61,7 +67,7 @@ fn check_references<'a>(summaries: &'a [Summary], out: &mut Vec<Diagnostic>) -> 
             let node = reference.node.as_deref().unwrap_or("?");
             if carries_dependencies {
                 out.push(diagnostic(
-                    "DLFB0302",
+                    Code::MissingDependency,
                     Some(&job.path),
                     pointer.clone(),
                     format!("node `{node}` needs {} `{name}`, which is not at `{path}`", kind.as_str()),
@@ -74,7 +80,7 @@ fn check_references<'a>(summaries: &'a [Summary], out: &mut Vec<Diagnostic>) -> 
     }
     for ((kind, name), users) in must_exist {
         out.push(diagnostic(
-            "DLFB0303",
+            Code::DependencyMustExist,
             None,
             None,
             format!(
@@ -90,11 +96,11 @@ fn check_references<'a>(summaries: &'a [Summary], out: &mut Vec<Diagnostic>) -> 
 
 /// Definitions no job uses, and copies of one object that differ.
 fn check_unused_and_copies(summaries: &[Summary], used: &HashSet<&str>, out: &mut Vec<Diagnostic>) {
-    let mut copies: HashMap<(Kind, &str), &Summary> = HashMap::new();
-    for summary in summaries.iter().filter(|s| s.kind != Kind::Job) {
+    let mut copies: HashMap<(DefinitionKind, &str), &Summary> = HashMap::new();
+    for summary in summaries.iter().filter(|s| s.kind != DefinitionKind::Job) {
         if !used.contains(summary.path.as_str()) {
             out.push(diagnostic(
-                "DLFB0304",
+                Code::UnusedDefinition,
                 Some(&summary.path),
                 None,
                 format!("no job in the bundle uses {} `{}`", summary.kind.as_str(), summary.name),
@@ -111,7 +117,7 @@ fn check_unused_and_copies(summaries: &[Summary], used: &HashSet<&str>, out: &mu
                     .is_some_and(|other| other.bytes() == copy.bytes() || other.definition() == copy.definition());
                 if !same {
                     out.push(diagnostic(
-                        "DLFB0305",
+                        Code::ConflictingCopies,
                         Some(&summary.path),
                         None,
                         format!(

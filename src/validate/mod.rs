@@ -1,61 +1,42 @@
 //! Offline validation: precise, actionable diagnostics before an import.
 //!
-//! Every diagnostic has a stable code (listed in [`CODES`]), the entry, a JSON
+//! Every diagnostic has a stable [`Code`] (each with its severity and
+//! explanation), the entry, a JSON
 //! pointer into the file where one applies, a message and a hint saying how
 //! to fix it. Unknown enum values are warnings: the service adds types over
 //! time.
 
-mod check;
+mod code;
 mod cross;
 mod rules;
-pub(crate) mod syntax;
+mod syntax;
 
-pub use check::{CheckJob, CheckReport, CheckScript, check};
+pub use code::{Code, Severity};
 
-use crate::bundle::{Bundle, Entry, Plan, WarningKind};
-use crate::error::{Error, ErrorKind};
-use crate::layout::{Layout, Placement};
-use crate::model::{Definition, Document, Kind};
-use crate::read::ReadOptions;
-use crate::resolve::{self, ResolveOptions, Target};
+use crate::bundle::{Bundle, Entry};
+use crate::error::{ArchiveEntry, Error, ErrorKind, Unsupported};
+use crate::kind::DefinitionKind;
+use crate::layout::{Layout, Placement, Plan};
+use crate::model::{Definition, Document};
+use crate::name::NameRules;
+use crate::read::{self, ReadOptions, Scan};
+use crate::reference::{self, Reference, ReferenceOptions, Target};
+use crate::warning::{Warning, WarningKind};
 use rayon::prelude::*;
 use rules::{Checker, node_pointer};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use syntax::NameRules;
-
-/// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The import would fail or do the wrong thing.
-    Error,
-    /// Probably a mistake, or something the target workspace must supply.
-    Warning,
-    /// Worth knowing.
-    Info,
-}
-
-impl Severity {
-    /// `error`, `warning` or `info`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Error => "error",
-            Self::Warning => "warning",
-            Self::Info => "info",
-        }
-    }
-}
 
 /// One finding.
 ///
 /// Serialises as `{"severity", "code", "entry", "pointer", "message", "hint"}`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// How serious.
     pub severity: Severity,
-    /// Stable code, e.g. `DLFB0301`.
-    pub code: &'static str,
+    /// Stable code, e.g. `DLFB0301`; its severity is the code's.
+    pub code: Code,
     /// The entry concerned.
     pub entry: Option<String>,
     /// RFC 6901 pointer into the entry's JSON, where one applies.
@@ -76,43 +57,6 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Every code with its severity and a one-line summary.
-pub const CODES: &[(&str, Severity, &str)] = &[
-    ("DLFB0001", Severity::Error, "the archive is unreadable, corrupt or unsafe"),
-    ("DLFB0002", Severity::Error, "an entry name is unsafe or undecodable"),
-    ("DLFB0003", Severity::Error, "the archive exceeds a reader limit"),
-    ("DLFB0004", Severity::Error, "the entries do not form a batch or single layout"),
-    ("DLFB0005", Severity::Error, "a definition is not valid JSON"),
-    ("DLFB0006", Severity::Error, "a documented field has the wrong JSON type"),
-    ("DLFB0010", Severity::Warning, "a file that is not a definition is ignored"),
-    ("DLFB0011", Severity::Warning, "entries are wrapped in an extra folder"),
-    ("DLFB0012", Severity::Warning, "an entry name is stored in GBK"),
-    ("DLFB0013", Severity::Warning, "names collide on a case-insensitive file system"),
-    ("DLFB0014", Severity::Warning, "the bundle exceeds DataArts's 10 MB import limit"),
-    ("DLFB0101", Severity::Error, "a required field is missing"),
-    ("DLFB0102", Severity::Warning, "an enum field has a value this tool does not know"),
-    ("DLFB0103", Severity::Error, "a numeric field is out of range or not a number"),
-    ("DLFB0104", Severity::Error, "a name breaks the naming rule"),
-    ("DLFB0105", Severity::Error, "a text is too long"),
-    ("DLFB0106", Severity::Error, "a directory path is invalid"),
-    ("DLFB0201", Severity::Error, "two nodes of a job share a name"),
-    ("DLFB0202", Severity::Error, "a preNodeName or condition names no node of the job"),
-    ("DLFB0203", Severity::Error, "the nodes of a job form a cycle"),
-    ("DLFB0204", Severity::Error, "a cron expression is malformed"),
-    ("DLFB0205", Severity::Error, "a start or end time is malformed"),
-    ("DLFB0206", Severity::Error, "singleNodeJobFlag disagrees with the nodes"),
-    ("DLFB0207", Severity::Warning, "a node lists the same property twice"),
-    ("DLFB0208", Severity::Warning, "a job has more than 200 nodes"),
-    ("DLFB0209", Severity::Warning, "a node in script mode names no script"),
-    ("DLFB0210", Severity::Warning, "a schedule lacks its cron or event block"),
-    ("DLFB0301", Severity::Error, "a file name or folder disagrees with the name inside"),
-    ("DLFB0302", Severity::Error, "a script or resource a node needs is missing from the bundle"),
-    ("DLFB0303", Severity::Warning, "scripts or resources must already exist in the target workspace"),
-    ("DLFB0304", Severity::Warning, "a script or resource no job uses"),
-    ("DLFB0305", Severity::Error, "the same object differs between two job folders"),
-    ("DLFB0306", Severity::Info, "a job this bundle's jobs depend on is not in the bundle"),
-];
-
 /// Options for validation.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -122,7 +66,7 @@ pub struct ValidateOptions {
     /// Reader options for archives.
     pub read: ReadOptions,
     /// Reference extraction options.
-    pub resolve: ResolveOptions,
+    pub references: ReferenceOptions,
 }
 
 impl ValidateOptions {
@@ -135,7 +79,7 @@ impl ValidateOptions {
 
     /// Sets the reader's limits.
     #[must_use]
-    pub fn limits(mut self, limits: crate::Limits) -> Self {
+    pub fn limits(mut self, limits: crate::limits::Limits) -> Self {
         self.read = self.read.limits(limits);
         self
     }
@@ -149,15 +93,15 @@ pub const MAX_SCRIPT_BYTES: usize = 4 * 1024 * 1024;
 /// Validates zip bytes: reader failures become error diagnostics.
 ///
 /// ```
-/// use dlf_bundle::validate::{ValidateOptions, validate_archive};
+/// use dlf_bundle::validate::{Code, ValidateOptions, validate_archive};
 /// let diagnostics = validate_archive(b"not a zip", &ValidateOptions::default());
-/// assert_eq!(diagnostics[0].code, "DLFB0001");
+/// assert_eq!(diagnostics[0].code, Code::UnreadableArchive);
 /// ```
 ///
 /// # Security
 /// The archive goes through the safe reader with `options.read`'s limits.
 pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnostic> {
-    let scanned = crate::read::scan(bytes, &options.read, prepare, examiner(options));
+    let scanned = read::scan(bytes, &options.read, prepare, examiner(options));
     report(scanned.map(|scan| (scan, bytes.len() as u64)))
 }
 
@@ -167,7 +111,7 @@ pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnost
 /// # Security
 /// As [`validate_archive`].
 pub fn validate_file(path: &std::path::Path, options: &ValidateOptions) -> Vec<Diagnostic> {
-    report(crate::read::scan_file(path, &options.read, prepare, examiner(options)))
+    report(read::scan_file(path, &options.read, prepare, examiner(options)))
 }
 
 // Validation streams: each definition is parsed, checked and summarised,
@@ -180,7 +124,7 @@ type Examined = (Vec<Diagnostic>, Option<Summary>);
 
 fn examiner(
     options: &ValidateOptions,
-) -> impl Fn(&Plan, &Context, usize, Kind, Vec<u8>) -> crate::Result<Examined> + Sync + '_ {
+) -> impl Fn(&Plan, &Context, usize, DefinitionKind, Vec<u8>) -> crate::error::Result<Examined> + Sync + '_ {
     move |plan, context, index, kind, data| {
         let Some((path, placement)) = plan.placement(index) else { return Ok((Vec::new(), None)) };
         Ok(match Document::parse(kind, data) {
@@ -194,12 +138,12 @@ fn examiner(
 }
 
 /// The diagnostics of a scanned archive of `archive_bytes` bytes.
-fn report(scanned: crate::Result<(crate::read::Scan<Examined>, u64)>) -> Vec<Diagnostic> {
+fn report(scanned: crate::error::Result<(Scan<Examined>, u64)>) -> Vec<Diagnostic> {
     let (scan, archive_bytes) = match scanned {
         Ok(scanned) => scanned,
         Err(error) => return vec![read_error(&error)],
     };
-    let crate::read::Scan { plan, names, items } = scan;
+    let Scan { plan, names, items } = scan;
     let mut out = warning_diagnostics(plan.warnings());
     let mut summaries = Vec::with_capacity(items.len());
     for item in items {
@@ -214,50 +158,59 @@ fn report(scanned: crate::Result<(crate::read::Scan<Examined>, u64)>) -> Vec<Dia
     }
     // Freeing thousands of names and placements takes as long as half the
     // rules across files: one thread does each.
-    rayon::join(|| cross::cross_file(&summaries, &mut out), move || drop((plan, names)));
+    rayon::join(|| cross::cross_file(&summaries, Some(archive_bytes), &mut out), move || drop((plan, names)));
     summaries.into_par_iter().for_each(drop);
-    if archive_bytes > IMPORT_LIMIT_BYTES {
-        out.push(diagnostic(
-            "DLFB0014",
-            None,
-            None,
-            format!("the zip is {archive_bytes} bytes; the console imports at most 10 MB"),
-            "split the export into several bundles of fewer jobs",
-        ));
-    }
     out
 }
 
 /// The diagnostic for an error of the reader.
-pub fn read_error(error: &Error) -> Diagnostic {
+pub(crate) fn read_error(error: &Error) -> Diagnostic {
     let (code, hint) = match error.kind() {
-        ErrorKind::InsecureName => {
-            ("DLFB0002", "re-create the zip from the exported files; names must be relative `/` paths")
+        ErrorKind::InsecureName(_) | ErrorKind::UndecodableName { .. } => {
+            (Code::UnsafeName, "re-create the zip from the exported files; names must be relative `/` paths")
         }
-        ErrorKind::LimitExceeded => ("DLFB0003", "a real export is far smaller; check where this file came from"),
-        ErrorKind::Layout => {
-            ("DLFB0004", "use `jobs/<job>/<job>.job` (batch) or `jobs/<job>.job` + `scripts/` + `resources/` (single)")
+        ErrorKind::LimitExceeded { .. } => {
+            (Code::LimitExceeded, "a real export is far smaller; check where this file came from")
         }
-        ErrorKind::Json => ("DLFB0005", "fix the JSON at the given line and column"),
-        ErrorKind::WrongType => ("DLFB0006", "give the field the JSON type the format documents"),
-        _ => ("DLFB0001", "export the bundle again; this file is not a safe, intact zip"),
+        ErrorKind::Layout => (
+            Code::NotALayout,
+            "use `jobs/<job>/<job>.job` (batch) or `jobs/<job>.job` + `scripts/` + `resources/` (single)",
+        ),
+        ErrorKind::Json => (Code::InvalidJson, "fix the JSON at the given line and column"),
+        ErrorKind::WrongType { .. } => (Code::WrongType, "give the field the JSON type the format documents"),
+        ErrorKind::UnsupportedEntry(Unsupported::Method { .. }) => {
+            (Code::UnreadableArchive, "re-zip the files with Deflate, e.g. `zip -r -Z deflate jobs.zip jobs`")
+        }
+        ErrorKind::UnsupportedEntry(Unsupported::Encrypted) => {
+            (Code::UnreadableArchive, "re-zip the files without a password")
+        }
+        ErrorKind::SplitArchive => {
+            (Code::UnreadableArchive, "join the parts first: `zip -s 0 in.zip --out joined.zip`")
+        }
+        _ => (Code::UnreadableArchive, "export the bundle again; this file is not a safe, intact zip"),
     };
     let message = match error.position() {
         Some(position) => format!("{} (line {}, column {})", error.message(), position.line, position.column),
         None => error.message().to_owned(),
     };
-    diagnostic(code, error.entry(), None, message, hint)
+    diagnostic(code, error.entry().map(ArchiveEntry::name), None, message, hint)
 }
 
 pub(crate) fn diagnostic(
-    code: &'static str,
+    code: Code,
     entry: Option<&str>,
     pointer: Option<String>,
     message: String,
     hint: &str,
 ) -> Diagnostic {
-    let severity = CODES.iter().find(|(c, ..)| *c == code).map_or(Severity::Error, |(_, severity, _)| *severity);
-    Diagnostic { severity, code, entry: entry.map(str::to_owned), pointer, message, hint: hint.to_owned() }
+    Diagnostic {
+        severity: code.severity(),
+        code,
+        entry: entry.map(str::to_owned),
+        pointer,
+        message,
+        hint: hint.to_owned(),
+    }
 }
 
 /// Validates a bundle already in memory.
@@ -275,22 +228,24 @@ pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagno
         out.extend(diagnostics);
         summaries.push(summary);
     }
-    cross::cross_file(&summaries, &mut out);
+    cross::cross_file(&summaries, None, &mut out);
     out
 }
 
 /// Reader warnings as diagnostics (name mismatches are checked as errors instead).
-fn warning_diagnostics(warnings: &[crate::bundle::Warning]) -> Vec<Diagnostic> {
+fn warning_diagnostics(warnings: &[Warning]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for warning in warnings {
         let (code, hint) = match warning.kind {
             WarningKind::StrayFile => {
-                ("DLFB0010", "remove files that are not `.job`, `.script` or `.resource` definitions")
+                (Code::StrayFile, "remove files that are not `.job`, `.script` or `.resource` definitions")
             }
-            WarningKind::WrapperFolder => ("DLFB0011", "zip the `jobs/` folder itself, not the folder around it"),
-            WarningKind::GbkName => ("DLFB0012", "re-zip with a tool that writes UTF-8 names"),
+            WarningKind::WrapperFolder => {
+                (Code::WrapperFolder, "zip the `jobs/` folder itself, not the folder around it")
+            }
+            WarningKind::GbkName => (Code::GbkName, "re-zip with a tool that writes UTF-8 names"),
             WarningKind::CaseCollision => {
-                ("DLFB0013", "rename one of them; they overwrite each other on Windows and macOS")
+                (Code::CaseCollision, "rename one of them; they overwrite each other on Windows and macOS")
             }
             _ => continue,
         };
@@ -305,20 +260,20 @@ struct Context {
     layout: Layout,
     job_names: HashSet<String>,
     /// Stems held by more than one entry, with the kinds that repeat.
-    repeated: HashMap<String, Vec<Kind>>,
+    repeated: HashMap<String, Vec<DefinitionKind>>,
 }
 
 impl Context {
     fn from_placements<'a>(layout: Layout, placements: impl Iterator<Item = &'a Placement>) -> Self {
         let mut job_names = HashSet::new();
-        let mut counts: HashMap<(Kind, &str), usize> = HashMap::new();
+        let mut counts: HashMap<(DefinitionKind, &str), usize> = HashMap::new();
         for placement in placements {
-            if placement.kind == Kind::Job {
+            if placement.kind == DefinitionKind::Job {
                 job_names.insert(placement.stem.clone());
             }
             *counts.entry((placement.kind, placement.stem.as_str())).or_default() += 1;
         }
-        let mut repeated: HashMap<String, Vec<Kind>> = HashMap::new();
+        let mut repeated: HashMap<String, Vec<DefinitionKind>> = HashMap::new();
         for ((kind, stem), count) in counts {
             if count > 1 {
                 repeated.entry(stem.to_owned()).or_default().push(kind);
@@ -327,7 +282,7 @@ impl Context {
         Self { layout, job_names, repeated }
     }
 
-    fn repeats(&self, kind: Kind, stem: &str) -> bool {
+    fn repeats(&self, kind: DefinitionKind, stem: &str) -> bool {
         self.repeated.get(stem).is_some_and(|kinds| kinds.contains(&kind))
     }
 }
@@ -335,7 +290,7 @@ impl Context {
 /// What the rules across files need of one definition.
 pub(crate) struct Summary {
     pub(crate) path: String,
-    pub(crate) kind: Kind,
+    pub(crate) kind: DefinitionKind,
     pub(crate) name: String,
     pub(crate) size: usize,
     /// Jobs: each reference to a script, resource or job.
@@ -346,7 +301,7 @@ pub(crate) struct Summary {
 
 /// One reference of a job, as the rules across files need it.
 pub(crate) struct Need {
-    pub(crate) reference: resolve::Reference,
+    pub(crate) reference: Reference,
     /// The pointer of the node that makes it.
     pub(crate) pointer: Option<String>,
     /// Scripts and resources: where the bundle must hold them.
@@ -373,12 +328,16 @@ fn examine(
             let folder = placement.job_folder.as_deref().unwrap_or(&name);
             // Cross-file rules look at scripts, resources and jobs only;
             // environment objects are not kept (fewer allocations per job).
-            references = resolve::job_references(job, &options.resolve, &known_jobs)
+            references = reference::job_references(job, &options.references, &known_jobs)
                 .into_iter()
                 .filter_map(|reference| {
                     let path = match &reference.target {
-                        Target::Script(name) => Some(context.layout.path_for(Kind::Script, name, Some(folder))),
-                        Target::Resource(name) => Some(context.layout.path_for(Kind::Resource, name, Some(folder))),
+                        Target::Script(name) => {
+                            Some(context.layout.path_for(DefinitionKind::Script, name, Some(folder)))
+                        }
+                        Target::Resource(name) => {
+                            Some(context.layout.path_for(DefinitionKind::Resource, name, Some(folder)))
+                        }
                         Target::Job(_) => None,
                         Target::Environment { .. } => return None,
                     };
@@ -390,7 +349,7 @@ fn examine(
         Definition::Script(script) => check.script(script),
         Definition::Resource(resource) => check.resource(resource),
     }
-    let keep = placement.kind != Kind::Job && context.repeats(placement.kind, &placement.stem);
+    let keep = placement.kind != DefinitionKind::Job && context.repeats(placement.kind, &placement.stem);
     let summary = Summary {
         path: path.to_owned(),
         kind: placement.kind,

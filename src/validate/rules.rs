@@ -1,12 +1,14 @@
 //! Rules on one definition at a time.
 
-use super::syntax::{NameRule, NameRules, check_cron, is_start_time};
-use super::{Diagnostic, MAX_SCRIPT_BYTES, diagnostic};
+use super::syntax::{check_cron, is_start_time};
+use super::{Code, Diagnostic, MAX_SCRIPT_BYTES, diagnostic};
+use crate::graph::{self, Vertices};
 use crate::layout::Placement;
 use crate::model::{
     Cron, DependJobs, Document, FailPolicy, Job, Node, NodeType, ProcessType, Resource, ResourceType, Scalar,
     ScheduleType, Script, ScriptType,
 };
+use crate::name::{NameRule, NameRules};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Collects the diagnostics of one entry.
@@ -58,7 +60,7 @@ impl Pointer for Item<'_> {
 }
 
 impl Checker<'_> {
-    fn push(&mut self, code: &'static str, pointer: impl Pointer, message: String, hint: &str) {
+    fn push(&mut self, code: Code, pointer: impl Pointer, message: String, hint: &str) {
         let pointer = pointer.render();
         let pointer = (!pointer.is_empty()).then_some(pointer);
         self.out.push(diagnostic(code, Some(self.entry), pointer, message, hint));
@@ -66,7 +68,7 @@ impl Checker<'_> {
 
     fn required(&mut self, present: bool, pointer: impl Pointer, what: &str, hint: &str) {
         if !present {
-            self.push("DLFB0101", pointer, format!("{what} is missing"), hint);
+            self.push(Code::MissingField, pointer, format!("{what} is missing"), hint);
         }
     }
 
@@ -75,7 +77,7 @@ impl Checker<'_> {
             && !known.contains(&value)
         {
             self.push(
-                "DLFB0102",
+                Code::UnknownEnumValue,
                 pointer,
                 format!("`{field}` is `{value}`, which this tool does not know"),
                 &format!("expected one of {}; if the service has added it, ignore this warning", known.join(", ")),
@@ -88,13 +90,13 @@ impl Checker<'_> {
         match value.as_i64() {
             Some(number) if number >= range.0 && number <= range.1 => {}
             Some(number) => self.push(
-                "DLFB0103",
+                Code::NumberOutOfRange,
                 pointer,
                 format!("`{field}` is {number}; it must be {}–{} {unit}", range.0, range.1),
                 &format!("set `{field}` between {} and {}", range.0, range.1),
             ),
             None => self.push(
-                "DLFB0103",
+                Code::NumberOutOfRange,
                 pointer,
                 format!("`{field}` is `{}`, not a whole number", value.as_text()),
                 &format!("write `{field}` as a number of {unit}"),
@@ -106,7 +108,7 @@ impl Checker<'_> {
         if let Some(name) = name
             && let Err(problem) = self.names.check(name, rule)
         {
-            self.push("DLFB0104", pointer, format!("{what} `{name}` {problem}"), &self.names.hint(rule));
+            self.push(Code::InvalidName, pointer, format!("{what} `{name}` {problem}"), &self.names.hint(rule));
         }
     }
 
@@ -114,7 +116,7 @@ impl Checker<'_> {
         let Some(directory) = directory else { return };
         if let Err(problem) = self.names.directory(directory) {
             self.push(
-                "DLFB0106",
+                Code::InvalidDirectory,
                 pointer,
                 format!("directory `{directory}` {problem}"),
                 "write `/folder/sub`: at most 10 levels of 1–64 letters, digits, `_` or `-`",
@@ -123,17 +125,11 @@ impl Checker<'_> {
     }
 
     pub(crate) fn file_name(&mut self, placement: &Placement, document: &Document) {
-        let Some(inner) = document.name() else { return };
-        if inner != placement.stem {
+        if let Some(message) = placement.name_mismatch(document.name()) {
             self.push(
-                "DLFB0301",
+                Code::FileNameMismatch,
                 "/name",
-                format!(
-                    "file `{}.{}` holds {} `{inner}`",
-                    placement.stem,
-                    placement.kind.extension(),
-                    placement.kind.as_str()
-                ),
+                message,
                 "name the file after the `name` inside (DataArts identifies objects by name)",
             );
         }
@@ -169,7 +165,7 @@ impl Checker<'_> {
             self.known(kind, ScheduleType::KNOWN, "/schedule/type", "schedule.type");
             if kind == Some("CRON") && schedule.cron.is_none() {
                 self.push(
-                    "DLFB0210",
+                    Code::ScheduleBlockMissing,
                     "/schedule",
                     "schedule type is CRON but there is no `cron` block".into(),
                     "add `cron` with `startTime` and `expression`",
@@ -177,7 +173,7 @@ impl Checker<'_> {
             }
             if kind == Some("EVENT") && schedule.event.is_none() {
                 self.push(
-                    "DLFB0210",
+                    Code::ScheduleBlockMissing,
                     "/schedule",
                     "schedule type is EVENT but there is no `event` block".into(),
                     "add `event` with `eventType` and `channel`",
@@ -195,7 +191,7 @@ impl Checker<'_> {
                 && value.as_text().chars().count() > 1024
             {
                 self.push(
-                    "DLFB0105",
+                    Code::TextTooLong,
                     (pointer.as_str(), "value"),
                     "parameter value is longer than 1,024 characters".into(),
                     "shorten the value",
@@ -208,7 +204,7 @@ impl Checker<'_> {
             && job.nodes().len() != 1
         {
             self.push(
-                "DLFB0206",
+                Code::SingleNodeFlagMismatch,
                 "/singleNodeJobFlag",
                 format!("singleNodeJobFlag is true but the job has {} nodes", job.nodes().len()),
                 "set singleNodeJobFlag to false, or keep exactly one node",
@@ -227,7 +223,7 @@ impl Checker<'_> {
             && let Err(problem) = check_cron(expression)
         {
             self.push(
-                "DLFB0204",
+                Code::MalformedCron,
                 (pointer, "expression"),
                 format!("cron expression `{expression}` {problem}"),
                 "write 6 fields `<sec> <min> <hour> <day> <month> <week>` with seconds `0`, e.g. `0 20 1 * * ?`",
@@ -238,7 +234,7 @@ impl Checker<'_> {
                 && !is_start_time(value)
             {
                 self.push(
-                    "DLFB0205",
+                    Code::MalformedTime,
                     (pointer, field),
                     format!("`{field}` is `{value}`, not yyyy-MM-dd'T'HH:mm:ssZ"),
                     "write it like `2018-10-22T23:59:59+08`",
@@ -269,7 +265,7 @@ impl Checker<'_> {
         let nodes = job.nodes();
         if nodes.len() > 200 {
             self.push(
-                "DLFB0208",
+                Code::TooManyNodes,
                 "/nodes",
                 format!("the job has {} nodes; DataArts allows 200 by default", nodes.len()),
                 "split the job",
@@ -283,7 +279,7 @@ impl Checker<'_> {
                 && let Some(first) = seen.insert(name, i)
             {
                 self.push(
-                    "DLFB0201",
+                    Code::DuplicateNodeName,
                     (pointer.as_str(), "name"),
                     format!("node name `{name}` is also used by node {first}"),
                     "give every node of a job its own name",
@@ -302,7 +298,7 @@ impl Checker<'_> {
             });
             for (pointer, name) in upstream.chain(conditions).filter(|(_, name)| !seen.contains_key(name)) {
                 self.push(
-                    "DLFB0202",
+                    Code::UnknownUpstreamNode,
                     pointer,
                     format!("`{name}` is not a node of this job"),
                     "name an existing node, or remove the edge",
@@ -311,7 +307,7 @@ impl Checker<'_> {
         }
         if let Some(cycle) = node_cycle(nodes) {
             self.push(
-                "DLFB0203",
+                Code::NodeCycle,
                 "/nodes",
                 format!("nodes form a cycle: {}", cycle.join(" -> ")),
                 "remove one `preNodeName` edge of the cycle",
@@ -367,7 +363,7 @@ impl Checker<'_> {
                 && !names.insert(name)
             {
                 self.push(
-                    "DLFB0207",
+                    Code::DuplicateProperty,
                     Item { field: "name", ..property_pointer },
                     format!("property `{name}` appears more than once; the first is used"),
                     "keep one property of each name",
@@ -377,7 +373,7 @@ impl Checker<'_> {
         let script_mode = node.property("statementOrScript").is_some_and(|m| m == "SCRIPT");
         if script_mode && node.property("scriptName").is_none_or(str::is_empty) {
             self.push(
-                "DLFB0209",
+                Code::ScriptModeWithoutScript,
                 (pointer, "properties"),
                 "statementOrScript is SCRIPT but no `scriptName` is given".into(),
                 "add a `scriptName` property, or set statementOrScript to STATEMENT",
@@ -402,7 +398,7 @@ impl Checker<'_> {
             && content.len() > MAX_SCRIPT_BYTES
         {
             self.push(
-                "DLFB0105",
+                Code::TextTooLong,
                 "/content",
                 format!("script content is {} bytes; at most 4 MB", content.len()),
                 "split the script",
@@ -411,7 +407,12 @@ impl Checker<'_> {
         if let Some(description) = &script.description
             && description.chars().count() > 255
         {
-            self.push("DLFB0105", "/description", "description is longer than 255 characters".into(), "shorten it");
+            self.push(
+                Code::TextTooLong,
+                "/description",
+                "description is longer than 255 characters".into(),
+                "shorten it",
+            );
         }
     }
 
@@ -444,45 +445,22 @@ fn node_cycle(nodes: &[Node]) -> Option<Vec<String>> {
         let upstream: BTreeSet<String> = node.pre_node_names().iter().cloned().collect();
         edges.entry(name).or_default().extend(upstream);
     }
-    crate::export::find_cycles(&edges).into_iter().next()
+    graph::find_cycles(&edges).into_iter().next()
 }
 
-/// Whether the `preNodeName` edges leave the nodes acyclic (Kahn's
-/// algorithm). Nodes are vertices by name; edges to names that are no node
-/// cannot close a cycle and are left out.
+/// Whether the `preNodeName` edges leave the nodes acyclic. Nodes are
+/// vertices by name; edges to names that are no node cannot close a cycle
+/// and are left out.
 fn is_acyclic(nodes: &[Node]) -> bool {
-    let mut vertices: HashMap<&str, usize> = HashMap::with_capacity(nodes.len());
+    let mut vertices = Vertices::with_capacity(nodes.len());
     for name in nodes.iter().filter_map(|node| node.name.as_deref()) {
-        let next = vertices.len();
-        vertices.entry(name).or_insert(next);
+        vertices.intern(name);
     }
-    // (upstream, downstream) pairs, sorted so each vertex's edges are a run.
     let mut edges: Vec<(usize, usize)> = Vec::new();
     for node in nodes {
-        let Some(&downstream) = node.name.as_deref().and_then(|name| vertices.get(name)) else { continue };
-        let upstream = node.pre_node_names().iter().filter_map(|name| vertices.get(name.as_str()));
-        edges.extend(upstream.map(|&upstream| (upstream, downstream)));
+        let Some(downstream) = node.name.as_deref().and_then(|name| vertices.get(name)) else { continue };
+        let upstream = node.pre_node_names().iter().filter_map(|name| vertices.get(name));
+        edges.extend(upstream.map(|upstream| (upstream, downstream)));
     }
-    edges.sort_unstable();
-    let mut waiting = vec![0_usize; vertices.len()];
-    for &(_, downstream) in &edges {
-        if let Some(count) = waiting.get_mut(downstream) {
-            *count += 1;
-        }
-    }
-    let mut ready: Vec<usize> = (0..vertices.len()).filter(|&v| waiting.get(v) == Some(&0)).collect();
-    let mut sorted = 0;
-    while let Some(vertex) = ready.pop() {
-        sorted += 1;
-        let from = edges.partition_point(|&(upstream, _)| upstream < vertex);
-        for &(_, downstream) in edges.get(from..).unwrap_or_default().iter().take_while(|(u, _)| *u == vertex) {
-            if let Some(count) = waiting.get_mut(downstream) {
-                *count -= 1;
-                if *count == 0 {
-                    ready.push(downstream);
-                }
-            }
-        }
-    }
-    sorted == vertices.len()
+    graph::is_acyclic(vertices.len(), edges)
 }

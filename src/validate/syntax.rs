@@ -1,4 +1,4 @@
-//! The shapes of names, directories, cron expressions and times.
+//! The shapes of cron expressions and times.
 
 /// Checks the 6-field cron shape DataArts accepts.
 pub(crate) fn check_cron(expression: &str) -> Result<(), String> {
@@ -61,77 +61,4 @@ pub(crate) fn is_start_time(value: &str) -> bool {
             && matches!(offset.len(), 3 | 5 | 6)
             && offset.get(1..).is_some_and(|o| o.chars().all(|c| c.is_ascii_digit() || c == ':')));
     datetime && offset_ok
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum NameRule {
-    Job,
-    Node,
-    Script,
-    Resource,
-    Param,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct NameRules {
-    pub(crate) strict: bool,
-}
-
-impl NameRules {
-    fn limits(rule: NameRule) -> (usize, &'static str) {
-        match rule {
-            NameRule::Job | NameRule::Script => (128, "-_."),
-            NameRule::Node => (128, "-_./<>"),
-            NameRule::Resource => (32, "-_"),
-            NameRule::Param => (64, "-_"),
-        }
-    }
-
-    fn letter_ok(self, c: char, rule: NameRule) -> bool {
-        c.is_ascii_alphanumeric() || (!self.strict && rule != NameRule::Param && !c.is_ascii() && c.is_alphanumeric())
-    }
-
-    pub(crate) fn check(self, name: &str, rule: NameRule) -> Result<(), String> {
-        let (max, punctuation) = Self::limits(rule);
-        let count = name.chars().count();
-        if count == 0 {
-            return Err("is empty".into());
-        }
-        if count > max {
-            return Err(format!("is {count} characters long; at most {max}"));
-        }
-        match name.chars().find(|&c| !(self.letter_ok(c, rule) || punctuation.contains(c))) {
-            Some(c) => Err(format!("contains `{c}`")),
-            None => Ok(()),
-        }
-    }
-
-    pub(crate) fn hint(self, rule: NameRule) -> String {
-        let (max, punctuation) = Self::limits(rule);
-        let letters = if self.strict || rule == NameRule::Param { "ASCII letters" } else { "letters (Chinese too)" };
-        let marks: Vec<String> = punctuation.chars().map(|c| format!("`{c}`")).collect();
-        format!("use 1–{max} {letters}, digits and {}", marks.join(", "))
-    }
-
-    pub(crate) fn directory(self, directory: &str) -> Result<(), String> {
-        if directory == "/" || directory.is_empty() {
-            return Ok(());
-        }
-        let trimmed = directory.strip_prefix('/').ok_or("does not start with `/`")?;
-        let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
-        let parts: Vec<&str> = trimmed.split('/').collect();
-        if parts.len() > 10 {
-            return Err(format!("has {} levels; at most 10", parts.len()));
-        }
-        for part in parts {
-            let count = part.chars().count();
-            if count == 0 || count > 64 {
-                return Err(format!("has a folder name of {count} characters; 1–64 allowed"));
-            }
-            if let Some(c) = part.chars().find(|&c| !(self.letter_ok(c, NameRule::Job) || c == '_' || c == '-')) {
-                return Err(format!("has `{c}` in folder name `{part}`"));
-            }
-        }
-        Ok(())
-    }
 }

@@ -1,13 +1,13 @@
 //! Reference extraction, node type by node type and mode by mode.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
-use dlf_bundle::resolve::{self, ResolveOptions, Target};
+use dlf_bundle::reference::{self, ReferenceOptions, Target};
 use dlf_bundle::{Job, Node, NodeType, Resource, Script};
 
 /// `kind:name` for each reference, in order.
 fn targets(job: &Job, known: &[&str]) -> Vec<String> {
     let known_jobs = |name: &str| known.contains(&name);
-    resolve::job_references(job, &ResolveOptions::default(), &known_jobs)
+    reference::job_references(job, &ReferenceOptions::default(), &known_jobs)
         .iter()
         .map(|r| format!("{}:{}{}", r.target.kind_str(), r.target.name(), if r.probable { "?" } else { "" }))
         .collect()
@@ -110,7 +110,7 @@ fn job_level_references() {
 #[test]
 fn environment_objects_carry_the_import_replacement_type() {
     let job = job_with("DWSSQL", &[("scriptName", "s"), ("connectionName", "dws")]);
-    let refs = resolve::job_references(&job, &ResolveOptions::default(), &|_| false);
+    let refs = reference::job_references(&job, &ReferenceOptions::default(), &|_| false);
     let connection = refs.iter().find(|r| r.target.kind_str() == "connection").unwrap();
     assert!(matches!(connection.target, Target::Environment { import_type: Some("DWS_CONNECTION"), .. }));
     assert_eq!(connection.node.as_deref(), Some("n"));
@@ -119,13 +119,13 @@ fn environment_objects_carry_the_import_replacement_type() {
 #[test]
 fn scripts_and_resources_need_environment_objects() {
     let script = Script::from_slice(br#"{"name":"s","type":"DLISQL","connectionName":"dli","queueName":"q"}"#).unwrap();
-    let names: Vec<String> = resolve::script_references(&script).iter().map(|r| r.target.to_string()).collect();
+    let names: Vec<String> = reference::script_references(&script).iter().map(|r| r.target.to_string()).collect();
     assert_eq!(names, ["connection `dli`", "dli_queue `q`"]);
     let resource = Resource::from_slice(
         br#"{"name":"r","location":"obs://b/r.jar","dependFiles":["obs://b/old.jar"],"dependPackages":[{"type":"jar","location":"obs://b/new.jar"}]}"#,
     )
     .unwrap();
     let paths: Vec<String> =
-        resolve::resource_references(&resource).iter().map(|r| r.target.name().to_owned()).collect();
+        reference::resource_references(&resource).iter().map(|r| r.target.name().to_owned()).collect();
     assert_eq!(paths, ["obs://b/r.jar", "obs://b/new.jar"], "dependPackages wins over dependFiles");
 }

@@ -1,10 +1,12 @@
-//! The import preview of the service's check-file call.
+//! The import preview of the service's check-file call: what an import of
+//! a bundle would create.
 
 use crate::bundle::Bundle;
 use std::collections::BTreeMap;
 
 /// The check-file preview: what an import would create.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CheckReport {
     /// Jobs: name, directory, parameters.
     pub jobs: Vec<CheckJob>,
@@ -14,6 +16,7 @@ pub struct CheckReport {
 
 /// A job in a [`CheckReport`].
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CheckJob {
     /// Job name.
     pub name: String,
@@ -25,6 +28,7 @@ pub struct CheckJob {
 
 /// A script in a [`CheckReport`].
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CheckScript {
     /// Script name.
     pub name: String,
@@ -33,7 +37,16 @@ pub struct CheckScript {
 }
 
 /// Previews an import the way the service's check-file call does.
-pub fn check(bundle: &Bundle) -> CheckReport {
+///
+/// ```
+/// use dlf_bundle::{Bundle, ReadOptions};
+/// let bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
+/// let report = dlf_bundle::check::preview(&bundle);
+/// assert_eq!(report.jobs.len(), 2);
+/// assert_eq!(report.scripts[0].name, "dws_sql");
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
+pub fn preview(bundle: &Bundle) -> CheckReport {
     let directory = |d: Option<&str>| d.unwrap_or("/").to_owned();
     let jobs = bundle
         .jobs()

@@ -1,0 +1,33 @@
+//! `dlf-bundle check`: preview an import as the service's check-file call does.
+
+use crate::common::{Format, Outcome, print_json};
+use dlf_bundle::Bundle;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The bundle.
+    bundle: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+pub fn run(args: &Args) -> Outcome {
+    let bundle = Bundle::open(&args.bundle)?;
+    let report = dlf_bundle::check::preview(&bundle);
+    match args.format {
+        Format::Json => print_json(&report)?,
+        Format::Text => {
+            for job in &report.jobs {
+                let params: Vec<String> = job.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                println!("job     {:<40} {:<30} {}", job.name, job.path, params.join(" "));
+            }
+            for script in &report.scripts {
+                println!("script  {:<40} {}", script.name, script.path);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

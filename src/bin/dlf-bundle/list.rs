@@ -1,0 +1,55 @@
+//! `dlf-bundle list`: read a bundle through the safe reader and list its definitions.
+
+use crate::common::{Format, LimitArgs, Outcome, WarningReport, leave_to_exit, print_json, print_warnings};
+use dlf_bundle::Bundle;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The bundle (`jobs.zip` or `DLF_<job>.zip`).
+    bundle: PathBuf,
+    #[command(flatten)]
+    limits: LimitArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Serialize)]
+struct ListReport<'a> {
+    layout: &'static str,
+    entries: Vec<ListEntry<'a>>,
+    warnings: Vec<WarningReport<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListEntry<'a> {
+    path: &'a str,
+    kind: &'static str,
+    name: &'a str,
+}
+
+pub fn run(args: &Args) -> Outcome {
+    let bundle = Bundle::open_with(&args.bundle, &args.limits.read_options())?;
+    match args.format {
+        Format::Text => {
+            println!("layout: {}", bundle.layout().as_str());
+            for entry in bundle.iter() {
+                println!("{:<8} {:<60} {}", entry.kind().as_str(), entry.path(), entry.name());
+            }
+            print_warnings(bundle.warnings());
+        }
+        Format::Json => print_json(&ListReport {
+            layout: bundle.layout().as_str(),
+            entries: bundle
+                .iter()
+                .map(|entry| ListEntry { path: entry.path(), kind: entry.kind().as_str(), name: entry.name() })
+                .collect(),
+            warnings: bundle.warnings().iter().map(WarningReport::from).collect(),
+        })?,
+    }
+    leave_to_exit(bundle);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,59 @@
+//! `dlf-bundle`: list, pack, unpack, export, validate and explain DataArts
+//! Factory job bundles. One module per command; `common` holds what they share.
+
+mod check;
+mod common;
+mod deps;
+mod explain;
+mod export;
+mod list;
+mod pack;
+mod unpack;
+mod validate;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[derive(Parser)]
+#[command(name = "dlf-bundle", version, about = "Read, check and write DataArts Studio (DLF) job export bundles")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read a bundle through the safe reader and list its definitions.
+    List(list::Args),
+    /// Extract a bundle into a folder, all or nothing.
+    Unpack(unpack::Args),
+    /// Zip an unpacked bundle folder, deterministically.
+    Pack(pack::Args),
+    /// Export jobs from an unpacked workspace, as the batch-export API does.
+    Export(export::Args),
+    /// Validate bundles offline, with precise diagnostics.
+    Validate(validate::Args),
+    /// Preview an import as the service's check-file call does.
+    Check(check::Args),
+    /// Show what each job needs: scripts, resources, jobs, environment objects.
+    Deps(deps::Args),
+    /// Explain a diagnostic code, or list every code.
+    Explain(explain::Args),
+}
+
+fn main() -> ExitCode {
+    let outcome = match Cli::parse().command {
+        Command::List(args) => list::run(&args),
+        Command::Unpack(args) => unpack::run(&args),
+        Command::Pack(args) => pack::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Validate(args) => validate::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Deps(args) => deps::run(args),
+        Command::Explain(args) => explain::run(&args),
+    };
+    outcome.unwrap_or_else(common::Failure::report)
+}

@@ -1,0 +1,132 @@
+//! An unpacked bundle folder, listed and placed in a layout before any file
+//! is read.
+
+use crate::error::Result;
+use crate::folder;
+use crate::layout::{Layout, Plan};
+use crate::limits::{Limits, RunningTotal};
+use crate::model::{Definition, Document};
+use crate::read::ReadOptions;
+use crate::warning::Warning;
+use crate::write;
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+/// An unpacked bundle folder, listed and placed in a layout but not yet
+/// read: the first step of [`Bundle::from_dir`](super::Bundle::from_dir) and
+/// of [`BundleDir::to_zip`], which zips the folder without holding its
+/// definitions in memory.
+///
+/// ```
+/// use dlf_bundle::{Bundle, BundleDir, Layout, ReadOptions};
+/// let folder = BundleDir::open("examples/workspace", &ReadOptions::default())?;
+/// assert_eq!(folder.layout(), Layout::Single);
+/// let packed = folder.to_zip()?;
+/// assert_eq!(packed.definitions, 3);
+/// assert_eq!(Bundle::from_slice(&packed.zip)?.len(), 3);
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct BundleDir {
+    /// Relative `/`-joined names and full paths, sorted by name.
+    files: Vec<(String, PathBuf)>,
+    plan: Plan,
+    limits: Limits,
+}
+
+/// A folder zipped by [`BundleDir::to_zip`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Packed {
+    /// The zip, as [`Bundle::to_vec`](super::Bundle::to_vec) would write the folder's bundle.
+    pub zip: Vec<u8>,
+    /// Number of definitions in it.
+    pub definitions: usize,
+    /// Stray files, wrapper folder, names that differ from file names.
+    pub warnings: Vec<Warning>,
+}
+
+impl Packed {
+    /// Writes the zip to `path` atomically (a temporary file in the same
+    /// folder, renamed when complete).
+    pub fn write_to_path(&self, path: impl AsRef<Path>) -> Result<()> {
+        folder::write_atomically(path.as_ref(), &self.zip)
+    }
+}
+
+impl BundleDir {
+    /// Lists the files below `dir` and places them in a layout; nothing is read yet.
+    ///
+    /// # Security
+    /// Symbolic links are refused, not followed; every relative path passes
+    /// [`name::check_entry_name`](crate::name::check_entry_name); the number
+    /// of files is checked against `options`' limits, their sizes when they
+    /// are read.
+    pub fn open(dir: impl AsRef<Path>, options: &ReadOptions) -> Result<Self> {
+        let dir = dir.as_ref();
+        let files = folder::list_files(dir, &options.limits)?;
+        let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+        let plan = Plan::new(&names, Vec::new()).map_err(|e| e.in_file(dir))?;
+        Ok(Self { files, plan, limits: options.limits })
+    }
+
+    /// The layout the file names follow.
+    pub fn layout(&self) -> Layout {
+        self.plan.layout()
+    }
+
+    /// Reads and parses every definition, in parallel, in file order
+    /// (`None` for stray files).
+    pub(crate) fn read_documents(&self) -> Vec<Result<Option<Document>>> {
+        let total = RunningTotal::default();
+        self.files
+            .par_iter()
+            .enumerate()
+            .map(|(index, (_, path))| {
+                let Some(kind) = self.plan.kind(index) else { return Ok(None) };
+                let data = self.read(path, &total)?;
+                Document::parse(kind, data).map(Some).map_err(|e| e.in_file(path))
+            })
+            .collect()
+    }
+
+    /// The plan and the file names, in the order of [`BundleDir::read_documents`].
+    pub(crate) fn into_plan(self) -> (Plan, Vec<String>) {
+        (self.plan, self.files.into_iter().map(|(name, _)| name).collect())
+    }
+
+    fn read(&self, path: &Path, total: &RunningTotal) -> Result<Vec<u8>> {
+        let data = folder::read_file(path, self.limits.max_entry_bytes)?;
+        total.add(data.len() as u64, &self.limits).map_err(|e| e.in_file(path))?;
+        Ok(data)
+    }
+
+    /// Zips the folder as [`Bundle::to_vec`](super::Bundle::to_vec) would
+    /// zip the bundle [`Bundle::from_dir`](super::Bundle::from_dir) reads
+    /// (the same bytes), streaming: each definition is read, parsed (so a
+    /// broken one is refused as `from_dir` refuses it), compressed and
+    /// dropped, so memory holds the compressed entries, not the bundle.
+    pub fn to_zip(&self) -> Result<Packed> {
+        let total = RunningTotal::default();
+        let mismatches = Mutex::new(Vec::new());
+        let zip = write::zip_indexed(self.files.len(), |index| {
+            let (Some((path, placement)), Some((name, file))) = (self.plan.placement(index), self.files.get(index))
+            else {
+                return Ok(None);
+            };
+            let data = self.read(file, &total)?;
+            let definition = Definition::from_slice(placement.kind, &data).map_err(|e| e.in_file(file))?;
+            if let Some(warning) = Plan::name_mismatch(name, placement, definition.name()) {
+                mismatches.lock().unwrap_or_else(PoisonError::into_inner).push((index, warning));
+            }
+            Ok(Some((path, Cow::Owned(data))))
+        })?;
+        let mut mismatches = mismatches.into_inner().unwrap_or_else(PoisonError::into_inner);
+        mismatches.sort_by_key(|(index, _)| *index);
+        let mut warnings = self.plan.warnings().to_vec();
+        warnings.extend(mismatches.into_iter().map(|(_, warning)| warning));
+        Ok(Packed { zip, definitions: self.plan.placements().count(), warnings })
+    }
+}

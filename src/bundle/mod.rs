@@ -1,0 +1,486 @@
+//! The bundle: definitions by path, in one layout, and every way to read
+//! and write one (archive bytes, archive files, folders).
+
+mod dir;
+
+pub use dir::{BundleDir, Packed};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::folder;
+use crate::kind::DefinitionKind;
+use crate::layout::{Layout, Placement, Plan};
+use crate::model::{Definition, Document, Job, Resource, Script};
+use crate::name;
+use crate::read::{self, ReadOptions};
+use crate::reference::{self, ReferenceOptions, Target};
+use crate::warning::Warning;
+use crate::write;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// One definition file of a bundle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    path: String,
+    placement: Placement,
+    document: Document,
+}
+
+impl Entry {
+    /// The path inside the bundle (`jobs/a/a.job`), without any wrapper folder.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The kind, from the extension.
+    pub fn kind(&self) -> DefinitionKind {
+        self.placement.kind
+    }
+
+    /// The file name without extension.
+    pub fn stem(&self) -> &str {
+        &self.placement.stem
+    }
+
+    /// Where the entry sits in the layout.
+    pub fn placement(&self) -> &Placement {
+        &self.placement
+    }
+
+    /// Batch layout: the job folder holding this entry.
+    pub fn job_folder(&self) -> Option<&str> {
+        self.placement.job_folder.as_deref()
+    }
+
+    /// The parsed definition and its bytes.
+    pub fn document(&self) -> &Document {
+        &self.document
+    }
+
+    /// The document, for changing it.
+    pub fn document_mut(&mut self) -> &mut Document {
+        &mut self.document
+    }
+
+    /// The `name` inside the definition, falling back to the file stem.
+    pub fn name(&self) -> &str {
+        self.document.name().unwrap_or(&self.placement.stem)
+    }
+
+    /// The job, for a `.job` entry.
+    pub fn job(&self) -> Option<&Job> {
+        match self.document.definition() {
+            Definition::Job(job) => Some(job),
+            _ => None,
+        }
+    }
+
+    /// The script, for a `.script` entry.
+    pub fn script(&self) -> Option<&Script> {
+        match self.document.definition() {
+            Definition::Script(script) => Some(script),
+            _ => None,
+        }
+    }
+
+    /// The resource, for a `.resource` entry.
+    pub fn resource(&self) -> Option<&Resource> {
+        match self.document.definition() {
+            Definition::Resource(resource) => Some(resource),
+            _ => None,
+        }
+    }
+}
+
+/// A job export bundle: jobs, scripts and resources in one layout.
+///
+/// Entries are kept sorted by path, which is also the order they are written in.
+///
+/// ```
+/// use dlf_bundle::{Bundle, Job, Layout, Script, ScriptType};
+/// let mut bundle = Bundle::new(Layout::Batch);
+/// bundle.add_job(Job::new("job_batch"))?;
+/// bundle.add_script(Some("job_batch"), Script::new("dws_sql", ScriptType::DwsSql, "select 1;"))?;
+/// let paths: Vec<&str> = bundle.entries().iter().map(|e| e.path()).collect();
+/// assert_eq!(paths, ["jobs/job_batch/dws_sql.script", "jobs/job_batch/job_batch.job"]);
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bundle {
+    layout: Layout,
+    entries: BTreeMap<String, Entry>,
+    warnings: Vec<Warning>,
+}
+
+impl Bundle {
+    /// An empty bundle.
+    pub fn new(layout: Layout) -> Self {
+        Self { layout, entries: BTreeMap::new(), warnings: Vec::new() }
+    }
+
+    /// The layout.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// All entries, sorted by path.
+    pub fn entries(&self) -> Vec<&Entry> {
+        self.entries.values().collect()
+    }
+
+    /// Entries sorted by path, as an iterator.
+    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.values()
+    }
+
+    /// Number of definition entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// `true` when the bundle holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entry at `path`.
+    pub fn get(&self, path: &str) -> Option<&Entry> {
+        self.entries.get(path)
+    }
+
+    /// The entry at `path`, for changing its definition.
+    pub fn get_mut(&mut self, path: &str) -> Option<&mut Entry> {
+        self.entries.get_mut(path)
+    }
+
+    /// The job entries.
+    pub fn jobs(&self) -> impl Iterator<Item = (&Entry, &Job)> {
+        self.entries.values().filter_map(|entry| entry.job().map(|job| (entry, job)))
+    }
+
+    /// The script entries.
+    pub fn scripts(&self) -> impl Iterator<Item = (&Entry, &Script)> {
+        self.entries.values().filter_map(|entry| entry.script().map(|script| (entry, script)))
+    }
+
+    /// The resource entries.
+    pub fn resources(&self) -> impl Iterator<Item = (&Entry, &Resource)> {
+        self.entries.values().filter_map(|entry| entry.resource().map(|resource| (entry, resource)))
+    }
+
+    /// Warnings collected while reading.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// Adds a document at `path`.
+    ///
+    /// # Security
+    /// `path` goes through [`name::check_entry_name`] and must fit the
+    /// bundle's layout, so a bundle never holds a name the reader would refuse.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InsecureName`], [`ErrorKind::Layout`] (wrong place or
+    /// kind for the extension), [`ErrorKind::DuplicateEntry`].
+    pub fn insert(&mut self, path: &str, document: Document) -> Result<()> {
+        name::check_entry_name(path)?;
+        let placement = Placement::of(path).ok_or_else(|| {
+            Error::new(ErrorKind::Layout, "not a definition path of the batch or single layout").in_entry(path)
+        })?;
+        if placement.layout != self.layout {
+            return Err(Error::new(
+                ErrorKind::Layout,
+                format!("path belongs to the {} layout, bundle is {}", placement.layout.as_str(), self.layout.as_str()),
+            )
+            .in_entry(path));
+        }
+        if placement.kind != document.kind() {
+            return Err(Error::new(
+                ErrorKind::Layout,
+                format!(
+                    "a {} definition cannot be stored as a `.{}` file",
+                    document.kind().as_str(),
+                    placement.kind.extension()
+                ),
+            )
+            .in_entry(path));
+        }
+        self.insert_placed(path.to_owned(), placement, document)
+    }
+
+    /// Adds a document whose path was already checked and placed in this
+    /// bundle's layout, with the document's kind.
+    fn insert_placed(&mut self, path: String, placement: Placement, document: Document) -> Result<()> {
+        if self.entries.contains_key(&path) {
+            return Err(Error::new(ErrorKind::DuplicateEntry, "an entry with this path already exists").in_entry(path));
+        }
+        self.entries.insert(path.clone(), Entry { path, placement, document });
+        Ok(())
+    }
+
+    /// Adds a job at the path its name gives in this layout.
+    pub fn add_job(&mut self, job: Job) -> Result<()> {
+        self.add_definition(Definition::Job(job), None)
+    }
+
+    /// Adds a script; in the batch layout, into `job`'s folder.
+    pub fn add_script(&mut self, job: Option<&str>, script: Script) -> Result<()> {
+        self.add_definition(Definition::Script(script), job)
+    }
+
+    /// Adds a resource; in the batch layout, into `job`'s folder.
+    pub fn add_resource(&mut self, job: Option<&str>, resource: Resource) -> Result<()> {
+        self.add_definition(Definition::Resource(resource), job)
+    }
+
+    fn add_definition(&mut self, definition: Definition, job: Option<&str>) -> Result<()> {
+        let kind = definition.kind();
+        let name = definition
+            .name()
+            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, format!("the {} has no `name`", kind.as_str())))?
+            .to_owned();
+        if self.layout == Layout::Batch && kind != DefinitionKind::Job && job.is_none() {
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                format!("the batch layout stores {} `{name}` in a job folder; name the job", kind.as_str()),
+            ));
+        }
+        let path = self.layout.path_for(kind, &name, job);
+        self.insert(&path, Document::from(definition))
+    }
+
+    /// Removes and returns the entry at `path`.
+    pub fn remove(&mut self, path: &str) -> Option<Entry> {
+        self.entries.remove(path)
+    }
+
+    /// Reads a bundle from memory with default options.
+    ///
+    /// ```
+    /// use dlf_bundle::{Bundle, Job, Layout};
+    /// let mut bundle = Bundle::new(Layout::Single);
+    /// bundle.add_job(Job::new("myJob"))?;
+    /// let zip = bundle.to_vec()?;
+    /// let back = Bundle::from_slice(&zip)?;
+    /// assert_eq!(back.entries()[0].path(), "jobs/myJob.job");
+    /// # Ok::<(), dlf_bundle::Error>(())
+    /// ```
+    ///
+    /// # Security
+    /// Entry names come from the archive: each is decoded and checked by
+    /// [`name::check_entry_name`] and refused, never repaired. Sizes are
+    /// enforced while inflating. Nothing is written to disk.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+        Self::from_slice_with(bytes, &ReadOptions::default())
+    }
+
+    /// Reads a bundle from memory.
+    ///
+    /// # Security
+    /// As [`Bundle::from_slice`], under `options`' limits.
+    pub fn from_slice_with(bytes: &[u8], options: &ReadOptions) -> Result<Self> {
+        let scan = read::scan(bytes, options, |_| (), |_, (), _, kind, data| Document::parse(kind, data))?;
+        Self::assemble(scan.plan, &scan.names, scan.items)
+    }
+
+    /// Reads a bundle from a file with default options.
+    ///
+    /// # Security
+    /// As [`Bundle::from_slice`]; the file size is checked against
+    /// [`Limits::max_archive_bytes`](crate::limits::Limits::max_archive_bytes) before it is read.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with(path, &ReadOptions::default())
+    }
+
+    /// Reads a bundle from a file. The central directory is read (by
+    /// position) and the layout planned while the file is read whole; the
+    /// directory is then read again from the bytes read, and a file that
+    /// changed meanwhile is an [`ErrorKind::Io`] error.
+    ///
+    /// # Security
+    /// As [`Bundle::open`].
+    pub fn open_with(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Self> {
+        let (scan, _) =
+            read::scan_file(path.as_ref(), options, |_| (), |_, (), _, kind, data| Document::parse(kind, data))?;
+        Self::assemble(scan.plan, &scan.names, scan.items)
+    }
+
+    /// Reads an unpacked bundle of either layout from `dir`.
+    ///
+    /// Files are taken in sorted order of their `/`-joined relative paths;
+    /// files that are not definitions are reported as warnings.
+    ///
+    /// ```
+    /// use dlf_bundle::{Bundle, Layout, ReadOptions};
+    /// let bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
+    /// assert_eq!(bundle.layout(), Layout::Single);
+    /// assert_eq!(bundle.len(), 3);
+    /// # Ok::<(), dlf_bundle::Error>(())
+    /// ```
+    ///
+    /// # Security
+    /// As [`BundleDir::open`]; file sizes are checked against `options`' limits.
+    pub fn from_dir(dir: impl AsRef<Path>, options: &ReadOptions) -> Result<Self> {
+        let folder = BundleDir::open(dir, options)?;
+        let documents = folder.read_documents();
+        let (plan, names) = folder.into_plan();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        Self::assemble(plan, &names, documents)
+    }
+
+    /// Builds the bundle from the parsed documents (`None` for stray files),
+    /// in the order of the names given to [`Plan::new`]; the first error wins.
+    fn assemble<S: AsRef<str>>(plan: Plan, names: &[S], documents: Vec<Result<Option<Document>>>) -> Result<Self> {
+        let (layout, mut warnings, placements) = plan.into_parts();
+        let mut bundle = Self::new(layout);
+        for ((name, placement), document) in names.iter().zip(placements).zip(documents) {
+            let (Some((path, placement)), Some(document)) = (placement, document?) else { continue };
+            warnings.extend(Plan::name_mismatch(name.as_ref(), &placement, document.name()));
+            // Names were checked when listed and placed by `Plan::new`, which also
+            // settled the layout; the document was parsed as the placement's kind.
+            bundle.insert_placed(path, placement, document).map_err(|e| e.in_entry(name.as_ref()))?;
+        }
+        bundle.warnings = warnings;
+        Ok(bundle)
+    }
+
+    /// Writes the bundle as zip bytes, deterministically.
+    ///
+    /// Unchanged definitions are written byte for byte as they were read;
+    /// new or changed ones in the canonical JSON style.
+    pub fn to_vec(&self) -> Result<Vec<u8>> {
+        // Paths were checked when inserted; changed definitions are
+        // serialised by the compressing threads, not beforehand.
+        let entries: Vec<&Entry> = self.iter().collect();
+        write::zip_indexed(entries.len(), |index| {
+            Ok(entries.get(index).map(|entry| (entry.path(), entry.document().bytes())))
+        })
+    }
+
+    /// Writes the bundle to `path` atomically: into a temporary file in the
+    /// same folder, renamed over `path` only when complete.
+    pub fn write_to_path(&self, path: impl AsRef<Path>) -> Result<()> {
+        folder::write_atomically(path.as_ref(), &self.to_vec()?)
+    }
+
+    /// Writes every definition to `dir` at its bundle path, all or nothing.
+    ///
+    /// Files are first written to a staging folder inside `dir`, then renamed
+    /// into place; when anything fails, files already moved are taken back,
+    /// replaced ones restored and created folders removed, so `dir` is left
+    /// as it was. Existing files are refused ([`ErrorKind::AlreadyExists`])
+    /// unless `options.force` is set.
+    ///
+    /// # Security
+    /// Paths come from checked entry names (relative, no `..`), and every
+    /// folder on the way must be a real folder, never a symlink, so nothing is
+    /// written outside `dir`. A concurrent process that swaps a folder for a
+    /// symlink between the check and the write is outside this threat model;
+    /// run untrusted extraction in a sandbox.
+    pub fn unpack(&self, dir: impl AsRef<Path>, options: UnpackOptions) -> Result<()> {
+        let contents: Vec<(&str, std::borrow::Cow<'_, [u8]>)> =
+            self.iter().map(|entry| (entry.path(), entry.document().bytes())).collect();
+        let files: Vec<(&str, &[u8])> = contents.iter().map(|(path, bytes)| (*path, bytes.as_ref())).collect();
+        folder::extract(dir.as_ref(), &files, options.force)
+    }
+
+    /// The same definitions in the other layout.
+    ///
+    /// Batch to single: every job to `jobs/`, scripts and resources once each
+    /// to `scripts/` and `resources/` (copies in several job folders must be
+    /// identical). Single to batch: each job's folder receives the scripts and
+    /// resources it references, as batch export does. Definitions keep their
+    /// bytes.
+    ///
+    /// ```
+    /// use dlf_bundle::{Bundle, Layout, ReadOptions};
+    /// use dlf_bundle::reference::ReferenceOptions;
+    /// let single = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
+    /// let batch = single.to_layout(Layout::Batch, &ReferenceOptions::default())?;
+    /// assert!(batch.get("jobs/job_batch/dws_sql.script").is_some());
+    /// # Ok::<(), dlf_bundle::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::Layout`] when two copies of one object differ, or when a
+    /// script or resource no job uses has no place in the batch layout.
+    pub fn to_layout(&self, layout: Layout, options: &ReferenceOptions) -> Result<Self> {
+        convert(self, layout, options)
+    }
+}
+
+/// See [`Bundle::to_layout`].
+fn convert(bundle: &Bundle, layout: Layout, options: &ReferenceOptions) -> Result<Bundle> {
+    let mut out = Bundle::new(layout);
+    if layout == bundle.layout() {
+        for entry in bundle.iter() {
+            out.insert(entry.path(), entry.document().clone())?;
+        }
+        return Ok(out);
+    }
+    match layout {
+        Layout::Single => {
+            for entry in bundle.iter() {
+                let path = layout.path_for(entry.kind(), entry.stem(), None);
+                match out.get(&path) {
+                    Some(existing) if existing.document().bytes() != entry.document().bytes() => {
+                        return Err(Error::new(
+                            ErrorKind::Layout,
+                            format!("differs from the copy that goes to `{path}`; one object has one definition"),
+                        )
+                        .in_entry(entry.path()));
+                    }
+                    Some(_) => {}
+                    None => out.insert(&path, entry.document().clone())?,
+                }
+            }
+        }
+        Layout::Batch => {
+            let job_names: BTreeSet<&str> = bundle.jobs().map(|(entry, _)| entry.stem()).collect();
+            let known_jobs = |name: &str| job_names.contains(name);
+            let mut used = BTreeSet::new();
+            for (entry, job) in bundle.jobs() {
+                let folder = entry.stem();
+                out.insert(&layout.path_for(DefinitionKind::Job, folder, None), entry.document().clone())?;
+                for reference in reference::job_references(job, options, &known_jobs) {
+                    let (kind, name) = match &reference.target {
+                        Target::Script(name) => (DefinitionKind::Script, name),
+                        Target::Resource(name) => (DefinitionKind::Resource, name),
+                        _ => continue,
+                    };
+                    let Some(source) = bundle.get(&bundle.layout().path_for(kind, name, None)) else { continue };
+                    used.insert(source.path().to_owned());
+                    let path = layout.path_for(kind, name, Some(folder));
+                    if out.get(&path).is_none() {
+                        out.insert(&path, source.document().clone())?;
+                    }
+                }
+            }
+            if let Some(unused) = bundle.iter().find(|e| e.kind() != DefinitionKind::Job && !used.contains(e.path())) {
+                return Err(Error::new(
+                    ErrorKind::Layout,
+                    format!("no job uses this {}, so the batch layout has no folder for it", unused.kind().as_str()),
+                )
+                .in_entry(unused.path()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Options for [`Bundle::unpack`].
+#[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
+pub struct UnpackOptions {
+    /// Replace files that already exist.
+    pub force: bool,
+}
+
+impl UnpackOptions {
+    /// Sets [`UnpackOptions::force`].
+    #[must_use]
+    pub fn force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+}

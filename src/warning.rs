@@ -1,0 +1,50 @@
+//! Things worth telling that do not stop a read or an export.
+
+use std::fmt;
+
+/// What a [`Warning`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// A file that is not a definition of either layout; ignored.
+    StrayFile,
+    /// Every entry sits in one wrapper folder, read as if it were absent.
+    WrapperFolder,
+    /// An entry name stored in GBK without the UTF-8 flag.
+    GbkName,
+    /// Two names that collide on a case-insensitive file system.
+    CaseCollision,
+    /// A file name that differs from the `name` inside.
+    NameMismatch,
+    /// A job referenced by an exported job but left out of the export.
+    JobLeftOut,
+    /// Jobs that reference each other in a cycle.
+    JobCycle,
+}
+
+/// Something worth telling that does not stop a read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Warning {
+    /// What it is about.
+    pub kind: WarningKind,
+    /// The entry concerned, when there is one.
+    pub entry: Option<String>,
+    /// What was noticed.
+    pub message: String,
+}
+
+impl Warning {
+    pub(crate) fn new(kind: WarningKind, entry: Option<&str>, message: impl Into<String>) -> Self {
+        Self { kind, entry: entry.map(str::to_owned), message: message.into() }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.entry {
+            Some(entry) => write!(f, "entry `{entry}`: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
