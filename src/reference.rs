@@ -180,7 +180,7 @@ fn import_type(kind: EnvironmentKind, owner_type: &str) -> Option<&'static str> 
     }
 }
 
-/// Node properties that name an environment object, by node type (FORMAT.md §4.2).
+/// Node properties that name an environment object, by node type.
 fn environment_properties(node_type: &NodeType) -> &'static [(&'static str, EnvironmentKind)] {
     use EnvironmentKind::{CdmCluster, DisStream, DliQueue, MrsCluster, ObsPath, SmnTopic};
     match node_type {

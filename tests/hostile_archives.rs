@@ -412,40 +412,6 @@ fn hostile_archives_are_refused_naming_the_entry() {
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 
-/// A pipe cannot be read by position: it is read whole, and the archive
-/// limit is counted as it is read (a pipe has no size to check first).
-#[cfg(unix)]
-#[test]
-fn archives_are_read_from_pipes_within_the_limit() {
-    let valid = raw_zip(&batch_entries());
-    let dir = tempfile::tempdir().unwrap();
-    for (number, (limits, expected)) in [
-        (Limits::default(), None),
-        (
-            Limits::default().max_archive_bytes(100),
-            Some(ErrorKind::LimitExceeded { limit: Limit::ArchiveBytes, max: 100 }),
-        ),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let fifo = dir.path().join(format!("pipe{number}"));
-        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-        if !made.is_ok_and(|status| status.success()) {
-            eprintln!("skipping: `mkfifo` is not available");
-            return;
-        }
-        let writer = {
-            let (fifo, valid) = (fifo.clone(), valid.clone());
-            // The reader may stop early (at the limit): a broken pipe is fine.
-            std::thread::spawn(move || drop(std::fs::write(fifo, valid)))
-        };
-        let read = Bundle::open_with(&fifo, &ReadOptions::new().limits(limits));
-        writer.join().unwrap();
-        assert_eq!(read.as_ref().err().map(dlf_bundle::Error::kind), expected.as_ref(), "{:?}", read.as_ref().err());
-    }
-}
-
 /// Files take another path (the directory is read while the file is read
 /// whole); it must refuse the same archives the same way.
 #[test]

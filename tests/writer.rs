@@ -174,18 +174,6 @@ fn writing_to_a_path_is_atomic() {
     assert_eq!(leftovers, [std::ffi::OsString::from("jobs.zip")], "no temporary files left");
 }
 
-#[cfg(unix)]
-#[test]
-fn written_files_get_the_mode_of_new_files_not_of_temporary_ones() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = write_temp_zip(&sample_bundle());
-    let mode = std::fs::metadata(dir.path().join("jobs.zip")).unwrap().permissions().mode() & 0o777;
-    let mut probe = std::fs::File::create(dir.path().join("probe")).unwrap();
-    std::io::Write::write_all(&mut probe, b"x").unwrap();
-    let new_file_mode = probe.metadata().unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, new_file_mode, "0666 less the umask");
-}
-
 #[test]
 fn info_zip_unzip_reads_identical_contents() {
     if !tool_available("unzip", "-v") {

@@ -1,4 +1,4 @@
-//! `.job` files: the Create Job request body (FORMAT.md §3–§5).
+//! `.job` files: the body of the Create Job API request.
 
 use super::field::{Scalar, model_object, open_enum};
 use crate::json::{Object, Value};

@@ -1,6 +1,6 @@
 //! The lossless model of jobs, scripts and resources.
 //!
-//! Typed fields for everything FORMAT.md documents, open enums that keep
+//! Typed fields for everything the job API documents, open enums that keep
 //! unknown values, and for every object the keys it does not know and the
 //! order of all keys. [`Document`] adds the bytes a definition was read from,
 //! so an unchanged definition is written back byte for byte.

@@ -1,4 +1,4 @@
-//! `.resource` files: the Create Resource request body (FORMAT.md §7).
+//! `.resource` files: the body of the Create Resource API request.
 
 use super::field::{Scalar, model_object, open_enum};
 

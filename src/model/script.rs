@@ -1,4 +1,4 @@
-//! `.script` files: the Create Script request body (FORMAT.md §6).
+//! `.script` files: the body of the Create Script API request.
 
 use super::field::{Scalar, model_object, open_enum};
 use super::job::Approver;

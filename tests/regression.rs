@@ -1,0 +1,14 @@
+//! One file per bug found, named after it (`serde_json`'s `tests/regression/`
+//! is the model): each test fails on the code that had the bug.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+#[path = "regression/fuzz_number_out_of_f64_range.rs"]
+mod fuzz_number_out_of_f64_range;
+#[path = "regression/output_files_had_the_temporary_files_mode.rs"]
+mod output_files_had_the_temporary_files_mode;
+#[path = "regression/serde_json_value_of_1e400_was_null.rs"]
+mod serde_json_value_of_1e400_was_null;
+#[path = "regression/validate_dev_stdin_read_by_position.rs"]
+mod validate_dev_stdin_read_by_position;
