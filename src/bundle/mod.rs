@@ -18,7 +18,17 @@ use crate::write;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// One definition file of a bundle.
+/// One definition file of a bundle: its path, where it sits in the layout,
+/// and the parsed definition with its bytes.
+///
+/// ```
+/// use dlf_bundle::{Bundle, DefinitionKind, Job, Layout};
+/// let mut bundle = Bundle::new(Layout::Batch);
+/// bundle.add_job(Job::new("job_batch"))?;
+/// let entry = bundle.get("jobs/job_batch/job_batch.job").unwrap();
+/// assert_eq!((entry.kind(), entry.name(), entry.job_folder()), (DefinitionKind::Job, "job_batch", Some("job_batch")));
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     path: String,

@@ -196,7 +196,16 @@ impl Job {
 }
 
 model_object! {
-    /// A node of a job.
+    /// A node of a job: its type, its `{"name", "value"}` properties, its
+    /// upstream nodes and its retry and timeout settings.
+    ///
+    /// ```
+    /// use dlf_bundle::{Node, NodeType};
+    /// let node = Node::new("load", NodeType::HiveSql).with_property("scriptName", "hive_load");
+    /// assert_eq!(node.node_type, Some(NodeType::HiveSql));
+    /// assert_eq!(node.property("scriptName"), Some("hive_load"));
+    /// assert_eq!(node.property("connectionName"), None);
+    /// ```
     pub struct Node {
         /// `name`
         name: String = "name",

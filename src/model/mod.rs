@@ -154,6 +154,15 @@ definition_io!(Job => Job, Script => Script, Resource => Resource);
 /// the definition is changed through [`Document::definition_mut`], after which
 /// it serialises canonically. That is how an unchanged file in a bundle kept in
 /// git comes out of a read and a write byte for byte.
+///
+/// ```
+/// use dlf_bundle::{DefinitionKind, Document};
+/// let text = b"{\"name\":\"j\",  \"nodes\":[]}";
+/// let document = Document::parse(DefinitionKind::Job, text.to_vec())?;
+/// assert_eq!(document.name(), Some("j"));
+/// assert_eq!(&document.bytes()[..], text, "unchanged: written as it was read");
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Document {
     // Shared: a script exported into several job folders is one allocation.

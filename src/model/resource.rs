@@ -18,6 +18,14 @@ open_enum! {
 
 model_object! {
     /// A resource definition (`.resource`): it points at a file on OBS.
+    ///
+    /// ```
+    /// use dlf_bundle::{Resource, ResourceType};
+    /// let resource = Resource::from_slice(br#"{"name": "lib", "type": "jar", "location": "obs://bucket/lib.jar"}"#)?;
+    /// assert_eq!(resource.resource_type, Some(ResourceType::Jar));
+    /// assert_eq!(resource.location.as_deref(), Some("obs://bucket/lib.jar"));
+    /// # Ok::<(), dlf_bundle::Error>(())
+    /// ```
     pub struct Resource {
         /// `name` (1–32 characters)
         name: String = "name",

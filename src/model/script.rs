@@ -38,6 +38,16 @@ open_enum! {
 
 model_object! {
     /// A script definition (`.script`).
+    ///
+    /// ```
+    /// use dlf_bundle::{Script, ScriptType};
+    /// let script = Script::from_slice(br#"{"name": "q1", "type": "DLISQL", "content": "select 1", "queueName": "q"}"#)?;
+    /// assert_eq!(script.script_type, Some(ScriptType::DliSql));
+    /// assert_eq!(script.queue_name.as_deref(), Some("q"));
+    /// // Read and written back, the JSON is what it was.
+    /// assert_eq!(dlf_bundle::json::to_string_compact(&script.to_value()), r#"{"name":"q1","type":"DLISQL","content":"select 1","queueName":"q"}"#);
+    /// # Ok::<(), dlf_bundle::Error>(())
+    /// ```
     pub struct Script {
         /// `name`
         name: String = "name",

@@ -108,6 +108,13 @@ pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnost
 /// Validates the zip file at `path`: its size is checked against the read
 /// limits before it is read; unreadable files become a diagnostic.
 ///
+/// ```
+/// use dlf_bundle::validate::{Code, ValidateOptions, validate_file};
+/// let diagnostics = validate_file("no/such/jobs.zip".as_ref(), &ValidateOptions::default());
+/// assert_eq!(diagnostics[0].code, Code::UnreadableArchive);
+/// assert!(diagnostics[0].message.contains("cannot read"));
+/// ```
+///
 /// # Security
 /// As [`validate_archive`].
 pub fn validate_file(path: &std::path::Path, options: &ValidateOptions) -> Vec<Diagnostic> {
@@ -214,6 +221,17 @@ pub(crate) fn diagnostic(
 }
 
 /// Validates a bundle already in memory.
+///
+/// ```
+/// use dlf_bundle::{Bundle, Job, Layout};
+/// use dlf_bundle::validate::{Code, ValidateOptions, validate_bundle};
+/// let mut bundle = Bundle::new(Layout::Batch);
+/// bundle.add_job(Job::new("job_batch"))?;
+/// let codes: Vec<Code> = validate_bundle(&bundle, &ValidateOptions::default()).iter().map(|d| d.code).collect();
+/// // A bare job lacks its nodes, schedule and process type.
+/// assert!(codes.iter().all(|code| *code == Code::MissingField), "{codes:?}");
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
 pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagnostic> {
     let mut out = warning_diagnostics(bundle.warnings());
     let placements: Vec<Placement> = bundle.iter().map(|e| e.placement().clone()).collect();
