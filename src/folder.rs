@@ -73,12 +73,20 @@ pub(crate) fn read_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
 
 fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
     let file = fs::File::open(path).map_err(|e| Error::io(e, "cannot open"))?;
-    let hint = file.metadata().map_or(0, |m| m.len()).min(max_bytes);
+    let hint = file.metadata().map_or(0, |m| m.len());
+    read_to_limit(&file, hint, max_bytes, Limit::EntryBytes)
+}
+
+/// Reads `file` to its end, refusing more than `max_bytes` (counted as they
+/// are read: a file may grow, and a pipe has no size); `size_hint` only
+/// sizes the buffer. Exceeding it is a `limit` error.
+pub(crate) fn read_to_limit(file: &fs::File, size_hint: u64, max_bytes: u64, limit: Limit) -> Result<Vec<u8>> {
     // One spare byte so that reading to the end needs no second allocation.
-    let mut data = Vec::with_capacity(usize::try_from(hint).unwrap_or(0).saturating_add(1));
+    let capacity = usize::try_from(size_hint.min(max_bytes)).unwrap_or(0).saturating_add(1);
+    let mut data = Vec::with_capacity(capacity);
     file.take(max_bytes.saturating_add(1)).read_to_end(&mut data).map_err(|e| Error::io(e, "cannot read"))?;
     if data.len() as u64 > max_bytes {
-        return Err(Error::limit(Limit::EntryBytes, max_bytes, format!("larger than {max_bytes} bytes")));
+        return Err(Error::limit(limit, max_bytes, format!("larger than the limit of {max_bytes} bytes")));
     }
     Ok(data)
 }

@@ -11,6 +11,7 @@
 
 use crate::archive::{Directory, Record};
 use crate::error::{Corruption, Error, ErrorKind, Limit, Result, Unsupported};
+use crate::folder;
 use crate::kind::DefinitionKind;
 use crate::layout::Plan;
 use crate::limits::{Limits, RunningTotal};
@@ -120,7 +121,8 @@ pub(crate) fn scan_file<C: Send + Sync, T: Send>(
     let file = std::fs::File::open(path).map_err(io)?;
     let metadata = file.metadata().map_err(io)?;
     if !metadata.is_file() {
-        let bytes = read_whole(&file, 0, limits).map_err(|e| e.in_file(path))?;
+        let bytes = folder::read_to_limit(&file, 0, limits.max_archive_bytes, Limit::ArchiveBytes)
+            .map_err(|e| e.in_file(path))?;
         let scan = scan(&bytes, options, prepare, process)?;
         return Ok((scan, bytes.len() as u64));
     }
@@ -128,7 +130,10 @@ pub(crate) fn scan_file<C: Send + Sync, T: Send>(
     // rawzip takes its file by value and reads it by position.
     let for_directory = std::fs::File::open(path).map_err(io)?;
     let (read, listed) = rayon::join(
-        || read_whole(&file, metadata.len(), limits).map_err(|e| e.in_file(path)),
+        || {
+            folder::read_to_limit(&file, metadata.len(), limits.max_archive_bytes, Limit::ArchiveBytes)
+                .map_err(|e| e.in_file(path))
+        },
         || {
             let directory = Directory::from_file(for_directory, limits)?;
             let planned = plan_entries(&directory, limits, prepare);
@@ -145,19 +150,6 @@ pub(crate) fn scan_file<C: Send + Sync, T: Send>(
     let data = located?;
     let scan = inflate_all(&bytes, &listed, &data, planned?, limits, process);
     Ok((scan, bytes.len() as u64))
-}
-
-/// Reads `file` to its end, refusing more than
-/// [`Limits::max_archive_bytes`] (counted, not taken from the file system:
-/// a file may grow, and a pipe has no size).
-fn read_whole(file: &std::fs::File, size_hint: u64, limits: &Limits) -> Result<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(usize::try_from(size_hint.min(limits.max_archive_bytes)).unwrap_or(0));
-    let mut bounded = std::io::Read::take(file, limits.max_archive_bytes.saturating_add(1));
-    std::io::Read::read_to_end(&mut bounded, &mut bytes).map_err(|e| Error::io(e, "cannot read"))?;
-    if bytes.len() as u64 > limits.max_archive_bytes {
-        return Err(archive_limit(limits, format!("archive passes the limit of {} bytes", limits.max_archive_bytes)));
-    }
-    Ok(bytes)
 }
 
 fn check_archive_size(size: u64, limits: &Limits) -> Result<()> {
