@@ -331,7 +331,12 @@ impl Bundle {
     /// # Security
     /// As [`BundleDir::open`]; file sizes are checked against `options`' limits.
     pub fn from_dir(dir: impl AsRef<Path>, options: &ReadOptions) -> Result<Self> {
-        let folder = BundleDir::open(dir, options)?;
+        Self::from_bundle_dir(BundleDir::open(dir, options)?)
+    }
+
+    /// Reads and parses, in parallel, every definition of a folder already
+    /// listed (so a caller that looked at its layout first lists it once).
+    pub fn from_bundle_dir(folder: BundleDir) -> Result<Self> {
         let documents = folder.read_documents();
         let (plan, names) = folder.into_plan();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();

@@ -25,8 +25,7 @@ pub fn run(args: &Args) -> Outcome {
     let folder = BundleDir::open(&args.dir, &options)?;
     let definitions = match args.layout.map(Layout::from) {
         Some(target) if target != folder.layout() => {
-            drop(folder);
-            let bundle = Bundle::from_dir(&args.dir, &options)?;
+            let bundle = Bundle::from_bundle_dir(folder)?;
             print_warnings(bundle.warnings());
             let converted = bundle.to_layout(target, &ReferenceOptions::default())?;
             converted.write_to_path(&args.output)?;
