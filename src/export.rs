@@ -60,8 +60,7 @@ impl ApiError {
 
     /// The body as compact JSON.
     pub fn to_json(&self) -> String {
-        // Two string fields always serialise.
-        serde_json::to_string(self).unwrap_or_default()
+        serde_json::json!({"error_code": self.error_code, "error_msg": self.error_msg}).to_string()
     }
 }
 

@@ -36,8 +36,13 @@ pub(crate) fn list_files(dir: &Path, limits: &Limits) -> Result<Vec<(String, Pat
             continue;
         }
         if !item.file_type().is_file() {
-            let error =
-                Error::new(ErrorKind::UnsupportedEntry(Unsupported::SpecialFile { mode: 0 }), "not a regular file");
+            // The mode as a zip entry would carry it (file type and permissions).
+            #[cfg(unix)]
+            let mode = item.metadata().map_or(0, |m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()));
+            #[cfg(not(unix))]
+            let mode = 0;
+            let message = format!("special file (mode {mode:o}); bundles hold regular files only");
+            let error = Error::new(ErrorKind::UnsupportedEntry(Unsupported::SpecialFile { mode }), message);
             return Err(error.in_file(item.path()));
         }
         name::check_entry_name(&relative).map_err(|e| e.in_file(item.path()))?;

@@ -76,7 +76,22 @@ impl Placement {
     /// assert!(Placement::of("jobs/a/b/c.job").is_none());
     /// ```
     pub fn of(path: &str) -> Option<Self> {
-        place(path)
+        let (folders, file) = path.rsplit_once('/')?;
+        let (stem, extension) = file.rsplit_once('.')?;
+        let kind = DefinitionKind::from_extension(extension)?;
+        if stem.is_empty() {
+            return None;
+        }
+        let stem = stem.to_owned();
+        if folders == kind.folder() {
+            return Some(Self { kind, stem, job_folder: None, layout: Layout::Single });
+        }
+        match folders.split_once('/') {
+            Some(("jobs", job)) if !job.contains('/') => {
+                Some(Self { kind, stem, job_folder: Some(job.to_owned()), layout: Layout::Batch })
+            }
+            _ => None,
+        }
     }
 
     /// The message for a definition whose inside `name` differs from its
@@ -92,25 +107,6 @@ impl Placement {
 pub(crate) fn name_mismatch(kind: DefinitionKind, stem: &str, inner: Option<&str>) -> Option<String> {
     let inner = inner.filter(|inner| *inner != stem)?;
     Some(format!("file `{stem}.{}` holds {} `{inner}`", kind.extension(), kind.as_str()))
-}
-
-fn place(path: &str) -> Option<Placement> {
-    let (folders, file) = path.rsplit_once('/')?;
-    let (stem, extension) = file.rsplit_once('.')?;
-    let kind = DefinitionKind::from_extension(extension)?;
-    if stem.is_empty() {
-        return None;
-    }
-    let stem = stem.to_owned();
-    if folders == kind.folder() {
-        return Some(Placement { kind, stem, job_folder: None, layout: Layout::Single });
-    }
-    match folders.split_once('/') {
-        Some(("jobs", job)) if !job.contains('/') => {
-            Some(Placement { kind, stem, job_folder: Some(job.to_owned()), layout: Layout::Batch })
-        }
-        _ => None,
-    }
 }
 
 /// The wrapper folder to strip: one top-level folder that holds every file,
@@ -232,7 +228,7 @@ impl Plan {
                 Some(folder) => name.strip_prefix(folder.as_str()).and_then(|n| n.strip_prefix('/')).unwrap_or(name),
                 None => name,
             };
-            let placement = place(path);
+            let placement = Placement::of(path);
             if placement.is_none() {
                 warnings.push(Warning::new(
                     WarningKind::StrayFile,
@@ -317,7 +313,7 @@ mod tests {
             ("other/a/a.job", None),
         ];
         for (path, expected) in table {
-            let placed = place(path).map(|p| (p.kind, p.stem, p.job_folder, p.layout));
+            let placed = Placement::of(path).map(|p| (p.kind, p.stem, p.job_folder, p.layout));
             assert_eq!(placed, expected, "{path}");
         }
     }

@@ -12,7 +12,7 @@ use crate::layout::{Layout, Placement, Plan};
 use crate::model::{Definition, Document, Job, Resource, Script};
 use crate::name;
 use crate::read::{self, ReadOptions};
-use crate::reference::{self, ReferenceOptions, Target};
+use crate::reference::{self, ReferenceOptions};
 use crate::warning::Warning;
 use crate::write;
 use std::collections::{BTreeMap, BTreeSet};
@@ -339,7 +339,6 @@ impl Bundle {
     pub fn from_bundle_dir(folder: BundleDir) -> Result<Self> {
         let documents = folder.read_documents();
         let (plan, names) = folder.into_plan();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         Self::assemble(plan, &names, documents)
     }
 
@@ -458,11 +457,10 @@ fn convert(bundle: &Bundle, layout: Layout, options: &ReferenceOptions) -> Resul
                 let folder = entry.stem();
                 out.insert(&layout.path_for(DefinitionKind::Job, folder, None), entry.document().clone())?;
                 for reference in reference::job_references(job, options, &known_jobs) {
-                    let (kind, name) = match &reference.target {
-                        Target::Script(name) => (DefinitionKind::Script, name),
-                        Target::Resource(name) => (DefinitionKind::Resource, name),
-                        _ => continue,
-                    };
+                    let Some((kind, name)) = reference.target.definition() else { continue };
+                    if kind == DefinitionKind::Job {
+                        continue;
+                    }
                     let Some(source) = bundle.get(&bundle.layout().path_for(kind, name, None)) else { continue };
                     used.insert(source.path().to_owned());
                     let path = layout.path_for(kind, name, Some(folder));

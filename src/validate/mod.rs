@@ -20,7 +20,7 @@ use crate::layout::{Layout, Placement, Plan};
 use crate::model::{Definition, Document};
 use crate::name::NameRules;
 use crate::read::{self, ReadOptions, Scan};
-use crate::reference::{self, Reference, ReferenceOptions, Target};
+use crate::reference::{self, Reference, ReferenceOptions};
 use crate::warning::{Warning, WarningKind};
 use rayon::prelude::*;
 use rules::{Checker, node_pointer};
@@ -349,16 +349,9 @@ fn examine(
             references = reference::job_references(job, &options.references, &known_jobs)
                 .into_iter()
                 .filter_map(|reference| {
-                    let path = match &reference.target {
-                        Target::Script(name) => {
-                            Some(context.layout.path_for(DefinitionKind::Script, name, Some(folder)))
-                        }
-                        Target::Resource(name) => {
-                            Some(context.layout.path_for(DefinitionKind::Resource, name, Some(folder)))
-                        }
-                        Target::Job(_) => None,
-                        Target::Environment { .. } => return None,
-                    };
+                    let (kind, name) = reference.target.definition()?;
+                    // Scripts and resources: where the bundle must hold them.
+                    let path = (kind != DefinitionKind::Job).then(|| context.layout.path_for(kind, name, Some(folder)));
                     let pointer = node_pointer(job, reference.node.as_deref());
                     Some(Need { reference, pointer, path })
                 })
