@@ -35,8 +35,8 @@ pub use layout::{Layout, Placement};
 pub use limits::Limits;
 pub use model::{
     Approver, BasicConfig, Condition, Cron, CronTrigger, Definition, DependJobs, DependPackage, Document, Event,
-    FailPolicy, Job, JobParam, Location, Node, NodeType, ProcessType, Property, Resource, ResourceType, Scalar,
-    Schedule, ScheduleType, Script, ScriptType, WorkspaceJob,
+    FailPolicy, Job, JobParam, Location, Node, NodeType, ProcessType, Property, Rendering, Resource, ResourceType,
+    Scalar, Schedule, ScheduleType, Script, ScriptType, WorkspaceJob,
 };
 pub use read::ReadOptions;
 pub use warning::{Warning, WarningKind};

@@ -8,10 +8,12 @@
 //! nesting deeper than [`MAX_DEPTH`], and reports line and column. The tests
 //! check it against `serde_json` on every input both accept.
 
+mod edit;
 mod parse;
 mod value;
 mod write;
 
+pub(crate) use edit::rewrite;
 pub use parse::MAX_DEPTH;
 pub(crate) use parse::{PathSegment, line_column, locate};
 pub use value::{Number, Object, Value};

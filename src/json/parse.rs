@@ -73,6 +73,36 @@ pub(crate) fn locate(bytes: &[u8], path: &[PathSegment]) -> Option<usize> {
     parser.find(path, 0)
 }
 
+/// Where a value lies in the text it was parsed from, with the spans of
+/// its members or elements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Span {
+    /// The value's bytes, from its first to one past its last byte.
+    pub start: usize,
+    pub end: usize,
+    /// Object members (each from the start of its key) or array elements.
+    pub items: Vec<Item>,
+}
+
+/// One member or element of a container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Item {
+    /// Where the item begins: its key for a member, its value for an element.
+    pub start: usize,
+    pub value: Span,
+}
+
+/// Parses a document and records where every value lies, in one pass.
+pub(crate) fn parse_spanned(bytes: &[u8]) -> Result<(Value, Span), SyntaxError> {
+    let mut parser = Parser::new(bytes)?;
+    let parsed = parser.spanned(0)?;
+    parser.skip_whitespace();
+    if parser.pos < bytes.len() {
+        return Err(parser.error("trailing characters"));
+    }
+    Ok(parsed)
+}
+
 /// Length of the JSON number at the start of `bytes`, if one is there.
 pub(crate) fn number_len(bytes: &[u8]) -> Option<usize> {
     let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
@@ -383,6 +413,58 @@ impl<'a> Parser<'a> {
                 Some(_) => return Err(self.error("expected `,` or `}`")),
             }
         }
+    }
+
+    /// A value and its span. Containers are walked here, leaves parsed by
+    /// [`Parser::value`]; the members are checked as [`Parser::object`] checks them.
+    fn spanned(&mut self, depth: usize) -> Result<(Value, Span), SyntaxError> {
+        self.skip_whitespace();
+        let start = self.pos;
+        let open = self.peek();
+        if !matches!(open, Some(b'{' | b'[')) {
+            let value = self.value(depth)?;
+            return Ok((value, Span { start, end: self.pos, items: Vec::new() }));
+        }
+        self.enter(depth + 1)?;
+        self.pos += 1;
+        let is_object = open == Some(b'{');
+        let close = if is_object { b'}' } else { b']' };
+        let (mut object, mut array, mut items) = (Object::new(), Vec::new(), Vec::new());
+        self.skip_whitespace();
+        if self.peek() == Some(close) {
+            self.pos += 1;
+        } else {
+            loop {
+                self.skip_whitespace();
+                let item_start = self.pos;
+                if is_object {
+                    let key = self.key()?;
+                    if object.contains_key(&key) {
+                        return Err(self.error_at(item_start, format!("duplicate key `{key}`")));
+                    }
+                    self.colon()?;
+                    let (value, span) = self.spanned(depth + 1)?;
+                    object.push_unique(key, value);
+                    items.push(Item { start: item_start, value: span });
+                } else {
+                    let (value, span) = self.spanned(depth + 1)?;
+                    array.push(value);
+                    items.push(Item { start: item_start, value: span });
+                }
+                self.skip_whitespace();
+                match self.peek() {
+                    Some(b',') => self.pos += 1,
+                    Some(c) if c == close => {
+                        self.pos += 1;
+                        break;
+                    }
+                    None => return Err(self.error("EOF while parsing a container")),
+                    Some(_) => return Err(self.error("expected `,` or the end of the container")),
+                }
+            }
+        }
+        let value = if is_object { Value::Object(object) } else { Value::Array(array) };
+        Ok((value, Span { start, end: self.pos, items }))
     }
 
     /// Walks to the value at `path`, skipping everything else.

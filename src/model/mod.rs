@@ -150,32 +150,56 @@ definition_io!(Job => Job, Script => Script, Resource => Resource);
 
 /// A definition together with the bytes it was read from.
 ///
-/// Reading keeps the original bytes; [`Document::bytes`] returns them until
-/// the definition is changed through [`Document::definition_mut`], after which
-/// it serialises canonically. That is how an unchanged file in a bundle kept in
-/// git comes out of a read and a write byte for byte.
+/// Reading keeps the original bytes and the definition as read. Writing
+/// compares the definition with what was read: unchanged (even after
+/// [`Document::definition_mut`], when every value was set to what it was),
+/// the original bytes come back; changed, the original bytes with only the
+/// changed values replaced, new keys and elements in the style of their
+/// siblings. A definition built in memory is written canonically. That is how
+/// a file kept in git changes by the lines of the values a tool changed.
 ///
 /// ```
-/// use dlf_bundle::{DefinitionKind, Document};
-/// let text = b"{\"name\":\"j\",  \"nodes\":[]}";
-/// let document = Document::parse(DefinitionKind::Job, text.to_vec())?;
-/// assert_eq!(document.name(), Some("j"));
+/// use dlf_bundle::{Definition, DefinitionKind, Document, Rendering};
+/// let text = b"{\"name\":\"j\",  \"nodes\":[], \"retry\": 1}";
+/// let mut document = Document::parse(DefinitionKind::Job, text.to_vec())?;
 /// assert_eq!(&document.bytes()[..], text, "unchanged: written as it was read");
+/// if let Definition::Job(job) = document.definition_mut() {
+///     job.name = Some("daily".into());
+/// }
+/// let (bytes, rendering) = document.render();
+/// assert_eq!(&bytes[..], b"{\"name\":\"daily\",  \"nodes\":[], \"retry\": 1}");
+/// assert_eq!(rendering, Rendering::Edited);
 /// # Ok::<(), dlf_bundle::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Document {
-    // Shared: a script exported into several job folders is one allocation.
+    // Shared: a script exported into several job folders is one allocation,
+    // and `read` is the same allocation until the definition is changed.
     definition: Arc<Definition>,
-    original: Option<Arc<Vec<u8>>>,
+    read: Option<(Arc<Definition>, Arc<Vec<u8>>)>,
+}
+
+/// How [`Document::render`] produced a document's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Rendering {
+    /// The definition is what was read: the original bytes.
+    Unchanged,
+    /// The original bytes with only the changed values replaced.
+    Edited,
+    /// The canonical form: the document was built in memory.
+    Canonical,
+    /// The canonical form, because the edited bytes would not have parsed to
+    /// the changed definition (a bug in the editor; the output is still right).
+    CanonicalFallback,
 }
 
 impl Document {
     /// Parses `bytes` as a `kind` definition and keeps them (without copying a `Vec`).
     pub fn parse(kind: DefinitionKind, bytes: impl Into<Vec<u8>>) -> Result<Self> {
         let bytes = bytes.into();
-        let definition = Definition::from_slice(kind, &bytes)?;
-        Ok(Self { definition: Arc::new(definition), original: Some(Arc::new(bytes)) })
+        let definition = Arc::new(Definition::from_slice(kind, &bytes)?);
+        Ok(Self { read: Some((Arc::clone(&definition), Arc::new(bytes))), definition })
     }
 
     /// The definition.
@@ -183,29 +207,45 @@ impl Document {
         &self.definition
     }
 
-    /// The definition, for changing it. The original bytes are dropped: the
-    /// next write serialises the definition canonically.
+    /// The definition, for changing it. The bytes read are kept: the next
+    /// write replaces only the values that then differ from what was read.
     pub fn definition_mut(&mut self) -> &mut Definition {
-        self.original = None;
         Arc::make_mut(&mut self.definition)
     }
 
-    /// The bytes to write: the original ones when unchanged, else the canonical form.
+    /// The bytes to write (see [`Document::render`]).
     pub fn bytes(&self) -> Cow<'_, [u8]> {
-        match &self.original {
-            Some(bytes) => Cow::Borrowed(bytes),
-            None => Cow::Owned(json::to_vec_pretty(&self.definition.to_value())),
+        self.render().0
+    }
+
+    /// The bytes to write and how they were produced: the original bytes
+    /// when the definition is what was read, else the original bytes with
+    /// the changed values replaced, else (built in memory, or an edit that
+    /// would not read back as the definition) the canonical form.
+    pub fn render(&self) -> (Cow<'_, [u8]>, Rendering) {
+        let canonical = || Cow::Owned(json::to_vec_pretty(&self.definition.to_value()));
+        let Some((read, bytes)) = &self.read else { return (canonical(), Rendering::Canonical) };
+        if !self.is_modified() {
+            return (Cow::Borrowed(bytes.as_slice()), Rendering::Unchanged);
+        }
+        match json::rewrite(bytes, &read.to_value(), &self.definition.to_value()) {
+            Some(edited) => (Cow::Owned(edited), Rendering::Edited),
+            None => (canonical(), Rendering::CanonicalFallback),
         }
     }
 
-    /// The original bytes, when unchanged since reading.
+    /// The bytes the document was read from, when it was read.
     pub fn original(&self) -> Option<&[u8]> {
-        self.original.as_deref().map(Vec::as_slice)
+        self.read.as_ref().map(|(_, bytes)| bytes.as_slice())
     }
 
-    /// `true` once changed (or when built in memory).
+    /// `true` when the definition differs from what was read (or was built
+    /// in memory); setting a value to what it was is no change.
     pub fn is_modified(&self) -> bool {
-        self.original.is_none()
+        match &self.read {
+            Some((read, _)) => !Arc::ptr_eq(read, &self.definition) && **read != *self.definition,
+            None => true,
+        }
     }
 
     /// Shorthands.
@@ -221,7 +261,7 @@ impl Document {
 
 impl From<Definition> for Document {
     fn from(definition: Definition) -> Self {
-        Self { definition: Arc::new(definition), original: None }
+        Self { definition: Arc::new(definition), read: None }
     }
 }
 

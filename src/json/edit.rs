@@ -1,0 +1,428 @@
+//! Format-preserving rewrites: the original text with only the changed
+//! values replaced, as `toml_edit` edits TOML.
+//!
+//! The old and new values are compared as trees. Equal subtrees keep their
+//! bytes; a changed scalar is replaced where it stands; members and elements
+//! that appear or disappear are inserted or removed with their separator and
+//! line, in the style of their siblings (indentation unit and width, line
+//! endings, one-line containers, `": "` or `":"`, `\uXXXX` for non-ASCII).
+//! A container whose kept members change order is rewritten whole, in the
+//! same style.
+
+use super::parse::{Span, parse_spanned};
+use super::{Object, Value};
+use std::fmt::Write as _;
+use std::ops::Range;
+
+/// How a file writes its JSON, read off its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Style {
+    /// One level of indentation (`"  "`, `"    "`, `"\t"`).
+    unit: String,
+    /// `"\n"` or `"\r\n"`.
+    newline: &'static str,
+    /// `": "` or `":"` after a key.
+    colon: &'static str,
+    /// What follows a comma in a one-line container (`" "` or nothing).
+    inline_gap: &'static str,
+    /// Non-ASCII text written as `\uXXXX`.
+    ascii: bool,
+}
+
+impl Style {
+    fn of(text: &str) -> Self {
+        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let unit = text
+            .lines()
+            .map(|line| &line[..line.len() - line.trim_start_matches([' ', '\t']).len()])
+            .find(|indent| !indent.is_empty())
+            .unwrap_or("  ")
+            .to_owned();
+        let colon = if text.contains("\": ") || !text.contains("\":") { ": " } else { ":" };
+        // With no comma to go by, a spaced colon suggests a spaced comma.
+        let spaced_comma = text.contains(", \"") || text.contains(", {") || text.contains(", [");
+        let inline_gap = if spaced_comma || (!text.contains(',') && colon == ": ") { " " } else { "" };
+        let ascii = text.is_ascii() && text.contains("\\u") && has_non_ascii_escape(text);
+        Self { unit, newline, colon, inline_gap, ascii }
+    }
+}
+
+/// A `\uXXXX` escape of a character beyond ASCII somewhere in `text`.
+fn has_non_ascii_escape(text: &str) -> bool {
+    text.match_indices("\\u").any(|(at, _)| {
+        let hex = text.get(at + 2..at + 6).and_then(|h| u32::from_str_radix(h, 16).ok());
+        // An escaped backslash before `u` is no escape; rare enough to accept either way.
+        hex.is_some_and(|code| code >= 0x80)
+    })
+}
+
+/// One replacement: bytes `range` of the original become `text`.
+struct Splice {
+    range: Range<usize>,
+    text: String,
+}
+
+/// `original` with `old` (the value it parses to) rewritten into `new`:
+/// only changed values' bytes differ. `None` when the original does not
+/// parse to `old`, or when the result would not parse to `new` (the caller
+/// then writes the canonical form).
+pub(crate) fn rewrite(original: &[u8], old: &Value, new: &Value) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(original).ok()?;
+    let (parsed, span) = parse_spanned(original).ok()?;
+    if &parsed != old {
+        return None;
+    }
+    let mut editor = Editor { text, style: Style::of(text), splices: Vec::new() };
+    editor.value(old, new, &span);
+    let mut splices = editor.splices;
+    splices.sort_by_key(|splice| (splice.range.start, splice.range.end));
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0;
+    for splice in &splices {
+        out.push_str(text.get(at..splice.range.start)?);
+        out.push_str(&splice.text);
+        at = splice.range.end;
+    }
+    out.push_str(text.get(at..)?);
+    let (reparsed, _) = parse_spanned(out.as_bytes()).ok()?;
+    (reparsed == *new).then(|| out.into_bytes())
+}
+
+struct Editor<'a> {
+    text: &'a str,
+    style: Style,
+    splices: Vec<Splice>,
+}
+
+impl Editor<'_> {
+    fn replace(&mut self, range: Range<usize>, text: String) {
+        self.splices.push(Splice { range, text });
+    }
+
+    fn value(&mut self, old: &Value, new: &Value, span: &Span) {
+        if old == new {
+            return;
+        }
+        match (old, new) {
+            (Value::Object(old), Value::Object(new)) if !old.is_empty() => self.object(old, new, span),
+            (Value::Array(old), Value::Array(new)) if !old.is_empty() => self.array(old, new, span),
+            _ => {
+                let text = self.render(new, &self.indent_of(span.start));
+                self.replace(span.start..span.end, text);
+            }
+        }
+    }
+
+    /// Members match by key. New keys go before the next kept key (or after
+    /// the last); kept keys whose order changed rewrite the whole object.
+    fn object(&mut self, old: &Object, new: &Object, span: &Span) {
+        let kept_old: Vec<&str> = old.keys().filter(|key| new.contains_key(key)).collect();
+        let kept_new: Vec<&str> = new.keys().filter(|key| old.contains_key(key)).collect();
+        if kept_old.is_empty() || kept_old != kept_new {
+            let text = self.render(&Value::Object(new.clone()), &self.indent_of(span.start));
+            self.replace(span.start..span.end, text);
+            return;
+        }
+        let keys: Vec<&str> = old.keys().collect();
+        let kept: Vec<bool> = keys.iter().map(|key| new.contains_key(key)).collect();
+        for (index, key) in keys.iter().enumerate() {
+            if let (Some(old_value), Some(new_value), Some(item)) = (old.get(key), new.get(key), span.items.get(index))
+            {
+                self.value(old_value, new_value, &item.value);
+            }
+        }
+        self.remove_items(span, &kept);
+        // Each added key, before the kept key that follows it in `new`.
+        let mut pending: Vec<(Option<&str>, &Value)> = Vec::new();
+        for (key, value) in new.iter() {
+            match keys.iter().position(|old_key| *old_key == key) {
+                None => pending.push((Some(key), value)),
+                Some(index) => {
+                    if !pending.is_empty() {
+                        let added = std::mem::take(&mut pending);
+                        self.insert_before(span, index, &added);
+                    }
+                }
+            }
+        }
+        self.append(span, &kept, &pending);
+    }
+
+    /// Elements match by position after a common prefix and suffix, so an
+    /// element inserted or removed in the middle is just that.
+    fn array(&mut self, old: &[Value], new: &[Value], span: &Span) {
+        if new.is_empty() {
+            self.replace(span.start..span.end, "[]".to_owned());
+            return;
+        }
+        let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+        let room = old.len().min(new.len()) - prefix;
+        let suffix = old.iter().rev().zip(new.iter().rev()).take(room).take_while(|(a, b)| a == b).count();
+        let (old_middle, new_middle) = (prefix..old.len() - suffix, prefix..new.len() - suffix);
+        let paired = old_middle.len().min(new_middle.len());
+        for offset in 0..paired {
+            let (Some(a), Some(b), Some(item)) =
+                (old.get(prefix + offset), new.get(prefix + offset), span.items.get(prefix + offset))
+            else {
+                continue;
+            };
+            self.value(a, b, &item.value);
+        }
+        let kept: Vec<bool> = (0..old.len()).map(|i| i < prefix + paired || i >= old.len() - suffix).collect();
+        self.remove_items(span, &kept);
+        let added: Vec<(Option<&str>, &Value)> = new
+            .get(prefix + paired..new.len() - suffix)
+            .unwrap_or_default()
+            .iter()
+            .map(|value| (None, value))
+            .collect();
+        if added.is_empty() {
+            return;
+        }
+        let next = prefix + paired + (old_middle.len() - paired);
+        if next < old.len() {
+            self.insert_before(span, next, &added);
+        } else {
+            self.append(span, &kept, &added);
+        }
+    }
+
+    /// Removes the items not `kept`, each with its separator and line. At
+    /// least one item is kept.
+    fn remove_items(&mut self, span: &Span, kept: &[bool]) {
+        let last_kept = kept.iter().rposition(|&k| k);
+        for (index, item) in span.items.iter().enumerate() {
+            if kept.get(index).copied().unwrap_or(true) {
+                continue;
+            }
+            match (last_kept, span.items.get(index + 1)) {
+                // Before a kept item, or before another removed one that is not in the trailing run.
+                (Some(last), Some(next)) if index < last => self.replace(item.start..next.start, String::new()),
+                // The trailing run: from the end of the last kept item.
+                (Some(last), _) => {
+                    if index == last + 1
+                        && let (Some(kept_item), Some(final_item)) = (span.items.get(last), span.items.last())
+                    {
+                        self.replace(kept_item.value.end..final_item.value.end, String::new());
+                    }
+                }
+                (None, _) => {}
+            }
+        }
+    }
+
+    /// Inserts `added` items before item `index`, in its line's style.
+    fn insert_before(&mut self, span: &Span, index: usize, added: &[(Option<&str>, &Value)]) {
+        let Some(item) = span.items.get(index) else { return };
+        let separator = self.separator(span);
+        let indent = self.indent_of(item.start);
+        let mut text = String::new();
+        for (key, value) in added {
+            text.push_str(&self.item(*key, value, &indent));
+            text.push(',');
+            text.push_str(&separator);
+        }
+        self.replace(item.start..item.start, text);
+    }
+
+    /// Appends `added` items after the last kept item.
+    fn append(&mut self, span: &Span, kept: &[bool], added: &[(Option<&str>, &Value)]) {
+        let Some(last) = kept.iter().rposition(|&k| k).and_then(|index| span.items.get(index)) else { return };
+        let separator = self.separator(span);
+        let indent = self.indent_of(last.start);
+        let mut text = String::new();
+        for (key, value) in added {
+            text.push(',');
+            text.push_str(&separator);
+            text.push_str(&self.item(*key, value, &indent));
+        }
+        self.replace(last.value.end..last.value.end, text);
+    }
+
+    /// What separates two items of this container after the comma: a line
+    /// break and the items' indentation, or the file's one-line gap.
+    fn separator(&self, span: &Span) -> String {
+        let Some(first) = span.items.first() else { return self.style.inline_gap.to_owned() };
+        let before = self.text.get(span.start..first.start).unwrap_or_default();
+        if before.contains('\n') {
+            return format!("{}{}", self.style.newline, self.indent_of(first.start));
+        }
+        // One line: the gap this container leaves after its first comma.
+        match span.items.get(1) {
+            Some(second) => {
+                let between = self.text.get(first.value.end..second.start).unwrap_or_default();
+                between.split_once(',').map_or("", |(_, gap)| gap).to_owned()
+            }
+            None => self.style.inline_gap.to_owned(),
+        }
+    }
+
+    /// A member (`"key": value`) or, without a key, an element, at `indent`.
+    fn item(&self, key: Option<&str>, value: &Value, indent: &str) -> String {
+        let rendered = self.render(value, indent);
+        let Some(key) = key else { return rendered };
+        let mut out = String::new();
+        write_string(&mut out, key, self.style.ascii);
+        out.push_str(self.style.colon);
+        out.push_str(&rendered);
+        out
+    }
+
+    /// The whitespace that starts the line holding byte `at`.
+    fn indent_of(&self, at: usize) -> String {
+        let before = self.text.get(..at).unwrap_or_default();
+        let line = before.rfind('\n').map_or(before, |newline| &before[newline + 1..]);
+        line[..line.len() - line.trim_start_matches([' ', '\t']).len()].to_owned()
+    }
+
+    /// `value` in the file's style, its nested lines indented from `indent`.
+    fn render(&self, value: &Value, indent: &str) -> String {
+        let mut out = String::new();
+        self.write(&mut out, value, Some(indent));
+        out
+    }
+
+    /// `indent` is `None` inside one-line containers.
+    fn write(&self, out: &mut String, value: &Value, indent: Option<&str>) {
+        let style = &self.style;
+        let inner = indent.map(|indent| format!("{indent}{}", style.unit));
+        let multi_line = indent.is_some() && !self.one_line_file();
+        let open_item = |out: &mut String, first: bool| {
+            if !first {
+                out.push(',');
+            }
+            match (&inner, multi_line) {
+                (Some(inner), true) => {
+                    out.push_str(style.newline);
+                    out.push_str(inner);
+                }
+                _ if !first => out.push_str(style.inline_gap),
+                _ => {}
+            }
+        };
+        let close = |out: &mut String| {
+            if let (Some(indent), true) = (indent, multi_line) {
+                out.push_str(style.newline);
+                out.push_str(indent);
+            }
+        };
+        let child = if multi_line { inner.as_deref() } else { None };
+        match value {
+            Value::Null => out.push_str("null"),
+            Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
+            Value::Number(number) => out.push_str(number.as_str()),
+            Value::String(text) => write_string(out, text, style.ascii),
+            Value::Array(items) if items.is_empty() => out.push_str("[]"),
+            Value::Object(object) if object.is_empty() => out.push_str("{}"),
+            Value::Array(items) => {
+                out.push('[');
+                for (index, item) in items.iter().enumerate() {
+                    open_item(out, index == 0);
+                    self.write(out, item, child);
+                }
+                close(out);
+                out.push(']');
+            }
+            Value::Object(object) => {
+                out.push('{');
+                for (index, (key, item)) in object.iter().enumerate() {
+                    open_item(out, index == 0);
+                    write_string(out, key, style.ascii);
+                    out.push_str(style.colon);
+                    self.write(out, item, child);
+                }
+                close(out);
+                out.push('}');
+            }
+        }
+    }
+
+    /// A file with no line break inside its value stays on one line.
+    fn one_line_file(&self) -> bool {
+        !self.text.trim_end().contains('\n')
+    }
+}
+
+/// A JSON string with `serde_json`'s escapes, and non-ASCII as `\uXXXX`
+/// (UTF-16 surrogate pairs beyond the BMP) when `ascii`.
+fn write_string(out: &mut String, text: &str, ascii: bool) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c if ascii && !c.is_ascii() => {
+                let mut units = [0; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rewrite;
+    use crate::json::parse;
+
+    /// `(original, new value as compact JSON, expected output)`.
+    #[test]
+    fn edits_change_only_what_changed_in_the_files_style() {
+        let table: &[(&str, &str, &str)] = &[
+            // A changed scalar, four-space style.
+            (
+                "{\n    \"a\": 1,\n    \"b\": \"x\"\n}\n",
+                r#"{"a":2,"b":"x"}"#,
+                "{\n    \"a\": 2,\n    \"b\": \"x\"\n}\n",
+            ),
+            // Compact one-line file stays one line.
+            (r#"{"a":1,"b":[1,2]}"#, r#"{"a":1,"b":[1,2],"c":true}"#, r#"{"a":1,"b":[1,2],"c":true}"#),
+            // A key added before a kept key.
+            ("{\n  \"a\": 1,\n  \"c\": 3\n}", r#"{"a":1,"b":2,"c":3}"#, "{\n  \"a\": 1,\n  \"b\": 2,\n  \"c\": 3\n}"),
+            // A key removed takes its line with it, first, middle, last.
+            ("{\n  \"a\": 1,\n  \"b\": 2,\n  \"c\": 3\n}", r#"{"b":2,"c":3}"#, "{\n  \"b\": 2,\n  \"c\": 3\n}"),
+            ("{\n  \"a\": 1,\n  \"b\": 2,\n  \"c\": 3\n}", r#"{"a":1,"c":3}"#, "{\n  \"a\": 1,\n  \"c\": 3\n}"),
+            ("{\n  \"a\": 1,\n  \"b\": 2,\n  \"c\": 3\n}", r#"{"a":1}"#, "{\n  \"a\": 1\n}"),
+            // CRLF and tabs, a nested object inserted.
+            (
+                "{\r\n\t\"a\": 1\r\n}\r\n",
+                r#"{"a":1,"o":{"k":"v"}}"#,
+                "{\r\n\t\"a\": 1,\r\n\t\"o\": {\r\n\t\t\"k\": \"v\"\r\n\t}\r\n}\r\n",
+            ),
+            // ASCII-escaped files get escapes for new non-ASCII text.
+            ("{\"a\": \"\\u6d4b\"}", r#"{"a":"\u6d4b","b":"试"}"#, "{\"a\": \"\\u6d4b\", \"b\": \"\\u8bd5\"}"),
+            // An element inserted in the middle of an array, one removed.
+            ("[\n  1,\n  3\n]", "[1,2,3]", "[\n  1,\n  2,\n  3\n]"),
+            ("[\n  1,\n  2,\n  3\n]", "[1,3]", "[\n  1,\n  3\n]"),
+            ("[1, 2, 3]", "[1, 2, 3, 4]", "[1, 2, 3, 4]"),
+            // Reordered kept keys: the object is rewritten in the same style.
+            ("{\"a\": 1, \"b\": 2}", r#"{"b":2,"a":1}"#, "{\"b\": 2, \"a\": 1}"),
+            // `":"` without a space is kept for new keys.
+            ("{\n  \"a\":1\n}", r#"{"a":1,"b":2}"#, "{\n  \"a\":1,\n  \"b\":2\n}"),
+        ];
+        for (original, new, expected) in table {
+            let old = parse(original.as_bytes()).unwrap();
+            let new = parse(new.as_bytes()).unwrap();
+            let out = rewrite(original.as_bytes(), &old, &new).unwrap_or_else(|| panic!("no rewrite of {original:?}"));
+            assert_eq!(String::from_utf8(out).unwrap(), *expected, "{original:?}");
+        }
+    }
+
+    #[test]
+    fn an_unchanged_value_gives_the_same_bytes() {
+        let original = "{ \"a\" :  [1,2] ,\"b\":{}}  \n";
+        let value = parse(original.as_bytes()).unwrap();
+        assert_eq!(rewrite(original.as_bytes(), &value, &value).unwrap(), original.as_bytes());
+    }
+}
