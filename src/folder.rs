@@ -123,6 +123,48 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     write().map_err(|e: Error| e.in_file(path))
 }
 
+/// The file below `dir` that holds bundle entry `path`: `dir/path`, or
+/// `dir/WRAPPER/path` for a folder read through one wrapper folder.
+pub(crate) fn file_of(dir: &Path, path: &str) -> Option<PathBuf> {
+    let direct = dir.join(path);
+    if direct.is_file() {
+        return Some(direct);
+    }
+    fs::read_dir(dir).ok()?.flatten().map(|item| item.path().join(path)).find(|candidate| candidate.is_file())
+}
+
+/// Replaces existing files with new contents, as nearly all or nothing as a
+/// file system allows: every new content is first written and synced to a
+/// temporary file beside its target, and only then are they renamed over
+/// the targets. A failure before the renames leaves every file as it was.
+pub(crate) fn replace_files(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".dlf-bundle-").suffix(".tmp");
+        let stage = || {
+            let mut temporary =
+                builder.tempfile_in(folder).map_err(|e| Error::io(e, "cannot create a file beside it"))?;
+            temporary.write_all(bytes).map_err(|e| Error::io(e, "cannot write"))?;
+            temporary.as_file().sync_all().map_err(|e| Error::io(e, "cannot write"))?;
+            // Keep the file's own permissions, as an editor saving it would.
+            if let Ok(metadata) = fs::metadata(path) {
+                fs::set_permissions(temporary.path(), metadata.permissions())
+                    .map_err(|e| Error::io(e, "cannot copy the file's permissions"))?;
+            }
+            Ok(temporary)
+        };
+        staged.push((stage().map_err(|e: Error| e.in_file(path))?, path));
+    }
+    for (temporary, path) in staged {
+        temporary
+            .persist(path)
+            .map_err(|e| Error::io(e.error, "cannot rename the new contents into place").in_file(path))?;
+    }
+    Ok(())
+}
+
 /// Writes every `(path, bytes)` to `dir` at its `/`-separated path, all or
 /// nothing.
 ///

@@ -16,6 +16,7 @@ mod layout;
 mod limits;
 mod model;
 pub mod name;
+pub mod path;
 mod read;
 pub mod reference;
 pub mod render;

@@ -259,6 +259,65 @@ impl Bundle {
         self.insert(&path, Document::from(definition))
     }
 
+    /// Every entry, for changing its definition.
+    pub fn entries_mut(&mut self) -> impl Iterator<Item = &mut Entry> {
+        self.entries.values_mut()
+    }
+
+    /// The job called `name`, for changing it. Whether it changed is decided
+    /// when it is written, by comparing it with what was read: only the
+    /// values that differ are rewritten in the file.
+    ///
+    /// ```
+    /// use dlf_bundle::{Bundle, ReadOptions};
+    /// let mut bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
+    /// let before = bundle.to_vec()?;
+    /// bundle.job_mut("job_batch").unwrap().log_path = Some("obs://prod-logs/".into());
+    /// assert_ne!(bundle.to_vec()?, before);
+    /// assert!(bundle.job_mut("no_such_job").is_none());
+    /// # Ok::<(), dlf_bundle::Error>(())
+    /// ```
+    pub fn job_mut(&mut self, name: &str) -> Option<&mut Job> {
+        match self.definition_mut(DefinitionKind::Job, name)? {
+            Definition::Job(job) => Some(job),
+            _ => None,
+        }
+    }
+
+    /// The script called `name`, for changing it. A batch bundle carries a
+    /// copy in each job folder that uses it: this is the first, in path
+    /// order; change every copy through [`Bundle::entries_mut`].
+    pub fn script_mut(&mut self, name: &str) -> Option<&mut Script> {
+        match self.definition_mut(DefinitionKind::Script, name)? {
+            Definition::Script(script) => Some(script),
+            _ => None,
+        }
+    }
+
+    /// The resource called `name`, for changing it (the first copy, as
+    /// [`Bundle::script_mut`]).
+    pub fn resource_mut(&mut self, name: &str) -> Option<&mut Resource> {
+        match self.definition_mut(DefinitionKind::Resource, name)? {
+            Definition::Resource(resource) => Some(resource),
+            _ => None,
+        }
+    }
+
+    /// Every job, for changing them.
+    pub fn jobs_mut(&mut self) -> impl Iterator<Item = &mut Job> {
+        self.entries.values_mut().filter(|entry| entry.kind() == DefinitionKind::Job).filter_map(|entry| {
+            match entry.document.definition_mut() {
+                Definition::Job(job) => Some(job),
+                _ => None,
+            }
+        })
+    }
+
+    fn definition_mut(&mut self, kind: DefinitionKind, name: &str) -> Option<&mut Definition> {
+        let entry = self.entries.values_mut().find(|entry| entry.kind() == kind && entry.name() == name)?;
+        Some(entry.document.definition_mut())
+    }
+
     /// Removes and returns the entry at `path`.
     pub fn remove(&mut self, path: &str) -> Option<Entry> {
         self.entries.remove(path)
@@ -375,6 +434,29 @@ impl Bundle {
     /// same folder, renamed over `path` only when complete.
     pub fn write_to_path(&self, path: impl AsRef<Path>) -> Result<()> {
         folder::write_atomically(path.as_ref(), &self.to_vec()?)
+    }
+
+    /// Writes the definitions that changed since they were read back into
+    /// the folder they were read from (`Bundle::from_dir`), and returns how
+    /// many files were written. Unchanged files are not touched; the changed
+    /// ones are staged beside their targets and renamed into place only when
+    /// all are written.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] when an entry has no file in `dir` (nor under
+    /// the wrapper folder the bundle was read through); I/O errors name the file.
+    pub fn write_changes_to_dir(&self, dir: impl AsRef<Path>) -> Result<usize> {
+        let dir = dir.as_ref();
+        let mut files = Vec::new();
+        for entry in self.iter().filter(|entry| entry.document().is_modified()) {
+            let file = folder::file_of(dir, entry.path()).ok_or_else(|| {
+                let kind = ErrorKind::NotFound { kind: entry.kind(), name: entry.name().to_owned() };
+                Error::new(kind, "no file in the folder holds this entry").in_entry(entry.path())
+            })?;
+            files.push((file, entry.document().bytes().into_owned()));
+        }
+        folder::replace_files(&files)?;
+        Ok(files.len())
     }
 
     /// Writes every definition to `dir` at its bundle path, all or nothing.

@@ -193,6 +193,37 @@ impl Job {
     pub fn cron_depend_jobs(&self) -> Option<&DependJobs> {
         self.schedule.as_ref()?.cron.as_ref()?.depend_jobs.as_ref()
     }
+
+    /// The node called `name`.
+    pub fn node(&self, name: &str) -> Option<&Node> {
+        self.nodes().iter().find(|node| node.name.as_deref() == Some(name))
+    }
+
+    /// The node called `name`, for changing it.
+    ///
+    /// ```
+    /// use dlf_bundle::{Job, Node, NodeType};
+    /// let mut job = Job::new("job_batch");
+    /// job.nodes = Some(vec![Node::new("load", NodeType::DwsSql)]);
+    /// job.node_mut("load").unwrap().set_property("connectionName", "dws_prod");
+    /// job.set_param("bizdate", "2024-01-01");
+    /// assert_eq!(job.node("load").unwrap().property("connectionName"), Some("dws_prod"));
+    /// assert_eq!(job.params()[0].value.as_ref().map(|v| v.as_text()), Some("2024-01-01"));
+    /// ```
+    pub fn node_mut(&mut self, name: &str) -> Option<&mut Node> {
+        self.nodes.as_mut()?.iter_mut().find(|node| node.name.as_deref() == Some(name))
+    }
+
+    /// Sets the value of the parameter called `name`, keeping its other keys
+    /// (`type`), or appends the parameter.
+    pub fn set_param(&mut self, name: &str, value: impl Into<Scalar>) {
+        let params = self.params.get_or_insert_with(Vec::new);
+        let value = Some(value.into());
+        match params.iter_mut().find(|param| param.name.as_deref() == Some(name)) {
+            Some(param) => param.value = value,
+            None => params.push(JobParam { name: Some(name.to_owned()), value, ..JobParam::default() }),
+        }
+    }
 }
 
 model_object! {
@@ -260,6 +291,32 @@ impl Node {
     /// The properties, or an empty slice.
     pub fn properties(&self) -> &[Property] {
         self.properties.as_deref().unwrap_or_default()
+    }
+
+    /// Sets the value of the first property named `name`, keeping its other
+    /// keys (such as `value_is_sensitive`), or appends `{"name", "value"}`.
+    pub fn set_property(&mut self, name: &str, value: impl Into<String>) {
+        let value = Some(Value::String(value.into()));
+        match self.property_mut(name) {
+            Some(property) => property.value = value,
+            None => self.properties.get_or_insert_with(Vec::new).push(Property {
+                name: Some(name.to_owned()),
+                value,
+                ..Property::default()
+            }),
+        }
+    }
+
+    /// The first property named `name`, for changing it.
+    pub fn property_mut(&mut self, name: &str) -> Option<&mut Property> {
+        self.properties.as_mut()?.iter_mut().find(|p| p.name.as_deref() == Some(name))
+    }
+
+    /// Removes the first property named `name` and returns it.
+    pub fn remove_property(&mut self, name: &str) -> Option<Property> {
+        let properties = self.properties.as_mut()?;
+        let index = properties.iter().position(|p| p.name.as_deref() == Some(name))?;
+        Some(properties.remove(index))
     }
 
     /// The text of the first property named `name` (duplicates: the first wins).

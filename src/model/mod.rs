@@ -74,6 +74,20 @@ impl Definition {
         }
     }
 
+    /// The definition of `kind` a JSON value holds (for callers that edit
+    /// values, such as `dlf-bundle set`); key order and unknown keys are kept.
+    ///
+    /// # Errors
+    /// [`ErrorKind::WrongType`] when a documented field has the wrong type.
+    pub fn from_value(kind: DefinitionKind, value: Value) -> Result<Self> {
+        let typed = match kind {
+            DefinitionKind::Job => Job::from_json(value).map(Self::Job),
+            DefinitionKind::Script => Script::from_json(value).map(Self::Script),
+            DefinitionKind::Resource => Resource::from_json(value).map(Self::Resource),
+        };
+        typed.map_err(|mismatch| type_error(&mismatch, None))
+    }
+
     /// Parses `bytes` as a definition of `kind`.
     ///
     /// A definition that lacks required fields still loads (validation
@@ -90,18 +104,19 @@ impl Definition {
 
 /// Parses `bytes` as one typed definition.
 fn parse_typed<T: Field>(bytes: &[u8]) -> Result<T> {
-    T::from_json(json::parse(bytes)?).map_err(|mismatch| type_error(&mismatch, bytes))
+    T::from_json(json::parse(bytes)?).map_err(|mismatch| type_error(&mismatch, Some(bytes)))
 }
 
-fn type_error(mismatch: &TypeMismatch, bytes: &[u8]) -> Error {
+/// The error for a field of the wrong type, located in `bytes` when given.
+fn type_error(mismatch: &TypeMismatch, bytes: Option<&[u8]>) -> Error {
     let path = mismatch.dotted_path();
     let subject = if path.is_empty() { "the document".to_owned() } else { format!("`{path}`") };
     let message = format!("{subject}: expected {}, found {}", mismatch.expected, mismatch.found);
     let kind = ErrorKind::WrongType { field: path, expected: mismatch.expected, found: mismatch.found };
     let error = Error::new(kind, message);
-    match json::locate(bytes, &mismatch.root_path()) {
+    match bytes.and_then(|bytes| json::locate(bytes, &mismatch.root_path())) {
         Some(offset) => {
-            let (line, column) = json::line_column(bytes, offset);
+            let (line, column) = json::line_column(bytes.unwrap_or_default(), offset);
             error.at(Position::new(line, column))
         }
         None => error,

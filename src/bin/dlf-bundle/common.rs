@@ -55,8 +55,9 @@ pub enum Failure {
     Input(dlf_bundle::Error),
     /// A request the service would refuse: its error body on stderr, exit 2.
     Api(ApiError),
-    /// A report that could not be written: exit 1.
-    Output(String),
+    /// Anything else that stops the command, such as a name the input does
+    /// not have or a report that cannot be written: exit 1.
+    Message(String),
     /// The command line asks for something that does not exist: exit 2.
     Usage(String),
 }
@@ -87,7 +88,7 @@ impl Failure {
                 eprintln!("{}", body.to_json());
                 ExitCode::from(2)
             }
-            Self::Output(message) => {
+            Self::Message(message) => {
                 eprintln!("error: {message}");
                 ExitCode::from(1)
             }
@@ -104,7 +105,7 @@ pub type Outcome = Result<ExitCode, Failure>;
 /// Prints `report` as pretty JSON on stdout.
 pub fn print_json(report: &impl Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(report)
-        .map_err(|e| Failure::Output(format!("cannot write the JSON report: {e}")))?;
+        .map_err(|e| Failure::Message(format!("cannot write the JSON report: {e}")))?;
     println!("{text}");
     Ok(())
 }

@@ -6,8 +6,11 @@ mod common;
 mod deps;
 mod explain;
 mod export;
+mod get;
 mod list;
 mod pack;
+mod set;
+mod target;
 mod unpack;
 mod validate;
 
@@ -42,6 +45,10 @@ enum Command {
     Deps(deps::Args),
     /// Explain a diagnostic code, or list every code.
     Explain(explain::Args),
+    /// Change values of a job, node, script or resource, keeping every other byte.
+    Set(set::Args),
+    /// Print a value of a job, node, script or resource as JSON.
+    Get(get::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +61,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Deps(args) => deps::run(args),
         Command::Explain(args) => explain::run(&args),
+        Command::Set(args) => set::run(&args),
+        Command::Get(args) => get::run(&args),
     };
     outcome.unwrap_or_else(common::Failure::report)
 }

@@ -1,0 +1,32 @@
+//! `dlf-bundle get`: print a value of a job, node, script or resource as JSON.
+
+use crate::common::{Failure, Outcome};
+use crate::target::{self, Selector};
+use dlf_bundle::json;
+use dlf_bundle::path::FieldPath;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+#[command(after_help = "Example:\n  dlf-bundle get jobs.zip --job job_batch schedule.cron.expression")]
+pub struct Args {
+    /// A bundle, or a folder of either layout.
+    target: PathBuf,
+    #[command(flatten)]
+    selector: Selector,
+    /// The field: `retryTimes`, `schedule.cron.expression`, `property.NAME`, `param.NAME`.
+    path: String,
+}
+
+pub fn run(args: &Args) -> Outcome {
+    let field: FieldPath = args.path.parse()?;
+    let bundle = target::open(&args.target)?;
+    let paths = args.selector.entries(&bundle)?;
+    let entry = paths.first().and_then(|path| bundle.get(path)).ok_or_else(|| Failure::Message("no entry".into()))?;
+    let value = entry.document().definition().to_value();
+    let scope = args.selector.scope_of(&value)?;
+    let found =
+        field.get(scope).ok_or_else(|| Failure::Message(format!("`{field}` is not set in `{}`", entry.path())))?;
+    print!("{}", String::from_utf8_lossy(&json::to_vec_pretty(found)));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,96 @@
+//! `dlf-bundle set`: change values of a job, node, script or resource,
+//! keeping every other byte.
+
+use crate::common::{Failure, Outcome};
+use crate::target::{self, Selector};
+use dlf_bundle::json::{self, Value};
+use dlf_bundle::path::FieldPath;
+use dlf_bundle::{Bundle, Definition};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+#[command(after_help = "Example:\n  dlf-bundle set jobs.zip -o prod.zip --job job_batch --node load \
+                        property.connectionName=dws_prod retryTimes=3")]
+pub struct Args {
+    /// A bundle (written to -o), or a folder of either layout (edited in place).
+    target: PathBuf,
+    /// The new bundle, for a bundle target; written atomically.
+    #[arg(short = 'o', long = "output")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    selector: Selector,
+    /// `PATH=VALUE`: VALUE is JSON when it parses as JSON (`3`, `true`, `"3"`), else text.
+    #[arg(value_name = "PATH=VALUE", required_unless_present = "remove")]
+    assignments: Vec<String>,
+    /// A field to remove (repeat for several).
+    #[arg(long, value_name = "PATH")]
+    remove: Vec<String>,
+}
+
+pub fn run(args: &Args) -> Outcome {
+    let in_place = args.target.is_dir();
+    match (&args.output, in_place) {
+        (None, false) => return Err(Failure::Usage("a bundle is not edited in place: give -o OUT.zip".into())),
+        (Some(_), true) => return Err(Failure::Usage("a folder is edited in place: leave out -o".into())),
+        (Some(output), false) if same_file(output, &args.target) => {
+            return Err(Failure::Usage("-o names the bundle being read; write to another file".into()));
+        }
+        _ => {}
+    }
+    let assignments = parse_assignments(&args.assignments)?;
+    let removals = args.remove.iter().map(|path| path.parse()).collect::<Result<Vec<FieldPath>, _>>()?;
+    let mut bundle = target::open(&args.target)?;
+    let paths = args.selector.entries(&bundle)?;
+    for path in &paths {
+        edit_entry(&mut bundle, path, &args.selector, &assignments, &removals)?;
+    }
+    let changed = bundle.iter().filter(|entry| entry.document().is_modified()).count();
+    match &args.output {
+        Some(output) => bundle.write_to_path(output)?,
+        None => {
+            bundle.write_changes_to_dir(&args.target)?;
+        }
+    }
+    eprintln!("{changed} of {} definitions changed", paths.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `PATH=VALUE` pairs; a VALUE that parses as JSON is that JSON.
+fn parse_assignments(texts: &[String]) -> Result<Vec<(FieldPath, Value)>, Failure> {
+    texts
+        .iter()
+        .map(|text| {
+            let (path, value) =
+                text.split_once('=').ok_or_else(|| Failure::Usage(format!("`{text}` is not PATH=VALUE")))?;
+            let value = json::parse(value.as_bytes()).unwrap_or_else(|_| Value::String(value.to_owned()));
+            Ok((path.parse()?, value))
+        })
+        .collect()
+}
+
+fn edit_entry(
+    bundle: &mut Bundle,
+    path: &str,
+    selector: &Selector,
+    assignments: &[(FieldPath, Value)],
+    removals: &[FieldPath],
+) -> Result<(), Failure> {
+    let Some(entry) = bundle.get_mut(path) else { return Ok(()) };
+    let kind = entry.kind();
+    let mut value = entry.document().definition().to_value();
+    let scope = selector.scope(&mut value)?;
+    for (field, new) in assignments {
+        field.set(scope, new.clone())?;
+    }
+    for field in removals {
+        field.remove(scope)?;
+    }
+    let definition = Definition::from_value(kind, value)?;
+    *entry.document_mut().definition_mut() = definition;
+    Ok(())
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+}
