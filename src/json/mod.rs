@@ -10,6 +10,7 @@
 
 mod edit;
 mod parse;
+mod serialize;
 mod value;
 mod write;
 

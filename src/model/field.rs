@@ -339,6 +339,32 @@ macro_rules! model_object {
                 }))
             }
         }
+
+        /// Through the lossless model: keys in their order, unknown keys
+        /// kept, strings stay strings and numbers numbers.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use $crate::model::field::Field;
+                self.to_json().serialize(serializer)
+            }
+        }
+
+        /// From any self-describing format (JSON, YAML, TOML); a documented
+        /// field of the wrong type is an error naming the field.
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use $crate::model::field::Field;
+                let value = $crate::json::Value::deserialize(deserializer)?;
+                Self::from_json(value).map_err(|mismatch| {
+                    let path = mismatch.dotted_path();
+                    let subject = if path.is_empty() { "the document".to_owned() } else { format!("`{path}`") };
+                    serde::de::Error::custom(format!(
+                        "{subject}: expected {}, found {}",
+                        mismatch.expected, mismatch.found
+                    ))
+                })
+            }
+        }
     };
 }
 
