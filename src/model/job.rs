@@ -174,9 +174,16 @@ model_object! {
 }
 
 impl Job {
-    /// A new batch job with a name and nothing else.
+    /// A new batch job that runs once, with a name and no nodes yet: every
+    /// field the service requires is there, so it validates.
     pub fn new(name: impl Into<String>) -> Self {
-        Self { name: Some(name.into()), process_type: Some(ProcessType::Batch), ..Self::default() }
+        Self {
+            name: Some(name.into()),
+            nodes: Some(Vec::new()),
+            schedule: Some(Schedule::execute_once()),
+            process_type: Some(ProcessType::Batch),
+            ..Self::default()
+        }
     }
 
     /// The nodes, or an empty slice when `nodes` is absent.
@@ -276,9 +283,23 @@ model_object! {
 }
 
 impl Node {
-    /// A node with a name and a type.
+    /// A node with a name and a type, at the canvas origin, with no
+    /// properties yet (every field the service requires is there).
     pub fn new(name: impl Into<String>, node_type: NodeType) -> Self {
-        Self { name: Some(name.into()), node_type: Some(node_type), ..Self::default() }
+        Self {
+            name: Some(name.into()),
+            node_type: Some(node_type),
+            location: Some(Location { x: Some(Scalar::from("0")), y: Some(Scalar::from("0")), ..Location::default() }),
+            properties: Some(Vec::new()),
+            ..Self::default()
+        }
+    }
+
+    /// Runs after `upstream` (builder style).
+    #[must_use]
+    pub fn after(mut self, upstream: &str) -> Self {
+        self.pre_node_name.get_or_insert_with(Vec::new).push(upstream.to_owned());
+        self
     }
 
     /// Adds a property (builder style).
@@ -405,6 +426,45 @@ model_object! {
         interval_type: String = "intervalType",
         /// `concurrent`
         concurrent: Scalar = "concurrent",
+    }
+}
+
+impl Schedule {
+    /// `{"type": "EXECUTE_ONCE"}`.
+    pub fn execute_once() -> Self {
+        Self { schedule_type: Some(ScheduleType::ExecuteOnce), ..Self::default() }
+    }
+
+    /// A `CRON` schedule: `expression` (6 fields, seconds `0`) from `start_time`
+    /// (`yyyy-MM-dd'T'HH:mm:ssZ`).
+    ///
+    /// ```
+    /// use dlf_bundle::{Job, Schedule};
+    /// let mut job = Job::new("report");
+    /// job.schedule = Some(Schedule::cron("0 0 2 * * ?", "2024-01-01T00:00:00+08").depending_on(&["load"]));
+    /// assert_eq!(job.cron_depend_jobs().and_then(|d| d.jobs.clone()), Some(vec!["load".to_owned()]));
+    /// ```
+    pub fn cron(expression: &str, start_time: &str) -> Self {
+        let cron = Cron {
+            expression: Some(expression.to_owned()),
+            start_time: Some(start_time.to_owned()),
+            ..Cron::default()
+        };
+        Self { schedule_type: Some(ScheduleType::Cron), cron: Some(cron), ..Self::default() }
+    }
+
+    /// Waits for `jobs` of the same period to succeed (`cron.dependJobs`,
+    /// builder style; a schedule without `cron` gets one).
+    #[must_use]
+    pub fn depending_on(mut self, jobs: &[&str]) -> Self {
+        let depend = DependJobs {
+            jobs: Some(jobs.iter().map(|job| (*job).to_owned()).collect()),
+            depend_period: Some("SAME_PERIOD".to_owned()),
+            depend_fail_policy: Some("FAIL".to_owned()),
+            ..DependJobs::default()
+        };
+        self.cron.get_or_insert_with(Cron::default).depend_jobs = Some(depend);
+        self
     }
 }
 
