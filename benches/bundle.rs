@@ -30,9 +30,18 @@ fn workspace(jobs: usize) -> Workspace {
     workspace
 }
 
+/// A batch bundle of `jobs` jobs, exported 100 at a time (the API's limit)
+/// and merged.
 fn bundle_bytes(jobs: usize) -> Vec<u8> {
+    let workspace = workspace(jobs);
     let names: Vec<String> = (0..jobs).map(|j| format!("job_{j:05}")).collect();
-    export(&workspace(jobs), &names, &ExportOptions::default()).unwrap().bundle.to_vec().unwrap()
+    let mut bundle = Bundle::new(Layout::Batch);
+    for chunk in names.chunks(100) {
+        for entry in export(&workspace, chunk, &ExportOptions::default()).unwrap().bundle.iter() {
+            bundle.insert(entry.path(), entry.document().clone()).unwrap();
+        }
+    }
+    bundle.to_vec().unwrap()
 }
 
 #[divan::bench]
@@ -73,4 +82,35 @@ fn export_100_of_200(bencher: divan::Bencher) {
     let names: Vec<String> = (0..100).map(|j| format!("job_{j:05}")).collect();
     let options = ExportOptions::default().layout(Layout::Batch);
     bencher.bench(|| export(&workspace, &names, &options).unwrap());
+}
+
+/// The bundle read back with one value changed in every job, written with
+/// format-preserving edits (`edited`) or every changed job canonically.
+fn changed_bundles(jobs: usize) -> (Bundle, Bundle) {
+    let mut edited = Bundle::from_slice(&bundle_bytes(jobs)).unwrap();
+    for job in edited.jobs_mut() {
+        job.log_path = Some("obs://changed-logs/".into());
+    }
+    let mut canonical = Bundle::new(edited.layout());
+    for entry in edited.iter() {
+        let document = if entry.kind() == DefinitionKind::Job {
+            Document::from(entry.document().definition().clone())
+        } else {
+            entry.document().clone()
+        };
+        canonical.insert(entry.path(), document).unwrap();
+    }
+    (edited, canonical)
+}
+
+#[divan::bench(args = [100, 1000])]
+fn write_one_change_per_job_edited(bencher: divan::Bencher, jobs: usize) {
+    let (edited, _) = changed_bundles(jobs);
+    bencher.bench(|| edited.to_vec().unwrap());
+}
+
+#[divan::bench(args = [100, 1000])]
+fn write_one_change_per_job_canonical(bencher: divan::Bencher, jobs: usize) {
+    let (_, canonical) = changed_bundles(jobs);
+    bencher.bench(|| canonical.to_vec().unwrap());
 }

@@ -6,7 +6,7 @@ use crate::folder;
 use crate::kind::DefinitionKind;
 use crate::layout;
 use crate::limits::Limits;
-use crate::model::Document;
+use crate::model::{Definition, Document, Job, Resource, Script};
 use crate::read::ReadOptions;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -20,7 +20,11 @@ const MAX_FOLDER_DEPTH: usize = 11;
 
 #[derive(Debug, Clone)]
 enum Source {
+    /// Listed, not read yet.
     File(PathBuf),
+    /// Read for changing; saved back by [`Workspace::save`].
+    Loaded(PathBuf, Box<Document>),
+    /// Inserted in memory.
     Memory(Box<Document>),
 }
 
@@ -135,16 +139,107 @@ impl Workspace {
     pub fn load(&self, kind: DefinitionKind, name: &str) -> Result<Option<Document>> {
         match self.kind_index(kind).get(name) {
             None => Ok(None),
-            Some(Source::Memory(document)) => Ok(Some(Document::clone(document))),
-            Some(Source::File(path)) => {
-                let bytes = folder::read_file(path, self.limits.max_entry_bytes)?;
-                let document = Document::parse(kind, bytes).map_err(|e| e.in_file(path))?;
-                match layout::name_mismatch(kind, name, document.name()) {
-                    Some(message) => Err(Error::new(ErrorKind::Layout, message).in_file(path)),
-                    None => Ok(Some(document)),
+            Some(Source::Memory(document) | Source::Loaded(_, document)) => Ok(Some(Document::clone(document))),
+            Some(Source::File(path)) => self.read(kind, name, path).map(Some),
+        }
+    }
+
+    fn read(&self, kind: DefinitionKind, name: &str, path: &Path) -> Result<Document> {
+        let bytes = folder::read_file(path, self.limits.max_entry_bytes)?;
+        let document = Document::parse(kind, bytes).map_err(|e| e.in_file(path))?;
+        match layout::name_mismatch(kind, name, document.name()) {
+            Some(message) => Err(Error::new(ErrorKind::Layout, message).in_file(path)),
+            None => Ok(document),
+        }
+    }
+
+    /// The `kind` definition called `name`, read (once) for changing it;
+    /// [`Workspace::save`] writes it back when it changed.
+    ///
+    /// # Errors
+    /// As [`Workspace::load`].
+    pub fn load_mut(&mut self, kind: DefinitionKind, name: &str) -> Result<Option<&mut Document>> {
+        if let Some(Source::File(path)) = self.kind_index(kind).get(name) {
+            let path = path.clone();
+            let document = self.read(kind, name, &path)?;
+            self.kind_index_mut(kind).insert(name.to_owned(), Source::Loaded(path, Box::new(document)));
+        }
+        Ok(match self.kind_index_mut(kind).get_mut(name) {
+            Some(Source::Loaded(_, document) | Source::Memory(document)) => Some(document),
+            _ => None,
+        })
+    }
+
+    /// The job called `name`, for changing it; `None` when the workspace has
+    /// none or its file cannot be read (use [`Workspace::load_mut`] for the error).
+    ///
+    /// ```
+    /// use dlf_bundle::Workspace;
+    /// # let dir = tempfile::tempdir()?;
+    /// # for file in ["jobs/job_batch.job", "jobs/job_stream.job", "scripts/dws_sql.script"] {
+    /// #     std::fs::create_dir_all(dir.path().join(file).parent().unwrap())?;
+    /// #     std::fs::copy(std::path::Path::new("examples/workspace").join(file), dir.path().join(file))?;
+    /// # }
+    /// let mut workspace = Workspace::open(dir.path())?;
+    /// workspace.job_mut("job_batch").unwrap().log_path = Some("obs://prod-logs/".into());
+    /// assert_eq!(workspace.save()?, 1, "one file changed, the others untouched");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn job_mut(&mut self, name: &str) -> Option<&mut Job> {
+        match self.load_mut(DefinitionKind::Job, name).ok()??.definition_mut() {
+            Definition::Job(job) => Some(job),
+            _ => None,
+        }
+    }
+
+    /// The script called `name`, for changing it (as [`Workspace::job_mut`]).
+    pub fn script_mut(&mut self, name: &str) -> Option<&mut Script> {
+        match self.load_mut(DefinitionKind::Script, name).ok()??.definition_mut() {
+            Definition::Script(script) => Some(script),
+            _ => None,
+        }
+    }
+
+    /// The resource called `name`, for changing it (as [`Workspace::job_mut`]).
+    pub fn resource_mut(&mut self, name: &str) -> Option<&mut Resource> {
+        match self.load_mut(DefinitionKind::Resource, name).ok()??.definition_mut() {
+            Definition::Resource(resource) => Some(resource),
+            _ => None,
+        }
+    }
+
+    /// Every job, read for changing (jobs whose file cannot be read are
+    /// left out; [`Workspace::load_mut`] gives their error).
+    pub fn jobs_mut(&mut self) -> impl Iterator<Item = &mut Job> {
+        let names: Vec<String> = self.names(DefinitionKind::Job).map(str::to_owned).collect();
+        for name in &names {
+            let _ = self.load_mut(DefinitionKind::Job, name);
+        }
+        self.kind_index_mut(DefinitionKind::Job).values_mut().filter_map(|source| match source {
+            Source::Loaded(_, document) | Source::Memory(document) => match document.definition_mut() {
+                Definition::Job(job) => Some(job),
+                _ => None,
+            },
+            Source::File(_) => None,
+        })
+    }
+
+    /// Writes back every definition read for changing that changed, each
+    /// staged beside its file and renamed into place once all are written;
+    /// returns how many files were written.
+    pub fn save(&self) -> Result<usize> {
+        let mut files = Vec::new();
+        for index in &self.index {
+            for source in index.values() {
+                if let Source::Loaded(path, document) = source
+                    && document.is_modified()
+                {
+                    files.push((path.clone(), document.bytes().into_owned()));
                 }
             }
         }
+        folder::replace_files(&files)?;
+        Ok(files.len())
     }
 
     /// Reads and parses the job called `name`.
@@ -187,7 +282,7 @@ fn index_folder(kind: DefinitionKind, folder: &Path) -> Result<HashMap<String, S
                 slot.insert(Source::File(path));
             }
             Entry::Occupied(slot) => {
-                let Source::File(other) = slot.get() else { continue };
+                let (Source::File(other) | Source::Loaded(other, _)) = slot.get() else { continue };
                 // Named in sorted order, whichever the walk met first.
                 let (first, second) = if *other < path { (other, &path) } else { (&path, other) };
                 return Err(Error::new(

@@ -62,18 +62,26 @@ struct Splice {
     text: String,
 }
 
-/// `original` with `old` (the value it parses to) rewritten into `new`:
-/// only changed values' bytes differ. `None` when the original does not
-/// parse to `old`, or when the result would not parse to `new` (the caller
-/// then writes the canonical form).
-pub(crate) fn rewrite(original: &[u8], old: &Value, new: &Value) -> Option<Vec<u8>> {
+/// What [`rewrite`] made of a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Rewrite {
+    /// The text already holds the new value.
+    Unchanged,
+    /// The text with only the changed values replaced.
+    Edited(Vec<u8>),
+}
+
+/// `original` rewritten to hold `new`: only changed values' bytes differ.
+/// `None` when the original does not parse, or when the result would not
+/// parse to `new` (the caller then writes the canonical form).
+pub(crate) fn rewrite(original: &[u8], new: &Value) -> Option<Rewrite> {
     let text = std::str::from_utf8(original).ok()?;
-    let (parsed, span) = parse_spanned(original).ok()?;
-    if &parsed != old {
-        return None;
+    let (old, span) = parse_spanned(original).ok()?;
+    if &old == new {
+        return Some(Rewrite::Unchanged);
     }
     let mut editor = Editor { text, style: Style::of(text), splices: Vec::new() };
-    editor.value(old, new, &span);
+    editor.value(&old, new, &span);
     let mut splices = editor.splices;
     splices.sort_by_key(|splice| (splice.range.start, splice.range.end));
     let mut out = String::with_capacity(text.len() + 64);
@@ -84,8 +92,9 @@ pub(crate) fn rewrite(original: &[u8], old: &Value, new: &Value) -> Option<Vec<u
         at = splice.range.end;
     }
     out.push_str(text.get(at..)?);
-    let (reparsed, _) = parse_spanned(out.as_bytes()).ok()?;
-    (reparsed == *new).then(|| out.into_bytes())
+    // Never a wrong file: what is written must read back as the new value.
+    let reparsed = super::parse::parse(out.as_bytes()).ok()?;
+    (reparsed == *new).then(|| Rewrite::Edited(out.into_bytes()))
 }
 
 struct Editor<'a> {
@@ -373,7 +382,7 @@ fn write_string(out: &mut String, text: &str, ascii: bool) {
 
 #[cfg(test)]
 mod tests {
-    use super::rewrite;
+    use super::{Rewrite, rewrite};
     use crate::json::parse;
 
     /// `(original, new value as compact JSON, expected output)`.
@@ -412,9 +421,10 @@ mod tests {
             ("{\n  \"a\":1\n}", r#"{"a":1,"b":2}"#, "{\n  \"a\":1,\n  \"b\":2\n}"),
         ];
         for (original, new, expected) in table {
-            let old = parse(original.as_bytes()).unwrap();
             let new = parse(new.as_bytes()).unwrap();
-            let out = rewrite(original.as_bytes(), &old, &new).unwrap_or_else(|| panic!("no rewrite of {original:?}"));
+            let Some(Rewrite::Edited(out)) = rewrite(original.as_bytes(), &new) else {
+                panic!("no rewrite of {original:?}");
+            };
             assert_eq!(String::from_utf8(out).unwrap(), *expected, "{original:?}");
         }
     }
@@ -423,6 +433,6 @@ mod tests {
     fn an_unchanged_value_gives_the_same_bytes() {
         let original = "{ \"a\" :  [1,2] ,\"b\":{}}  \n";
         let value = parse(original.as_bytes()).unwrap();
-        assert_eq!(rewrite(original.as_bytes(), &value, &value).unwrap(), original.as_bytes());
+        assert_eq!(rewrite(original.as_bytes(), &value), Some(Rewrite::Unchanged));
     }
 }

@@ -14,7 +14,7 @@ mod serialize;
 mod value;
 mod write;
 
-pub(crate) use edit::rewrite;
+pub(crate) use edit::{Rewrite, rewrite};
 pub use parse::MAX_DEPTH;
 pub(crate) use parse::{PathSegment, line_column, locate};
 pub use value::{Number, Object, Value};

@@ -240,11 +240,14 @@ impl Document {
     pub fn render(&self) -> (Cow<'_, [u8]>, Rendering) {
         let canonical = || Cow::Owned(json::to_vec_pretty(&self.definition.to_value()));
         let Some((read, bytes)) = &self.read else { return (canonical(), Rendering::Canonical) };
-        if !self.is_modified() {
+        if Arc::ptr_eq(read, &self.definition) {
             return (Cow::Borrowed(bytes.as_slice()), Rendering::Unchanged);
         }
-        match json::rewrite(bytes, &read.to_value(), &self.definition.to_value()) {
-            Some(edited) => (Cow::Owned(edited), Rendering::Edited),
+        // The text read parses to what was read (the model is lossless), so
+        // it is compared with the definition's value directly.
+        match json::rewrite(bytes, &self.definition.to_value()) {
+            Some(json::Rewrite::Unchanged) => (Cow::Borrowed(bytes.as_slice()), Rendering::Unchanged),
+            Some(json::Rewrite::Edited(edited)) => (Cow::Owned(edited), Rendering::Edited),
             None => (canonical(), Rendering::CanonicalFallback),
         }
     }
