@@ -47,6 +47,11 @@ fn json_model_corpus_replays() {
 }
 
 #[test]
+fn edit_corpus_replays() {
+    replay("edit", fuzz_support::edit_target);
+}
+
+#[test]
 fn round_trip_corpus_replays() {
     replay("round_trip", fuzz_support::round_trip_target);
 }
@@ -111,6 +116,8 @@ fn write_seed_corpus() {
     ];
     for (name, text) in json_seeds {
         write("json_model", name, text.as_bytes());
+        // An edit script (enter the first member, set a number; add a key), then the document.
+        write("edit", name, &[&[3, 0, 0, 1, 7, 0, 0, 0, 4, 1, b'k', 9, 0, 0, 0][..], text.as_bytes()].concat());
     }
     for (i, seed) in
         [&b""[..], b"\x00\x01batch", b"\x01\x02\x03\x04job_a\x00n1\x00HiveSQL", &[0x55; 64]].iter().enumerate()

@@ -202,3 +202,99 @@ pub fn round_trip_target(data: &[u8]) {
     assert_eq!(back.to_vec().unwrap(), zip);
     let _ = Document::from(back.iter().next().unwrap().document().definition().clone());
 }
+
+/// One step of an edit script: which key or element, and what to do.
+#[derive(Debug, Arbitrary)]
+pub enum EditStep {
+    /// Descend into the `n`th member or element (modulo their count).
+    Enter(u8),
+    /// Replace the value here with a number.
+    SetNumber(i32),
+    /// Replace the value here with a string.
+    SetText(String),
+    /// Remove the `n`th member or element here.
+    Remove(u8),
+    /// Add a member (objects) or element (arrays) here.
+    Add(String, i32),
+}
+
+/// Arbitrary bytes as a definition plus an edit script: whatever is written
+/// reads back as the edited definition, and the editor never has to fall
+/// back to the canonical form; no edit writes the original bytes.
+pub fn edit_target(data: &[u8]) {
+    let mut input = Unstructured::new(data);
+    let Ok(steps) = Vec::<EditStep>::arbitrary(&mut input) else { return };
+    let text = input.take_rest();
+    let Ok(mut document) = Document::parse(DefinitionKind::Job, text.to_vec()) else { return };
+    assert_eq!(&document.bytes()[..], text, "unchanged documents keep their bytes");
+    let mut value = document.definition().to_value();
+    apply_steps(&mut value, &steps);
+    let Ok(definition) = Definition::from_value(DefinitionKind::Job, value) else { return };
+    *document.definition_mut() = definition;
+    let (bytes, rendering) = document.render();
+    assert_ne!(rendering, dlf_bundle::Rendering::CanonicalFallback, "the editor fell back on {text:?}");
+    let reread = Definition::from_slice(DefinitionKind::Job, &bytes).unwrap();
+    assert_eq!(json::to_string_compact(&reread.to_value()), json::to_string_compact(&document.definition().to_value()));
+    if rendering == dlf_bundle::Rendering::Unchanged {
+        assert_eq!(&bytes[..], text);
+    }
+}
+
+/// Runs the script: `Enter` steps walk down from the root, and each other
+/// step acts where the walk arrived, then the walk starts again at the root.
+fn apply_steps(root: &mut json::Value, steps: &[EditStep]) {
+    let mut path: Vec<u8> = Vec::new();
+    for step in steps {
+        if let EditStep::Enter(n) = step {
+            path.push(*n);
+            continue;
+        }
+        let here = walk(root, &path);
+        path.clear();
+        match (step, here) {
+            (EditStep::SetNumber(n), value) => *value = json::Value::from(i64::from(*n)),
+            (EditStep::SetText(text), value) => *value = json::Value::from(text.as_str()),
+            (EditStep::Remove(n), json::Value::Object(object)) if !object.is_empty() => {
+                let key = object.keys().nth(usize::from(*n) % object.len()).map(str::to_owned);
+                if let Some(key) = key {
+                    object.remove(&key);
+                }
+            }
+            (EditStep::Remove(n), json::Value::Array(items)) if !items.is_empty() => {
+                items.remove(usize::from(*n) % items.len());
+            }
+            (EditStep::Add(key, n), json::Value::Object(object)) => {
+                object.insert(key.clone(), json::Value::from(i64::from(*n)));
+            }
+            (EditStep::Add(_, n), json::Value::Array(items)) => items.push(json::Value::from(i64::from(*n))),
+            _ => {}
+        }
+    }
+}
+
+/// The value `path` leads to: each step picks a member or element (modulo
+/// the count); the walk stops at a scalar or an empty container.
+fn walk<'a>(value: &'a mut json::Value, path: &[u8]) -> &'a mut json::Value {
+    let Some((&n, rest)) = path.split_first() else { return value };
+    let index = |len: usize| usize::from(n) % len.max(1);
+    let empty = match &*value {
+        json::Value::Object(object) => object.is_empty(),
+        json::Value::Array(items) => items.is_empty(),
+        _ => true,
+    };
+    if empty {
+        return value;
+    }
+    match value {
+        json::Value::Object(object) => {
+            let key = object.keys().nth(index(object.len())).map(str::to_owned).unwrap_or_default();
+            // The key was just taken from the object.
+            walk(object.get_mut(&key).unwrap(), rest)
+        }
+        json::Value::Array(items) => {
+            let at = index(items.len());
+            walk(&mut items[at], rest)
+        }
+        other => other,
+    }
+}
