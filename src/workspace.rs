@@ -6,7 +6,7 @@ use crate::folder;
 use crate::kind::DefinitionKind;
 use crate::layout;
 use crate::limits::Limits;
-use crate::model::{Definition, Document, Job, Resource, Script};
+use crate::model::{Document, Job, Resource, Script};
 use crate::read::ReadOptions;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -186,26 +186,17 @@ impl Workspace {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn job_mut(&mut self, name: &str) -> Option<&mut Job> {
-        match self.load_mut(DefinitionKind::Job, name).ok()??.definition_mut() {
-            Definition::Job(job) => Some(job),
-            _ => None,
-        }
+        self.load_mut(DefinitionKind::Job, name).ok()??.definition_mut().as_job_mut()
     }
 
     /// The script called `name`, for changing it (as [`Workspace::job_mut`]).
     pub fn script_mut(&mut self, name: &str) -> Option<&mut Script> {
-        match self.load_mut(DefinitionKind::Script, name).ok()??.definition_mut() {
-            Definition::Script(script) => Some(script),
-            _ => None,
-        }
+        self.load_mut(DefinitionKind::Script, name).ok()??.definition_mut().as_script_mut()
     }
 
     /// The resource called `name`, for changing it (as [`Workspace::job_mut`]).
     pub fn resource_mut(&mut self, name: &str) -> Option<&mut Resource> {
-        match self.load_mut(DefinitionKind::Resource, name).ok()??.definition_mut() {
-            Definition::Resource(resource) => Some(resource),
-            _ => None,
-        }
+        self.load_mut(DefinitionKind::Resource, name).ok()??.definition_mut().as_resource_mut()
     }
 
     /// Every job, read for changing (jobs whose file cannot be read are
@@ -216,10 +207,7 @@ impl Workspace {
             let _ = self.load_mut(DefinitionKind::Job, name);
         }
         self.kind_index_mut(DefinitionKind::Job).values_mut().filter_map(|source| match source {
-            Source::Loaded(_, document) | Source::Memory(document) => match document.definition_mut() {
-                Definition::Job(job) => Some(job),
-                _ => None,
-            },
+            Source::Loaded(_, document) | Source::Memory(document) => document.definition_mut().as_job_mut(),
             Source::File(_) => None,
         })
     }

@@ -79,26 +79,17 @@ impl Entry {
 
     /// The job, for a `.job` entry.
     pub fn job(&self) -> Option<&Job> {
-        match self.document.definition() {
-            Definition::Job(job) => Some(job),
-            _ => None,
-        }
+        self.document.definition().as_job()
     }
 
     /// The script, for a `.script` entry.
     pub fn script(&self) -> Option<&Script> {
-        match self.document.definition() {
-            Definition::Script(script) => Some(script),
-            _ => None,
-        }
+        self.document.definition().as_script()
     }
 
     /// The resource, for a `.resource` entry.
     pub fn resource(&self) -> Option<&Resource> {
-        match self.document.definition() {
-            Definition::Resource(resource) => Some(resource),
-            _ => None,
-        }
+        self.document.definition().as_resource()
     }
 }
 
@@ -278,39 +269,26 @@ impl Bundle {
     /// # Ok::<(), dlf_bundle::Error>(())
     /// ```
     pub fn job_mut(&mut self, name: &str) -> Option<&mut Job> {
-        match self.definition_mut(DefinitionKind::Job, name)? {
-            Definition::Job(job) => Some(job),
-            _ => None,
-        }
+        self.definition_mut(DefinitionKind::Job, name)?.as_job_mut()
     }
 
     /// The script called `name`, for changing it. A batch bundle carries a
     /// copy in each job folder that uses it: this is the first, in path
     /// order; change every copy through [`Bundle::entries_mut`].
     pub fn script_mut(&mut self, name: &str) -> Option<&mut Script> {
-        match self.definition_mut(DefinitionKind::Script, name)? {
-            Definition::Script(script) => Some(script),
-            _ => None,
-        }
+        self.definition_mut(DefinitionKind::Script, name)?.as_script_mut()
     }
 
     /// The resource called `name`, for changing it (the first copy, as
     /// [`Bundle::script_mut`]).
     pub fn resource_mut(&mut self, name: &str) -> Option<&mut Resource> {
-        match self.definition_mut(DefinitionKind::Resource, name)? {
-            Definition::Resource(resource) => Some(resource),
-            _ => None,
-        }
+        self.definition_mut(DefinitionKind::Resource, name)?.as_resource_mut()
     }
 
     /// Every job, for changing them.
     pub fn jobs_mut(&mut self) -> impl Iterator<Item = &mut Job> {
-        self.entries.values_mut().filter(|entry| entry.kind() == DefinitionKind::Job).filter_map(|entry| {
-            match entry.document.definition_mut() {
-                Definition::Job(job) => Some(job),
-                _ => None,
-            }
-        })
+        let jobs = self.entries.values_mut().filter(|entry| entry.kind() == DefinitionKind::Job);
+        jobs.filter_map(|entry| entry.document.definition_mut().as_job_mut())
     }
 
     fn definition_mut(&mut self, kind: DefinitionKind, name: &str) -> Option<&mut Definition> {

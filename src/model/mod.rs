@@ -47,6 +47,36 @@ impl Definition {
         }
     }
 
+    /// The job, when it is one.
+    pub fn as_job(&self) -> Option<&Job> {
+        if let Self::Job(job) = self { Some(job) } else { None }
+    }
+
+    /// The script, when it is one.
+    pub fn as_script(&self) -> Option<&Script> {
+        if let Self::Script(script) = self { Some(script) } else { None }
+    }
+
+    /// The resource, when it is one.
+    pub fn as_resource(&self) -> Option<&Resource> {
+        if let Self::Resource(resource) = self { Some(resource) } else { None }
+    }
+
+    /// The job, when it is one, for changing it.
+    pub fn as_job_mut(&mut self) -> Option<&mut Job> {
+        if let Self::Job(job) = self { Some(job) } else { None }
+    }
+
+    /// The script, when it is one, for changing it.
+    pub fn as_script_mut(&mut self) -> Option<&mut Script> {
+        if let Self::Script(script) = self { Some(script) } else { None }
+    }
+
+    /// The resource, when it is one, for changing it.
+    pub fn as_resource_mut(&mut self) -> Option<&mut Resource> {
+        if let Self::Resource(resource) = self { Some(resource) } else { None }
+    }
+
     /// The `name` inside the definition.
     pub fn name(&self) -> Option<&str> {
         match self {

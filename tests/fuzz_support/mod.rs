@@ -293,7 +293,7 @@ fn walk<'a>(value: &'a mut json::Value, path: &[u8]) -> &'a mut json::Value {
         }
         json::Value::Array(items) => {
             let at = index(items.len());
-            walk(&mut items[at], rest)
+            walk(items.get_mut(at).unwrap(), rest)
         }
         other => other,
     }
