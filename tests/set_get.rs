@@ -112,3 +112,27 @@ fn errors_write_nothing_and_say_what_is_wrong() {
     assert_eq!(read(&ws.join("jobs/job_batch.job")), before);
     assert!(!Path::new("x.zip").exists());
 }
+
+/// A workspace with sub-folders (DataArts directories) is edited through the
+/// workspace index: the file in its sub-folder changes, nothing else.
+#[test]
+fn set_and_get_in_a_workspace_with_sub_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("jobs/etl/daily");
+    std::fs::create_dir_all(&nested).unwrap();
+    let text = "{\r\n    \"name\": \"load\",\r\n    \"nodes\": [],\r\n    \"params\": [{\"name\": \"day\", \"value\": \"1\"}]\r\n}\r\n";
+    std::fs::write(nested.join("load.job"), text).unwrap();
+    std::fs::write(dir.path().join("jobs/other.job"), "{\"name\":\"other\"}").unwrap();
+    let path = dir.path().to_str().unwrap();
+    let output = run(&["set", path, "--job", "load", "param.day=\"2\"", "logPath=obs://prod/"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        read(&nested.join("load.job")),
+        "{\r\n    \"name\": \"load\",\r\n    \"nodes\": [],\r\n    \"params\": [{\"name\": \"day\", \"value\": \"2\"}],\r\n    \"logPath\": \"obs://prod/\"\r\n}\r\n"
+    );
+    assert_eq!(read(&dir.path().join("jobs/other.job")), "{\"name\":\"other\"}");
+    let got = run(&["get", path, "--job", "load", "param.day"]);
+    assert_eq!(String::from_utf8(got.stdout).unwrap(), "\"2\"\n");
+    let missing = run(&["set", path, "--job", "lod", "a=1"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("the nearest: `load`"));
+}

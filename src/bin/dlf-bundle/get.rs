@@ -1,7 +1,7 @@
 //! `dlf-bundle get`: print a value of a job, node, script or resource as JSON.
 
 use crate::common::{Failure, Outcome};
-use crate::target::{self, Selector};
+use crate::target::{self, Opened, Selector};
 use dlf_bundle::json;
 use dlf_bundle::path::FieldPath;
 use std::path::PathBuf;
@@ -10,7 +10,7 @@ use std::process::ExitCode;
 #[derive(clap::Args)]
 #[command(after_help = "Example:\n  dlf-bundle get jobs.zip --job job_batch schedule.cron.expression")]
 pub struct Args {
-    /// A bundle, or a folder of either layout.
+    /// A bundle, or a folder of either layout or a workspace.
     target: PathBuf,
     #[command(flatten)]
     selector: Selector,
@@ -20,13 +20,20 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Outcome {
     let field: FieldPath = args.path.parse()?;
-    let bundle = target::open(&args.target)?;
-    let paths = args.selector.entries(&bundle)?;
-    let entry = paths.first().and_then(|path| bundle.get(path)).ok_or_else(|| Failure::Message("no entry".into()))?;
-    let value = entry.document().definition().to_value();
+    let (value, shown) = match target::open(&args.target)? {
+        Opened::Bundle(bundle) => {
+            let paths = args.selector.entries(&bundle)?;
+            let entry =
+                paths.first().and_then(|path| bundle.get(path)).ok_or_else(|| Failure::Message("no entry".into()))?;
+            (entry.document().definition().to_value(), entry.path().to_owned())
+        }
+        Opened::Workspace(mut workspace) => {
+            let document = args.selector.workspace_document(&mut workspace)?;
+            (document.definition().to_value(), document.name().unwrap_or_default().to_owned())
+        }
+    };
     let scope = args.selector.scope_of(&value)?;
-    let found =
-        field.get(scope).ok_or_else(|| Failure::Message(format!("`{field}` is not set in `{}`", entry.path())))?;
+    let found = field.get(scope).ok_or_else(|| Failure::Message(format!("`{field}` is not set in `{shown}`")))?;
     print!("{}", String::from_utf8_lossy(&json::to_vec_pretty(found)));
     Ok(ExitCode::SUCCESS)
 }

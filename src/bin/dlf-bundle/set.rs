@@ -2,10 +2,10 @@
 //! keeping every other byte.
 
 use crate::common::{Failure, Outcome};
-use crate::target::{self, Selector};
+use crate::target::{self, Opened, Selector};
 use dlf_bundle::json::{self, Value};
 use dlf_bundle::path::FieldPath;
-use dlf_bundle::{Bundle, Definition};
+use dlf_bundle::{Definition, Document};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,7 +13,7 @@ use std::process::ExitCode;
 #[command(after_help = "Example:\n  dlf-bundle set jobs.zip -o prod.zip --job job_batch --node load \
                         property.connectionName=dws_prod retryTimes=3")]
 pub struct Args {
-    /// A bundle (written to -o), or a folder of either layout (edited in place).
+    /// A bundle (written to -o), or a folder of either layout or a workspace (edited in place).
     target: PathBuf,
     /// The new bundle, for a bundle target; written atomically.
     #[arg(short = 'o', long = "output")]
@@ -40,19 +40,30 @@ pub fn run(args: &Args) -> Outcome {
     }
     let assignments = parse_assignments(&args.assignments)?;
     let removals = args.remove.iter().map(|path| path.parse()).collect::<Result<Vec<FieldPath>, _>>()?;
-    let mut bundle = target::open(&args.target)?;
-    let paths = args.selector.entries(&bundle)?;
-    for path in &paths {
-        edit_entry(&mut bundle, path, &args.selector, &assignments, &removals)?;
-    }
-    let changed = bundle.iter().filter(|entry| entry.document().is_modified()).count();
-    match &args.output {
-        Some(output) => bundle.write_to_path(output)?,
-        None => {
-            bundle.write_changes_to_dir(&args.target)?;
+    let edit = |document: &mut Document| edit_document(document, &args.selector, &assignments, &removals);
+    let (changed, chosen) = match target::open(&args.target)? {
+        Opened::Bundle(mut bundle) => {
+            let paths = args.selector.entries(&bundle)?;
+            for path in &paths {
+                if let Some(entry) = bundle.get_mut(path) {
+                    edit(entry.document_mut())?;
+                }
+            }
+            let changed = bundle.iter().filter(|entry| entry.document().is_modified()).count();
+            match &args.output {
+                Some(output) => bundle.write_to_path(output)?,
+                None => {
+                    bundle.write_changes_to_dir(&args.target)?;
+                }
+            }
+            (changed, paths.len())
         }
-    }
-    eprintln!("{changed} of {} definitions changed", paths.len());
+        Opened::Workspace(mut workspace) => {
+            edit(args.selector.workspace_document(&mut workspace)?)?;
+            (workspace.save()?, 1)
+        }
+    };
+    eprintln!("{changed} of {chosen} definitions changed");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -69,16 +80,14 @@ fn parse_assignments(texts: &[String]) -> Result<Vec<(FieldPath, Value)>, Failur
         .collect()
 }
 
-fn edit_entry(
-    bundle: &mut Bundle,
-    path: &str,
+fn edit_document(
+    document: &mut Document,
     selector: &Selector,
     assignments: &[(FieldPath, Value)],
     removals: &[FieldPath],
 ) -> Result<(), Failure> {
-    let Some(entry) = bundle.get_mut(path) else { return Ok(()) };
-    let kind = entry.kind();
-    let mut value = entry.document().definition().to_value();
+    let kind = document.kind();
+    let mut value = document.definition().to_value();
     let scope = selector.scope(&mut value)?;
     for (field, new) in assignments {
         field.set(scope, new.clone())?;
@@ -86,8 +95,7 @@ fn edit_entry(
     for field in removals {
         field.remove(scope)?;
     }
-    let definition = Definition::from_value(kind, value)?;
-    *entry.document_mut().definition_mut() = definition;
+    *document.definition_mut() = Definition::from_value(kind, value)?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 
 use crate::common::Failure;
 use dlf_bundle::json::{Object, Value};
-use dlf_bundle::{Bundle, DefinitionKind, ErrorKind, ReadOptions};
+use dlf_bundle::{Bundle, DefinitionKind, Document, ErrorKind, ReadOptions, Workspace};
 use std::path::Path;
 
 /// `--job NAME [--node NAME] | --script NAME | --resource NAME`.
@@ -94,11 +94,51 @@ fn not_found(what: &str, name: &str, names: &[&str]) -> Failure {
     Failure::Message(format!("no {what} `{name}`; {hint}"))
 }
 
-/// A bundle file, or a folder of either layout.
-pub fn open(target: &Path) -> Result<Bundle, Failure> {
-    let read = if target.is_dir() { Bundle::from_dir(target, &ReadOptions::default()) } else { Bundle::open(target) };
-    read.map_err(|error| match error.kind() {
+/// What `set` and `get` work on.
+pub enum Opened {
+    /// A bundle file, or a folder in either bundle layout.
+    Bundle(Bundle),
+    /// A workspace folder (the single layout with sub-folders).
+    Workspace(Workspace),
+}
+
+/// A bundle file, or a folder: read as a bundle of either layout, else (the
+/// single layout with sub-folders) as a workspace.
+pub fn open(target: &Path) -> Result<Opened, Failure> {
+    let unreadable = |error: dlf_bundle::Error| match error.kind() {
         ErrorKind::Io(std::io::ErrorKind::NotFound) => Failure::Usage(error.to_string()),
         _ => Failure::Input(error),
-    })
+    };
+    if !target.is_dir() {
+        return Bundle::open(target).map(Opened::Bundle).map_err(unreadable);
+    }
+    match Bundle::from_dir(target, &ReadOptions::default()) {
+        // Definitions deeper than a bundle puts them: a workspace's sub-folders.
+        Ok(bundle) if bundle.warnings().iter().any(is_nested_definition) => {
+            Workspace::open(target).map(Opened::Workspace).map_err(unreadable)
+        }
+        Ok(bundle) => Ok(Opened::Bundle(bundle)),
+        Err(error) if matches!(error.kind(), ErrorKind::Layout | ErrorKind::InsecureName(_)) => {
+            Workspace::open(target).map(Opened::Workspace).map_err(|_| unreadable(error))
+        }
+        Err(error) => Err(unreadable(error)),
+    }
+}
+
+/// A stray-file warning about a `.job`, `.script` or `.resource` file.
+fn is_nested_definition(warning: &dlf_bundle::Warning) -> bool {
+    let extension = warning.entry.as_deref().and_then(|entry| entry.rsplit_once('.')).map(|(_, ext)| ext);
+    warning.kind == dlf_bundle::WarningKind::StrayFile && extension.and_then(DefinitionKind::from_extension).is_some()
+}
+
+impl Selector {
+    /// The chosen definition of a workspace, read for changing.
+    pub fn workspace_document<'a>(&self, workspace: &'a mut Workspace) -> Result<&'a mut Document, Failure> {
+        let (kind, name) = self.kind_and_name();
+        if !workspace.contains(kind, name) {
+            let names: Vec<&str> = workspace.names(kind).collect();
+            return Err(not_found(kind.as_str(), name, &names));
+        }
+        workspace.load_mut(kind, name)?.ok_or_else(|| not_found(kind.as_str(), name, &[]))
+    }
 }
