@@ -67,10 +67,23 @@ pub(crate) enum PathSegment {
     Index(usize),
 }
 
-/// Byte offset of the value at `path` in a document that parses.
+/// Byte offset of the value at `path` in a document that parses, found
+/// through the spans of the one parse (for locating a type error).
 pub(crate) fn locate(bytes: &[u8], path: &[PathSegment]) -> Option<usize> {
-    let mut parser = Parser::new(bytes).ok()?;
-    parser.find(path, 0)
+    let (root, root_span) = parse_spanned(bytes).ok()?;
+    let (mut value, mut span) = (&root, &root_span);
+    for segment in path {
+        let (index, child) = match (segment, value) {
+            (PathSegment::Key(key), Value::Object(object)) => {
+                object.iter().enumerate().find(|(_, (k, _))| k == key).map(|(i, (_, child))| (i, child))?
+            }
+            (PathSegment::Index(index), Value::Array(items)) => (*index, items.get(*index)?),
+            _ => return None,
+        };
+        value = child;
+        span = &span.items.get(index)?.value;
+    }
+    Some(span.start)
 }
 
 /// Where a value lies in the text it was parsed from, with the spans of
@@ -465,48 +478,6 @@ impl<'a> Parser<'a> {
         }
         let value = if is_object { Value::Object(object) } else { Value::Array(array) };
         Ok((value, Span { start, end: self.pos, items }))
-    }
-
-    /// Walks to the value at `path`, skipping everything else.
-    fn find(&mut self, path: &[PathSegment], depth: usize) -> Option<usize> {
-        self.skip_whitespace();
-        let Some((segment, rest)) = path.split_first() else {
-            return Some(self.pos);
-        };
-        match (segment, self.peek()?) {
-            (PathSegment::Key(wanted), b'{') => {
-                self.pos += 1;
-                loop {
-                    self.skip_whitespace();
-                    if self.peek()? == b'}' {
-                        return None;
-                    }
-                    let key = self.key().ok()?;
-                    self.colon().ok()?;
-                    if &key == wanted {
-                        return self.find(rest, depth + 1);
-                    }
-                    self.value(depth + 1).ok()?;
-                    self.skip_whitespace();
-                    if self.peek()? == b',' {
-                        self.pos += 1;
-                    }
-                }
-            }
-            (PathSegment::Index(wanted), b'[') => {
-                self.pos += 1;
-                for _ in 0..*wanted {
-                    self.value(depth + 1).ok()?;
-                    self.skip_whitespace();
-                    if self.peek()? != b',' {
-                        return None;
-                    }
-                    self.pos += 1;
-                }
-                self.find(rest, depth + 1)
-            }
-            _ => None,
-        }
     }
 }
 
