@@ -1,8 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-// The layers, lowest first; a module imports only from those above it in
-// this list (the README's "Architecture" section draws them).
+// Modules are the nouns of the domain, layered so that every import runs
+// one way: docs/ARCHITECTURE.md lists the layers.
 mod archive;
 mod bundle;
 pub mod check;
@@ -19,6 +19,7 @@ pub mod name;
 pub mod path;
 mod read;
 pub mod reference;
+pub mod remap;
 pub mod render;
 pub mod resolve;
 pub mod validate;

@@ -9,6 +9,7 @@ mod export;
 mod get;
 mod list;
 mod pack;
+mod remap;
 mod set;
 mod target;
 mod unpack;
@@ -49,6 +50,8 @@ enum Command {
     Set(set::Args),
     /// Print a value of a job, node, script or resource as JSON.
     Get(get::Args),
+    /// Rewrite environment-bound names (connections, queues, buckets, parameters) for another environment.
+    Remap(remap::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Set(args) => set::run(&args),
         Command::Get(args) => get::run(&args),
+        Command::Remap(args) => remap::run(&args),
     };
     outcome.unwrap_or_else(common::Failure::report)
 }

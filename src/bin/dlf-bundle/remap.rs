@@ -1,0 +1,71 @@
+//! `dlf-bundle remap`: rewrite connections, queues, clusters, buckets and
+//! parameters for another environment, value by value.
+
+use crate::common::{Failure, Format, Outcome, print_json};
+use dlf_bundle::remap::{self, Map};
+use dlf_bundle::{Bundle, ReadOptions, UnpackOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+#[command(after_help = "Example:\n  dlf-bundle remap dev.zip --map prod.toml -o prod.zip")]
+pub struct Args {
+    /// A bundle (written to -o) or a bundle folder (edited in place, or written to -o DIR).
+    target: PathBuf,
+    /// The map: a TOML file of `[section]` tables, old name = new name.
+    #[arg(long, value_name = "MAP.toml")]
+    map: PathBuf,
+    /// The new bundle (or, for a folder, a new folder).
+    #[arg(short = 'o', long = "output")]
+    output: Option<PathBuf>,
+    /// Report what would change; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Fail (exit 1, nothing written) when the bundle references an object the map does not name.
+    #[arg(long)]
+    strict: bool,
+    /// Output format of the report.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+pub fn run(args: &Args) -> Outcome {
+    let folder = args.target.is_dir();
+    if !folder && args.output.is_none() && !args.dry_run {
+        return Err(Failure::Usage("a bundle is not rewritten in place: give -o OUT.zip (or --dry-run)".into()));
+    }
+    let text = std::fs::read_to_string(&args.map)
+        .map_err(|e| Failure::Usage(format!("cannot read the map `{}`: {e}", args.map.display())))?;
+    let map: Map = text.parse().map_err(|e| Failure::Usage(format!("map `{}`: {e}", args.map.display())))?;
+    let mut bundle =
+        if folder { Bundle::from_dir(&args.target, &ReadOptions::default())? } else { Bundle::open(&args.target)? };
+    let report = remap::apply(&mut bundle, &map)?;
+    match args.format {
+        Format::Json => print_json(&report)?,
+        Format::Text => {
+            for change in &report.changes {
+                println!("{}#{}  {}  {} -> {}", change.entry, change.pointer, change.kind, change.from, change.to);
+            }
+            for object in &report.unmapped {
+                println!("unmapped {} `{}` ({})", object.kind, object.name, object.entries.join(", "));
+            }
+        }
+    }
+    if args.strict && !report.unmapped.is_empty() {
+        eprintln!("error: {} objects the map does not name; nothing written", report.unmapped.len());
+        return Ok(ExitCode::from(1));
+    }
+    if args.dry_run {
+        return Ok(ExitCode::SUCCESS);
+    }
+    match (&args.output, folder) {
+        (Some(output), true) => bundle.unpack(output, UnpackOptions::default())?,
+        (Some(output), false) => bundle.write_to_path(output)?,
+        (None, true) => {
+            bundle.write_changes_to_dir(&args.target)?;
+        }
+        (None, false) => {}
+    }
+    eprintln!("{} values rewritten", report.changes.len());
+    Ok(ExitCode::SUCCESS)
+}

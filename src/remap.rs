@@ -1,0 +1,465 @@
+//! Promotion between environments: a map of dev names to prod names, and
+//! its offline application to a bundle, value by value.
+//!
+//! The map is a TOML file; every section is optional and its keys are exact
+//! names, except `obs_path`, whose keys are prefixes:
+//!
+//! ```toml
+//! [connection]
+//! dws_dev = "dws_prod"
+//! [obs_path]
+//! "obs://dev-bucket/" = "obs://prod-bucket/"
+//! [params]
+//! env = "prod"
+//! [jobs.job_batch.params]
+//! bizdate = "2024-01-01"
+//! ```
+
+use crate::bundle::Bundle;
+use crate::error::{Error, ErrorKind, Result};
+use crate::json::Value;
+use crate::kind::DefinitionKind;
+use crate::model::Definition;
+use crate::reference::{self, EnvironmentKind, Reference, ReferenceOptions, Target};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What a map section renames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Section {
+    /// `[connection]`: data connections.
+    Connection,
+    /// `[dli_queue]`: DLI queues.
+    DliQueue,
+    /// `[cdm_cluster]`: CDM clusters (and the agents of REST API nodes).
+    CdmCluster,
+    /// `[mrs_cluster]`: MRS clusters.
+    MrsCluster,
+    /// `[dis_stream]`: DIS streams and event channels.
+    DisStream,
+    /// `[smn_topic]`: SMN topics.
+    SmnTopic,
+    /// `[database]`: databases of scripts and nodes.
+    Database,
+    /// `[obs_path]`: OBS path prefixes.
+    ObsPath,
+    /// `[other_workspace]`: workspaces of `otherWorkSpaceJobs`.
+    OtherWorkspace,
+    /// `[time_zone]`: `expressionTimeZone` values.
+    TimeZone,
+    /// `[owner]`: `basicConfig.owner` and `executeUser`.
+    Owner,
+    /// `[params]` and `[jobs.<job>.params]`: job-parameter values.
+    Params,
+}
+
+impl Section {
+    const NAMED: [(&'static str, Self); 11] = [
+        ("connection", Self::Connection),
+        ("dli_queue", Self::DliQueue),
+        ("cdm_cluster", Self::CdmCluster),
+        ("mrs_cluster", Self::MrsCluster),
+        ("dis_stream", Self::DisStream),
+        ("smn_topic", Self::SmnTopic),
+        ("database", Self::Database),
+        ("obs_path", Self::ObsPath),
+        ("other_workspace", Self::OtherWorkspace),
+        ("time_zone", Self::TimeZone),
+        ("owner", Self::Owner),
+    ];
+
+    /// The section's name in the map file and in reports.
+    pub fn as_str(self) -> &'static str {
+        Self::NAMED.iter().find(|(_, section)| *section == self).map_or("params", |(name, _)| name)
+    }
+
+    /// The section that renames an environment object of `kind`.
+    fn of(kind: EnvironmentKind) -> Option<Self> {
+        Some(match kind {
+            EnvironmentKind::Connection => Self::Connection,
+            EnvironmentKind::DliQueue => Self::DliQueue,
+            EnvironmentKind::CdmCluster => Self::CdmCluster,
+            EnvironmentKind::MrsCluster => Self::MrsCluster,
+            EnvironmentKind::DisStream => Self::DisStream,
+            EnvironmentKind::SmnTopic => Self::SmnTopic,
+            EnvironmentKind::ObsPath => Self::ObsPath,
+            EnvironmentKind::OtherWorkspaceJob => Self::OtherWorkspace,
+            _ => return None,
+        })
+    }
+}
+
+/// The names to rewrite, by section.
+///
+/// ```
+/// use dlf_bundle::remap::{Map, Section};
+/// let map: Map = "[connection]\ndws_dev = \"dws_prod\"\n[obs_path]\n\"obs://dev/\" = \"obs://prod/\"\n".parse()?;
+/// assert_eq!(map.rename(Section::Connection, "dws_dev"), Some("dws_prod".to_owned()));
+/// assert_eq!(map.rename(Section::ObsPath, "obs://dev/logs/"), Some("obs://prod/logs/".to_owned()));
+/// assert!("[conection]\nx = \"y\"\n".parse::<Map>().unwrap_err().to_string().contains("line 1"));
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Map {
+    names: BTreeMap<Section, BTreeMap<String, String>>,
+    job_params: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl std::str::FromStr for Map {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        let table: toml::Table = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|span| line_of(text, span.start));
+            let at = line.map(|line| format!(" (line {line})")).unwrap_or_default();
+            Error::new(ErrorKind::InvalidRequest, format!("the map is not valid TOML: {}{at}", e.message().trim()))
+        })?;
+        let mut map = Self::default();
+        for (name, value) in &table {
+            if name == "jobs" {
+                let jobs = value
+                    .as_table()
+                    .ok_or_else(|| invalid(text, name, "`jobs` must hold `[jobs.<job>.params]` tables"))?;
+                for (job, sections) in jobs {
+                    let sections =
+                        sections.as_table().ok_or_else(|| invalid(text, job, "must hold a `params` table"))?;
+                    for (section, values) in sections {
+                        if section != "params" {
+                            return Err(invalid(text, section, "is not a section of a job (only `params`)"));
+                        }
+                        map.job_params.insert(job.clone(), strings(text, section, values)?);
+                    }
+                }
+                continue;
+            }
+            let section = if name == "params" {
+                Section::Params
+            } else {
+                Section::NAMED.iter().find(|(known, _)| known == name).map(|(_, s)| *s).ok_or_else(|| {
+                    let known: Vec<&str> = Section::NAMED.iter().map(|(n, _)| *n).collect();
+                    invalid(text, name, &format!("is not a map section ({}, params, jobs)", known.join(", ")))
+                })?
+            };
+            map.names.insert(section, strings(text, name, value)?);
+        }
+        Ok(map)
+    }
+}
+
+impl Map {
+    /// The name `name` becomes in the target; `obs_path` renames by prefix
+    /// (the longest that matches). A key mapped to itself answers itself.
+    pub fn rename(&self, section: Section, name: &str) -> Option<String> {
+        let names = self.names.get(&section)?;
+        if section == Section::ObsPath {
+            let (prefix, replacement) =
+                names.iter().filter(|(prefix, _)| name.starts_with(prefix.as_str())).max_by_key(|(p, _)| p.len())?;
+            return Some(format!("{replacement}{}", name.get(prefix.len()..).unwrap_or_default()));
+        }
+        names.get(name).cloned()
+    }
+
+    /// The value of job parameter `param` of `job`: `[jobs.<job>.params]`
+    /// first, then `[params]`.
+    pub fn param(&self, job: &str, param: &str) -> Option<&str> {
+        let per_job = self.job_params.get(job).and_then(|params| params.get(param));
+        per_job.or_else(|| self.names.get(&Section::Params)?.get(param)).map(String::as_str)
+    }
+
+    /// The mapped names of `section`, old to new.
+    pub fn section(&self, section: Section) -> impl Iterator<Item = (&str, &str)> {
+        self.names.get(&section).into_iter().flatten().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// `[jobs.<job>.params]`, by job.
+    pub fn job_params(&self) -> impl Iterator<Item = (&str, &BTreeMap<String, String>)> {
+        self.job_params.iter().map(|(job, params)| (job.as_str(), params))
+    }
+}
+
+fn invalid(text: &str, key: &str, why: &str) -> Error {
+    let line = text
+        .lines()
+        .position(|line| {
+            let line = line.trim_start_matches(['[', ' ']);
+            line.starts_with(key) || line.trim_start_matches('"').starts_with(key) || line.contains(&format!(".{key}"))
+        })
+        .map_or(String::new(), |index| format!(" (line {})", index + 1));
+    Error::new(ErrorKind::InvalidRequest, format!("map key `{key}` {why}{line}"))
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
+}
+
+fn strings(text: &str, section: &str, value: &toml::Value) -> Result<BTreeMap<String, String>> {
+    let table = value.as_table().ok_or_else(|| invalid(text, section, "must be a table of names"))?;
+    table
+        .iter()
+        .map(|(key, value)| match value.as_str() {
+            Some(new) => Ok((key.clone(), new.to_owned())),
+            None => Err(invalid(text, key, "must map to a string")),
+        })
+        .collect()
+}
+
+/// One value rewritten.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Change {
+    /// The bundle entry.
+    pub entry: String,
+    /// RFC 6901 pointer to the value.
+    pub pointer: String,
+    /// The map section that renamed it.
+    pub kind: &'static str,
+    /// The value before.
+    pub from: String,
+    /// The value after.
+    pub to: String,
+}
+
+/// An environment object the bundle references that the map does not name.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Unmapped {
+    /// Its kind, as `deps` reports it (`connection`, `dli_queue`, …).
+    pub kind: &'static str,
+    /// Its name.
+    pub name: String,
+    /// The entries that reference it.
+    pub entries: Vec<String>,
+}
+
+/// What [`apply`] did: `{"changes": […], "unmapped": […]}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Report {
+    /// One element per value rewritten.
+    pub changes: Vec<Change>,
+    /// The environment objects left as they are.
+    pub unmapped: Vec<Unmapped>,
+}
+
+/// Rewrites every value of `bundle` the map names, in place; the bundle's
+/// writer then changes only those values' bytes.
+///
+/// ```
+/// use dlf_bundle::{Bundle, ReadOptions};
+/// use dlf_bundle::remap::{Map, apply};
+/// let mut bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
+/// let map: Map = "[connection]\ndws_link = \"dws_prod\"\n".parse()?;
+/// let report = apply(&mut bundle, &map)?;
+/// assert!(report.changes.iter().any(|c| c.pointer.ends_with("/value") && c.to == "dws_prod"));
+/// assert!(report.unmapped.iter().all(|u| u.name != "dws_link"));
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
+///
+/// # Errors
+/// A rewritten definition that no longer fits the model (cannot happen for
+/// the string values the map rewrites, but is reported, not ignored).
+pub fn apply(bundle: &mut Bundle, map: &Map) -> Result<Report> {
+    let mut report = Report::default();
+    let mut unmapped: BTreeMap<(&'static str, String), BTreeSet<String>> = BTreeMap::new();
+    let paths: Vec<String> = bundle.iter().map(|entry| entry.path().to_owned()).collect();
+    for path in paths {
+        let Some(entry) = bundle.get_mut(&path) else { continue };
+        let definition = entry.document().definition();
+        let kind = definition.kind();
+        let references = match definition {
+            Definition::Job(job) => reference::job_references(job, &ReferenceOptions::default(), &|_| false),
+            other => reference::definition_references(other),
+        };
+        for reference in &references {
+            if let Target::Environment { kind, name, .. } = &reference.target
+                && *kind != EnvironmentKind::CdmJob
+                && Section::of(*kind).and_then(|section| map.rename(section, rename_key(*kind, name))).is_none()
+            {
+                unmapped.entry((kind.as_str(), name.clone())).or_default().insert(path.clone());
+            }
+        }
+        let mut value = definition.to_value();
+        let job_name = definition.name().unwrap_or_default().to_owned();
+        let mut rewriter = Rewriter { map, entry: &path, changes: Vec::new() };
+        match kind {
+            DefinitionKind::Job => rewriter.job(&mut value, &references, &job_name),
+            DefinitionKind::Script => rewriter.script(&mut value),
+            DefinitionKind::Resource => rewriter.resource(&mut value),
+        }
+        if !rewriter.changes.is_empty() {
+            report.changes.append(&mut rewriter.changes);
+            *entry.document_mut().definition_mut() = Definition::from_value(kind, value)?;
+        }
+    }
+    report.unmapped = unmapped
+        .into_iter()
+        .map(|((kind, name), entries)| Unmapped { kind, name, entries: entries.into_iter().collect() })
+        .collect();
+    Ok(report)
+}
+
+/// The part of a reference's name the map keys: the workspace of a job
+/// in another workspace (`workspace/job`), else the name.
+fn rename_key(kind: EnvironmentKind, name: &str) -> &str {
+    match kind {
+        EnvironmentKind::OtherWorkspaceJob => name.split_once('/').map_or(name, |(workspace, _)| workspace),
+        _ => name,
+    }
+}
+
+struct Rewriter<'a> {
+    map: &'a Map,
+    entry: &'a str,
+    changes: Vec<Change>,
+}
+
+impl Rewriter<'_> {
+    /// Renames the string at `value` through `section`, recording the change.
+    fn rename(&mut self, value: &mut Value, section: Section, pointer: String) {
+        let Value::String(old) = value else { return };
+        let Some(new) = self.map.rename(section, old) else { return };
+        self.set(value, section, pointer, new);
+    }
+
+    fn set(&mut self, value: &mut Value, section: Section, pointer: String, new: String) {
+        let old = value.as_str().map_or_else(|| crate::json::to_string_compact(value), str::to_owned);
+        if old == new {
+            return;
+        }
+        self.changes.push(Change {
+            entry: self.entry.to_owned(),
+            pointer,
+            kind: section.as_str(),
+            from: old,
+            to: new.clone(),
+        });
+        *value = Value::String(new);
+    }
+
+    /// The member `key` of an object value, with its pointer.
+    fn member<'v>(value: &'v mut Value, key: &str) -> Option<&'v mut Value> {
+        match value {
+            Value::Object(object) => object.get_mut(key),
+            _ => None,
+        }
+    }
+
+    fn job(&mut self, job: &mut Value, references: &[Reference], job_name: &str) {
+        if let Some(log_path) = Self::member(job, "logPath") {
+            self.rename(log_path, Section::ObsPath, "/logPath".into());
+        }
+        if let Some(basic) = Self::member(job, "basicConfig") {
+            for key in ["owner", "executeUser"] {
+                if let Some(owner) = Self::member(basic, key) {
+                    self.rename(owner, Section::Owner, format!("/basicConfig/{key}"));
+                }
+            }
+        }
+        if let Some(schedule) = Self::member(job, "schedule") {
+            if let Some(channel) = Self::member(schedule, "event").and_then(|event| Self::member(event, "channel")) {
+                self.rename(channel, Section::DisStream, "/schedule/event/channel".into());
+            }
+            if let Some(cron) = Self::member(schedule, "cron") {
+                if let Some(zone) = Self::member(cron, "expressionTimeZone") {
+                    self.rename(zone, Section::TimeZone, "/schedule/cron/expressionTimeZone".into());
+                }
+                if let Some(depend) = Self::member(cron, "dependJobs") {
+                    self.other_workspaces(depend, "/schedule/cron/dependJobs");
+                }
+            }
+        }
+        if let Some(Value::Array(params)) = Self::member(job, "params") {
+            for (index, param) in params.iter_mut().enumerate() {
+                let name = param.as_object().and_then(|p| p.get("name")).and_then(Value::as_str).map(str::to_owned);
+                let Some(name) = name else { continue };
+                let Some(new) = self.map.param(job_name, &name).map(str::to_owned) else { continue };
+                if let Some(value) = Self::member(param, "value") {
+                    self.set(value, Section::Params, format!("/params/{index}/value"), new);
+                }
+            }
+        }
+        let Some(Value::Array(nodes)) = Self::member(job, "nodes") else { return };
+        for (index, node) in nodes.iter_mut().enumerate() {
+            self.node(node, index, references);
+        }
+    }
+
+    fn node(&mut self, node: &mut Value, index: usize, references: &[Reference]) {
+        let node_name = node.as_object().and_then(|n| n.get("name")).and_then(Value::as_str).map(str::to_owned);
+        let base = format!("/nodes/{index}");
+        if let Some(channel) = Self::member(node, "eventTrigger").and_then(|event| Self::member(event, "channel")) {
+            self.rename(channel, Section::DisStream, format!("{base}/eventTrigger/channel"));
+        }
+        if let Some(depend) = Self::member(node, "cronTrigger").and_then(|trigger| Self::member(trigger, "dependJobs"))
+        {
+            self.other_workspaces(depend, &format!("{base}/cronTrigger/dependJobs"));
+        }
+        let Some(Value::Array(properties)) = Self::member(node, "properties") else { return };
+        for (j, property) in properties.iter_mut().enumerate() {
+            let Some(key) = property.as_object().and_then(|p| p.get("name")).and_then(Value::as_str).map(str::to_owned)
+            else {
+                continue;
+            };
+            let Some(value) = Self::member(property, "value") else { continue };
+            let pointer = format!("{base}/properties/{j}/value");
+            if key.eq_ignore_ascii_case("database") {
+                self.rename(value, Section::Database, pointer);
+                continue;
+            }
+            // What the property names is what reference extraction says it names.
+            let Some(text) = value.as_str() else { continue };
+            let section = references.iter().find_map(|reference| match &reference.target {
+                Target::Environment { kind, name, .. }
+                    if reference.node == node_name && reference.via == key && name == text =>
+                {
+                    Section::of(*kind)
+                }
+                _ => None,
+            });
+            if let Some(section) = section {
+                self.rename(value, section, pointer);
+            }
+        }
+    }
+
+    fn other_workspaces(&mut self, depend: &mut Value, base: &str) {
+        let Some(Value::Array(jobs)) = Self::member(depend, "otherWorkSpaceJobs") else { return };
+        for (index, job) in jobs.iter_mut().enumerate() {
+            if let Some(workspace) = Self::member(job, "workSpace") {
+                self.rename(workspace, Section::OtherWorkspace, format!("{base}/otherWorkSpaceJobs/{index}/workSpace"));
+            }
+        }
+    }
+
+    fn script(&mut self, script: &mut Value) {
+        let fields = [
+            ("connectionName", Section::Connection),
+            ("queueName", Section::DliQueue),
+            ("database", Section::Database),
+            ("currentDatabase", Section::Database),
+        ];
+        for (key, section) in fields {
+            if let Some(value) = Self::member(script, key) {
+                self.rename(value, section, format!("/{key}"));
+            }
+        }
+    }
+
+    fn resource(&mut self, resource: &mut Value) {
+        if let Some(location) = Self::member(resource, "location") {
+            self.rename(location, Section::ObsPath, "/location".into());
+        }
+        if let Some(Value::Array(files)) = Self::member(resource, "dependFiles") {
+            for (index, file) in files.iter_mut().enumerate() {
+                self.rename(file, Section::ObsPath, format!("/dependFiles/{index}"));
+            }
+        }
+        if let Some(Value::Array(packages)) = Self::member(resource, "dependPackages") {
+            for (index, package) in packages.iter_mut().enumerate() {
+                if let Some(location) = Self::member(package, "location") {
+                    self.rename(location, Section::ObsPath, format!("/dependPackages/{index}/location"));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! Promotion: the map file, and remap's rewrite of a bundle value by value.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
+use dlf_bundle::reference::ReferenceOptions;
+use dlf_bundle::remap::{Map, apply};
+use dlf_bundle::resolve::{Status, bundle_dependencies};
+use dlf_bundle::{Bundle, DefinitionKind, Document, Layout};
+use std::collections::BTreeSet;
+use std::process::Command;
+
+fn job(text: &str) -> Bundle {
+    let mut bundle = Bundle::new(Layout::Single);
+    let document = Document::parse(DefinitionKind::Job, text.as_bytes().to_vec()).unwrap();
+    bundle.insert("jobs/j.job", document).unwrap();
+    bundle
+}
+
+fn node(node_type: &str, properties: &[(&str, &str)]) -> String {
+    let properties: Vec<String> =
+        properties.iter().map(|(k, v)| format!("{{\"name\": \"{k}\", \"value\": \"{v}\"}}")).collect();
+    format!(
+        "{{\n  \"name\": \"j\",\n  \"nodes\": [\n    {{\"name\": \"n\", \"type\": \"{node_type}\", \"properties\": [{}]}}\n  ]\n}}\n",
+        properties.join(", ")
+    )
+}
+
+/// Node type, its properties, the map, and the section expected to rename.
+type Row<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str, &'a str);
+
+/// One row per section and the node type that names the object.
+#[test]
+fn each_section_rewrites_where_its_objects_are_named() {
+    let table: &[Row<'_>] = &[
+        ("DWSSQL", &[("connectionName", "c_dev")], "[connection]\nc_dev = \"c_prod\"", "connection"),
+        ("DLISQL", &[("queueName", "q_dev")], "[dli_queue]\nq_dev = \"q_prod\"", "dli_queue"),
+        ("DLISpark", &[("clusterName", "q_dev")], "[dli_queue]\nq_dev = \"q_prod\"", "dli_queue"),
+        ("CDMJob", &[("clusterName", "cdm_dev")], "[cdm_cluster]\ncdm_dev = \"cdm_prod\"", "cdm_cluster"),
+        ("RESTAPI", &[("agentName", "cdm_dev")], "[cdm_cluster]\ncdm_dev = \"cdm_prod\"", "cdm_cluster"),
+        ("MRSSpark", &[("clusterName", "mrs_dev")], "[mrs_cluster]\nmrs_dev = \"mrs_prod\"", "mrs_cluster"),
+        ("DISTransferTask", &[("streamName", "s_dev")], "[dis_stream]\ns_dev = \"s_prod\"", "dis_stream"),
+        ("SMN", &[("topic", "urn:dev")], "[smn_topic]\n\"urn:dev\" = \"urn:prod\"", "smn_topic"),
+        ("HiveSQL", &[("database", "db_dev")], "[database]\ndb_dev = \"db_prod\"", "database"),
+        ("OBSManager", &[("path", "obs://dev/x")], "[obs_path]\n\"obs://dev/\" = \"obs://prod/\"", "obs_path"),
+    ];
+    for (node_type, properties, map, kind) in table {
+        let text = node(node_type, properties);
+        let mut bundle = job(&text);
+        let report = apply(&mut bundle, &map.parse::<Map>().unwrap()).unwrap();
+        assert_eq!(report.changes.len(), 1, "{node_type}: {report:?}");
+        let change = &report.changes[0];
+        assert_eq!((change.kind, change.pointer.as_str()), (*kind, "/nodes/0/properties/0/value"), "{node_type}");
+        let written = String::from_utf8(bundle.get("jobs/j.job").unwrap().document().bytes().into_owned()).unwrap();
+        assert_eq!(written, text.replace(&change.from, &change.to), "{node_type}: one value, in place");
+    }
+}
+
+#[test]
+fn a_property_that_names_nothing_of_the_kind_is_left_alone() {
+    // A Shell node's `queueName` is no DLI queue.
+    let text = node("Shell", &[("queueName", "q_dev")]);
+    let mut bundle = job(&text);
+    let report = apply(&mut bundle, &"[dli_queue]\nq_dev = \"q_prod\"".parse().unwrap()).unwrap();
+    assert!(report.changes.is_empty(), "{report:?}");
+}
+
+#[test]
+fn job_level_values_params_and_per_job_params() {
+    let text = r#"{"name":"j","logPath":"obs://dev-logs/j/","basicConfig":{"owner":"alice"},"schedule":{"type":"CRON","cron":{"expression":"0 0 1 * * ?","expressionTimeZone":"Asia/Shanghai","dependJobs":{"otherWorkSpaceJobs":[{"workSpace":"ws_dev","jobName":"up"}]}}},"params":[{"name":"env","value":"dev"},{"name":"day","value":"1"}]}"#;
+    let map = "[obs_path]\n\"obs://dev-logs/\" = \"obs://prod-logs/\"\n[owner]\nalice = \"bob\"\n[time_zone]\n\"Asia/Shanghai\" = \"Europe/Berlin\"\n[other_workspace]\nws_dev = \"ws_prod\"\n[params]\nenv = \"prod\"\nday = \"2\"\n[jobs.j.params]\nday = \"3\"\n";
+    let mut bundle = job(text);
+    let report = apply(&mut bundle, &map.parse().unwrap()).unwrap();
+    let changed: Vec<(&str, &str)> = report.changes.iter().map(|c| (c.pointer.as_str(), c.to.as_str())).collect();
+    assert_eq!(
+        changed,
+        [
+            ("/logPath", "obs://prod-logs/j/"),
+            ("/basicConfig/owner", "bob"),
+            ("/schedule/cron/expressionTimeZone", "Europe/Berlin"),
+            ("/schedule/cron/dependJobs/otherWorkSpaceJobs/0/workSpace", "ws_prod"),
+            ("/params/0/value", "prod"),
+            ("/params/1/value", "3"),
+        ]
+    );
+    assert!(report.unmapped.is_empty(), "{:?}", report.unmapped);
+}
+
+#[test]
+fn dev_to_prod_and_back_gives_the_original_bytes_and_an_empty_map_changes_nothing() {
+    let text = node("DWSSQL", &[("connectionName", "c_dev"), ("database", "db_dev")]);
+    let original = job(&text).to_vec().unwrap();
+    let mut bundle = job(&text);
+    apply(&mut bundle, &"[connection]\nc_dev = \"c_prod\"\n[database]\ndb_dev = \"db_prod\"".parse().unwrap()).unwrap();
+    let prod = Bundle::from_slice(&bundle.to_vec().unwrap()).unwrap();
+    let mut back = prod.clone();
+    apply(&mut back, &"[connection]\nc_prod = \"c_dev\"\n[database]\ndb_prod = \"db_dev\"".parse().unwrap()).unwrap();
+    assert_eq!(back.to_vec().unwrap(), original);
+    let mut untouched = job(&text);
+    let report = apply(&mut untouched, &Map::default()).unwrap();
+    assert!(report.changes.is_empty());
+    assert_eq!(untouched.to_vec().unwrap(), original);
+}
+
+#[test]
+fn the_unmapped_list_is_what_deps_reports_minus_what_is_mapped() {
+    let bundle = Bundle::from_dir("examples/workspace", &dlf_bundle::ReadOptions::default()).unwrap();
+    let external: BTreeSet<(String, String)> = bundle_dependencies(&bundle, &ReferenceOptions::default())
+        .iter()
+        .flat_map(|job| job.dependencies.iter())
+        .filter(|d| d.status == Status::External && d.reference.target.kind_str() != "cdm_job")
+        .map(|d| (d.reference.target.kind_str().to_owned(), d.reference.target.name().to_owned()))
+        .collect();
+    let mut mapped = bundle.clone();
+    let report = apply(&mut mapped, &"[connection]\ndws_link = \"x\"".parse().unwrap()).unwrap();
+    let unmapped: BTreeSet<(String, String)> =
+        report.unmapped.iter().map(|u| (u.kind.to_owned(), u.name.clone())).collect();
+    let expected: BTreeSet<(String, String)> =
+        external.into_iter().filter(|(kind, name)| !(kind == "connection" && name == "dws_link")).collect();
+    assert_eq!(unmapped, expected);
+}
+
+#[test]
+fn map_errors_name_the_line() {
+    let table = [
+        ("[connection]\na = \"b\"\n[conection]\nx = \"y\"\n", "`conection` is not a map section", "line 3"),
+        ("[connection]\na = 1\n", "`a` must map to a string", "line 2"),
+        ("[jobs.j.parms]\na = \"b\"\n", "`parms` is not a section of a job", "line 1"),
+        ("[connection\n", "not valid TOML", "line 1"),
+    ];
+    for (text, message, line) in table {
+        let error = text.parse::<Map>().unwrap_err().to_string();
+        assert!(error.contains(message) && error.contains(line), "{text:?}: {error}");
+    }
+}
+
+#[test]
+fn the_command_writes_nothing_when_strict_or_dry_and_refuses_bad_maps() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_dlf-bundle");
+    let zip = dir.path().join("dev.zip");
+    job(&node("DWSSQL", &[("connectionName", "c_dev"), ("queueName", "q")])).write_to_path(&zip).unwrap();
+    let map = dir.path().join("map.toml");
+    std::fs::write(&map, "[connection]\nc_dev = \"c_prod\"\n").unwrap();
+    let out = dir.path().join("prod.zip");
+    let run = |args: &[&std::ffi::OsStr]| Command::new(bin).args(args).output().unwrap();
+    let (zip_s, map_s, out_s) = (zip.as_os_str(), map.as_os_str(), out.as_os_str());
+    let remap = std::ffi::OsStr::new("remap");
+    let flag = |f: &'static str| std::ffi::OsStr::new(f);
+    let output = run(&[remap, zip_s, flag("--map"), map_s, flag("-o"), out_s, flag("--format"), flag("json")]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["changes"][0]["to"], "c_prod");
+    assert!(out.exists());
+    std::fs::remove_file(&out).unwrap();
+    // A DWS SQL node's queueName is not a DLI queue, so nothing is unmapped: strict passes.
+    assert_eq!(run(&[remap, zip_s, flag("--map"), map_s, flag("--dry-run")]).status.code(), Some(0));
+    assert!(!out.exists(), "a dry run writes nothing");
+    job(&node("DLISQL", &[("queueName", "q_dev")])).write_to_path(&zip).unwrap();
+    let strict = run(&[remap, zip_s, flag("--map"), map_s, flag("-o"), out_s, flag("--strict")]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(!out.exists(), "strict with unmapped objects writes nothing");
+    std::fs::write(&map, "[nope]\n").unwrap();
+    assert_eq!(run(&[remap, zip_s, flag("--map"), map_s, flag("-o"), out_s]).status.code(), Some(2));
+    assert_eq!(run(&[remap, zip_s, flag("--map"), map_s]).status.code(), Some(2), "-o is required for a bundle");
+}
