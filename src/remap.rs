@@ -463,3 +463,150 @@ impl Rewriter<'_> {
         }
     }
 }
+
+/// `sameNamePolicy` of an import.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub enum SameNamePolicy {
+    /// Keep the target's object (the service's default, and silent).
+    #[default]
+    Skip,
+    /// Replace the target's object.
+    Overwrite,
+}
+
+/// `targetStatus` of an import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub enum TargetStatus {
+    /// Saved, not submitted.
+    Saved,
+    /// Submitted.
+    Submitted,
+    /// Submitted and in production.
+    Production,
+}
+
+/// One `resources` element: the service renames `name` of `type` to `replace`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[non_exhaustive]
+pub struct Replacement {
+    /// The name in the bundle.
+    pub name: String,
+    /// `DWS_CONNECTION`, `MRS_HIVE_CONNECTION`, `CDM_CLUSTER`, …
+    #[serde(rename = "type")]
+    pub import_type: &'static str,
+    /// The name in the target.
+    pub replace: String,
+}
+
+/// One `jobsParam` element.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct JobParams {
+    /// The job.
+    pub name: String,
+    /// Parameter values for it.
+    pub params: BTreeMap<String, String>,
+}
+
+/// The body of `POST /v1/{project_id}/jobs/import` that asks the service to
+/// do the renaming itself.
+///
+/// ```
+/// use dlf_bundle::{Bundle, ReadOptions};
+/// use dlf_bundle::remap::{ImportRequest, Map};
+/// let bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
+/// let map: Map = "[connection]\ndws_link = \"dws_prod\"\n[dli_queue]\nq = \"q2\"\n".parse()?;
+/// let (request, offline) = ImportRequest::new(&bundle, &map, "obs://bucket/jobs.zip");
+/// let body = serde_json::to_value(&request).unwrap();
+/// assert_eq!(body["sameNamePolicy"], "SKIP");
+/// assert_eq!(body["resources"][0], serde_json::json!({"name": "dws_link", "type": "DWS_CONNECTION", "replace": "dws_prod"}));
+/// assert_eq!(offline, [("dli_queue", "q".to_owned())]);
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ImportRequest {
+    /// The OBS path of the bundle to import.
+    pub path: String,
+    /// What happens to objects whose name the target holds.
+    pub same_name_policy: SameNamePolicy,
+    /// Environment objects the service renames.
+    pub resources: Vec<Replacement>,
+    /// Parameter values for every job (`[params]`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
+    /// Parameter values per job (`[jobs.<job>.params]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub jobs_param: Vec<JobParams>,
+    /// The state after import.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_status: Option<TargetStatus>,
+}
+
+impl ImportRequest {
+    /// The request for importing `bundle` from `path` with `map`'s names,
+    /// and the mapped objects the service cannot rename (section and name),
+    /// which only [`apply`] can rewrite. A connection used by node or script
+    /// types of several import types gets one element per type.
+    pub fn new(bundle: &Bundle, map: &Map, path: &str) -> (Self, Vec<(&'static str, String)>) {
+        let mut resources = BTreeSet::new();
+        let mut renamed: BTreeSet<(Section, String)> = BTreeSet::new();
+        for entry in bundle.iter() {
+            let definition = entry.document().definition();
+            let references = match definition {
+                Definition::Job(job) => reference::job_references(job, &ReferenceOptions::default(), &|_| false),
+                other => reference::definition_references(other),
+            };
+            for reference in references {
+                let Target::Environment { kind, name, import_type: Some(import_type) } = reference.target else {
+                    continue;
+                };
+                let Some(section) = Section::of(kind) else { continue };
+                if let Some(replace) = map.rename(section, &name).filter(|new| *new != name) {
+                    renamed.insert((section, name.clone()));
+                    resources.insert(Replacement { name, import_type, replace });
+                }
+            }
+        }
+        let offline = map
+            .names
+            .iter()
+            .filter(|(section, _)| **section != Section::Params)
+            .flat_map(|(section, names)| names.iter().map(move |(old, new)| (*section, old, new)))
+            .filter(|(section, old, new)| old != new && !renamed.contains(&(*section, (*old).clone())))
+            .map(|(section, old, _)| (section.as_str(), old.clone()))
+            .collect();
+        let request = Self {
+            path: path.to_owned(),
+            same_name_policy: SameNamePolicy::default(),
+            resources: resources.into_iter().collect(),
+            params: map.names.get(&Section::Params).cloned().unwrap_or_default(),
+            jobs_param: map
+                .job_params
+                .iter()
+                .map(|(name, params)| JobParams { name: name.clone(), params: params.clone() })
+                .collect(),
+            target_status: None,
+        };
+        (request, offline)
+    }
+
+    /// Sets [`ImportRequest::same_name_policy`].
+    #[must_use]
+    pub fn same_name_policy(mut self, policy: SameNamePolicy) -> Self {
+        self.same_name_policy = policy;
+        self
+    }
+
+    /// Sets [`ImportRequest::target_status`].
+    #[must_use]
+    pub fn target_status(mut self, status: Option<TargetStatus>) -> Self {
+        self.target_status = status;
+        self
+    }
+}

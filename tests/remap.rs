@@ -162,3 +162,39 @@ fn the_command_writes_nothing_when_strict_or_dry_and_refuses_bad_maps() {
     assert_eq!(run(&[remap, zip_s, flag("--map"), map_s, flag("-o"), out_s]).status.code(), Some(2));
     assert_eq!(run(&[remap, zip_s, flag("--map"), map_s]).status.code(), Some(2), "-o is required for a bundle");
 }
+
+#[test]
+fn the_import_request_asks_the_service_for_what_it_can_rename() {
+    let text = r#"{"name":"j","nodes":[
+        {"name":"a","type":"DWSSQL","properties":[{"name":"connectionName","value":"c"}]},
+        {"name":"b","type":"HiveSQL","properties":[{"name":"connectionName","value":"c"}]},
+        {"name":"d","type":"CDMJob","properties":[{"name":"clusterName","value":"cdm"}]},
+        {"name":"e","type":"DLISQL","properties":[{"name":"queueName","value":"q"}]}]}"#;
+    let map: Map = "[connection]\nc = \"c2\"\n[cdm_cluster]\ncdm = \"cdm2\"\n[dli_queue]\nq = \"q2\"\n[database]\nsame = \"same\"\n[params]\nenv = \"prod\"\n[jobs.j.params]\nday = \"1\"\n"
+        .parse()
+        .unwrap();
+    let (request, offline) = dlf_bundle::remap::ImportRequest::new(&job(text), &map, "obs://b/j.zip");
+    let body = serde_json::to_value(
+        request
+            .same_name_policy(dlf_bundle::remap::SameNamePolicy::Overwrite)
+            .target_status(Some(dlf_bundle::remap::TargetStatus::Production)),
+    )
+    .unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "path": "obs://b/j.zip",
+            "sameNamePolicy": "OVERWRITE",
+            "resources": [
+                {"name": "c", "type": "DWS_CONNECTION", "replace": "c2"},
+                {"name": "c", "type": "MRS_HIVE_CONNECTION", "replace": "c2"},
+                {"name": "cdm", "type": "CDM_CLUSTER", "replace": "cdm2"},
+            ],
+            "params": {"env": "prod"},
+            "jobsParam": [{"name": "j", "params": {"day": "1"}}],
+            "targetStatus": "PRODUCTION",
+        })
+    );
+    // Mapped to itself: nothing to do; a queue: only an offline rewrite can.
+    assert_eq!(offline, [("dli_queue", "q".to_owned())]);
+}

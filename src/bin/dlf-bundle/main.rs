@@ -7,6 +7,7 @@ mod deps;
 mod explain;
 mod export;
 mod get;
+mod import_request;
 mod list;
 mod pack;
 mod remap;
@@ -52,6 +53,8 @@ enum Command {
     Get(get::Args),
     /// Rewrite environment-bound names (connections, queues, buckets, parameters) for another environment.
     Remap(remap::Args),
+    /// Print the ImportJob request body that asks the service to rename objects on import.
+    ImportRequest(import_request::Args),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
         Command::Set(args) => set::run(&args),
         Command::Get(args) => get::run(&args),
         Command::Remap(args) => remap::run(&args),
+        Command::ImportRequest(args) => import_request::run(&args),
     };
     outcome.unwrap_or_else(common::Failure::report)
 }

@@ -1,0 +1,64 @@
+//! `dlf-bundle import-request`: the ImportJob body that asks the service to
+//! rename environment objects on import.
+
+use crate::common::{Failure, Outcome, print_json};
+use clap::ValueEnum;
+use dlf_bundle::Bundle;
+use dlf_bundle::remap::{ImportRequest, Map, SameNamePolicy, TargetStatus};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+#[command(after_help = "Example:\n  dlf-bundle import-request jobs.zip --map prod.toml --path obs://bucket/jobs.zip")]
+pub struct Args {
+    /// The bundle to import.
+    bundle: PathBuf,
+    /// The map: a TOML file of `[section]` tables, old name = new name.
+    #[arg(long, value_name = "MAP.toml")]
+    map: PathBuf,
+    /// The OBS path the bundle is uploaded to.
+    #[arg(long, value_name = "OBS_PATH")]
+    path: String,
+    /// What the service does with objects whose name the target holds.
+    #[arg(long, value_enum, default_value_t = Policy::Skip)]
+    same_name_policy: Policy,
+    /// The state of the imported jobs.
+    #[arg(long, value_enum)]
+    target_status: Option<Status>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Policy {
+    Skip,
+    Overwrite,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Status {
+    Saved,
+    Submitted,
+    Production,
+}
+
+pub fn run(args: &Args) -> Outcome {
+    let text = std::fs::read_to_string(&args.map)
+        .map_err(|e| Failure::Usage(format!("cannot read the map `{}`: {e}", args.map.display())))?;
+    let map: Map = text.parse().map_err(|e| Failure::Usage(format!("map `{}`: {e}", args.map.display())))?;
+    let bundle = Bundle::open(&args.bundle)?;
+    let (request, offline) = ImportRequest::new(&bundle, &map, &args.path);
+    let policy = match args.same_name_policy {
+        Policy::Skip => SameNamePolicy::Skip,
+        Policy::Overwrite => SameNamePolicy::Overwrite,
+    };
+    let status = args.target_status.map(|status| match status {
+        Status::Saved => TargetStatus::Saved,
+        Status::Submitted => TargetStatus::Submitted,
+        Status::Production => TargetStatus::Production,
+    });
+    print_json(&request.same_name_policy(policy).target_status(status))?;
+    if !offline.is_empty() {
+        let names: Vec<String> = offline.iter().map(|(kind, name)| format!("{kind} `{name}`")).collect();
+        eprintln!("the service cannot rename {}: rewrite these offline with remap", names.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
