@@ -8,6 +8,7 @@ mod bundle;
 pub mod check;
 mod error;
 pub mod export;
+pub mod expression;
 mod folder;
 mod graph;
 pub mod json;

@@ -28,6 +28,11 @@ fn node(name: &str, extra: &str) -> String {
     format!(r#"{{"name":"{name}","type":"Dummy","location":{{"x":"0","y":"0"}},"properties":[]{extra}}}"#)
 }
 
+/// A node whose property `p` holds `value` (JSON-escaped), plus `extra` fields.
+fn el_node(name: &str, value: &str, extra: &str) -> String {
+    node(name, extra).replace(r#""properties":[]"#, &format!(r#""properties":[{{"name":"p","value":"{value}"}}]"#))
+}
+
 /// A valid batch bundle with job `a` and its script `s`, plus `extra` entries.
 fn bundle(job_text: &str, extra: Vec<RawEntry>) -> Vec<u8> {
     let mut entries =
@@ -247,6 +252,26 @@ fn rules() -> Vec<Rule> {
                 vec![],
             ),
             valid.clone(),
+        ),
+        rule(
+            "DLFB0211",
+            with_node(&[el_node("x", r#"#{Evn.get(\"db\")}"#, "")]),
+            with_node(&[el_node("x", r#"#{Env.get(\"db\")}"#, "")]),
+        ),
+        rule(
+            "DLFB0212",
+            with_node(&[el_node("x", r#"#{DateUtil.format(Job.planTime, \"yyyyMMdd\"}"#, "")]),
+            with_node(&[el_node("x", r#"#{DateUtil.format(Job.planTime, \"yyyyMMdd\")}"#, "")]),
+        ),
+        rule(
+            "DLFB0213",
+            with_node(&[node("up", ""), el_node("x", r#"#{Job.getNodeOutput(\"up\")}"#, "")]),
+            with_node(&[node("up", ""), el_node("x", r#"#{Job.getNodeOutput(\"up\")}"#, r#","preNodeName":["up"]"#)]),
+        ),
+        rule(
+            "DLFB0214",
+            with_node(&[el_node("x", "#{DateUtil.format(Job.planTime)}", "")]),
+            with_node(&[el_node("x", r#"#{DateUtil.format(Job.planTime, \"yyyy\")}"#, "")]),
         ),
         rule("DLFB0301", bundle(&job("a"), vec![RawEntry::new("jobs/a/t.script", script_json("u"))]), valid.clone()),
         rule(

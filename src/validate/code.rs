@@ -220,6 +220,28 @@ codes! {
     "A schedule of type `CRON` has no `cron` block, or one of type `EVENT` no `event` block.\n\nExample: \
      `\"schedule\": {\"type\": \"CRON\"}`.\n\nFix: add `cron` with `startTime` and `expression`, or `event` \
      with `eventType` and `channel`.";
+    /// An EL object or method the expression reference does not document.
+    UnknownElMember = "DLFB0211", Warning, "an EL expression uses an object or method the reference does not document",
+    "An `#{…}` expression calls an object or method the DataArts expression reference does not list (`Env`, \
+     `Job`, `DateUtil`, `StringUtil`, `JSONUtil`, `OBSUtil`, `Loop`). Usually a typo, which fails when the node \
+     runs.\n\nExample: `#{Evn.get(\"db\")}` (the reference's own typo).\n\nFix: use the name the hint \
+     suggests, e.g. `#{Env.get(\"db\")}`.";
+    /// An EL expression is malformed.
+    MalformedEl = "DLFB0212", Error, "an EL expression is malformed",
+    "An `#{…}` expression does not parse: an unbalanced brace, parenthesis or quote, or a misplaced \
+     operator.\n\nExample: `#{DateUtil.format(Job.planTime, \"yyyyMMdd\"}`.\n\nFix: balance the \
+     expression.";
+    /// An EL expression reads a node that is not upstream.
+    ElNodeNotUpstream = "DLFB0213", Error, "an EL expression reads the output of a node that is not upstream",
+    "`Job.getNodeOutput(n)` and `Job.getRunningData(n)` may only name a node that runs before the node using \
+     them (an ancestor through `preNodeName`).\n\nExample: node `report` reads \
+     `#{Job.getNodeOutput(\"load\")}` but does not come after `load`.\n\nFix: add the edge, or name an \
+     upstream node.";
+    /// An EL method has the wrong number of arguments.
+    ElArity = "DLFB0214", Error, "an EL method has the wrong number of arguments",
+    "A method of the expression reference is called with another number of arguments than it takes.\n\n\
+     Example: `#{DateUtil.format(Job.planTime)}` (format takes a date and a pattern).\n\nFix: pass the \
+     documented arguments.";
     /// A file name or folder disagrees with the name inside.
     FileNameMismatch = "DLFB0301", Error, "a file name or folder disagrees with the name inside",
     "DataArts identifies objects by name and names each exported file after the object; a file whose \

@@ -2,6 +2,7 @@
 
 use super::syntax::{check_cron, is_start_time};
 use super::{Code, Diagnostic, MAX_SCRIPT_BYTES, diagnostic};
+use crate::expression;
 use crate::graph::{self, Vertices};
 use crate::layout::Placement;
 use crate::model::{
@@ -305,6 +306,9 @@ impl Checker<'_> {
                 );
             }
         }
+        for (i, node) in nodes.iter().enumerate() {
+            self.expressions(nodes, node, i);
+        }
         if let Some(cycle) = node_cycle(nodes) {
             self.push(
                 Code::NodeCycle,
@@ -386,6 +390,78 @@ impl Checker<'_> {
         }
     }
 
+    /// The `#{…}` expressions of a node's properties.
+    fn expressions(&mut self, nodes: &[Node], node: &Node, index: usize) {
+        for (j, property) in node.properties().iter().enumerate() {
+            let Some(text) = property.text().filter(|text| text.contains("#{")) else { continue };
+            let pointer =
+                Item { base: &format!("/nodes/{index}"), list: "properties", index: j, field: "value" }.render();
+            for found in expression::find(text) {
+                match &found.parsed {
+                    Err(problem) => self.push(
+                        Code::MalformedEl,
+                        &pointer,
+                        format!("`#{{{}}}`: {problem}", found.source),
+                        "balance the braces, parentheses and quotes of the expression",
+                    ),
+                    Ok(expr) => self.expression(nodes, node, expr, &pointer),
+                }
+            }
+        }
+    }
+
+    fn expression(&mut self, nodes: &[Node], node: &Node, expr: &expression::Expr, pointer: &str) {
+        for (object, member, arguments) in expression::members(expr) {
+            let Some((_, members)) = expression::OBJECTS.iter().find(|(known, _)| *known == object) else {
+                // A lower-case name is a variable (`Loop` sub-jobs, lambda-like use); objects are capitalised.
+                if object.starts_with(char::is_uppercase) {
+                    let names: Vec<&str> = expression::OBJECTS.iter().map(|(name, _)| *name).collect();
+                    self.push(
+                        Code::UnknownElMember,
+                        pointer,
+                        format!("EL object `{object}` is not in the expression reference"),
+                        &nearest_hint(object, &names),
+                    );
+                }
+                continue;
+            };
+            if let Some(members) = members
+                && !members.contains(&member)
+            {
+                self.push(
+                    Code::UnknownElMember,
+                    pointer,
+                    format!("`{object}.{member}` is not in the expression reference"),
+                    &nearest_hint(member, members),
+                );
+                continue;
+            }
+            let Some(arguments) = arguments else { continue };
+            if let Some((_, _, arity)) = expression::ARITY.iter().find(|(o, m, _)| *o == object && *m == member)
+                && arguments.len() != *arity
+            {
+                self.push(
+                    Code::ElArity,
+                    pointer,
+                    format!("`{object}.{member}` takes {arity} argument(s), not {}", arguments.len()),
+                    "pass the arguments the expression reference documents",
+                );
+            }
+            if object == "Job"
+                && matches!(member, "getNodeOutput" | "getRunningData")
+                && let Some(expression::Expr::Text(target)) = arguments.first()
+                && !upstream_of(nodes, node).contains(target.as_str())
+            {
+                self.push(
+                    Code::ElNodeNotUpstream,
+                    pointer,
+                    format!("`Job.{member}(\"{target}\")`: `{target}` is not upstream of this node"),
+                    "name a node this one runs after (through `preNodeName`), or add the edge",
+                );
+            }
+        }
+    }
+
     pub(crate) fn script(&mut self, script: &Script) {
         let hint = "add it as the Create Script API documents";
         self.required(script.name.is_some(), "", "script `name`", hint);
@@ -430,6 +506,29 @@ impl Checker<'_> {
 pub(crate) fn node_pointer(job: &Job, node: Option<&str>) -> Option<String> {
     let node = node?;
     job.nodes().iter().position(|n| n.name.as_deref() == Some(node)).map(|i| format!("/nodes/{i}"))
+}
+
+/// "did you mean `Env`?" for the nearest of `names`, when one is close.
+fn nearest_hint(name: &str, names: &[&str]) -> String {
+    let nearest = names.iter().min_by_key(|candidate| strsim::levenshtein(name, candidate));
+    match nearest.filter(|candidate| strsim::levenshtein(name, candidate) <= 3) {
+        Some(candidate) => format!("did you mean `{candidate}`?"),
+        None => format!("the reference documents {}", names.join(", ")),
+    }
+}
+
+/// Every node `node` runs after, through `preNodeName`, transitively.
+fn upstream_of<'a>(nodes: &'a [Node], node: &'a Node) -> std::collections::HashSet<&'a str> {
+    let mut seen = std::collections::HashSet::new();
+    let mut pending: Vec<&str> = node.pre_node_names().iter().map(String::as_str).collect();
+    while let Some(name) = pending.pop() {
+        if seen.insert(name)
+            && let Some(upstream) = nodes.iter().find(|n| n.name.as_deref() == Some(name))
+        {
+            pending.extend(upstream.pre_node_names().iter().map(String::as_str));
+        }
+    }
+    seen
 }
 
 /// A cycle among `preNodeName` edges, if any.

@@ -1,0 +1,420 @@
+//! EL expressions `#{…}` in node properties: the parser, and what the
+//! DataArts expression reference documents (objects, methods, arities).
+
+use std::fmt;
+
+/// A parsed expression.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Expr {
+    /// A number, as written.
+    Number(String),
+    /// A string literal, unquoted.
+    Text(String),
+    /// `true`, `false`.
+    Bool(bool),
+    /// `null`.
+    Null,
+    /// A name: `Job`, `DateUtil`, a variable.
+    Name(String),
+    /// `object.member`.
+    Member(Box<Expr>, String),
+    /// `callee(arguments)`.
+    Call(Box<Expr>, Vec<Expr>),
+    /// `object[index]`.
+    Index(Box<Expr>, Box<Expr>),
+    /// `!x`, `-x`.
+    Unary(char, Box<Expr>),
+    /// `a op b`.
+    Binary(Box<Expr>, &'static str, Box<Expr>),
+    /// `a ? b : c`.
+    Conditional(Box<Expr>, Box<Expr>, Box<Expr>),
+}
+
+/// One `#{…}` found in a text: where it is, its source and what it parses to.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Found {
+    /// Byte offset of `#{` in the text.
+    pub offset: usize,
+    /// The text between the braces.
+    pub source: String,
+    /// The expression, or why it does not parse.
+    pub parsed: Result<Expr, String>,
+}
+
+/// Every `#{…}` in `text`, in order. Braces inside string literals do not
+/// close an expression; an expression left open is reported as such.
+///
+/// ```
+/// use dlf_bundle::expression::{Expr, find};
+/// let found = find(r#"dt=#{DateUtil.format(Job.planTime, "yyyyMMdd")}, x=#{Evn.get("a")"#);
+/// assert!(found[0].parsed.is_ok());
+/// assert_eq!(found[1].parsed, Err("unbalanced `#{`: no closing `}`".to_owned()));
+/// ```
+pub fn find(text: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut rest = 0;
+    while let Some(start) = text.get(rest..).and_then(|t| t.find("#{")).map(|at| at + rest) {
+        let body_start = start + 2;
+        let Some(length) = closing_brace(text.get(body_start..).unwrap_or_default()) else {
+            let source = text.get(body_start..).unwrap_or_default().to_owned();
+            out.push(Found { offset: start, source, parsed: Err("unbalanced `#{`: no closing `}`".to_owned()) });
+            break;
+        };
+        let source = text.get(body_start..body_start + length).unwrap_or_default().to_owned();
+        let parsed = parse(&source);
+        out.push(Found { offset: start, source, parsed });
+        rest = body_start + length + 1;
+    }
+    out
+}
+
+/// The length up to the `}` that closes an expression, skipping quoted text.
+fn closing_brace(body: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut depth = 0_usize;
+    let mut escaped = false;
+    for (at, c) in body.char_indices() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '{' => depth += 1,
+                '}' if depth == 0 => return Some(at),
+                '}' => depth -= 1,
+                _ => {}
+            },
+        }
+    }
+    None
+}
+
+/// Parses the text of one expression (without `#{` and `}`).
+///
+/// # Errors
+/// A message saying what is wrong and where (character offset).
+pub fn parse(source: &str) -> Result<Expr, String> {
+    let tokens = tokenize(source)?;
+    let mut parser = Parser { tokens: &tokens, at: 0 };
+    let expr = parser.conditional()?;
+    match parser.peek() {
+        None => Ok(expr),
+        Some(token) => Err(format!("unexpected `{token}` after the expression")),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Number(String),
+    Text(String),
+    Name(String),
+    Symbol(&'static str),
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(text) | Self::Name(text) => f.write_str(text),
+            Self::Text(text) => write!(f, "\"{text}\""),
+            Self::Symbol(symbol) => f.write_str(symbol),
+        }
+    }
+}
+
+const SYMBOLS: [&str; 23] = [
+    "==", "!=", "<=", ">=", "&&", "||", "(", ")", "[", "]", ".", ",", "?", ":", "+", "-", "*", "/", "%", "<", ">", "!",
+    "=",
+];
+
+fn tokenize(source: &str) -> Result<Vec<Token>, String> {
+    let mut tokens = Vec::new();
+    let chars: Vec<(usize, char)> = source.char_indices().collect();
+    let mut i = 0;
+    while let Some(&(at, c)) = chars.get(i) {
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '"' || c == '\'' {
+            let mut text = String::new();
+            let mut j = i + 1;
+            loop {
+                match chars.get(j) {
+                    None => return Err(format!("unbalanced quote `{c}` at {at}")),
+                    Some(&(_, '\\')) => {
+                        if let Some(&(_, escaped)) = chars.get(j + 1) {
+                            text.push(escaped);
+                        }
+                        j += 2;
+                    }
+                    Some(&(_, q)) if q == c => break,
+                    Some(&(_, other)) => {
+                        text.push(other);
+                        j += 1;
+                    }
+                }
+            }
+            tokens.push(Token::Text(text));
+            i = j + 1;
+        } else if c.is_ascii_digit() {
+            let mut j = i;
+            while chars.get(j).is_some_and(|&(_, d)| d.is_ascii_digit() || d == '.') {
+                j += 1;
+            }
+            tokens.push(Token::Number(chars.get(i..j).unwrap_or_default().iter().map(|(_, d)| d).collect()));
+            i = j;
+        } else if c.is_alphabetic() || c == '_' || c == '$' {
+            let mut j = i;
+            while chars.get(j).is_some_and(|&(_, d)| d.is_alphanumeric() || d == '_' || d == '$') {
+                j += 1;
+            }
+            tokens.push(Token::Name(chars.get(i..j).unwrap_or_default().iter().map(|(_, d)| d).collect()));
+            i = j;
+        } else {
+            let rest = source.get(at..).unwrap_or_default();
+            let symbol =
+                SYMBOLS.iter().find(|s| rest.starts_with(**s)).ok_or_else(|| format!("unexpected `{c}` at {at}"))?;
+            tokens.push(Token::Symbol(symbol));
+            i += symbol.len();
+        }
+    }
+    Ok(tokens)
+}
+
+struct Parser<'a> {
+    tokens: &'a [Token],
+    at: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.at)
+    }
+
+    fn eat(&mut self, symbol: &str) -> bool {
+        if matches!(self.peek(), Some(Token::Symbol(s)) if *s == symbol) {
+            self.at += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, symbol: &str) -> Result<(), String> {
+        if self.eat(symbol) {
+            Ok(())
+        } else {
+            Err(match self.peek() {
+                Some(token) => format!("expected `{symbol}`, found `{token}`"),
+                None => format!("expected `{symbol}` at the end"),
+            })
+        }
+    }
+
+    fn conditional(&mut self) -> Result<Expr, String> {
+        let condition = self.binary(0)?;
+        if !self.eat("?") {
+            return Ok(condition);
+        }
+        let then = self.conditional()?;
+        self.expect(":")?;
+        let otherwise = self.conditional()?;
+        Ok(Expr::Conditional(Box::new(condition), Box::new(then), Box::new(otherwise)))
+    }
+
+    /// Binary operators by precedence level, loosest first.
+    fn binary(&mut self, level: usize) -> Result<Expr, String> {
+        const LEVELS: [&[&str]; 5] =
+            [&["||"], &["&&"], &["==", "!=", "<=", ">=", "<", ">"], &["+", "-"], &["*", "/", "%"]];
+        let Some(operators) = LEVELS.get(level) else { return self.unary() };
+        let mut left = self.binary(level + 1)?;
+        loop {
+            let Some(Token::Symbol(symbol)) = self.peek() else { return Ok(left) };
+            let Some(operator) = operators.iter().find(|o| **o == *symbol) else { return Ok(left) };
+            self.at += 1;
+            let right = self.binary(level + 1)?;
+            left = Expr::Binary(Box::new(left), operator, Box::new(right));
+        }
+    }
+
+    fn unary(&mut self) -> Result<Expr, String> {
+        for operator in ['!', '-'] {
+            if self.eat(&operator.to_string()) {
+                return Ok(Expr::Unary(operator, Box::new(self.unary()?)));
+            }
+        }
+        self.postfix()
+    }
+
+    fn postfix(&mut self) -> Result<Expr, String> {
+        let mut expr = self.primary()?;
+        loop {
+            if self.eat(".") {
+                match self.peek().cloned() {
+                    Some(Token::Name(member)) => {
+                        self.at += 1;
+                        expr = Expr::Member(Box::new(expr), member);
+                    }
+                    _ => return Err("expected a member name after `.`".to_owned()),
+                }
+            } else if self.eat("(") {
+                let mut arguments = Vec::new();
+                if !self.eat(")") {
+                    loop {
+                        arguments.push(self.conditional()?);
+                        if self.eat(")") {
+                            break;
+                        }
+                        if !self.eat(",") {
+                            return Err(match self.peek() {
+                                Some(token) => format!("expected `,` or `)` in the arguments, found `{token}`"),
+                                None => "expected `,` or `)`: the arguments are not closed".to_owned(),
+                            });
+                        }
+                    }
+                }
+                expr = Expr::Call(Box::new(expr), arguments);
+            } else if self.eat("[") {
+                let index = self.conditional()?;
+                self.expect("]")?;
+                expr = Expr::Index(Box::new(expr), Box::new(index));
+            } else {
+                return Ok(expr);
+            }
+        }
+    }
+
+    fn primary(&mut self) -> Result<Expr, String> {
+        let token = self.peek().cloned().ok_or("expected a value at the end")?;
+        self.at += 1;
+        Ok(match token {
+            Token::Number(text) => Expr::Number(text),
+            Token::Text(text) => Expr::Text(text),
+            Token::Name(name) => match name.as_str() {
+                "true" => Expr::Bool(true),
+                "false" => Expr::Bool(false),
+                "null" => Expr::Null,
+                _ => Expr::Name(name),
+            },
+            Token::Symbol("(") => {
+                let inner = self.conditional()?;
+                self.expect(")")?;
+                inner
+            }
+            Token::Symbol(symbol) => return Err(format!("unexpected `{symbol}`")),
+        })
+    }
+}
+
+/// The objects of the expression reference, with their methods and
+/// properties; `None`: any method (`StringUtil` has those of Apache Commons
+/// `StringUtils`).
+pub(crate) const OBJECTS: [(&str, Option<&[&str]>); 7] = [
+    ("Env", Some(&["get"])),
+    (
+        "Job",
+        Some(&[
+            "name",
+            "planTime",
+            "startTime",
+            "eventData",
+            "projectId",
+            "getNodeStatus",
+            "getNodeOutput",
+            "getParam",
+            "getPlanTime",
+            "getYesterday",
+            "getLastHour",
+            "getRunningData",
+            "getInsertJobId",
+            "getPreviousWorkday",
+            "getPreviousNonWorkday",
+            "getCalendarPreviousWorkday",
+            "getCalendarPreviousNonWorkday",
+            "getCalendarNextWorkday",
+            "getCalendarNextNonWorkday",
+        ]),
+    ),
+    (
+        "DateUtil",
+        Some(&[
+            "format",
+            "addMonths",
+            "addDays",
+            "addHours",
+            "addMinutes",
+            "getDay",
+            "getMonth",
+            "getQuarter",
+            "getYear",
+            "getTime",
+            "now",
+            "parseDate",
+        ]),
+    ),
+    ("StringUtil", None),
+    ("JSONUtil", Some(&["parse", "path", "toString"])),
+    ("OBSUtil", Some(&["isExistOBSPath"])),
+    ("Loop", Some(&["current", "dataArray", "offset"])),
+];
+
+/// Argument counts the reference fixes.
+pub(crate) const ARITY: [(&str, &str, usize); 11] = [
+    ("Env", "get", 1),
+    ("Job", "getNodeStatus", 1),
+    ("Job", "getNodeOutput", 1),
+    ("Job", "getRunningData", 1),
+    ("Job", "getParam", 1),
+    ("DateUtil", "format", 2),
+    ("DateUtil", "addMonths", 2),
+    ("DateUtil", "addDays", 2),
+    ("DateUtil", "addHours", 2),
+    ("DateUtil", "addMinutes", 2),
+    ("JSONUtil", "path", 2),
+];
+
+/// Every `object.member` (with its call's arguments, when called) in `expr`.
+pub(crate) fn members(expr: &Expr) -> Vec<(&str, &str, Option<&[Expr]>)> {
+    let mut out = Vec::new();
+    collect(expr, &mut out);
+    out
+}
+
+fn collect<'a>(expr: &'a Expr, out: &mut Vec<(&'a str, &'a str, Option<&'a [Expr]>)>) {
+    match expr {
+        Expr::Call(callee, arguments) => {
+            if let Expr::Member(object, member) = &**callee
+                && let Expr::Name(object) = &**object
+            {
+                out.push((object, member, Some(arguments)));
+            } else {
+                collect(callee, out);
+            }
+            for argument in arguments {
+                collect(argument, out);
+            }
+        }
+        Expr::Member(object, member) => match &**object {
+            Expr::Name(name) => out.push((name, member, None)),
+            other => collect(other, out),
+        },
+        Expr::Index(a, b) | Expr::Binary(a, _, b) => {
+            collect(a, out);
+            collect(b, out);
+        }
+        Expr::Unary(_, a) => collect(a, out),
+        Expr::Conditional(a, b, c) => {
+            collect(a, out);
+            collect(b, out);
+            collect(c, out);
+        }
+        _ => {}
+    }
+}

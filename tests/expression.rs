@@ -1,0 +1,82 @@
+//! EL expressions: the parser on the expression reference's examples, and
+//! the diagnostics validation gives for typos, imbalance and arity.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
+use dlf_bundle::expression::{Expr, find, parse};
+
+#[test]
+fn the_reference_examples_parse() {
+    let examples = [
+        r#"DateUtil.format(Job.planTime, "yyyy-MM-dd")"#,
+        r#"DateUtil.format(DateUtil.addDays(Job.planTime, -1), "yyyyMMdd")"#,
+        r#"Env.get("db_name")"#,
+        r#"Job.getNodeOutput("extract")"#,
+        r#"JSONUtil.path(Job.getNodeOutput("rest"), "data.items[0].id")"#,
+        r#"StringUtil.isNotEmpty(Job.getParam("x")) ? Job.getParam("x") : "default""#,
+        "Loop.current[0]",
+        "Job.getYesterday()",
+        "DateUtil.getDay(Job.planTime) == 1 && !false || 2 * 3 % 4 >= 1",
+        "'single quoted {braces}'",
+    ];
+    for example in examples {
+        assert!(parse(example).is_ok(), "{example}: {:?}", parse(example));
+    }
+    assert_eq!(
+        parse(r#"Env.get("a")"#).unwrap(),
+        Expr::Call(
+            Box::new(Expr::Member(Box::new(Expr::Name("Env".into())), "get".into())),
+            vec![Expr::Text("a".into())]
+        )
+    );
+}
+
+#[test]
+fn malformed_expressions_say_what_is_wrong() {
+    let table = [
+        (r#"DateUtil.format(Job.planTime, "x""#, "the arguments are not closed"),
+        (r#"Env.get("a)"#, "unbalanced quote"),
+        ("Job.", "expected a member name"),
+        ("1 +", "expected a value"),
+        ("a b", "unexpected `b`"),
+        ("#", "unexpected `#`"),
+    ];
+    for (source, message) in table {
+        let error = parse(source).unwrap_err();
+        assert!(error.contains(message), "{source}: {error}");
+    }
+}
+
+#[test]
+fn expressions_are_found_in_text_with_braces_inside_quotes() {
+    let found = find(r#"a #{Env.get("}")} b #{Job.name} c #{open"#);
+    let sources: Vec<&str> = found.iter().map(|f| f.source.as_str()).collect();
+    assert_eq!(sources, [r#"Env.get("}")"#, "Job.name", "open"]);
+    assert!(found[0].parsed.is_ok() && found[1].parsed.is_ok() && found[2].parsed.is_err());
+    assert_eq!((found[0].offset, found[1].offset), (2, 20));
+}
+
+#[test]
+fn the_reference_typo_gets_a_hint() {
+    use dlf_bundle::validate::{Code, ValidateOptions, validate_bundle};
+    let text = r##"{"name":"j","nodes":[{"name":"n","type":"Shell","location":{"x":"0","y":"0"},"properties":[{"name":"p","value":"#{Evn.get(\"db\")} #{Job.getNodeOutpt(\"m\")}"}]}],"schedule":{"type":"EXECUTE_ONCE"},"processType":"BATCH"}"##;
+    let mut bundle = dlf_bundle::Bundle::new(dlf_bundle::Layout::Single);
+    bundle
+        .insert(
+            "jobs/j.job",
+            dlf_bundle::Document::parse(dlf_bundle::DefinitionKind::Job, text.as_bytes().to_vec()).unwrap(),
+        )
+        .unwrap();
+    let diagnostics = validate_bundle(&bundle, &ValidateOptions::default());
+    let hints: Vec<(&str, &str)> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::UnknownElMember)
+        .map(|d| (d.pointer.as_deref().unwrap(), d.hint.as_str()))
+        .collect();
+    assert_eq!(
+        hints,
+        [
+            ("/nodes/0/properties/0/value", "did you mean `Env`?"),
+            ("/nodes/0/properties/0/value", "did you mean `getNodeOutput`?")
+        ]
+    );
+}
