@@ -34,6 +34,9 @@ pub enum EnvironmentKind {
     ObsPath,
     /// A job in another workspace, named `workspace/job`.
     OtherWorkspaceJob,
+    /// A workspace environment variable (`${name}` that no job parameter
+    /// defines, `#{Env.get("name")}`).
+    EnvVariable,
 }
 
 impl EnvironmentKind {
@@ -49,6 +52,7 @@ impl EnvironmentKind {
             Self::SmnTopic => "smn_topic",
             Self::ObsPath => "obs_path",
             Self::OtherWorkspaceJob => "other_workspace_job",
+            Self::EnvVariable => "env_variable",
         }
     }
 }
@@ -132,12 +136,97 @@ pub struct ReferenceOptions {
     /// Properties of `DLFSubJob` / `ForEachJob` nodes that name the target
     /// job. No public source documents them; these are the likely names.
     pub sub_job_properties: Vec<String>,
+    /// How `${…}` names a variable.
+    pub param_style: ParamStyle,
 }
 
 impl Default for ReferenceOptions {
     fn default() -> Self {
-        Self { sub_job_properties: ["subJobName", "subJob", "jobName"].map(String::from).to_vec() }
+        Self {
+            sub_job_properties: ["subJobName", "subJob", "jobName"].map(String::from).to_vec(),
+            param_style: ParamStyle::default(),
+        }
     }
+}
+
+impl ReferenceOptions {
+    /// Sets [`ReferenceOptions::param_style`].
+    #[must_use]
+    pub fn param_style(mut self, style: ParamStyle) -> Self {
+        self.param_style = style;
+        self
+    }
+}
+
+/// How a workspace writes variables in node properties and scripts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParamStyle {
+    /// `${name}`: a job parameter, else a builtin, else an environment variable.
+    #[default]
+    Plain,
+    /// `${dlf.name}`: only these are variables (a workspace setting).
+    Dlf,
+}
+
+/// The variable names `${…}` in `text` uses, in order, as `style` reads them.
+///
+/// ```
+/// use dlf_bundle::reference::{ParamStyle, variables};
+/// assert_eq!(variables("select * from ${db}.t where d = '${yyyymmdd-1}'", ParamStyle::Plain), ["db", "yyyymmdd-1"]);
+/// assert_eq!(variables("${dlf.db} ${other}", ParamStyle::Dlf), ["db"]);
+/// ```
+pub fn variables(text: &str, style: ParamStyle) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        let after = rest.get(at + 2..).unwrap_or_default();
+        let Some(end) = after.find('}') else { break };
+        let name = after.get(..end).unwrap_or_default().trim();
+        rest = after.get(end + 1..).unwrap_or_default();
+        let name = match style {
+            ParamStyle::Plain => Some(name),
+            ParamStyle::Dlf => name.strip_prefix("dlf."),
+        };
+        if let Some(name) = name.filter(|n| !n.is_empty() && !n.contains(char::is_whitespace)) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// The simple variable set's date forms: `${yyyy}`, `${yyyymm±N}`, `${yyyymmdd±N}`.
+fn is_builtin(name: &str) -> bool {
+    ["yyyymmdd", "yyyymm", "yyyy"].iter().any(|form| {
+        name.strip_prefix(form).is_some_and(|offset| {
+            offset.is_empty()
+                || (offset.starts_with(['+', '-'])
+                    && offset.len() > 1
+                    && offset[1..].chars().all(|c| c.is_ascii_digit()))
+        })
+    })
+}
+
+/// The environment variables `text` needs: `${…}` that are neither a job
+/// parameter (`defined`) nor a builtin, and `#{Env.get("…")}`.
+fn environment_variables<'t>(text: &'t str, style: ParamStyle, defined: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let mut out: Vec<String> = variables(text, style)
+        .into_iter()
+        .filter(|name| !defined(name) && !is_builtin(name))
+        .map(str::to_owned)
+        .collect();
+    if text.contains("#{") {
+        for found in crate::expression::find(text) {
+            let Ok(expr) = &found.parsed else { continue };
+            for (object, member, arguments) in crate::expression::members(expr) {
+                if let ("Env", "get", Some([crate::expression::Expr::Text(name)])) = (object, member, arguments) {
+                    out.push(name.clone());
+                }
+            }
+        }
+    }
+    out.dedup();
+    out
 }
 
 /// Node types whose `scriptName` is a script reference (in script mode).
@@ -291,6 +380,16 @@ pub fn job_references(job: &Job, options: &ReferenceOptions, known_jobs: &dyn Fn
     for node in job.nodes() {
         node_references(&mut collector, node, options, known_jobs);
     }
+    let defined = |name: &str| job.params().iter().any(|param| param.name.as_deref() == Some(name));
+    for node in job.nodes() {
+        collector.node = node.name.as_deref();
+        for property in node.properties() {
+            let (Some(key), Some(text)) = (property.name.as_deref(), property.text()) else { continue };
+            for name in environment_variables(text, options.param_style, &defined) {
+                collector.environment(EnvironmentKind::EnvVariable, &name, key);
+            }
+        }
+    }
     collector.refs
 }
 
@@ -422,10 +521,21 @@ pub fn resource_references(resource: &Resource) -> Vec<Reference> {
     collector.refs
 }
 
-/// The environment objects a script or resource needs (none for a job).
-pub fn definition_references(definition: &Definition) -> Vec<Reference> {
+/// The environment objects a script or resource needs (none for a job),
+/// the variables of a script's content included.
+pub fn definition_references(definition: &Definition, options: &ReferenceOptions) -> Vec<Reference> {
     match definition {
-        Definition::Script(script) => script_references(script),
+        Definition::Script(script) => {
+            let mut references = script_references(script);
+            let mut collector = Collector { refs: Vec::new(), node: None, owner_type: "" };
+            for name in
+                environment_variables(script.content.as_deref().unwrap_or_default(), options.param_style, &|_| false)
+            {
+                collector.environment(EnvironmentKind::EnvVariable, &name, "content");
+            }
+            references.append(&mut collector.refs);
+            references
+        }
         Definition::Resource(resource) => resource_references(resource),
         Definition::Job(_) => Vec::new(),
     }

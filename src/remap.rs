@@ -21,6 +21,7 @@ use crate::json::Value;
 use crate::kind::DefinitionKind;
 use crate::model::Definition;
 use crate::reference::{self, EnvironmentKind, Reference, ReferenceOptions, Target};
+use crate::resolve::{Status, bundle_dependencies};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a map section renames.
@@ -260,7 +261,22 @@ pub struct Report {
 /// the string values the map rewrites, but is reported, not ignored).
 pub fn apply(bundle: &mut Bundle, map: &Map) -> Result<Report> {
     let mut report = Report::default();
+    // What is left unmapped is what `deps` reports as external, minus the map.
     let mut unmapped: BTreeMap<(&'static str, String), BTreeSet<String>> = BTreeMap::new();
+    for job in bundle_dependencies(bundle, &ReferenceOptions::default()) {
+        for dependency in job.dependencies.iter().filter(|d| d.status == Status::External) {
+            let Target::Environment { kind, name, .. } = &dependency.reference.target else { continue };
+            let mapped = Section::of(*kind).and_then(|section| map.rename(section, rename_key(*kind, name)));
+            if *kind == EnvironmentKind::CdmJob || mapped.is_some() {
+                continue;
+            }
+            let entry = match &dependency.via_script {
+                Some(script) => bundle.layout().path_for(DefinitionKind::Script, script, Some(&job.job)),
+                None => bundle.layout().path_for(DefinitionKind::Job, &job.job, None),
+            };
+            unmapped.entry((kind.as_str(), name.clone())).or_default().insert(entry);
+        }
+    }
     let paths: Vec<String> = bundle.iter().map(|entry| entry.path().to_owned()).collect();
     for path in paths {
         let Some(entry) = bundle.get_mut(&path) else { continue };
@@ -268,16 +284,8 @@ pub fn apply(bundle: &mut Bundle, map: &Map) -> Result<Report> {
         let kind = definition.kind();
         let references = match definition {
             Definition::Job(job) => reference::job_references(job, &ReferenceOptions::default(), &|_| false),
-            other => reference::definition_references(other),
+            other => reference::definition_references(other, &ReferenceOptions::default()),
         };
-        for reference in &references {
-            if let Target::Environment { kind, name, .. } = &reference.target
-                && *kind != EnvironmentKind::CdmJob
-                && Section::of(*kind).and_then(|section| map.rename(section, rename_key(*kind, name))).is_none()
-            {
-                unmapped.entry((kind.as_str(), name.clone())).or_default().insert(path.clone());
-            }
-        }
         let mut value = definition.to_value();
         let job_name = definition.name().unwrap_or_default().to_owned();
         let mut rewriter = Rewriter { map, entry: &path, changes: Vec::new() };
@@ -560,7 +568,7 @@ impl ImportRequest {
             let definition = entry.document().definition();
             let references = match definition {
                 Definition::Job(job) => reference::job_references(job, &ReferenceOptions::default(), &|_| false),
-                other => reference::definition_references(other),
+                other => reference::definition_references(other, &ReferenceOptions::default()),
             };
             for reference in references {
                 let Target::Environment { kind, name, import_type: Some(import_type) } = reference.target else {

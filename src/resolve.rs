@@ -5,7 +5,7 @@ use crate::bundle::{Bundle, Entry};
 use crate::error::{Error, Result};
 use crate::kind::DefinitionKind;
 use crate::model::{Definition, Job};
-use crate::reference::{Reference, ReferenceOptions, definition_references, job_references};
+use crate::reference::{EnvironmentKind, Reference, ReferenceOptions, Target, definition_references, job_references};
 use crate::workspace::Workspace;
 
 /// Whether a needed object is available.
@@ -60,7 +60,13 @@ trait Lookup {
     fn has(&self, kind: DefinitionKind, name: &str, job: &str) -> bool;
     /// The environment objects the `kind` definition `name`, as available
     /// to `job`, needs; `None` when it is not available.
-    fn needs(&self, kind: DefinitionKind, name: &str, job: &str) -> Result<Option<Vec<Reference>>, Self::Error>;
+    fn needs(
+        &self,
+        kind: DefinitionKind,
+        name: &str,
+        job: &str,
+        options: &ReferenceOptions,
+    ) -> Result<Option<Vec<Reference>>, Self::Error>;
 }
 
 fn dependencies_of<L: Lookup>(
@@ -76,8 +82,9 @@ fn dependencies_of<L: Lookup>(
             Some((DefinitionKind::Job, name)) => {
                 (if known_jobs(name) { Status::Present } else { Status::Missing }, Vec::new())
             }
-            Some((kind, name)) => match lookup.needs(kind, name, job_name)? {
-                Some(needs) => (Status::Present, needs),
+            Some((kind, name)) => match lookup.needs(kind, name, job_name, options)? {
+                // A script's `${x}` is the job's parameter when the job defines one.
+                Some(needs) => (Status::Present, needs.into_iter().filter(|need| !defined_by(job, need)).collect()),
                 None => (Status::Missing, Vec::new()),
             },
             None => (Status::External, Vec::new()),
@@ -97,6 +104,12 @@ fn dependencies_of<L: Lookup>(
     Ok(JobDependencies { job: job_name.to_owned(), dependencies })
 }
 
+/// An environment variable of a script that the job's own parameters define.
+fn defined_by(job: &Job, need: &Reference) -> bool {
+    matches!(&need.target, Target::Environment { kind: EnvironmentKind::EnvVariable, name, .. }
+        if job.params().iter().any(|param| param.name.as_deref() == Some(name.as_str())))
+}
+
 struct BundleLookup<'a>(&'a Bundle);
 
 impl BundleLookup<'_> {
@@ -111,8 +124,14 @@ impl Lookup for BundleLookup<'_> {
     fn has(&self, kind: DefinitionKind, name: &str, job: &str) -> bool {
         self.find(kind, name, job).is_some()
     }
-    fn needs(&self, kind: DefinitionKind, name: &str, job: &str) -> Result<Option<Vec<Reference>>, Self::Error> {
-        Ok(self.find(kind, name, job).map(|entry| definition_references(entry.document().definition())))
+    fn needs(
+        &self,
+        kind: DefinitionKind,
+        name: &str,
+        job: &str,
+        options: &ReferenceOptions,
+    ) -> Result<Option<Vec<Reference>>, Self::Error> {
+        Ok(self.find(kind, name, job).map(|entry| definition_references(entry.document().definition(), options)))
     }
 }
 
@@ -121,8 +140,14 @@ impl Lookup for Workspace {
     fn has(&self, kind: DefinitionKind, name: &str, _job: &str) -> bool {
         self.contains(kind, name)
     }
-    fn needs(&self, kind: DefinitionKind, name: &str, _job: &str) -> Result<Option<Vec<Reference>>> {
-        Ok(self.load(kind, name)?.map(|document| definition_references(document.definition())))
+    fn needs(
+        &self,
+        kind: DefinitionKind,
+        name: &str,
+        _job: &str,
+        options: &ReferenceOptions,
+    ) -> Result<Option<Vec<Reference>>> {
+        Ok(self.load(kind, name)?.map(|document| definition_references(document.definition(), options)))
     }
 }
 

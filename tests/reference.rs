@@ -129,3 +129,47 @@ fn scripts_and_resources_need_environment_objects() {
         reference::resource_references(&resource).iter().map(|r| r.target.name().to_owned()).collect();
     assert_eq!(paths, ["obs://b/r.jar", "obs://b/new.jar"], "dependPackages wins over dependFiles");
 }
+
+/// `${name}`: a job parameter when the job defines it, a builtin date form,
+/// else an environment variable; `#{Env.get("x")}` is the variable `x`.
+#[test]
+fn environment_variables_are_what_neither_params_nor_builtins_define() {
+    use dlf_bundle::reference::ParamStyle;
+    let job = dlf_bundle::Job::from_slice(
+        br#"{"name":"j","params":[{"name":"bizdate","value":"1"}],"nodes":[{"name":"n","type":"Shell","properties":[
+            {"name":"args","value":"${bizdate} ${db} ${yyyymmdd-1} ${yyyy} #{Env.get(\"region\")} ${dlf.host}"}]}]}"#,
+    )
+    .unwrap();
+    let variables = |style| -> Vec<(String, String)> {
+        reference::job_references(&job, &ReferenceOptions::default().param_style(style), &|_| false)
+            .into_iter()
+            .filter(|r| r.target.kind_str() == "env_variable")
+            .map(|r| (r.target.name().to_owned(), r.via))
+            .collect()
+    };
+    let via = |name: &str| (name.to_owned(), "args".to_owned());
+    assert_eq!(variables(ParamStyle::Plain), [via("db"), via("dlf.host"), via("region")]);
+    assert_eq!(variables(ParamStyle::Dlf), [via("host"), via("region")]);
+}
+
+/// A script's variables are resolved against each job that uses it.
+#[test]
+fn script_variables_the_job_defines_are_not_environment_variables() {
+    use dlf_bundle::resolve::bundle_dependencies;
+    let mut bundle = dlf_bundle::Bundle::new(dlf_bundle::Layout::Batch);
+    let job = dlf_bundle::Job::from_slice(
+        br#"{"name":"j","params":[{"name":"bizdate","value":"1"}],"nodes":[{"name":"n","type":"HiveSQL","properties":[{"name":"scriptName","value":"s"}]}]}"#,
+    )
+    .unwrap();
+    bundle.add_job(job).unwrap();
+    let script = dlf_bundle::Script::new("s", dlf_bundle::ScriptType::HiveSql, "select ${bizdate}, ${host}");
+    bundle.add_script(Some("j"), script).unwrap();
+    let report = bundle_dependencies(&bundle, &ReferenceOptions::default());
+    let variables: Vec<(&str, Option<&str>)> = report[0]
+        .dependencies
+        .iter()
+        .filter(|d| d.reference.target.kind_str() == "env_variable")
+        .map(|d| (d.reference.target.name(), d.via_script.as_deref()))
+        .collect();
+    assert_eq!(variables, [("host", Some("s"))]);
+}

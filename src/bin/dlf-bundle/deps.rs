@@ -2,7 +2,7 @@
 
 use crate::common::{Failure, Outcome, print_json, print_warnings};
 use clap::ValueEnum;
-use dlf_bundle::reference::{ReferenceOptions, Target};
+use dlf_bundle::reference::{ParamStyle, ReferenceOptions, Target};
 use dlf_bundle::resolve::{self, JobDependencies};
 use dlf_bundle::{Bundle, Workspace, render};
 use serde::Serialize;
@@ -23,6 +23,15 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DepsFormat::Text)]
     format: DepsFormat,
+    /// How variables are written: `${name}` (plain) or `${dlf.name}` (dlf).
+    #[arg(long, value_enum, default_value_t = Style::Plain)]
+    param_style: Style,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Style {
+    Plain,
+    Dlf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -34,7 +43,10 @@ enum DepsFormat {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let options = ReferenceOptions::default();
+    let options = ReferenceOptions::default().param_style(match args.param_style {
+        Style::Plain => ParamStyle::Plain,
+        Style::Dlf => ParamStyle::Dlf,
+    });
     let report = match (args.bundle, args.workspace) {
         (_, Some(dir)) => {
             let workspace = Workspace::open(&dir)?;
