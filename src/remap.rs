@@ -21,7 +21,8 @@ use crate::json::Value;
 use crate::kind::DefinitionKind;
 use crate::model::Definition;
 use crate::reference::{self, EnvironmentKind, Reference, ReferenceOptions, Target};
-use crate::resolve::{Status, bundle_dependencies};
+use crate::resolve::{JobDependencies, Status, bundle_dependencies, workspace_dependencies};
+use crate::workspace::Workspace;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a map section renames.
@@ -260,50 +261,106 @@ pub struct Report {
 /// A rewritten definition that no longer fits the model (cannot happen for
 /// the string values the map rewrites, but is reported, not ignored).
 pub fn apply(bundle: &mut Bundle, map: &Map) -> Result<Report> {
-    let mut report = Report::default();
-    // What is left unmapped is what `deps` reports as external, minus the map.
+    let jobs = bundle_dependencies(bundle, &ReferenceOptions::default());
+    let layout = bundle.layout();
+    let unmapped = unmapped(&jobs, map, |job, script| match script {
+        Some(script) => layout.path_for(DefinitionKind::Script, script, Some(job)),
+        None => layout.path_for(DefinitionKind::Job, job, None),
+    });
+    let mut changes = Vec::new();
+    for entry in bundle.entries_mut() {
+        let path = entry.path().to_owned();
+        if let Some(definition) = rewrite(entry.document().definition(), &path, map, &mut changes)? {
+            *entry.document_mut().definition_mut() = definition;
+        }
+    }
+    Ok(Report { changes, unmapped })
+}
+
+/// [`apply`] on a workspace: every definition is read, the changed ones
+/// stay loaded and [`Workspace::save`] writes them back. Entries in the
+/// report are the files' paths below the workspace folder.
+///
+/// ```
+/// use dlf_bundle::Workspace;
+/// use dlf_bundle::remap::{Map, apply_workspace};
+/// let mut workspace = Workspace::open("examples/workspace")?;
+/// let map: Map = "[connection]\ndws_link = \"dws_prod\"\n".parse()?;
+/// let report = apply_workspace(&mut workspace, &map)?;
+/// assert!(report.changes.iter().all(|c| c.entry == "scripts/dws_sql.script" || c.entry.starts_with("jobs/")));
+/// // `workspace.save()?` would now write the changed files.
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
+///
+/// # Errors
+/// Read and parse errors of the workspace's files, naming the file.
+pub fn apply_workspace(workspace: &mut Workspace, map: &Map) -> Result<Report> {
+    let jobs = workspace_dependencies(workspace, &[], &ReferenceOptions::default())?;
+    let entry_of = |kind, name: &str| workspace.entry_path(kind, name).unwrap_or_else(|| name.to_owned());
+    let unmapped = unmapped(&jobs, map, |job, script| match script {
+        Some(script) => entry_of(DefinitionKind::Script, script),
+        None => entry_of(DefinitionKind::Job, job),
+    });
+    let definitions: Vec<(DefinitionKind, String, String)> = DefinitionKind::ALL
+        .into_iter()
+        .flat_map(|kind| workspace.names(kind).map(move |name| (kind, name.to_owned())))
+        .map(|(kind, name)| (kind, entry_of(kind, &name), name))
+        .collect();
+    let mut changes = Vec::new();
+    for (kind, entry, name) in definitions {
+        let Some(mut document) = workspace.load(kind, &name)? else { continue };
+        if let Some(definition) = rewrite(document.definition(), &entry, map, &mut changes)? {
+            *document.definition_mut() = definition;
+            workspace.keep_changed(kind, &name, document);
+        }
+    }
+    Ok(Report { changes, unmapped })
+}
+
+/// What is left unmapped: what `deps` reports as external, minus the map;
+/// `entry_of(job, via_script)` names the entry that references it.
+fn unmapped(
+    jobs: &[JobDependencies],
+    map: &Map,
+    entry_of: impl Fn(&str, Option<&str>) -> String,
+) -> Vec<Unmapped> {
     let mut unmapped: BTreeMap<(&'static str, String), BTreeSet<String>> = BTreeMap::new();
-    for job in bundle_dependencies(bundle, &ReferenceOptions::default()) {
+    for job in jobs {
         for dependency in job.dependencies.iter().filter(|d| d.status == Status::External) {
             let Target::Environment { kind, name, .. } = &dependency.reference.target else { continue };
             let mapped = Section::of(*kind).and_then(|section| map.rename(section, rename_key(*kind, name)));
             if *kind == EnvironmentKind::CdmJob || mapped.is_some() {
                 continue;
             }
-            let entry = match &dependency.via_script {
-                Some(script) => bundle.layout().path_for(DefinitionKind::Script, script, Some(&job.job)),
-                None => bundle.layout().path_for(DefinitionKind::Job, &job.job, None),
-            };
+            let entry = entry_of(&job.job, dependency.via_script.as_deref());
             unmapped.entry((kind.as_str(), name.clone())).or_default().insert(entry);
         }
     }
-    let paths: Vec<String> = bundle.iter().map(|entry| entry.path().to_owned()).collect();
-    for path in paths {
-        let Some(entry) = bundle.get_mut(&path) else { continue };
-        let definition = entry.document().definition();
-        let kind = definition.kind();
-        let references = match definition {
-            Definition::Job(job) => reference::job_references(job, &ReferenceOptions::default(), &|_| false),
-            other => reference::definition_references(other, &ReferenceOptions::default()),
-        };
-        let mut value = definition.to_value();
-        let job_name = definition.name().unwrap_or_default().to_owned();
-        let mut rewriter = Rewriter { map, entry: &path, changes: Vec::new() };
-        match kind {
-            DefinitionKind::Job => rewriter.job(&mut value, &references, &job_name),
-            DefinitionKind::Script => rewriter.script(&mut value),
-            DefinitionKind::Resource => rewriter.resource(&mut value),
-        }
-        if !rewriter.changes.is_empty() {
-            report.changes.append(&mut rewriter.changes);
-            *entry.document_mut().definition_mut() = Definition::from_value(kind, value)?;
-        }
-    }
-    report.unmapped = unmapped
+    unmapped
         .into_iter()
         .map(|((kind, name), entries)| Unmapped { kind, name, entries: entries.into_iter().collect() })
-        .collect();
-    Ok(report)
+        .collect()
+}
+
+/// The definition with every value the map names rewritten, its changes
+/// appended to `changes`; `None` when nothing changed.
+fn rewrite(definition: &Definition, entry: &str, map: &Map, changes: &mut Vec<Change>) -> Result<Option<Definition>> {
+    let kind = definition.kind();
+    let mut value = definition.to_value();
+    let mut rewriter = Rewriter { map, entry, changes: Vec::new() };
+    match definition {
+        Definition::Job(job) => {
+            let references = reference::job_references(job, &ReferenceOptions::default(), &|_| false);
+            rewriter.job(&mut value, &references, definition.name().unwrap_or_default());
+        }
+        Definition::Script(_) => rewriter.script(&mut value),
+        Definition::Resource(_) => rewriter.resource(&mut value),
+    }
+    if rewriter.changes.is_empty() {
+        return Ok(None);
+    }
+    changes.append(&mut rewriter.changes);
+    Definition::from_value(kind, value).map(Some)
 }
 
 /// The part of a reference's name the map keys: the workspace of a job

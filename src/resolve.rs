@@ -83,8 +83,12 @@ fn dependencies_of<L: Lookup>(
                 (if known_jobs(name) { Status::Present } else { Status::Missing }, Vec::new())
             }
             Some((kind, name)) => match lookup.needs(kind, name, job_name, options)? {
-                // A script's `${x}` is the job's parameter when the job defines one.
-                Some(needs) => (Status::Present, needs.into_iter().filter(|need| !defined_by(job, need)).collect()),
+                // A script's `${x}` is the job's parameter when the job defines
+                // one, or the node's argument when its `scriptArgs` supply one.
+                Some(needs) => (
+                    Status::Present,
+                    needs.into_iter().filter(|need| !defined_by(job, reference.node.as_deref(), need)).collect(),
+                ),
                 None => (Status::Missing, Vec::new()),
             },
             None => (Status::External, Vec::new()),
@@ -104,10 +108,18 @@ fn dependencies_of<L: Lookup>(
     Ok(JobDependencies { job: job_name.to_owned(), dependencies })
 }
 
-/// An environment variable of a script that the job's own parameters define.
-fn defined_by(job: &Job, need: &Reference) -> bool {
-    matches!(&need.target, Target::Environment { kind: EnvironmentKind::EnvVariable, name, .. }
-        if job.params().iter().any(|param| param.name.as_deref() == Some(name.as_str())))
+/// An environment variable of a script that the job's own parameters, or
+/// the script arguments of the node running it, define.
+fn defined_by(job: &Job, node: Option<&str>, need: &Reference) -> bool {
+    let Target::Environment { kind: EnvironmentKind::EnvVariable, name, .. } = &need.target else { return false };
+    let is_param = job.params().iter().any(|param| param.name.as_deref() == Some(name.as_str()));
+    let script_args = node.and_then(|node| job.node(node)).and_then(|node| node.property("scriptArgs"));
+    is_param || script_args.is_some_and(|args| script_arg_names(args).any(|arg| arg == name))
+}
+
+/// The names a node's `scriptArgs` (`key=value` lines) supply.
+fn script_arg_names(args: &str) -> impl Iterator<Item = &str> {
+    args.lines().filter_map(|line| line.split_once('=')).map(|(key, _)| key.trim()).filter(|key| !key.is_empty())
 }
 
 struct BundleLookup<'a>(&'a Bundle);

@@ -45,6 +45,8 @@ enum Source {
 pub struct Workspace {
     /// Per kind (jobs, scripts, resources): name to source.
     index: [HashMap<String, Source>; 3],
+    /// The folder opened (empty for an in-memory workspace).
+    root: PathBuf,
     limits: Limits,
 }
 
@@ -81,7 +83,7 @@ impl Workspace {
         // the first error in kind order wins.
         let walked: Vec<Result<HashMap<String, Source>>> =
             DefinitionKind::ALL.par_iter().zip(&folders).map(|(&kind, folder)| index_folder(kind, folder)).collect();
-        let mut workspace = Self { limits: options.limits, ..Self::new() };
+        let mut workspace = Self { root: dir.to_path_buf(), limits: options.limits, ..Self::new() };
         for (slot, walked) in workspace.index.iter_mut().zip(walked) {
             *slot = walked?;
         }
@@ -109,6 +111,15 @@ impl Workspace {
         let mut names: Vec<&str> = self.kind_index(kind).keys().map(String::as_str).collect();
         names.sort_unstable();
         names.into_iter()
+    }
+
+    /// The file of the `kind` definition `name`, relative to the workspace
+    /// folder and with `/` separators; `None` for one inserted in memory.
+    pub(crate) fn entry_path(&self, kind: DefinitionKind, name: &str) -> Option<String> {
+        let (Source::File(path) | Source::Loaded(path, _)) = self.kind_index(kind).get(name)? else { return None };
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        let parts: Vec<&str> = relative.components().filter_map(|c| c.as_os_str().to_str()).collect();
+        Some(parts.join("/"))
     }
 
     fn kind_index(&self, kind: DefinitionKind) -> &HashMap<String, Source> {
@@ -168,6 +179,17 @@ impl Workspace {
             Some(Source::Loaded(_, document) | Source::Memory(document)) => Some(document),
             _ => None,
         })
+    }
+
+    /// Keeps `document`, read from the `kind` definition `name`'s file and
+    /// changed, for [`Workspace::save`] (a definition inserted in memory is
+    /// replaced).
+    pub(crate) fn keep_changed(&mut self, kind: DefinitionKind, name: &str, document: Document) {
+        let Some(source) = self.kind_index_mut(kind).get_mut(name) else { return };
+        *source = match source {
+            Source::File(path) | Source::Loaded(path, _) => Source::Loaded(path.clone(), Box::new(document)),
+            Source::Memory(_) => Source::Memory(Box::new(document)),
+        };
     }
 
     /// The job called `name`, for changing it; `None` when the workspace has

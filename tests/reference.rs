@@ -152,17 +152,19 @@ fn environment_variables_are_what_neither_params_nor_builtins_define() {
     assert_eq!(variables(ParamStyle::Dlf), [via("host"), via("region")]);
 }
 
-/// A script's variables are resolved against each job that uses it.
+/// A script's variables are resolved against each job that uses it: the
+/// job's `params` and the node's `scriptArgs` (`key=value` lines) define some.
 #[test]
 fn script_variables_the_job_defines_are_not_environment_variables() {
     use dlf_bundle::resolve::bundle_dependencies;
     let mut bundle = dlf_bundle::Bundle::new(dlf_bundle::Layout::Batch);
     let job = dlf_bundle::Job::from_slice(
-        br#"{"name":"j","params":[{"name":"bizdate","value":"1"}],"nodes":[{"name":"n","type":"HiveSQL","properties":[{"name":"scriptName","value":"s"}]}]}"#,
+        br#"{"name":"j","params":[{"name":"bizdate","value":"1"}],"nodes":[{"name":"n","type":"HiveSQL","properties":[{"name":"scriptName","value":"s"},
+            {"name":"scriptArgs","value":"region=cn-north-4\n tbl = t1\nnot an argument"}]}]}"#,
     )
     .unwrap();
     bundle.add_job(job).unwrap();
-    let script = dlf_bundle::Script::new("s", dlf_bundle::ScriptType::HiveSql, "select ${bizdate}, ${host}");
+    let script = dlf_bundle::Script::new("s", dlf_bundle::ScriptType::HiveSql, "select ${bizdate}, ${host} from ${tbl} -- ${region}");
     bundle.add_script(Some("j"), script).unwrap();
     let report = bundle_dependencies(&bundle, &ReferenceOptions::default());
     let variables: Vec<(&str, Option<&str>)> = report[0]

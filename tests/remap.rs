@@ -118,6 +118,44 @@ fn the_unmapped_list_is_what_deps_reports_minus_what_is_mapped() {
     assert_eq!(unmapped, expected);
 }
 
+/// A workspace keeps its DataArts directories as sub-folders; remap edits
+/// its files in place, changing only the bytes of the values it renames.
+#[test]
+fn a_workspace_with_sub_folders_is_remapped_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("jobs/job_batch.job", "jobs/team/daily/job_batch.job"),
+        ("jobs/job_stream.job", "jobs/job_stream.job"),
+        ("scripts/dws_sql.script", "scripts/sql/dws/dws_sql.script"),
+    ];
+    for (from, to) in files {
+        std::fs::create_dir_all(dir.path().join(to).parent().unwrap()).unwrap();
+        std::fs::copy(std::path::Path::new("examples/workspace").join(from), dir.path().join(to)).unwrap();
+    }
+    let map: Map = "[connection]\ndws_link = \"dws_prod\"\n".parse().unwrap();
+    let mut workspace = dlf_bundle::Workspace::open(dir.path()).unwrap();
+    let report = dlf_bundle::remap::apply_workspace(&mut workspace, &map).unwrap();
+    let entries: BTreeSet<&str> = report.changes.iter().map(|c| c.entry.as_str()).collect();
+    assert_eq!(entries, BTreeSet::from(["jobs/team/daily/job_batch.job", "scripts/sql/dws/dws_sql.script"]));
+    assert!(report.unmapped.iter().all(|u| u.name != "dws_link"));
+    assert!(report.unmapped.iter().any(|u| u.entries == ["jobs/job_stream.job"]));
+
+    let bin = env!("CARGO_BIN_EXE_dlf-bundle");
+    let map_file = dir.path().join("map.toml");
+    std::fs::write(&map_file, "[connection]\ndws_link = \"dws_prod\"\n").unwrap();
+    let run = |extra: &[&str]| {
+        Command::new(bin).arg("remap").arg(dir.path()).arg("--map").arg(&map_file).args(extra).output().unwrap()
+    };
+    assert_eq!(run(&["-o", "elsewhere"]).status.code(), Some(2), "a workspace is remapped in place");
+    let output = run(&[]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    for (from, to) in files {
+        let before = std::fs::read_to_string(std::path::Path::new("examples/workspace").join(from)).unwrap();
+        let after = std::fs::read_to_string(dir.path().join(to)).unwrap();
+        assert_eq!(after, before.replace("\"dws_link\"", "\"dws_prod\""), "{to}");
+    }
+}
+
 #[test]
 fn map_errors_name_the_line() {
     let table = [

@@ -2,15 +2,16 @@
 //! parameters for another environment, value by value.
 
 use crate::common::{Failure, Format, Outcome, print_json};
+use crate::target::{self, Opened};
 use dlf_bundle::remap::{self, Map};
-use dlf_bundle::{Bundle, ReadOptions, UnpackOptions};
+use dlf_bundle::UnpackOptions;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(after_help = "Example:\n  dlf-bundle remap dev.zip --map prod.toml -o prod.zip")]
 pub struct Args {
-    /// A bundle (written to -o) or a bundle folder (edited in place, or written to -o DIR).
+    /// A bundle (written to -o), a bundle folder (edited in place, or written to -o DIR) or a workspace folder (edited in place).
     target: PathBuf,
     /// The map: a TOML file of `[section]` tables, old name = new name.
     #[arg(long, value_name = "MAP.toml")]
@@ -37,9 +38,16 @@ pub fn run(args: &Args) -> Outcome {
     let text = std::fs::read_to_string(&args.map)
         .map_err(|e| Failure::Usage(format!("cannot read the map `{}`: {e}", args.map.display())))?;
     let map: Map = text.parse().map_err(|e| Failure::Usage(format!("map `{}`: {e}", args.map.display())))?;
-    let mut bundle =
-        if folder { Bundle::from_dir(&args.target, &ReadOptions::default())? } else { Bundle::open(&args.target)? };
-    let report = remap::apply(&mut bundle, &map)?;
+    let mut opened = target::open(&args.target)?;
+    if matches!(opened, Opened::Workspace(_)) && args.output.is_some() {
+        return Err(Failure::Usage(
+            "a workspace folder is remapped in place (keep it in git): drop -o, or use --dry-run".into(),
+        ));
+    }
+    let report = match &mut opened {
+        Opened::Bundle(bundle) => remap::apply(bundle, &map)?,
+        Opened::Workspace(workspace) => remap::apply_workspace(workspace, &map)?,
+    };
     match args.format {
         Format::Json => print_json(&report)?,
         Format::Text => {
@@ -58,13 +66,15 @@ pub fn run(args: &Args) -> Outcome {
     if args.dry_run {
         return Ok(ExitCode::SUCCESS);
     }
-    match (&args.output, folder) {
-        (Some(output), true) => bundle.unpack(output, UnpackOptions::default())?,
-        (Some(output), false) => bundle.write_to_path(output)?,
-        (None, true) => {
+    match (opened, &args.output) {
+        (Opened::Bundle(bundle), Some(output)) if folder => bundle.unpack(output, UnpackOptions::default())?,
+        (Opened::Bundle(bundle), Some(output)) => bundle.write_to_path(output)?,
+        (Opened::Bundle(bundle), None) => {
             bundle.write_changes_to_dir(&args.target)?;
         }
-        (None, false) => {}
+        (Opened::Workspace(workspace), _) => {
+            workspace.save()?;
+        }
     }
     eprintln!("{} values rewritten", report.changes.len());
     Ok(ExitCode::SUCCESS)
