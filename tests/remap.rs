@@ -1,5 +1,6 @@
 //! Promotion: the map file, and remap's rewrite of a bundle value by value.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(clippy::disallowed_methods, reason = "tests build fixture folders in fresh temporary folders")]
 
 use dlf_bundle::reference::ReferenceOptions;
 use dlf_bundle::remap::{Map, apply};
