@@ -31,6 +31,107 @@ pub enum Expr {
     Conditional(Box<Expr>, Box<Expr>, Box<Expr>),
 }
 
+/// The canonical text: operators spaced, `, ` between arguments, strings in
+/// double quotes, parentheses only where precedence needs them. Parsing
+/// the printed text gives the same expression, and an expression written
+/// canonically prints back to the same text.
+///
+/// ```
+/// use dlf_bundle::expression::parse;
+/// let text = r#"DateUtil.format(DateUtil.addDays(Job.planTime, -1), "yyyyMMdd")"#;
+/// assert_eq!(parse(text).unwrap().to_string(), text);
+/// assert_eq!(parse("(a+b)*c").unwrap().to_string(), "(a + b) * c");
+/// ```
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(text) | Self::Name(text) => f.write_str(text),
+            Self::Text(text) => {
+                f.write_str("\"")?;
+                for c in text.chars() {
+                    if matches!(c, '"' | '\\') {
+                        f.write_str("\\")?;
+                    }
+                    write!(f, "{c}")?;
+                }
+                f.write_str("\"")
+            }
+            Self::Bool(value) => write!(f, "{value}"),
+            Self::Null => f.write_str("null"),
+            Self::Member(object, member) => {
+                // `1.x` would read as the number `1.` then `x`.
+                let number = matches!(**object, Self::Number(_));
+                write_operand(f, object, if number { Precedence::MAX } else { Precedence::POSTFIX })?;
+                write!(f, ".{member}")
+            }
+            Self::Call(callee, arguments) => {
+                write_operand(f, callee, Precedence::POSTFIX)?;
+                f.write_str("(")?;
+                for (index, argument) in arguments.iter().enumerate() {
+                    if index > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{argument}")?;
+                }
+                f.write_str(")")
+            }
+            Self::Index(object, index) => {
+                write_operand(f, object, Precedence::POSTFIX)?;
+                write!(f, "[{index}]")
+            }
+            Self::Unary(operator, operand) => {
+                write!(f, "{operator}")?;
+                write_operand(f, operand, Precedence::UNARY)
+            }
+            Self::Binary(left, operator, right) => {
+                let level = binary_precedence(operator);
+                // Left-associative: a right operand of the same level needs parentheses.
+                write_operand(f, left, level)?;
+                write!(f, " {operator} ")?;
+                write_operand(f, right, Precedence(level.0 + 1))
+            }
+            Self::Conditional(condition, then, otherwise) => {
+                write_operand(f, condition, Precedence(1))?;
+                write!(f, " ? {then} : {otherwise}")
+            }
+        }
+    }
+}
+
+/// How tightly an expression binds: 0 for a conditional, 1 to 5 for the
+/// binary levels, then unary, then postfix and primary expressions.
+#[derive(Clone, Copy, PartialEq, PartialOrd)]
+struct Precedence(u8);
+
+impl Precedence {
+    const UNARY: Self = Self(6);
+    const POSTFIX: Self = Self(7);
+    /// More than any expression has: always parenthesised.
+    const MAX: Self = Self(8);
+
+    fn of(expr: &Expr) -> Self {
+        match expr {
+            Expr::Conditional(..) => Self(0),
+            Expr::Binary(_, operator, _) => binary_precedence(operator),
+            Expr::Unary(..) => Self::UNARY,
+            _ => Self::POSTFIX,
+        }
+    }
+}
+
+/// Binary operators by precedence level, loosest first.
+const LEVELS: [&[&str]; 5] = [&["||"], &["&&"], &["==", "!=", "<=", ">=", "<", ">"], &["+", "-"], &["*", "/", "%"]];
+
+fn binary_precedence(operator: &str) -> Precedence {
+    let level = LEVELS.iter().position(|operators| operators.contains(&operator)).unwrap_or_default();
+    Precedence(u8::try_from(level).unwrap_or_default() + 1)
+}
+
+/// `expr`, in parentheses when it binds less tightly than `needed`.
+fn write_operand(f: &mut fmt::Formatter<'_>, expr: &Expr, needed: Precedence) -> fmt::Result {
+    if Precedence::of(expr) < needed { write!(f, "({expr})") } else { write!(f, "{expr}") }
+}
+
 /// One `#{…}` found in a text: where it is, its source and what it parses to.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -104,13 +205,21 @@ fn closing_brace(body: &str) -> Option<usize> {
 /// A message saying what is wrong and where (character offset).
 pub fn parse(source: &str) -> Result<Expr, String> {
     let tokens = tokenize(source)?;
-    let mut parser = Parser { tokens: &tokens, at: 0 };
+    // Bounds the tree's depth, so that parsing, printing and dropping it
+    // stay within the stack whatever a hostile file holds.
+    if tokens.len() > MAX_TOKENS {
+        return Err(format!("longer than {MAX_TOKENS} tokens; split it over job parameters"));
+    }
+    let mut parser = Parser { tokens: &tokens, at: 0, depth: 0 };
     let expr = parser.conditional()?;
     match parser.peek() {
         None => Ok(expr),
         Some(token) => Err(format!("unexpected `{token}` after the expression")),
     }
 }
+
+/// Far more than the expressions of real jobs (a few dozen tokens).
+const MAX_TOKENS: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
@@ -191,7 +300,12 @@ fn tokenize(source: &str) -> Result<Vec<Token>, String> {
 struct Parser<'a> {
     tokens: &'a [Token],
     at: usize,
+    /// Parentheses, arguments, indexes, branches and unary operators open.
+    depth: usize,
 }
+
+/// Deepest nesting the parser follows (real expressions nest a few levels).
+const MAX_NESTING: usize = 64;
 
 impl Parser<'_> {
     fn peek(&self) -> Option<&Token> {
@@ -218,7 +332,22 @@ impl Parser<'_> {
         }
     }
 
+    /// Runs `parse` one nesting level deeper.
+    fn nested(&mut self, parse: impl FnOnce(&mut Self) -> Result<Expr, String>) -> Result<Expr, String> {
+        if self.depth == MAX_NESTING {
+            return Err(format!("nested deeper than {MAX_NESTING} levels"));
+        }
+        self.depth += 1;
+        let expr = parse(self);
+        self.depth -= 1;
+        expr
+    }
+
     fn conditional(&mut self) -> Result<Expr, String> {
+        self.nested(Self::conditional_at_this_level)
+    }
+
+    fn conditional_at_this_level(&mut self) -> Result<Expr, String> {
         let condition = self.binary(0)?;
         if !self.eat("?") {
             return Ok(condition);
@@ -229,10 +358,7 @@ impl Parser<'_> {
         Ok(Expr::Conditional(Box::new(condition), Box::new(then), Box::new(otherwise)))
     }
 
-    /// Binary operators by precedence level, loosest first.
     fn binary(&mut self, level: usize) -> Result<Expr, String> {
-        const LEVELS: [&[&str]; 5] =
-            [&["||"], &["&&"], &["==", "!=", "<=", ">=", "<", ">"], &["+", "-"], &["*", "/", "%"]];
         let Some(operators) = LEVELS.get(level) else { return self.unary() };
         let mut left = self.binary(level + 1)?;
         loop {
@@ -247,7 +373,7 @@ impl Parser<'_> {
     fn unary(&mut self) -> Result<Expr, String> {
         for operator in ['!', '-'] {
             if self.eat(&operator.to_string()) {
-                return Ok(Expr::Unary(operator, Box::new(self.unary()?)));
+                return Ok(Expr::Unary(operator, Box::new(self.nested(Self::unary)?)));
             }
         }
         self.postfix()

@@ -319,11 +319,7 @@ pub fn apply_workspace(workspace: &mut Workspace, map: &Map) -> Result<Report> {
 
 /// What is left unmapped: what `deps` reports as external, minus the map;
 /// `entry_of(job, via_script)` names the entry that references it.
-fn unmapped(
-    jobs: &[JobDependencies],
-    map: &Map,
-    entry_of: impl Fn(&str, Option<&str>) -> String,
-) -> Vec<Unmapped> {
+fn unmapped(jobs: &[JobDependencies], map: &Map, entry_of: impl Fn(&str, Option<&str>) -> String) -> Vec<Unmapped> {
     let mut unmapped: BTreeMap<(&'static str, String), BTreeSet<String>> = BTreeMap::new();
     for job in jobs {
         for dependency in job.dependencies.iter().filter(|d| d.status == Status::External) {

@@ -80,3 +80,56 @@ fn the_reference_typo_gets_a_hint() {
         ]
     );
 }
+
+/// Canonical text prints back as it is; other spellings print canonically
+/// and parse to the same expression.
+#[test]
+fn expressions_print_back_canonically() {
+    let canonical = [
+        r#"DateUtil.format(DateUtil.addDays(Job.planTime, -1), "yyyyMMdd")"#,
+        r#"StringUtil.isNotEmpty(Job.getParam("x")) ? Job.getParam("x") : "default""#,
+        "Loop.current[0]",
+        "(a + b) * c",
+        "a - (b - c)",
+        "a - b - c",
+        "!(a == b) || c && d",
+        "(a ? b : c).d",
+        "(1).x",
+        "a ? b ? c : d : e",
+        r#""quote \" and backslash \\""#,
+        "--1",
+        "null == true",
+    ];
+    for text in canonical {
+        assert_eq!(parse(text).unwrap().to_string(), text);
+    }
+    let spellings = [
+        ("DateUtil.format( Job.planTime ,'yyyy' )", r#"DateUtil.format(Job.planTime, "yyyy")"#),
+        ("((a))+(b*c)", "a + b * c"),
+        ("1 .x", "(1).x"),
+        ("'it\\'s'", r#""it's""#),
+    ];
+    for (text, printed) in spellings {
+        let expr = parse(text).unwrap();
+        assert_eq!(expr.to_string(), printed, "{text}");
+        assert_eq!(parse(printed).unwrap(), expr, "{text}");
+    }
+}
+
+/// A hostile file cannot make the parser, the printer or the drop of the
+/// tree run out of stack.
+#[test]
+fn nesting_and_length_are_bounded() {
+    let table = [
+        ("(".repeat(100_000), "longer than 1000 tokens"),
+        ("(".repeat(500), "nested deeper than 64 levels"),
+        ("!".repeat(100_000) + "a", "longer than 1000 tokens"),
+        ("!".repeat(100) + "a", "nested deeper than 64 levels"),
+        (vec!["a"; 2000].join(" + "), "longer than 1000 tokens"),
+    ];
+    for (text, message) in table {
+        let error = parse(&text).unwrap_err();
+        assert!(error.contains(message), "{}…: {error}", &text[..10]);
+    }
+    assert!(parse(&format!("{}a{}", "(".repeat(60), ")".repeat(60))).is_ok());
+}

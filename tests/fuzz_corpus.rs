@@ -52,6 +52,11 @@ fn edit_corpus_replays() {
 }
 
 #[test]
+fn expression_corpus_replays() {
+    replay("expression", fuzz_support::expression_target);
+}
+
+#[test]
 fn round_trip_corpus_replays() {
     replay("round_trip", fuzz_support::round_trip_target);
 }
@@ -118,6 +123,19 @@ fn write_seed_corpus() {
         write("json_model", name, text.as_bytes());
         // An edit script (enter the first member, set a number; add a key), then the document.
         write("edit", name, &[&[3, 0, 0, 1, 7, 0, 0, 0, 4, 1, b'k', 9, 0, 0, 0][..], text.as_bytes()].concat());
+    }
+    let expression_seeds: &[(&str, &str)] = &[
+        ("format.el", r#"dt=#{DateUtil.format(DateUtil.addDays(Job.planTime, -1), "yyyyMMdd")}"#),
+        ("conditional.el", r#"#{StringUtil.isNotEmpty(Job.getParam('x')) ? Job.getParam("x") : "d"}"#),
+        ("operators.el", "#{(a + b) * -c % 2 >= 1 && !d || e[0].f != null}"),
+        ("braces.el", r#"a #{Env.get("}")} b #{Evn.get("x")} #{open"#),
+        (
+            "map.toml",
+            "[connection]\ndws_dev = \"dws_prod\"\n[obs_path]\n\"obs://dev/\" = \"obs://prod/\"\n[jobs.j.params]\nbizdate = \"1\"\n",
+        ),
+    ];
+    for (name, text) in expression_seeds {
+        write("expression", name, text.as_bytes());
     }
     for (i, seed) in
         [&b""[..], b"\x00\x01batch", b"\x01\x02\x03\x04job_a\x00n1\x00HiveSQL", &[0x55; 64]].iter().enumerate()

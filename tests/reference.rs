@@ -164,7 +164,11 @@ fn script_variables_the_job_defines_are_not_environment_variables() {
     )
     .unwrap();
     bundle.add_job(job).unwrap();
-    let script = dlf_bundle::Script::new("s", dlf_bundle::ScriptType::HiveSql, "select ${bizdate}, ${host} from ${tbl} -- ${region}");
+    let script = dlf_bundle::Script::new(
+        "s",
+        dlf_bundle::ScriptType::HiveSql,
+        "select ${bizdate}, ${host} from ${tbl} -- ${region}",
+    );
     bundle.add_script(Some("j"), script).unwrap();
     let report = bundle_dependencies(&bundle, &ReferenceOptions::default());
     let variables: Vec<(&str, Option<&str>)> = report[0]

@@ -237,3 +237,146 @@ fn the_import_request_asks_the_service_for_what_it_can_rename() {
     // Mapped to itself: nothing to do; a queue: only an offline rewrite can.
     assert_eq!(offline, [("dli_queue", "q".to_owned())]);
 }
+
+mod never_changes_what_the_map_does_not_name {
+    use super::*;
+    use dlf_bundle::json::Value;
+    use dlf_bundle::remap::Section;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+    use std::collections::BTreeMap;
+
+    /// Names both environments use, so a map names some and not others.
+    const POOL: [&str; 6] = ["a", "b", "dev", "obs://dev/x/", "obs://dev/", "Asia/Shanghai"];
+    const NODE_TYPES: [&str; 9] =
+        ["DWSSQL", "HiveSQL", "DLISQL", "DLISpark", "CDMJob", "RESTAPI", "Shell", "DISTransferTask", "OBSManager"];
+    const PROPERTIES: [&str; 9] =
+        ["connectionName", "queueName", "clusterName", "database", "agentName", "streamName", "path", "sql", "args"];
+    const SECTIONS: [Section; 11] = [
+        Section::Connection,
+        Section::DliQueue,
+        Section::CdmCluster,
+        Section::MrsCluster,
+        Section::DisStream,
+        Section::SmnTopic,
+        Section::Database,
+        Section::ObsPath,
+        Section::OtherWorkspace,
+        Section::TimeZone,
+        Section::Owner,
+    ];
+
+    fn quoted(text: &str) -> String {
+        serde_json::Value::from(text).to_string()
+    }
+
+    fn node() -> impl Strategy<Value = String> {
+        (select(&NODE_TYPES[..]), prop::collection::btree_map(select(&PROPERTIES[..]), select(&POOL[..]), 0..5))
+            .prop_map(|(node_type, properties)| {
+                let properties: Vec<String> = properties
+                    .iter()
+                    .map(|(k, v)| format!("{{\"name\": {}, \"value\": {}}}", quoted(k), quoted(v)))
+                    .collect();
+                format!(r#"{{"type": "{node_type}", "properties": [{}]}}"#, properties.join(", "))
+            })
+    }
+
+    /// A job naming pool values everywhere remap looks, and parameters.
+    fn job_text() -> impl Strategy<Value = String> {
+        let params = prop::collection::btree_map(select(&POOL[..3]), select(&POOL[..]), 0..3);
+        (prop::collection::vec(node(), 1..4), params, select(&POOL[..]), select(&POOL[..])).prop_map(
+            |(nodes, params, log_path, zone)| {
+                let nodes: Vec<String> = nodes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, node)| node.replacen('{', &format!("{{\"name\": \"n{i}\", "), 1))
+                    .collect();
+                let params: Vec<String> =
+                    params.iter().map(|(k, v)| format!("{{\"name\": {}, \"value\": {}}}", quoted(k), quoted(v))).collect();
+                format!(
+                    "{{\"name\": \"j\", \"logPath\": {}, \"basicConfig\": {{\"owner\": {}}},\n \"schedule\": {{\"type\": \"CRON\", \"cron\": {{\"expression\": \"0 0 * * * ?\", \"expressionTimeZone\": {}}}}},\n \"params\": [{}],\n \"nodes\": [\n  {}\n ]\n}}\n",
+                    quoted(log_path),
+                    quoted(log_path),
+                    quoted(zone),
+                    params.join(", "),
+                    nodes.join(",\n  ")
+                )
+            },
+        )
+    }
+
+    /// A map naming some pool values in some sections, and some parameters.
+    fn map_text() -> impl Strategy<Value = String> {
+        let section = (select(&SECTIONS[..]), prop::collection::btree_map(select(&POOL[..]), "[a-z]{1,3}", 1..3));
+        (prop::collection::vec(section, 0..4), prop::collection::btree_map(select(&POOL[..3]), "[a-z]{1,3}", 0..2))
+            .prop_map(|(sections, params)| {
+                let mut merged: BTreeMap<&str, BTreeMap<&str, String>> = BTreeMap::new();
+                for (section, names) in &sections {
+                    merged.entry(section.as_str()).or_default().extend(names.iter().map(|(k, v)| (*k, v.clone())));
+                }
+                merged.entry("params").or_default().extend(params.iter().map(|(k, v)| (*k, v.clone())));
+                merged
+                    .iter()
+                    .map(|(section, names)| {
+                        let lines: Vec<String> =
+                            names.iter().map(|(k, v)| format!("{} = {}", quoted(k), quoted(v))).collect();
+                        format!("[{section}]\n{}\n", lines.join("\n"))
+                    })
+                    .collect()
+            })
+    }
+
+    /// Every string leaf, by pointer.
+    fn leaves(value: &Value, pointer: &str, out: &mut BTreeMap<String, String>) {
+        match value {
+            Value::Object(object) => {
+                for (key, member) in object.iter() {
+                    leaves(member, &format!("{pointer}/{key}"), out);
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    leaves(item, &format!("{pointer}/{index}"), out);
+                }
+            }
+            other => {
+                out.insert(pointer.to_owned(), dlf_bundle::json::to_string_compact(other));
+            }
+        }
+    }
+
+    fn leaves_of(bundle: &Bundle) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        leaves(&bundle.get("jobs/j.job").unwrap().document().definition().to_value(), "", &mut out);
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn remap_never_changes_a_value_the_map_does_not_name(text in job_text(), map in map_text()) {
+            let map: Map = map.parse().unwrap();
+            let mut bundle = job(&text);
+            let before = leaves_of(&bundle);
+            let report = apply(&mut bundle, &map).unwrap();
+            let after = leaves_of(&bundle);
+            prop_assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>(), "same shape");
+            let changed: Vec<&String> = before.keys().filter(|pointer| before[*pointer] != after[*pointer]).collect();
+            prop_assert_eq!(changed.len(), report.changes.len(), "one change reported per value changed");
+            for change in &report.changes {
+                let old = serde_json::from_str::<String>(&before[&change.pointer]).unwrap();
+                let new = serde_json::from_str::<String>(&after[&change.pointer]).unwrap();
+                prop_assert_eq!((&old, &new), (&change.from, &change.to));
+                let named = if change.kind == "params" {
+                    let name_pointer = change.pointer.replace("/value", "/name");
+                    let name = serde_json::from_str::<String>(&before[&name_pointer]).unwrap();
+                    map.param("j", &name) == Some(new.as_str())
+                } else {
+                    SECTIONS.iter().any(|s| s.as_str() == change.kind && map.rename(*s, &old) == Some(new.clone()))
+                };
+                prop_assert!(named, "{:?} is not something the map names", change);
+            }
+        }
+    }
+}

@@ -298,3 +298,20 @@ fn walk<'a>(value: &'a mut json::Value, path: &[u8]) -> &'a mut json::Value {
         other => other,
     }
 }
+
+/// Arbitrary text as EL and as a remap map: never panic; an expression
+/// that parses prints canonically to text that parses to the same
+/// expression and prints the same again.
+pub fn expression_target(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = text.parse::<dlf_bundle::remap::Map>();
+    let whole = dlf_bundle::expression::parse(text);
+    let found = dlf_bundle::expression::find(text);
+    for parsed in found.into_iter().map(|found| found.parsed).chain([whole]) {
+        let Ok(expr) = parsed else { continue };
+        let printed = expr.to_string();
+        let reparsed = dlf_bundle::expression::parse(&printed).unwrap_or_else(|e| panic!("{printed:?}: {e}"));
+        assert_eq!(reparsed, expr, "{printed:?}");
+        assert_eq!(reparsed.to_string(), printed);
+    }
+}

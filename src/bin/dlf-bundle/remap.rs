@@ -3,8 +3,8 @@
 
 use crate::common::{Failure, Format, Outcome, print_json};
 use crate::target::{self, Opened};
-use dlf_bundle::remap::{self, Map};
 use dlf_bundle::UnpackOptions;
+use dlf_bundle::remap::{self, Map};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

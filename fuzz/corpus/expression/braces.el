@@ -1,0 +1,1 @@
+a #{Env.get("}")} b #{Evn.get("x")} #{open

@@ -1,0 +1,1 @@
+#{StringUtil.isNotEmpty(Job.getParam('x')) ? Job.getParam("x") : "d"}

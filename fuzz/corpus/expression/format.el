@@ -1,0 +1,1 @@
+dt=#{DateUtil.format(DateUtil.addDays(Job.planTime, -1), "yyyyMMdd")}
