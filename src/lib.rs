@@ -6,6 +6,7 @@
 mod archive;
 mod bundle;
 pub mod check;
+pub mod diff;
 mod error;
 pub mod export;
 pub mod expression;

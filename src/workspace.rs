@@ -1,10 +1,11 @@
 //! A workspace: the jobs, scripts and resources of one DataArts workspace,
 //! from which bundles are exported.
 
+use crate::bundle::Bundle;
 use crate::error::{Error, ErrorKind, Result};
 use crate::folder;
 use crate::kind::DefinitionKind;
-use crate::layout;
+use crate::layout::{self, Layout};
 use crate::limits::Limits;
 use crate::model::{Document, Job, Resource, Script};
 use crate::read::ReadOptions;
@@ -250,6 +251,27 @@ impl Workspace {
         }
         folder::replace_files(&files)?;
         Ok(files.len())
+    }
+
+    /// Every definition, read into a bundle of the single layout (for
+    /// comparing or validating a workspace as a bundle). Files are read in
+    /// parallel.
+    ///
+    /// # Errors
+    /// As [`Workspace::load`], for the first file (in kind and name order)
+    /// that fails; a name the bundle's entry-name rules refuse.
+    pub fn to_bundle(&self) -> Result<Bundle> {
+        let wanted: Vec<(DefinitionKind, &str)> =
+            DefinitionKind::ALL.into_iter().flat_map(|kind| self.names(kind).map(move |name| (kind, name))).collect();
+        let documents: Vec<Result<Option<Document>>> =
+            wanted.par_iter().map(|&(kind, name)| self.load(kind, name)).collect();
+        let mut bundle = Bundle::new(Layout::Single);
+        for (&(kind, name), document) in wanted.iter().zip(documents) {
+            if let Some(document) = document? {
+                bundle.insert(&Layout::Single.path_for(kind, name, None), document)?;
+            }
+        }
+        Ok(bundle)
     }
 
     /// Reads and parses the job called `name`.

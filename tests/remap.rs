@@ -245,6 +245,7 @@ mod never_changes_what_the_map_does_not_name {
     use proptest::prelude::*;
     use proptest::sample::select;
     use std::collections::BTreeMap;
+    use std::fmt::Write as _;
 
     /// Names both environments use, so a map names some and not others.
     const POOL: [&str; 6] = ["a", "b", "dev", "obs://dev/x/", "obs://dev/", "Asia/Shanghai"];
@@ -315,14 +316,14 @@ mod never_changes_what_the_map_does_not_name {
                     merged.entry(section.as_str()).or_default().extend(names.iter().map(|(k, v)| (*k, v.clone())));
                 }
                 merged.entry("params").or_default().extend(params.iter().map(|(k, v)| (*k, v.clone())));
-                merged
-                    .iter()
-                    .map(|(section, names)| {
-                        let lines: Vec<String> =
-                            names.iter().map(|(k, v)| format!("{} = {}", quoted(k), quoted(v))).collect();
-                        format!("[{section}]\n{}\n", lines.join("\n"))
-                    })
-                    .collect()
+                let mut text = String::new();
+                for (section, names) in &merged {
+                    writeln!(text, "[{section}]").unwrap();
+                    for (key, value) in names {
+                        writeln!(text, "{} = {}", quoted(key), quoted(value)).unwrap();
+                    }
+                }
+                text
             })
     }
 

@@ -150,3 +150,10 @@ impl Paint {
 pub fn leave_to_exit<T>(value: T) {
     std::mem::forget(value);
 }
+
+/// Reads and parses a promotion map; what is wrong with it is a usage error.
+pub fn read_map(path: &std::path::Path) -> Result<dlf_bundle::remap::Map, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Usage(format!("cannot read the map `{}`: {e}", path.display())))?;
+    text.parse().map_err(|e| Failure::Usage(format!("map `{}`: {e}", path.display())))
+}

@@ -1,10 +1,10 @@
 //! `dlf-bundle import-request`: the ImportJob body that asks the service to
 //! rename environment objects on import.
 
-use crate::common::{Failure, Outcome, print_json};
+use crate::common::{Outcome, print_json, read_map};
 use clap::ValueEnum;
 use dlf_bundle::Bundle;
-use dlf_bundle::remap::{ImportRequest, Map, SameNamePolicy, TargetStatus};
+use dlf_bundle::remap::{ImportRequest, SameNamePolicy, TargetStatus};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -41,9 +41,7 @@ enum Status {
 }
 
 pub fn run(args: &Args) -> Outcome {
-    let text = std::fs::read_to_string(&args.map)
-        .map_err(|e| Failure::Usage(format!("cannot read the map `{}`: {e}", args.map.display())))?;
-    let map: Map = text.parse().map_err(|e| Failure::Usage(format!("map `{}`: {e}", args.map.display())))?;
+    let map = read_map(&args.map)?;
     let bundle = Bundle::open(&args.bundle)?;
     let (request, offline) = ImportRequest::new(&bundle, &map, &args.path);
     let policy = match args.same_name_policy {

@@ -4,6 +4,7 @@
 mod check;
 mod common;
 mod deps;
+mod diff;
 mod explain;
 mod export;
 mod get;
@@ -45,6 +46,8 @@ enum Command {
     Check(check::Args),
     /// Show what each job needs: scripts, resources, jobs, environment objects.
     Deps(deps::Args),
+    /// Compare two bundles or folders by meaning, for review.
+    Diff(diff::Args),
     /// Explain a diagnostic code, or list every code.
     Explain(explain::Args),
     /// Change values of a job, node, script or resource, keeping every other byte.
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Deps(args) => deps::run(args),
+        Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Set(args) => set::run(&args),
         Command::Get(args) => get::run(&args),

@@ -1,10 +1,10 @@
 //! `dlf-bundle remap`: rewrite connections, queues, clusters, buckets and
 //! parameters for another environment, value by value.
 
-use crate::common::{Failure, Format, Outcome, print_json};
+use crate::common::{Failure, Format, Outcome, print_json, read_map};
 use crate::target::{self, Opened};
 use dlf_bundle::UnpackOptions;
-use dlf_bundle::remap::{self, Map};
+use dlf_bundle::remap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -35,9 +35,7 @@ pub fn run(args: &Args) -> Outcome {
     if !folder && args.output.is_none() && !args.dry_run {
         return Err(Failure::Usage("a bundle is not rewritten in place: give -o OUT.zip (or --dry-run)".into()));
     }
-    let text = std::fs::read_to_string(&args.map)
-        .map_err(|e| Failure::Usage(format!("cannot read the map `{}`: {e}", args.map.display())))?;
-    let map: Map = text.parse().map_err(|e| Failure::Usage(format!("map `{}`: {e}", args.map.display())))?;
+    let map = read_map(&args.map)?;
     let mut opened = target::open(&args.target)?;
     if matches!(opened, Opened::Workspace(_)) && args.output.is_some() {
         return Err(Failure::Usage(

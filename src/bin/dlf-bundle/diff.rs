@@ -1,0 +1,234 @@
+//! `dlf-bundle diff`: what changed between two bundles or folders, by
+//! meaning, for review.
+
+use crate::common::{Failure, Outcome, Paint, print_json, read_map};
+use crate::target::{self, Opened};
+use clap::ValueEnum;
+use dlf_bundle::diff::{self, Change, Diff, DiffOptions, KindDiff, Op};
+use dlf_bundle::{Bundle, DefinitionKind, json};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  dlf-bundle diff old.zip new.zip\n  dlf-bundle diff dev.zip prod.zip --map prod.toml --ignore location --format markdown\n\nExit status: 0 (with --exit-code: 0 when equal, 1 when different); 2 when an input cannot be read."
+)]
+pub struct Args {
+    /// The bundle or folder before.
+    old: PathBuf,
+    /// The bundle or folder after.
+    new: PathBuf,
+    /// Remap OLD with this map first, so environment names are no change.
+    #[arg(long, value_name = "MAP.toml")]
+    map: Option<PathBuf>,
+    /// Output format (`patch`: an RFC 6902 JSON Patch per definition).
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    format: DiffFormat,
+    /// Exit 1 when the inputs differ.
+    #[arg(long)]
+    exit_code: bool,
+    /// Ignore this key wherever it appears (repeatable), e.g. `location`.
+    #[arg(long, value_name = "KEY")]
+    ignore: Vec<String>,
+    /// Lines of context in script diffs.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    context: usize,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+    Patch,
+}
+
+pub fn run(args: &Args) -> Outcome {
+    let mut options = DiffOptions::new().context(args.context);
+    if let Some(map) = &args.map {
+        options = options.map(read_map(map)?);
+    }
+    for key in &args.ignore {
+        options = options.ignore(key.clone());
+    }
+    let (old, new) = rayon::join(|| open("OLD", &args.old), || open("NEW", &args.new));
+    let (old, new) = (old?, new?);
+    let result = diff::diff(&old, &new, &options).map_err(|e| Failure::Usage(format!("cannot remap OLD: {e}")))?;
+    match args.format {
+        DiffFormat::Json => print_json(&result)?,
+        DiffFormat::Patch => print_json(&result.patch())?,
+        DiffFormat::Text => print!("{}", text(&result, &Paint::stdout())),
+        DiffFormat::Markdown => print!("{}", markdown(&result)),
+    }
+    let differ = !result.is_empty();
+    crate::common::leave_to_exit((old, new, result));
+    Ok(if args.exit_code && differ { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// A bundle, a bundle folder or a workspace folder; what cannot be read is
+/// exit 2, as `diff` and `cmp` do.
+fn open(side: &str, path: &Path) -> Result<Bundle, Failure> {
+    let refused = |error: String| Failure::Usage(format!("{side} `{}`: {error}", path.display()));
+    match target::open(path) {
+        Ok(Opened::Bundle(bundle)) => Ok(bundle),
+        Ok(Opened::Workspace(workspace)) => workspace.to_bundle().map_err(|e| refused(e.to_string())),
+        Err(Failure::Input(error)) => Err(refused(format!("refused by the reader: {error}"))),
+        Err(Failure::Usage(message) | Failure::Message(message)) => Err(refused(message)),
+        Err(other) => Err(other),
+    }
+}
+
+fn kind_title(kind: DefinitionKind) -> &'static str {
+    match kind {
+        DefinitionKind::Job => "jobs",
+        DefinitionKind::Script => "scripts",
+        DefinitionKind::Resource => "resources",
+    }
+}
+
+fn compact(value: Option<&json::Value>) -> String {
+    value.map(json::to_string_compact).unwrap_or_default()
+}
+
+/// Git-like: `+`/`-` for added and removed definitions, a block per
+/// changed one.
+fn text(result: &Diff, paint: &Paint) -> String {
+    let mut out = String::new();
+    for (kind, changes) in result.kinds() {
+        let kind = kind.as_str();
+        for name in &changes.added {
+            let _ = writeln!(out, "{}", paint.paint("32", &format!("+ {kind} {name}")));
+        }
+        for name in &changes.removed {
+            let _ = writeln!(out, "{}", paint.paint("31", &format!("- {kind} {name}")));
+        }
+        for changed in &changes.changed {
+            let _ = writeln!(out, "{}", paint.paint("1", &format!("~ {kind} {}", changed.name)));
+            for change in &changed.changes {
+                text_change(&mut out, change, paint);
+            }
+            if !changed.affected.is_empty() {
+                let _ = writeln!(out, "    affected jobs: {}", changed.affected.join(", "));
+            }
+        }
+        for copies in &changes.differing_copies {
+            let _ = writeln!(
+                out,
+                "{}",
+                paint.paint(
+                    "33",
+                    &format!(
+                        "! {kind} {}: its copies in {} differ ({})",
+                        copies.name,
+                        copies.side,
+                        copies.entries.join(", ")
+                    )
+                )
+            );
+        }
+    }
+    if result.is_empty() {
+        out.push_str("no differences\n");
+    }
+    out
+}
+
+fn text_change(out: &mut String, change: &Change, paint: &Paint) {
+    let line = match change.op {
+        Op::Add => paint.paint("32", &format!("    + {}: {}", change.path, compact(change.new.as_ref()))),
+        Op::Remove => paint.paint("31", &format!("    - {}: {}", change.path, compact(change.old.as_ref()))),
+        Op::Replace if change.diff.is_some() => format!("    ~ {}:", change.path),
+        Op::Replace => {
+            format!("    ~ {}: {} -> {}", change.path, compact(change.old.as_ref()), compact(change.new.as_ref()))
+        }
+    };
+    let _ = writeln!(out, "{line}");
+    for diff_line in change.diff.iter().flat_map(|diff| diff.lines()) {
+        let style = match diff_line.chars().next() {
+            Some('+') if !diff_line.starts_with("+++") => "32",
+            Some('-') if !diff_line.starts_with("---") => "31",
+            Some('@') => "36",
+            _ => "0",
+        };
+        let _ = writeln!(out, "      {}", paint.paint(style, diff_line));
+    }
+}
+
+/// A summary table, then a section per changed definition with script
+/// diffs in collapsible blocks: ready to post on a pull request.
+fn markdown(result: &Diff) -> String {
+    let mut out = String::from("## Bundle diff\n\n");
+    if result.is_empty() {
+        out.push_str("No differences.\n");
+        return out;
+    }
+    out.push_str("| kind | added | removed | changed |\n|---|---:|---:|---:|\n");
+    for (kind, changes) in result.kinds() {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            kind_title(kind),
+            changes.added.len(),
+            changes.removed.len(),
+            changes.changed.len()
+        );
+    }
+    for (kind, changes) in result.kinds() {
+        markdown_kind(&mut out, kind, changes);
+    }
+    out
+}
+
+fn markdown_kind(out: &mut String, kind: DefinitionKind, changes: &KindDiff) {
+    let kind = kind.as_str();
+    for (names, verb) in [(&changes.added, "added"), (&changes.removed, "removed")] {
+        if !names.is_empty() {
+            let list: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+            let _ = writeln!(out, "\n**{kind}s {verb}:** {}", list.join(", "));
+        }
+    }
+    for changed in &changes.changed {
+        let _ = writeln!(out, "\n### {kind} `{}`\n", changed.name);
+        let (plain, diffs): (Vec<&Change>, Vec<&Change>) = changed.changes.iter().partition(|c| c.diff.is_none());
+        if !plain.is_empty() {
+            out.push_str("| path | change | before | after |\n|---|---|---|---|\n");
+            for change in plain {
+                let cell = |value: Option<&json::Value>| match value {
+                    Some(value) => format!("`{}`", compact(Some(value)).replace('|', "\\|").replace('`', "'")),
+                    None => String::new(),
+                };
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | {} | {} |",
+                    change.path,
+                    change.op.as_str(),
+                    cell(change.old.as_ref()),
+                    cell(change.new.as_ref())
+                );
+            }
+        }
+        for change in diffs {
+            let diff = change.diff.as_deref().unwrap_or_default();
+            let newline = if diff.ends_with('\n') { "" } else { "\n" };
+            let _ = writeln!(
+                out,
+                "\n<details><summary><code>{}</code></summary>\n\n```diff\n{diff}{newline}```\n\n</details>",
+                change.path
+            );
+        }
+        if !changed.affected.is_empty() {
+            let list: Vec<String> = changed.affected.iter().map(|name| format!("`{name}`")).collect();
+            let _ = writeln!(out, "\nAffected jobs: {}", list.join(", "));
+        }
+    }
+    for copies in &changes.differing_copies {
+        let _ = writeln!(
+            out,
+            "\n> **Warning:** the copies of {kind} `{}` in {} differ: {}",
+            copies.name,
+            copies.side,
+            copies.entries.join(", ")
+        );
+    }
+}

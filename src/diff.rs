@@ -1,0 +1,613 @@
+//! Semantic comparison of two bundles, for review.
+//!
+//! Definitions match by kind and name, not by path: a job moved to another
+//! folder or layout is the same job, and a script copied into several job
+//! folders is one script. Inside a definition, the elements of `nodes`,
+//! `properties` and `params` match by `name`; `preNodeName` and
+//! `dependJobs.jobs` compare as sets; other arrays by position. Key order,
+//! whitespace, entry order and compression are no change. Values compare as
+//! JSON values: `1` and `1.0` are equal numbers, `1` and `"1"` differ.
+
+use crate::bundle::Bundle;
+use crate::error::Result;
+use crate::json::{self, Value};
+use crate::kind::DefinitionKind;
+use crate::reference::{ReferenceOptions, Target};
+use crate::remap::{self, Map};
+use crate::resolve::bundle_dependencies;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What [`diff`] compares and how.
+///
+/// ```
+/// use dlf_bundle::diff::DiffOptions;
+/// let options = DiffOptions::new().ignore("location").context(5);
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone)]
+pub struct DiffOptions {
+    map: Option<Map>,
+    ignore: BTreeSet<String>,
+    context: usize,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        Self { map: None, ignore: BTreeSet::new(), context: 3 }
+    }
+}
+
+impl DiffOptions {
+    /// Compares everything; script diffs with 3 lines of context.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Remaps OLD with `map` before comparing, so a dev bundle and its
+    /// promoted prod bundle differ only where someone changed something.
+    #[must_use]
+    pub fn map(mut self, map: Map) -> Self {
+        self.map = Some(map);
+        self
+    }
+
+    /// Ignores the member `key` wherever it appears (`location`, the canvas
+    /// position, for example).
+    #[must_use]
+    pub fn ignore(mut self, key: impl Into<String>) -> Self {
+        self.ignore.insert(key.into());
+        self
+    }
+
+    /// Lines of context around each change of a script's `content`.
+    #[must_use]
+    pub fn context(mut self, lines: usize) -> Self {
+        self.context = lines;
+        self
+    }
+}
+
+/// What a change does at its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    /// The value is new.
+    Add,
+    /// The value is gone.
+    Remove,
+    /// The value is different.
+    Replace,
+}
+
+impl Op {
+    /// `add`, `remove` or `replace`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Add => "add",
+            Self::Remove => "remove",
+            Self::Replace => "replace",
+        }
+    }
+}
+
+/// One value that differs.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Change {
+    /// A JSON pointer in which elements of `nodes`, `properties` and
+    /// `params` are addressed by name: `/nodes/node_1/retryTimes`.
+    pub path: String,
+    /// What changed.
+    pub op: Op,
+    /// The value before (not for `add`, nor for a script's `content`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<Value>,
+    /// The value after (not for `remove`, nor for a script's `content`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<Value>,
+    /// For a script's `content`: a unified line diff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+}
+
+/// A definition present on both sides that differs.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Changed {
+    /// Its name.
+    pub name: String,
+    /// What differs, in document order.
+    pub changes: Vec<Change>,
+    /// The jobs of NEW a run of which the change touches: for a job, the
+    /// jobs that depend on it, directly or through others; for a script or
+    /// resource, the jobs that use it and the jobs that depend on those.
+    pub affected: Vec<String>,
+}
+
+/// Copies of one script or resource (in several job folders of a batch
+/// bundle) that are not the same; the first copy is the one compared.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct DifferingCopies {
+    /// The definition's name.
+    pub name: String,
+    /// `old` or `new`.
+    pub side: &'static str,
+    /// The entries that hold the copies, the compared one first.
+    pub entries: Vec<String>,
+}
+
+/// The differences of one kind of definition.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct KindDiff {
+    /// Names only NEW has.
+    pub added: Vec<String>,
+    /// Names only OLD has.
+    pub removed: Vec<String>,
+    /// Definitions both have that differ.
+    pub changed: Vec<Changed>,
+    /// Copies that disagree within one side.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub differing_copies: Vec<DifferingCopies>,
+    /// The RFC 6902 patch of each added, removed or changed definition.
+    #[serde(skip)]
+    patches: BTreeMap<String, Vec<PatchOp>>,
+}
+
+impl KindDiff {
+    fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// `{"jobs": {…}, "scripts": {…}, "resources": {…}}`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Diff {
+    /// Jobs.
+    pub jobs: KindDiff,
+    /// Scripts.
+    pub scripts: KindDiff,
+    /// Resources.
+    pub resources: KindDiff,
+}
+
+impl Diff {
+    /// `true` when the bundles do not differ.
+    pub fn is_empty(&self) -> bool {
+        self.kinds().iter().all(|(_, kind)| kind.is_empty())
+    }
+
+    /// The three kinds with their differences, jobs first.
+    pub fn kinds(&self) -> [(DefinitionKind, &KindDiff); 3] {
+        [
+            (DefinitionKind::Job, &self.jobs),
+            (DefinitionKind::Script, &self.scripts),
+            (DefinitionKind::Resource, &self.resources),
+        ]
+    }
+
+    /// An RFC 6902 JSON Patch per definition, with array indices, so that
+    /// standard tools can apply it to OLD (remapped, when a map was given):
+    /// `{"jobs": {"job_a": [{"op": "replace", "path": "/nodes/0/retryTimes", "value": 3}]}, …}`.
+    /// An added definition's patch adds the whole document (`"path": ""`),
+    /// a removed one's removes it. Ignored keys keep OLD's value, and
+    /// elements matched by name keep OLD's order.
+    ///
+    /// ```
+    /// use dlf_bundle::{Bundle, Job};
+    /// use dlf_bundle::diff::{DiffOptions, diff};
+    /// let mut old = Bundle::new(dlf_bundle::Layout::Single);
+    /// old.add_job(Job::new("j"))?;
+    /// let mut new = old.clone();
+    /// new.job_mut("j").unwrap().log_path = Some("obs://logs/".into());
+    /// let patch = serde_json::to_value(diff(&old, &new, &DiffOptions::new())?.patch()).unwrap();
+    /// assert_eq!(patch["jobs"]["j"][0]["op"], "add");
+    /// assert_eq!(patch["jobs"]["j"][0]["path"], "/logPath");
+    /// # Ok::<(), dlf_bundle::Error>(())
+    /// ```
+    pub fn patch(&self) -> Patch<'_> {
+        Patch { jobs: &self.jobs.patches, scripts: &self.scripts.patches, resources: &self.resources.patches }
+    }
+}
+
+/// The patches of a [`Diff`], by kind and name; serialises as JSON.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Patch<'a> {
+    jobs: &'a BTreeMap<String, Vec<PatchOp>>,
+    scripts: &'a BTreeMap<String, Vec<PatchOp>>,
+    resources: &'a BTreeMap<String, Vec<PatchOp>>,
+}
+
+/// One RFC 6902 operation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+struct PatchOp {
+    op: Op,
+    path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<Value>,
+}
+
+/// Compares two bundles by meaning.
+///
+/// ```
+/// use dlf_bundle::{Bundle, ReadOptions};
+/// use dlf_bundle::diff::{DiffOptions, diff};
+/// let old = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
+/// let mut new = old.to_layout(dlf_bundle::Layout::Batch)?;
+/// assert!(diff(&old, &new, &DiffOptions::new())?.is_empty(), "a layout is no change");
+/// new.job_mut("job_batch").unwrap().node_mut("DWS_SQL").unwrap().retry_times = Some(3.into());
+/// let changes = diff(&old, &new, &DiffOptions::new())?;
+/// assert_eq!(changes.jobs.changed[0].changes[0].path, "/nodes/DWS_SQL/retryTimes");
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
+///
+/// # Errors
+/// Only when [`DiffOptions::map`] is given and remapping OLD fails (see
+/// [`remap::apply`]).
+pub fn diff(old: &Bundle, new: &Bundle, options: &DiffOptions) -> Result<Diff> {
+    let remapped;
+    let old = match &options.map {
+        Some(map) => {
+            let mut copy = old.clone();
+            remap::apply(&mut copy, map)?;
+            remapped = copy;
+            &remapped
+        }
+        None => old,
+    };
+    let (old_side, new_side) = rayon::join(|| Side::of(old), || Side::of(new));
+    let users = Users::of(new);
+    let compare = |kind: DefinitionKind| compare_kind(kind, &old_side, &new_side, &users, options);
+    Ok(Diff {
+        jobs: compare(DefinitionKind::Job),
+        scripts: compare(DefinitionKind::Script),
+        resources: compare(DefinitionKind::Resource),
+    })
+}
+
+/// One bundle's definitions as JSON, by kind and name, each with the
+/// entries of its copies (sorted by path).
+struct Side {
+    jobs: Copies,
+    scripts: Copies,
+    resources: Copies,
+}
+
+/// Definitions by name, each with its copies: (entry, JSON), by path.
+type Copies = BTreeMap<String, Vec<(String, Value)>>;
+
+impl Side {
+    fn of(bundle: &Bundle) -> Self {
+        let values: Vec<(DefinitionKind, String, String, Value)> = bundle
+            .entries()
+            .par_iter()
+            .map(|entry| {
+                let definition = entry.document().definition();
+                (entry.kind(), entry.name().to_owned(), entry.path().to_owned(), definition.to_value())
+            })
+            .collect();
+        let mut side = Self { jobs: Copies::new(), scripts: Copies::new(), resources: Copies::new() };
+        for (kind, name, path, value) in values {
+            let copies = match kind {
+                DefinitionKind::Job => &mut side.jobs,
+                DefinitionKind::Script => &mut side.scripts,
+                DefinitionKind::Resource => &mut side.resources,
+            };
+            copies.entry(name).or_default().push((path, value));
+        }
+        side
+    }
+
+    fn kind(&self, kind: DefinitionKind) -> &Copies {
+        match kind {
+            DefinitionKind::Job => &self.jobs,
+            DefinitionKind::Script => &self.scripts,
+            DefinitionKind::Resource => &self.resources,
+        }
+    }
+}
+
+/// Who in NEW is touched by a change of a job, script or resource.
+struct Users {
+    /// Definition to the jobs that name it directly.
+    direct: BTreeMap<(DefinitionKind, String), BTreeSet<String>>,
+}
+
+impl Users {
+    fn of(bundle: &Bundle) -> Self {
+        let mut direct: BTreeMap<(DefinitionKind, String), BTreeSet<String>> = BTreeMap::new();
+        for job in bundle_dependencies(bundle, &ReferenceOptions::default()) {
+            for dependency in &job.dependencies {
+                let target = &dependency.reference.target;
+                if let Some((kind, name)) = target.definition()
+                    && !(matches!(target, Target::Job(_)) && name == job.job)
+                {
+                    direct.entry((kind, name.to_owned())).or_default().insert(job.job.clone());
+                }
+            }
+        }
+        Self { direct }
+    }
+
+    /// The users of `name`, and every job downstream of them.
+    fn affected(&self, kind: DefinitionKind, name: &str) -> Vec<String> {
+        let mut affected = BTreeSet::new();
+        let mut queue: Vec<String> = self.users(kind, name).cloned().collect();
+        while let Some(job) = queue.pop() {
+            if affected.insert(job.clone()) {
+                queue.extend(self.users(DefinitionKind::Job, &job).cloned());
+            }
+        }
+        if kind == DefinitionKind::Job {
+            affected.remove(name);
+        }
+        affected.into_iter().collect()
+    }
+
+    fn users(&self, kind: DefinitionKind, name: &str) -> impl Iterator<Item = &String> {
+        self.direct.get(&(kind, name.to_owned())).into_iter().flatten()
+    }
+}
+
+fn compare_kind(kind: DefinitionKind, old: &Side, new: &Side, users: &Users, options: &DiffOptions) -> KindDiff {
+    let (old, new) = (old.kind(kind), new.kind(kind));
+    let mut out = KindDiff::default();
+    for (name, copies) in new.iter().filter(|(name, _)| !old.contains_key(*name)) {
+        out.added.push(name.clone());
+        let value = copies.first().map(|(_, value)| value.clone());
+        out.patches.insert(name.clone(), vec![PatchOp { op: Op::Add, path: String::new(), value }]);
+    }
+    for name in old.keys().filter(|name| !new.contains_key(*name)) {
+        out.removed.push(name.clone());
+        out.patches.insert(name.clone(), vec![PatchOp { op: Op::Remove, path: String::new(), value: None }]);
+    }
+    for (side, copies) in [("old", old), ("new", new)] {
+        out.differing_copies
+            .extend(copies.iter().filter_map(|(name, copies)| differing(kind, name, side, copies, options)));
+    }
+    let both: Vec<(&String, &Value, &Value)> =
+        old.iter().filter_map(|(name, copies)| Some((name, &copies.first()?.1, &new.get(name)?.first()?.1))).collect();
+    let compared: Vec<(Changed, Vec<PatchOp>)> = both
+        .par_iter()
+        .filter_map(|&(name, old, new)| {
+            let (changes, patch) = compare_definition(kind, old, new, options);
+            let affected = users.affected(kind, name);
+            (!changes.is_empty()).then(|| (Changed { name: name.clone(), changes, affected }, patch))
+        })
+        .collect();
+    for (changed, patch) in compared {
+        out.patches.insert(changed.name.clone(), patch);
+        out.changed.push(changed);
+    }
+    out
+}
+
+/// The copies of `name` on one side, when they are not all the same.
+fn differing(
+    kind: DefinitionKind,
+    name: &str,
+    side: &'static str,
+    copies: &[(String, Value)],
+    options: &DiffOptions,
+) -> Option<DifferingCopies> {
+    let (first, rest) = copies.split_first()?;
+    let differ = rest.iter().any(|(_, copy)| !compare_definition(kind, &first.1, copy, options).0.is_empty());
+    differ.then(|| DifferingCopies {
+        name: name.to_owned(),
+        side,
+        entries: copies.iter().map(|(path, _)| path.clone()).collect(),
+    })
+}
+
+/// The changes from `old` to `new` of one definition, and its patch.
+fn compare_definition(
+    kind: DefinitionKind,
+    old: &Value,
+    new: &Value,
+    options: &DiffOptions,
+) -> (Vec<Change>, Vec<PatchOp>) {
+    let mut walk = Walk { kind, options, changes: Vec::new(), patch: Vec::new() };
+    walk.value(
+        old,
+        new,
+        &Here { path: String::new(), patch_path: String::new(), key: None, parent_key: None, named: false },
+    );
+    (walk.changes, walk.patch)
+}
+
+/// Where the walk is: the semantic pointer, the patch's (index) pointer,
+/// the member keys that lead here, and whether this is an element matched
+/// by name.
+struct Here<'a> {
+    path: String,
+    patch_path: String,
+    key: Option<&'a str>,
+    parent_key: Option<&'a str>,
+    named: bool,
+}
+
+impl<'a> Here<'a> {
+    fn member(&self, key: &'a str) -> Here<'a> {
+        let segment = escape(key);
+        // A property is its value: `/properties/connectionName`, not `…/value`.
+        let in_property = self.key.is_none() && self.parent_key == Some("properties") && self.named;
+        Here {
+            path: if in_property && key == "value" { self.path.clone() } else { format!("{}/{segment}", self.path) },
+            patch_path: format!("{}/{segment}", self.patch_path),
+            key: Some(key),
+            parent_key: self.key,
+            named: false,
+        }
+    }
+
+    /// The element at `index`, addressed by `name` (its position, for
+    /// arrays compared by position).
+    fn element(&self, name: &str, index: usize, named: bool) -> Here<'a> {
+        Here {
+            path: format!("{}/{}", self.path, escape(name)),
+            patch_path: format!("{}/{index}", self.patch_path),
+            key: None,
+            parent_key: self.key,
+            named,
+        }
+    }
+}
+
+/// RFC 6901: `~` is `~0`, `/` is `~1`.
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Arrays whose elements match by `name`.
+const NAMED_ELEMENTS: [&str; 3] = ["nodes", "properties", "params"];
+
+struct Walk<'o> {
+    kind: DefinitionKind,
+    options: &'o DiffOptions,
+    changes: Vec<Change>,
+    patch: Vec<PatchOp>,
+}
+
+impl Walk<'_> {
+    fn record(&mut self, here: &Here<'_>, op: Op, old: Option<&Value>, new: Option<&Value>) {
+        self.changes.push(Change { path: here.path.clone(), op, old: old.cloned(), new: new.cloned(), diff: None });
+        self.patch.push(PatchOp { op, path: here.patch_path.clone(), value: new.cloned() });
+    }
+
+    fn value(&mut self, old: &Value, new: &Value, here: &Here<'_>) {
+        match (old, new) {
+            (Value::Object(old), Value::Object(new)) => {
+                for (key, old_member) in old.iter().filter(|(key, _)| !self.options.ignore.contains(*key)) {
+                    let member = here.member(key);
+                    match new.get(key) {
+                        Some(new_member) => self.value(old_member, new_member, &member),
+                        None => self.record(&member, Op::Remove, Some(old_member), None),
+                    }
+                }
+                for (key, new_member) in new.iter().filter(|(key, _)| !self.options.ignore.contains(*key)) {
+                    if !old.contains_key(key) {
+                        self.record(&here.member(key), Op::Add, None, Some(new_member));
+                    }
+                }
+            }
+            (Value::Array(old_items), Value::Array(new_items)) => {
+                let named = here.key.is_some_and(|key| NAMED_ELEMENTS.contains(&key));
+                let set = here.key == Some("preNodeName")
+                    || (here.key == Some("jobs") && here.parent_key == Some("dependJobs"));
+                if let (true, Some(old_names), Some(new_names)) = (named, names(old_items), names(new_items)) {
+                    self.named(old_items, &old_names, new_items, &new_names, here);
+                } else if set {
+                    if sorted(old_items) != sorted(new_items) {
+                        self.record(here, Op::Replace, Some(old), Some(new));
+                    }
+                } else {
+                    self.positional(old_items, new_items, here);
+                }
+            }
+            (Value::String(old_text), Value::String(new_text))
+                if self.kind == DefinitionKind::Script && here.path == "/content" =>
+            {
+                if old_text != new_text {
+                    let text = similar::TextDiff::from_lines(old_text.as_str(), new_text.as_str());
+                    let diff =
+                        text.unified_diff().context_radius(self.options.context).header("old", "new").to_string();
+                    self.changes.push(Change {
+                        path: here.path.clone(),
+                        op: Op::Replace,
+                        old: None,
+                        new: None,
+                        diff: Some(diff),
+                    });
+                    self.patch.push(PatchOp {
+                        op: Op::Replace,
+                        path: here.patch_path.clone(),
+                        value: Some(new.clone()),
+                    });
+                }
+            }
+            _ => {
+                if !scalars_equal(old, new) {
+                    self.record(here, Op::Replace, Some(old), Some(new));
+                }
+            }
+        }
+    }
+
+    /// Elements matched by name. The patch removes OLD's elements NEW lacks
+    /// (from the last, so indices stay valid), then changes the kept ones
+    /// (at their index once those are gone), then appends NEW's new ones.
+    fn named(&mut self, old: &[Value], old_names: &[&str], new: &[Value], new_names: &[&str], here: &Here<'_>) {
+        for (index, (item, name)) in old.iter().zip(old_names).enumerate().rev() {
+            if !new_names.contains(name) {
+                self.record(&here.element(name, index, true), Op::Remove, Some(item), None);
+            }
+        }
+        let kept = old.iter().zip(old_names).filter(|(_, name)| new_names.contains(name));
+        for (index, (item, name)) in kept.enumerate() {
+            if let Some(position) = new_names.iter().position(|n| n == name)
+                && let Some(new_item) = new.get(position)
+            {
+                self.value(item, new_item, &here.element(name, index, true));
+            }
+        }
+        for (item, name) in new.iter().zip(new_names).filter(|(_, name)| !old_names.contains(name)) {
+            let appended = Here {
+                path: format!("{}/{}", here.path, escape(name)),
+                patch_path: format!("{}/-", here.patch_path),
+                key: None,
+                parent_key: here.key,
+                named: true,
+            };
+            self.record(&appended, Op::Add, None, Some(item));
+        }
+    }
+
+    /// Elements matched by position; extra ones added at the end or
+    /// removed from the end.
+    fn positional(&mut self, old: &[Value], new: &[Value], here: &Here<'_>) {
+        for (index, (old_item, new_item)) in old.iter().zip(new).enumerate() {
+            self.value(old_item, new_item, &here.element(&index.to_string(), index, false));
+        }
+        for (index, item) in new.iter().enumerate().skip(old.len()) {
+            self.record(&here.element(&index.to_string(), index, false), Op::Add, None, Some(item));
+        }
+        for (index, item) in old.iter().enumerate().skip(new.len()).rev() {
+            self.record(&here.element(&index.to_string(), index, false), Op::Remove, Some(item), None);
+        }
+    }
+}
+
+/// The `name` of every element, when each is an object with a distinct
+/// string name; `None` otherwise (the array then compares by position).
+fn names(items: &[Value]) -> Option<Vec<&str>> {
+    let names: Vec<&str> =
+        items.iter().map(|item| item.as_object()?.get("name")?.as_str()).collect::<Option<Vec<&str>>>()?;
+    let distinct: BTreeSet<&str> = names.iter().copied().collect();
+    (distinct.len() == names.len()).then_some(names)
+}
+
+/// A set's elements in a fixed order, for comparison.
+fn sorted(items: &[Value]) -> Vec<String> {
+    let mut texts: Vec<String> = items.iter().map(json::to_string_compact).collect();
+    texts.sort_unstable();
+    texts
+}
+
+/// JSON equality of two values the walk does not descend into: numbers by
+/// value, everything else exactly.
+fn scalars_equal(old: &Value, new: &Value) -> bool {
+    match (old, new) {
+        (Value::Number(a), Value::Number(b)) => {
+            a == b
+                || match (a.as_i64(), b.as_i64()) {
+                    (Some(a), Some(b)) => a == b,
+                    // Exactly equal values, not nearly equal ones.
+                    _ => a.as_f64().zip(b.as_f64()).is_some_and(|(a, b)| a.total_cmp(&b).is_eq()),
+                }
+        }
+        _ => old == new,
+    }
+}
