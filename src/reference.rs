@@ -179,7 +179,8 @@ pub enum ParamStyle {
 pub fn variables(text: &str, style: ParamStyle) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(at) = rest.find("${") {
+    // Scripts are long and `$` is rare in them: memchr finds each in one pass.
+    while let Some(at) = memchr::memmem::find(rest.as_bytes(), b"${") {
         let after = rest.get(at + 2..).unwrap_or_default();
         let Some(end) = after.find('}') else { break };
         let name = after.get(..end).unwrap_or_default().trim();

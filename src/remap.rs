@@ -17,12 +17,14 @@
 
 use crate::bundle::Bundle;
 use crate::error::{Error, ErrorKind, Result};
+use crate::json;
 use crate::json::Value;
 use crate::kind::DefinitionKind;
-use crate::model::Definition;
+use crate::model::{Definition, Document, Script};
 use crate::reference::{self, EnvironmentKind, Reference, ReferenceOptions, Target};
 use crate::resolve::{JobDependencies, Status, bundle_dependencies, workspace_dependencies};
 use crate::workspace::Workspace;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a map section renames.
@@ -261,17 +263,29 @@ pub struct Report {
 /// A rewritten definition that no longer fits the model (cannot happen for
 /// the string values the map rewrites, but is reported, not ignored).
 pub fn apply(bundle: &mut Bundle, map: &Map) -> Result<Report> {
-    let jobs = bundle_dependencies(bundle, &ReferenceOptions::default());
     let layout = bundle.layout();
-    let unmapped = unmapped(&jobs, map, |job, script| match script {
+    let entry_of = |job: &str, script: Option<&str>| match script {
         Some(script) => layout.path_for(DefinitionKind::Script, script, Some(job)),
         None => layout.path_for(DefinitionKind::Job, job, None),
-    });
+    };
+    // What is unmapped and what is rewritten are found side by side, each
+    // in parallel; entries are reported in path order.
+    let entries = bundle.entries();
+    let (unmapped, rewritten) = rayon::join(
+        || unmapped(&bundle_dependencies(bundle, &ReferenceOptions::default()), map, entry_of),
+        || entries.par_iter().map(|entry| rewritten(entry.document(), entry.path(), map)).collect::<Vec<_>>(),
+    );
     let mut changes = Vec::new();
-    for entry in bundle.entries_mut() {
-        let path = entry.path().to_owned();
-        if let Some(definition) = rewrite(entry.document().definition(), &path, map, &mut changes)? {
-            *entry.document_mut().definition_mut() = definition;
+    let mut documents = Vec::new();
+    for (entry, result) in entries.iter().zip(rewritten) {
+        if let Some((document, mut entry_changes)) = result? {
+            documents.push((entry.path().to_owned(), document));
+            changes.append(&mut entry_changes);
+        }
+    }
+    for (path, document) in documents {
+        if let Some(entry) = bundle.get_mut(&path) {
+            *entry.document_mut() = document;
         }
     }
     Ok(Report { changes, unmapped })
@@ -308,10 +322,10 @@ pub fn apply_workspace(workspace: &mut Workspace, map: &Map) -> Result<Report> {
         .collect();
     let mut changes = Vec::new();
     for (kind, entry, name) in definitions {
-        let Some(mut document) = workspace.load(kind, &name)? else { continue };
-        if let Some(definition) = rewrite(document.definition(), &entry, map, &mut changes)? {
-            *document.definition_mut() = definition;
+        let Some(document) = workspace.load(kind, &name)? else { continue };
+        if let Some((document, mut document_changes)) = rewritten(&document, &entry, map)? {
             workspace.keep_changed(kind, &name, document);
+            changes.append(&mut document_changes);
         }
     }
     Ok(Report { changes, unmapped })
@@ -338,9 +352,30 @@ fn unmapped(jobs: &[JobDependencies], map: &Map, entry_of: impl Fn(&str, Option<
         .collect()
 }
 
+/// `document` with every value the map names rewritten, and the changes;
+/// `None` when nothing changed. The renames replace strings by strings, so
+/// the new bytes are the original's with those strings replaced, found by
+/// scanning; other changes (a number parameter set to a string) go through
+/// the general editor when the document is written.
+fn rewritten(document: &Document, entry: &str, map: &Map) -> Result<Option<(Document, Vec<Change>)>> {
+    let mut changes = Vec::new();
+    let Some(definition) = rewrite(document.definition(), entry, map, &mut changes)? else { return Ok(None) };
+    let replacements: Vec<(&str, &str)> =
+        changes.iter().map(|change| (change.pointer.as_str(), change.to.as_str())).collect();
+    let edited = document.original().and_then(|original| json::replace_strings(original, &replacements));
+    let mut document = document.clone();
+    document.replace(definition, edited);
+    Ok(Some((document, changes)))
+}
+
 /// The definition with every value the map names rewritten, its changes
 /// appended to `changes`; `None` when nothing changed.
 fn rewrite(definition: &Definition, entry: &str, map: &Map, changes: &mut Vec<Change>) -> Result<Option<Definition>> {
+    if let Definition::Script(script) = definition {
+        // Scripts are most of a bundle and carry long texts: renamed on the
+        // model, without building their JSON.
+        return Ok(rewrite_script(script, entry, map, changes).map(Definition::Script));
+    }
     let kind = definition.kind();
     let mut value = definition.to_value();
     let mut rewriter = Rewriter { map, entry, changes: Vec::new() };
@@ -349,7 +384,7 @@ fn rewrite(definition: &Definition, entry: &str, map: &Map, changes: &mut Vec<Ch
             let references = reference::job_references(job, &ReferenceOptions::default(), &|_| false);
             rewriter.job(&mut value, &references, definition.name().unwrap_or_default());
         }
-        Definition::Script(_) => rewriter.script(&mut value),
+        Definition::Script(_) => {}
         Definition::Resource(_) => rewriter.resource(&mut value),
     }
     if rewriter.changes.is_empty() {
@@ -357,6 +392,41 @@ fn rewrite(definition: &Definition, entry: &str, map: &Map, changes: &mut Vec<Ch
     }
     changes.append(&mut rewriter.changes);
     Definition::from_value(kind, value).map(Some)
+}
+
+/// A script's renamed fields: its connection, DLI queue and databases.
+/// The script (with its long text) is copied only when one is renamed.
+fn rewrite_script(script: &Script, entry: &str, map: &Map, changes: &mut Vec<Change>) -> Option<Script> {
+    let fields = [
+        ("connectionName", Section::Connection, &script.connection_name),
+        ("queueName", Section::DliQueue, &script.queue_name),
+        ("database", Section::Database, &script.database),
+        ("currentDatabase", Section::Database, &script.current_database),
+    ];
+    let renamed: Vec<Change> = fields
+        .iter()
+        .filter_map(|(key, section, value)| {
+            let old = value.as_deref()?;
+            let new = map.rename(*section, old).filter(|new| new != old)?;
+            let (entry, pointer, kind) = (entry.to_owned(), format!("/{key}"), section.as_str());
+            Some(Change { entry, pointer, kind, from: old.to_owned(), to: new })
+        })
+        .collect();
+    if renamed.is_empty() {
+        return None;
+    }
+    let mut script = script.clone();
+    for change in &renamed {
+        let field = match change.pointer.as_str() {
+            "/connectionName" => &mut script.connection_name,
+            "/queueName" => &mut script.queue_name,
+            "/database" => &mut script.database,
+            _ => &mut script.current_database,
+        };
+        *field = Some(change.to.clone());
+    }
+    changes.extend(renamed);
+    Some(script)
 }
 
 /// The part of a reference's name the map keys: the workspace of a job
@@ -488,20 +558,6 @@ impl Rewriter<'_> {
         for (index, job) in jobs.iter_mut().enumerate() {
             if let Some(workspace) = Self::member(job, "workSpace") {
                 self.rename(workspace, Section::OtherWorkspace, format!("{base}/otherWorkSpaceJobs/{index}/workSpace"));
-            }
-        }
-    }
-
-    fn script(&mut self, script: &mut Value) {
-        let fields = [
-            ("connectionName", Section::Connection),
-            ("queueName", Section::DliQueue),
-            ("database", Section::Database),
-            ("currentDatabase", Section::Database),
-        ];
-        for (key, section) in fields {
-            if let Some(value) = Self::member(script, key) {
-                self.rename(value, section, format!("/{key}"));
             }
         }
     }

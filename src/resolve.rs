@@ -7,6 +7,7 @@ use crate::kind::DefinitionKind;
 use crate::model::{Definition, Job};
 use crate::reference::{EnvironmentKind, Reference, ReferenceOptions, Target, definition_references, job_references};
 use crate::workspace::Workspace;
+use rayon::prelude::*;
 
 /// Whether a needed object is available.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -183,7 +184,8 @@ pub fn bundle_dependencies(bundle: &Bundle, options: &ReferenceOptions) -> Vec<J
         Ok(dependencies) => dependencies,
         Err(never) => match never {},
     };
-    bundle.jobs().map(resolve).collect()
+    let jobs: Vec<(&Entry, &Job)> = bundle.jobs().collect();
+    jobs.into_par_iter().map(resolve).collect()
 }
 
 /// The needs of `jobs` (every job when empty) of a workspace.

@@ -57,6 +57,11 @@ fn expression_corpus_replays() {
 }
 
 #[test]
+fn diff_corpus_replays() {
+    replay("diff", fuzz_support::diff_target);
+}
+
+#[test]
 fn round_trip_corpus_replays() {
     replay("round_trip", fuzz_support::round_trip_target);
 }
@@ -141,5 +146,7 @@ fn write_seed_corpus() {
         [&b""[..], b"\x00\x01batch", b"\x01\x02\x03\x04job_a\x00n1\x00HiveSQL", &[0x55; 64]].iter().enumerate()
     {
         write("round_trip", &format!("seed{i}"), seed);
+        // The same bytes twice: two bundles, the second often like the first.
+        write("diff", &format!("seed{i}"), &[*seed, *seed].concat());
     }
 }

@@ -362,6 +362,9 @@ mod never_changes_what_the_map_does_not_name {
             let before = leaves_of(&bundle);
             let report = apply(&mut bundle, &map).unwrap();
             let after = leaves_of(&bundle);
+            let document = bundle.get("jobs/j.job").unwrap().document();
+            let written = dlf_bundle::Definition::from_slice(DefinitionKind::Job, &document.bytes()).unwrap();
+            prop_assert_eq!(&written, document.definition(), "the bytes written read back as the remapped job");
             prop_assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>(), "same shape");
             let changed: Vec<&String> = before.keys().filter(|pointer| before[*pointer] != after[*pointer]).collect();
             prop_assert_eq!(changed.len(), report.changes.len(), "one change reported per value changed");

@@ -97,6 +97,164 @@ pub(crate) fn rewrite(original: &[u8], new: &Value) -> Option<Rewrite> {
     (reparsed == *new).then(|| Rewrite::Edited(out.into_bytes()))
 }
 
+/// `original` with the string at each RFC 6901 pointer replaced by a new
+/// string, in the file's style (`\uXXXX` for non-ASCII where the file does
+/// so): the edit a rename makes, found by scanning rather than parsing.
+/// `None` when a pointer does not lead to a string, or two overlap.
+///
+/// `original` must be a JSON text the parser accepted: the scan skips
+/// values without checking them.
+pub(crate) fn replace_strings(original: &[u8], replacements: &[(&str, &str)]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(original).ok()?;
+    let ascii = text.is_ascii() && text.contains("\\u") && has_non_ascii_escape(text);
+    let mut splices = Vec::with_capacity(replacements.len());
+    for (pointer, new) in replacements {
+        let range = Scanner { bytes: original, at: 0 }.locate(pointer)?;
+        if original.get(range.start) != Some(&b'"') {
+            return None;
+        }
+        let mut quoted = String::with_capacity(new.len() + 2);
+        write_string(&mut quoted, new, ascii);
+        splices.push(Splice { range, text: quoted });
+    }
+    splices.sort_by_key(|splice| splice.range.start);
+    let mut out = Vec::with_capacity(original.len() + 64);
+    let mut at = 0;
+    for splice in &splices {
+        out.extend_from_slice(original.get(at..splice.range.start)?);
+        out.extend_from_slice(splice.text.as_bytes());
+        at = splice.range.end;
+    }
+    out.extend_from_slice(original.get(at..)?);
+    Some(out)
+}
+
+/// Finds a value's bytes in valid JSON, skipping what it passes over.
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn whitespace(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        self.whitespace();
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    /// The byte range of the value at `pointer`.
+    fn locate(&mut self, pointer: &str) -> Option<Range<usize>> {
+        self.whitespace();
+        for segment in pointer.split('/').skip(1) {
+            let segment = segment.replace("~1", "/").replace("~0", "~");
+            match self.peek()? {
+                b'{' => {
+                    self.at += 1;
+                    loop {
+                        self.whitespace();
+                        let key = self.key()?;
+                        self.eat(b':')?;
+                        self.whitespace();
+                        if key == segment {
+                            break;
+                        }
+                        self.skip_value()?;
+                        self.eat(b',')?;
+                    }
+                }
+                b'[' => {
+                    self.at += 1;
+                    for _ in 0..segment.parse::<usize>().ok()? {
+                        self.whitespace();
+                        self.skip_value()?;
+                        self.eat(b',')?;
+                    }
+                    self.whitespace();
+                }
+                _ => return None,
+            }
+        }
+        let start = self.at;
+        self.skip_value()?;
+        Some(start..self.at)
+    }
+
+    /// A member's key, decoded.
+    fn key(&mut self) -> Option<std::borrow::Cow<'a, str>> {
+        let start = self.at;
+        self.skip_string()?;
+        let bytes: &'a [u8] = self.bytes;
+        let raw = bytes.get(start..self.at)?;
+        let inner = raw.get(1..raw.len() - 1)?;
+        if inner.contains(&b'\\') {
+            match super::parse::parse(raw).ok()? {
+                Value::String(key) => Some(key.into()),
+                _ => None,
+            }
+        } else {
+            std::str::from_utf8(inner).ok().map(Into::into)
+        }
+    }
+
+    fn skip_string(&mut self) -> Option<()> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        self.at += 1;
+        loop {
+            let found = memchr::memchr2(b'"', b'\\', self.bytes.get(self.at..)?)?;
+            self.at += found;
+            if self.peek()? == b'"' {
+                self.at += 1;
+                return Some(());
+            }
+            self.at += 2;
+        }
+    }
+
+    fn skip_value(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.skip_string(),
+            b'{' | b'[' => {
+                let mut depth = 0_usize;
+                loop {
+                    match self.peek()? {
+                        b'"' => {
+                            self.skip_string()?;
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                self.at += 1;
+                                return Some(());
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.at += 1;
+                }
+            }
+            _ => {
+                while !matches!(self.peek(), None | Some(b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n')) {
+                    self.at += 1;
+                }
+                Some(())
+            }
+        }
+    }
+}
+
 struct Editor<'a> {
     text: &'a str,
     style: Style,
@@ -384,6 +542,34 @@ fn write_string(out: &mut String, text: &str, ascii: bool) {
 mod tests {
     use super::{Rewrite, rewrite};
     use crate::json::parse;
+
+    /// `(original, pointer, new string, expected output)`: the scan finds
+    /// the value past escaped keys, strings holding brackets and quotes,
+    /// and nested containers, and writes in the file's style.
+    #[test]
+    fn renames_replace_only_the_string_at_the_pointer() {
+        let table = [
+            (r#"{"a": "x", "b": "y"}"#, "/b", "z", r#"{"a": "x", "b": "z"}"#),
+            (
+                r#"{"s": "}]\"{[", "b" : [1, {"c": "old"}]}"#,
+                "/b/1/c",
+                "new",
+                r#"{"s": "}]\"{[", "b" : [1, {"c": "new"}]}"#,
+            ),
+            (r#"{"a\/b": "x", "~k": "y"}"#, "/a~1b", "q\"", r#"{"a\/b": "q\"", "~k": "y"}"#),
+            ("{\"~k\":\"y\"}", "/~0k", "z", "{\"~k\":\"z\"}"),
+            ("{\"a\": \"\\u00e9\", \"b\": \"x\"}", "/b", "é", "{\"a\": \"\\u00e9\", \"b\": \"\\u00e9\"}"),
+            ("[{\"n\": [true, null, -1e3]}, \"v\"]", "/1", "w", "[{\"n\": [true, null, -1e3]}, \"w\"]"),
+        ];
+        for (original, pointer, new, expected) in table {
+            let out = super::replace_strings(original.as_bytes(), &[(pointer, new)]).unwrap();
+            assert_eq!(std::str::from_utf8(&out).unwrap(), expected, "{original} {pointer}");
+        }
+        let refused = [(r#"{"a": 1}"#, "/a"), (r#"{"a": "x"}"#, "/b"), (r#"["x"]"#, "/1"), (r#"{}"#, "/a")];
+        for (original, pointer) in refused {
+            assert!(super::replace_strings(original.as_bytes(), &[(pointer, "v")]).is_none(), "{original} {pointer}");
+        }
+    }
 
     /// `(original, new value as compact JSON, expected output)`.
     #[test]

@@ -222,6 +222,9 @@ pub struct Document {
     // and `read` is the same allocation until the definition is changed.
     definition: Arc<Definition>,
     read: Option<(Arc<Definition>, Arc<Vec<u8>>)>,
+    /// The bytes of `definition`, made by an editor that knew what it
+    /// changed (remap's renames); dropped when the definition is changed.
+    edited: Option<Arc<Vec<u8>>>,
 }
 
 /// How [`Document::render`] produced a document's bytes.
@@ -244,7 +247,7 @@ impl Document {
     pub fn parse(kind: DefinitionKind, bytes: impl Into<Vec<u8>>) -> Result<Self> {
         let bytes = bytes.into();
         let definition = Arc::new(Definition::from_slice(kind, &bytes)?);
-        Ok(Self { read: Some((Arc::clone(&definition), Arc::new(bytes))), definition })
+        Ok(Self { read: Some((Arc::clone(&definition), Arc::new(bytes))), definition, edited: None })
     }
 
     /// The definition.
@@ -255,7 +258,16 @@ impl Document {
     /// The definition, for changing it. The bytes read are kept: the next
     /// write replaces only the values that then differ from what was read.
     pub fn definition_mut(&mut self) -> &mut Definition {
+        self.edited = None;
         Arc::make_mut(&mut self.definition)
+    }
+
+    /// Replaces the definition, keeping the bytes read. `edited`: the new
+    /// definition's bytes, when the caller made them from the original by
+    /// replacing only the values it changed.
+    pub(crate) fn replace(&mut self, definition: Definition, edited: Option<Vec<u8>>) {
+        self.definition = Arc::new(definition);
+        self.edited = edited.map(Arc::new);
     }
 
     /// The bytes to write (see [`Document::render`]).
@@ -272,6 +284,9 @@ impl Document {
         let Some((read, bytes)) = &self.read else { return (canonical(), Rendering::Canonical) };
         if Arc::ptr_eq(read, &self.definition) {
             return (Cow::Borrowed(bytes.as_slice()), Rendering::Unchanged);
+        }
+        if let Some(edited) = &self.edited {
+            return (Cow::Borrowed(edited.as_slice()), Rendering::Edited);
         }
         // The text read parses to what was read (the model is lossless), so
         // it is compared with the definition's value directly.
@@ -309,7 +324,7 @@ impl Document {
 
 impl From<Definition> for Document {
     fn from(definition: Definition) -> Self {
-        Self { definition: Arc::new(definition), read: None }
+        Self { definition: Arc::new(definition), read: None, edited: None }
     }
 }
 

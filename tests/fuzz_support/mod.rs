@@ -315,3 +315,32 @@ pub fn expression_target(data: &[u8]) {
         assert_eq!(reparsed.to_string(), printed);
     }
 }
+
+/// Two arbitrary bundles: comparing never panics, a bundle compared with
+/// itself shows no change, and each job's patch applied to the first gives
+/// a job the second does not differ from.
+pub fn diff_target(data: &[u8]) {
+    use dlf_bundle::diff::{DiffOptions, diff};
+    let mut input = Unstructured::new(data);
+    let (Ok(old), Ok(new)) = (BundleSpec::arbitrary(&mut input), BundleSpec::arbitrary(&mut input)) else { return };
+    let (old, new) = (build_bundle(&old), build_bundle(&new));
+    let options = DiffOptions::new();
+    assert!(diff(&old, &old, &options).unwrap().is_empty(), "a bundle differs from itself");
+    let result = diff(&old, &new, &options).unwrap();
+    let job_patches = serde_json::to_value(result.patch()).unwrap().get("jobs").cloned().unwrap();
+    for (entry, job) in old.jobs() {
+        let (Some(ops), Some(target)) =
+            (job_patches.get(entry.name()), new.jobs().find(|(e, _)| e.name() == entry.name()))
+        else {
+            continue;
+        };
+        let Ok(mut old_job) = serde_json::Value::try_from(job.to_value()) else { continue };
+        let patch: json_patch::Patch = serde_json::from_value(ops.clone()).unwrap();
+        json_patch::patch(&mut old_job, &patch).unwrap();
+        let mut left = Bundle::new(Layout::Single);
+        left.add_job(dlf_bundle::Job::from_slice(old_job.to_string().as_bytes()).unwrap()).unwrap();
+        let mut right = Bundle::new(Layout::Single);
+        right.add_job(target.1.clone()).unwrap();
+        assert!(diff(&left, &right, &options).unwrap().jobs.changed.is_empty(), "the patch of {} misses", entry.name());
+    }
+}

@@ -1,10 +1,11 @@
 //! `dlf-bundle remap`: rewrite connections, queues, clusters, buckets and
 //! parameters for another environment, value by value.
 
-use crate::common::{Failure, Format, Outcome, print_json, read_map};
+use crate::common::{Failure, Format, Outcome, leave_to_exit, print_json, read_map};
 use crate::target::{self, Opened};
 use dlf_bundle::UnpackOptions;
 use dlf_bundle::remap;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -49,12 +50,16 @@ pub fn run(args: &Args) -> Outcome {
     match args.format {
         Format::Json => print_json(&report)?,
         Format::Text => {
+            let mut out = String::new();
             for change in &report.changes {
-                println!("{}#{}  {}  {} -> {}", change.entry, change.pointer, change.kind, change.from, change.to);
+                let (entry, pointer, kind, from, to) =
+                    (&change.entry, &change.pointer, change.kind, &change.from, &change.to);
+                let _ = writeln!(out, "{entry}#{pointer}  {kind}  {from} -> {to}");
             }
             for object in &report.unmapped {
-                println!("unmapped {} `{}` ({})", object.kind, object.name, object.entries.join(", "));
+                let _ = writeln!(out, "unmapped {} `{}` ({})", object.kind, object.name, object.entries.join(", "));
             }
+            print!("{out}");
         }
     }
     if args.strict && !report.unmapped.is_empty() {
@@ -64,7 +69,7 @@ pub fn run(args: &Args) -> Outcome {
     if args.dry_run {
         return Ok(ExitCode::SUCCESS);
     }
-    match (opened, &args.output) {
+    match (&opened, &args.output) {
         (Opened::Bundle(bundle), Some(output)) if folder => bundle.unpack(output, UnpackOptions::default())?,
         (Opened::Bundle(bundle), Some(output)) => bundle.write_to_path(output)?,
         (Opened::Bundle(bundle), None) => {
@@ -75,5 +80,6 @@ pub fn run(args: &Args) -> Outcome {
         }
     }
     eprintln!("{} values rewritten", report.changes.len());
+    leave_to_exit((opened, report));
     Ok(ExitCode::SUCCESS)
 }
