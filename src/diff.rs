@@ -8,7 +8,7 @@
 //! whitespace, entry order and compression are no change. Values compare as
 //! JSON values: `1` and `1.0` are equal numbers, `1` and `"1"` differ.
 
-use crate::bundle::Bundle;
+use crate::bundle::{Bundle, Entry};
 use crate::error::Result;
 use crate::json::{self, Value};
 use crate::kind::DefinitionKind;
@@ -258,50 +258,55 @@ pub fn diff(old: &Bundle, new: &Bundle, options: &DiffOptions) -> Result<Diff> {
         }
         None => old,
     };
-    let (old_side, new_side) = rayon::join(|| Side::of(old), || Side::of(new));
-    let users = Users::of(new);
-    let compare = |kind: DefinitionKind| compare_kind(kind, &old_side, &new_side, &users, options);
-    Ok(Diff {
+    let (old_side, new_side) = (Side::of(old), Side::of(new));
+    let compare = |kind: DefinitionKind| compare_kind(kind, &old_side, &new_side, options);
+    let mut result = Diff {
         jobs: compare(DefinitionKind::Job),
         scripts: compare(DefinitionKind::Script),
         resources: compare(DefinitionKind::Resource),
-    })
+    };
+    // Who a change touches is worked out only when something changed.
+    if result.kinds().iter().any(|(_, kind)| !kind.changed.is_empty()) {
+        let users = Users::of(new);
+        for (kind, changes) in [
+            (DefinitionKind::Job, &mut result.jobs),
+            (DefinitionKind::Script, &mut result.scripts),
+            (DefinitionKind::Resource, &mut result.resources),
+        ] {
+            for changed in &mut changes.changed {
+                changed.affected = users.affected(kind, &changed.name);
+            }
+        }
+    }
+    Ok(result)
 }
 
-/// One bundle's definitions as JSON, by kind and name, each with the
-/// entries of its copies (sorted by path).
-struct Side {
-    jobs: Copies,
-    scripts: Copies,
-    resources: Copies,
+/// One bundle's definitions by kind and name, each with its copies (in
+/// path order).
+struct Side<'b> {
+    jobs: Copies<'b>,
+    scripts: Copies<'b>,
+    resources: Copies<'b>,
 }
 
-/// Definitions by name, each with its copies: (entry, JSON), by path.
-type Copies = BTreeMap<String, Vec<(String, Value)>>;
+/// Definitions by name, each with the entries of its copies.
+type Copies<'b> = BTreeMap<&'b str, Vec<&'b Entry>>;
 
-impl Side {
-    fn of(bundle: &Bundle) -> Self {
-        let values: Vec<(DefinitionKind, String, String, Value)> = bundle
-            .entries()
-            .par_iter()
-            .map(|entry| {
-                let definition = entry.document().definition();
-                (entry.kind(), entry.name().to_owned(), entry.path().to_owned(), definition.to_value())
-            })
-            .collect();
+impl<'b> Side<'b> {
+    fn of(bundle: &'b Bundle) -> Self {
         let mut side = Self { jobs: Copies::new(), scripts: Copies::new(), resources: Copies::new() };
-        for (kind, name, path, value) in values {
-            let copies = match kind {
+        for entry in bundle.iter() {
+            let copies = match entry.kind() {
                 DefinitionKind::Job => &mut side.jobs,
                 DefinitionKind::Script => &mut side.scripts,
                 DefinitionKind::Resource => &mut side.resources,
             };
-            copies.entry(name).or_default().push((path, value));
+            copies.entry(entry.name()).or_default().push(entry);
         }
         side
     }
 
-    fn kind(&self, kind: DefinitionKind) -> &Copies {
+    fn kind(&self, kind: DefinitionKind) -> &Copies<'b> {
         match kind {
             DefinitionKind::Job => &self.jobs,
             DefinitionKind::Script => &self.scripts,
@@ -352,30 +357,29 @@ impl Users {
     }
 }
 
-fn compare_kind(kind: DefinitionKind, old: &Side, new: &Side, users: &Users, options: &DiffOptions) -> KindDiff {
+fn compare_kind(kind: DefinitionKind, old: &Side<'_>, new: &Side<'_>, options: &DiffOptions) -> KindDiff {
     let (old, new) = (old.kind(kind), new.kind(kind));
     let mut out = KindDiff::default();
     for (name, copies) in new.iter().filter(|(name, _)| !old.contains_key(*name)) {
-        out.added.push(name.clone());
-        let value = copies.first().map(|(_, value)| value.clone());
-        out.patches.insert(name.clone(), vec![PatchOp { op: Op::Add, path: String::new(), value }]);
+        out.added.push((*name).to_owned());
+        let value = copies.first().map(|entry| entry.document().definition().to_value());
+        out.patches.insert((*name).to_owned(), vec![PatchOp { op: Op::Add, path: String::new(), value }]);
     }
     for name in old.keys().filter(|name| !new.contains_key(*name)) {
-        out.removed.push(name.clone());
-        out.patches.insert(name.clone(), vec![PatchOp { op: Op::Remove, path: String::new(), value: None }]);
+        out.removed.push((*name).to_owned());
+        out.patches.insert((*name).to_owned(), vec![PatchOp { op: Op::Remove, path: String::new(), value: None }]);
     }
     for (side, copies) in [("old", old), ("new", new)] {
         out.differing_copies
             .extend(copies.iter().filter_map(|(name, copies)| differing(kind, name, side, copies, options)));
     }
-    let both: Vec<(&String, &Value, &Value)> =
-        old.iter().filter_map(|(name, copies)| Some((name, &copies.first()?.1, &new.get(name)?.first()?.1))).collect();
+    let both: Vec<(&str, &Entry, &Entry)> =
+        old.iter().filter_map(|(name, copies)| Some((*name, *copies.first()?, *new.get(name)?.first()?))).collect();
     let compared: Vec<(Changed, Vec<PatchOp>)> = both
         .par_iter()
         .filter_map(|&(name, old, new)| {
             let (changes, patch) = compare_definition(kind, old, new, options);
-            let affected = users.affected(kind, name);
-            (!changes.is_empty()).then(|| (Changed { name: name.clone(), changes, affected }, patch))
+            (!changes.is_empty()).then(|| (Changed { name: name.to_owned(), changes, affected: Vec::new() }, patch))
         })
         .collect();
     for (changed, patch) in compared {
@@ -390,31 +394,34 @@ fn differing(
     kind: DefinitionKind,
     name: &str,
     side: &'static str,
-    copies: &[(String, Value)],
+    copies: &[&Entry],
     options: &DiffOptions,
 ) -> Option<DifferingCopies> {
     let (first, rest) = copies.split_first()?;
-    let differ = rest.iter().any(|(_, copy)| !compare_definition(kind, &first.1, copy, options).0.is_empty());
+    let differ = rest.iter().any(|copy| !compare_definition(kind, first, copy, options).0.is_empty());
     differ.then(|| DifferingCopies {
         name: name.to_owned(),
         side,
-        entries: copies.iter().map(|(path, _)| path.clone()).collect(),
+        entries: copies.iter().map(|entry| entry.path().to_owned()).collect(),
     })
 }
 
 /// The changes from `old` to `new` of one definition, and its patch.
+/// Equal bytes are no change, and are not parsed into trees.
 fn compare_definition(
     kind: DefinitionKind,
-    old: &Value,
-    new: &Value,
+    old: &Entry,
+    new: &Entry,
     options: &DiffOptions,
 ) -> (Vec<Change>, Vec<PatchOp>) {
+    let (old, new) = (old.document(), new.document());
+    if old.bytes() == new.bytes() {
+        return (Vec::new(), Vec::new());
+    }
+    let (old, new) = (old.definition().to_value(), new.definition().to_value());
     let mut walk = Walk { kind, options, changes: Vec::new(), patch: Vec::new() };
-    walk.value(
-        old,
-        new,
-        &Here { path: String::new(), patch_path: String::new(), key: None, parent_key: None, named: false },
-    );
+    let root = Here { path: String::new(), patch_path: String::new(), key: None, parent_key: None, named: false };
+    walk.value(&old, &new, &root);
     (walk.changes, walk.patch)
 }
 
