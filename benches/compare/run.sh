@@ -44,6 +44,19 @@ echo "== pack of the unpacked workspace"
 time_it "dlf-bundle pack" "$bin" pack --max-entries 1000000 "$out/workspace" -o "$out/pack.zip"
 time_it "zip -r -6" sh -c "cd '$out/workspace' && rm -f ../zip.zip && zip -qr -6 ../zip.zip ."
 echo "sizes: dlf-bundle pack $(stat -c %s "$out/pack.zip") bytes, zip -r -6 $(stat -c %s "$out/zip.zip") bytes"
+echo "== remap with every connection mapped, against pack of the same definitions"
+printf '[connection]\ndli_conn = "dli_conn_prod"\necs_host = "ecs_host_prod"\nmrs_hive = "mrs_hive_prod"\n' > "$out/prod.toml"
+rm -rf "$out/unpacked" && "$bin" unpack "$out/jobs.zip" --dir "$out/unpacked" > /dev/null
+time_it "dlf-bundle remap" "$bin" remap "$out/jobs.zip" --map "$out/prod.toml" -o "$out/remapped.zip"
+time_it "dlf-bundle pack (same)" "$bin" pack --max-entries 1000000 "$out/unpacked" -o "$out/repacked.zip"
+echo "== diff, against validate of one bundle"
+rm -rf "$out/changed" && cp -r "$out/unpacked" "$out/changed"
+for job in $(seq -f 'job_%05g' 0 9); do sed -i '0,/"dli_conn"/s//"dli_conn_v2"/' "$out/changed/jobs/$job/$job.job"; done
+for script in $(find "$out/changed/jobs/job_00005" -name '*.script' | sort | head -5); do sed -i '0,/select/s//SELECT/' "$script"; done
+"$bin" pack --max-entries 1000000 "$out/changed" -o "$out/changed.zip" > /dev/null
+time_it "dlf-bundle diff (15 changed)" "$bin" diff "$out/jobs.zip" "$out/changed.zip"
+time_it "dlf-bundle diff (remapped)" "$bin" diff "$out/jobs.zip" "$out/remapped.zip"
+time_it "dlf-bundle validate" "$bin" validate --max-entries 1000000 "$out/jobs.zip"
 echo "== peak memory"
 /usr/bin/time -f "dlf-bundle validate: %M KiB peak" "$bin" validate --max-entries 1000000 "$out/jobs.zip" > /dev/null
 /usr/bin/time -f "dlf-bundle pack: %M KiB peak" "$bin" pack --max-entries 1000000 "$out/workspace" -o "$out/pack.zip" 2>&1 >/dev/null | tail -1
