@@ -19,6 +19,7 @@ mod limits;
 mod model;
 pub mod name;
 pub mod path;
+pub mod plan;
 mod read;
 pub mod reference;
 pub mod remap;

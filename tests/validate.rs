@@ -374,7 +374,8 @@ fn every_code_is_tested() {
     let untested: Vec<&str> = Code::ALL
         .iter()
         .map(|code| code.as_str())
-        .filter(|code| !tested.contains(code) && *code != "DLFB0014")
+        // DLFB05xx are plan's codes, each with its row in tests/plan.rs.
+        .filter(|code| !tested.contains(code) && *code != "DLFB0014" && !code.starts_with("DLFB05"))
         .collect();
     assert!(untested.is_empty(), "codes without a rule row: {untested:?}");
 }

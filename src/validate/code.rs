@@ -275,6 +275,53 @@ codes! {
      but the first run waits for or fails on the missing job.\n\nExample: `job_report` depends on \
      `job_load`, exported separately.\n\nFix: make sure the job exists in the target workspace, or export it \
      too (`--with-upstream`).";
+    /// `plan`: an environment object the bundle uses is missing in the target.
+    PlanMissingObject = "DLFB0501", Error, "an environment object the bundle uses is missing in the target",
+    "A node or script uses a data connection, DLI queue, CDM or MRS cluster, DIS stream or SMN topic (after \
+     the map, when one is given) that the target's inventory does not list. The import succeeds, but the \
+     job fails when it runs.\n\nExample: DWS SQL nodes use `dws_dev`; the target has `dws_prod`.\n\nFix: \
+     create the object in the target, or map the name (`[connection] dws_dev = \"dws_prod\"`) and import \
+     the remapped bundle.";
+    /// `plan`: an environment variable the bundle needs is missing in the target.
+    PlanMissingVariable = "DLFB0502", Error, "an environment variable the bundle needs is missing in the target",
+    "A property or script uses `${name}` (no job parameter defines it, no builtin date form) or \
+     `#{Env.get(\"name\")}`, and the target's inventory lists no environment variable of that name.\n\n\
+     Example: `select * from ${db}.t`, with no `db` variable in the target.\n\nFix: add the variable to \
+     the target workspace's environment variables, or define it as a job parameter.";
+    /// `plan`: the import would overwrite a job that is running in the target.
+    PlanOverwritesRunningJob = "DLFB0503", Error, "the import would overwrite a job that is running in the target",
+    "With sameNamePolicy OVERWRITE, a job of the bundle replaces the target's job of the same name, and the \
+     service refuses to replace a job that is scheduled. Every status but NORMAL and STOPPED counts as \
+     running (SCHEDULING, PAUSED, EXCEPTION and any other), since the service does not document the list in \
+     full.\n\nExample: `job_a` is SCHEDULING in the target.\n\nFix: stop the job in the target first, then \
+     import.";
+    /// `plan`: a job depends on a job neither the bundle nor the target holds.
+    PlanMissingUpstream = "DLFB0504", Error, "a job depends on a job neither the bundle nor the target holds",
+    "A job's dependJobs (or a sub-job node) names a job that is neither in the bundle nor in the target's \
+     inventory. The import succeeds; the first scheduled run fails with \"depend job [X] is not running or \
+     pause\".\n\nExample: `job_report` depends on `job_load`, exported separately and not yet imported.\n\n\
+     Fix: export the upstream job too (`export --with-upstream`), or import it first.";
+    /// `plan`: the bundle is over the import limit.
+    PlanOverImportLimit = "DLFB0505", Error, "the bundle is over the 10 MB import limit",
+    "The definitions of the bundle come to more than 10 MB, which the import refuses.\n\nExample: 200 jobs \
+     with large SQL scripts.\n\nFix: export in batches (`export --workspace DIR --all --split 50 -o OUT`) and \
+     import them in order.";
+    /// `plan`: a same-name object in the target is kept.
+    PlanSkipped = "DLFB0506", Warning, "the target's same-name object is kept and the bundle's is not imported",
+    "With sameNamePolicy SKIP (the service's default), an object the target already has is left as it is and \
+     the bundle's version is silently not imported.\n\nExample: re-importing a fixed `job_a` keeps the old \
+     one.\n\nFix: import with sameNamePolicy OVERWRITE (`--same-name-policy overwrite`) when the bundle's \
+     version should win.";
+    /// `plan`: an upstream job in the target is stopped.
+    PlanStoppedUpstream = "DLFB0507", Warning, "a job depends on a target job that is not scheduled",
+    "A job depends on a job the target holds but does not schedule (NORMAL or STOPPED): the first run waits \
+     for it or fails with \"depend job [X] is not running or pause\".\n\nExample: `job_load` was never \
+     started in the target.\n\nFix: schedule the upstream job in the target.";
+    /// `plan`: an environment variable whose value must be set in the target.
+    PlanVariableToSet = "DLFB0508", Info, "an environment variable's value must be set in the target",
+    "The bundle uses an environment variable that the target holds as a variable (not a constant): its value \
+     is the target's, set per workspace.\n\nExample: `db` is `dev_db` in development and must be `prod_db` \
+     in production.\n\nFix: check the value in the target's environment variables before the first run.";
 }
 
 impl fmt::Display for Code {

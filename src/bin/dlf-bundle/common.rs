@@ -157,3 +157,19 @@ pub fn read_map(path: &std::path::Path) -> Result<dlf_bundle::remap::Map, Failur
         .map_err(|e| Failure::Usage(format!("cannot read the map `{}`: {e}", path.display())))?;
     text.parse().map_err(|e| Failure::Usage(format!("map `{}`: {e}", path.display())))
 }
+
+/// `--same-name-policy skip|overwrite`.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Policy {
+    Skip,
+    Overwrite,
+}
+
+impl From<Policy> for dlf_bundle::remap::SameNamePolicy {
+    fn from(policy: Policy) -> Self {
+        match policy {
+            Policy::Skip => Self::Skip,
+            Policy::Overwrite => Self::Overwrite,
+        }
+    }
+}

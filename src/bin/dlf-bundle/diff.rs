@@ -2,7 +2,7 @@
 //! meaning, for review.
 
 use crate::common::{Failure, Outcome, Paint, print_json, read_map};
-use crate::target::{self, Opened};
+use crate::target;
 use clap::ValueEnum;
 use dlf_bundle::diff::{self, Change, Diff, DiffOptions, KindDiff, Op};
 use dlf_bundle::{Bundle, DefinitionKind, json};
@@ -69,14 +69,14 @@ pub fn run(args: &Args) -> Outcome {
 /// A bundle, a bundle folder or a workspace folder; what cannot be read is
 /// exit 2, as `diff` and `cmp` do.
 fn open(side: &str, path: &Path) -> Result<Bundle, Failure> {
-    let refused = |error: String| Failure::Usage(format!("{side} `{}`: {error}", path.display()));
-    match target::open(path) {
-        Ok(Opened::Bundle(bundle)) => Ok(bundle),
-        Ok(Opened::Workspace(workspace)) => workspace.to_bundle().map_err(|e| refused(e.to_string())),
-        Err(Failure::Input(error)) => Err(refused(format!("refused by the reader: {error}"))),
-        Err(Failure::Usage(message) | Failure::Message(message)) => Err(refused(message)),
-        Err(other) => Err(other),
-    }
+    target::open_bundle(path).map_err(|failure| {
+        let reason = match failure {
+            Failure::Input(error) => format!("refused by the reader: {error}"),
+            Failure::Usage(message) | Failure::Message(message) => message,
+            Failure::Api(body) => body.to_json(),
+        };
+        Failure::Usage(format!("{side} `{}`: {reason}", path.display()))
+    })
 }
 
 fn kind_title(kind: DefinitionKind) -> &'static str {

@@ -1,7 +1,7 @@
 //! `dlf-bundle import-request`: the ImportJob body that asks the service to
 //! rename environment objects on import.
 
-use crate::common::{Outcome, print_json, read_map};
+use crate::common::{Outcome, Policy, print_json, read_map};
 use clap::ValueEnum;
 use dlf_bundle::Bundle;
 use dlf_bundle::remap::{ImportRequest, SameNamePolicy, TargetStatus};
@@ -28,12 +28,6 @@ pub struct Args {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum Policy {
-    Skip,
-    Overwrite,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
 enum Status {
     Saved,
     Submitted,
@@ -44,10 +38,7 @@ pub fn run(args: &Args) -> Outcome {
     let map = read_map(&args.map)?;
     let bundle = Bundle::open(&args.bundle)?;
     let (request, offline) = ImportRequest::new(&bundle, &map, &args.path);
-    let policy = match args.same_name_policy {
-        Policy::Skip => SameNamePolicy::Skip,
-        Policy::Overwrite => SameNamePolicy::Overwrite,
-    };
+    let policy = SameNamePolicy::from(args.same_name_policy);
     let status = args.target_status.map(|status| match status {
         Status::Saved => TargetStatus::Saved,
         Status::Submitted => TargetStatus::Submitted,

@@ -11,6 +11,7 @@ mod get;
 mod import_request;
 mod list;
 mod pack;
+mod plan;
 mod remap;
 mod set;
 mod target;
@@ -44,6 +45,8 @@ enum Command {
     Validate(validate::Args),
     /// Preview an import as the service's check-file call does.
     Check(check::Args),
+    /// Check an import against what the target workspace holds, before running it.
+    Plan(plan::Args),
     /// Show what each job needs: scripts, resources, jobs, environment objects.
     Deps(deps::Args),
     /// Compare two bundles or folders by meaning, for review.
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Plan(args) => plan::run(&args),
         Command::Deps(args) => deps::run(args),
         Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),

@@ -125,6 +125,14 @@ pub fn open(target: &Path) -> Result<Opened, Failure> {
     }
 }
 
+/// A bundle file or folder, or a workspace folder read into a bundle.
+pub fn open_bundle(target: &Path) -> Result<Bundle, Failure> {
+    match open(target)? {
+        Opened::Bundle(bundle) => Ok(bundle),
+        Opened::Workspace(workspace) => Ok(workspace.to_bundle()?),
+    }
+}
+
 /// A stray-file warning about a `.job`, `.script` or `.resource` file.
 fn is_nested_definition(warning: &dlf_bundle::Warning) -> bool {
     let extension = warning.entry.as_deref().and_then(|entry| entry.rsplit_once('.')).map(|(_, ext)| ext);
