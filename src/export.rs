@@ -160,12 +160,18 @@ pub fn export(workspace: &Workspace, job_list: &[String], options: &ExportOption
     if options.layout == Layout::Single && jobs.len() != 1 {
         return Err(invalid(format!("a single-job export holds one job, not {}.", jobs.len())));
     }
+    let bundle = assemble(workspace, &jobs, options)?;
+    Ok(Export { bundle, notes })
+}
 
+/// The bundle of `jobs` (read already) with the scripts and resources they
+/// need, when the options export dependencies.
+fn assemble(workspace: &Workspace, jobs: &BTreeMap<String, Document>, options: &ExportOptions) -> Result<Bundle> {
     // What each job needs, in job and node order.
     let known_jobs = |name: &str| workspace.contains(DefinitionKind::Job, name);
     let mut needs: Vec<(&str, Reference, DefinitionKind, String)> = Vec::new();
     if options.export_depend {
-        for (job_name, document) in &jobs {
+        for (job_name, document) in jobs {
             let Definition::Job(job) = document.definition() else { continue };
             for reference in reference::job_references(job, &options.references, &known_jobs) {
                 let Some((kind, name)) = reference.target.definition().filter(|(kind, _)| *kind != DefinitionKind::Job)
@@ -189,7 +195,7 @@ pub fn export(workspace: &Workspace, job_list: &[String], options: &ExportOption
     }
 
     let mut bundle = Bundle::new(options.layout);
-    for (job_name, document) in &jobs {
+    for (job_name, document) in jobs {
         bundle.insert(&options.layout.path_for(DefinitionKind::Job, job_name, None), document.clone())?;
     }
     for (job_name, reference, kind, name) in &needs {
@@ -200,7 +206,105 @@ pub fn export(workspace: &Workspace, job_list: &[String], options: &ExportOption
         let document = definitions.get(&(*kind, name.as_str())).ok_or_else(|| missing(job_name, reference, *kind))?;
         bundle.insert(&path, document.clone())?;
     }
-    Ok(Export { bundle, notes })
+    Ok(bundle)
+}
+
+/// One bundle of a whole-workspace export in batches.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Batch {
+    /// Its file name: `batch-001.zip`, `batch-002.zip`, ….
+    pub file: String,
+    /// Its jobs, sorted.
+    pub jobs: Vec<String>,
+    /// The bundle, with its jobs' scripts and resources.
+    pub bundle: Bundle,
+}
+
+/// Exports every job of `workspace` in batches of at most `batch_size`
+/// jobs, in import order: a job's upstream jobs (dependJobs, sub-jobs) are
+/// in its batch or an earlier one, and jobs in a dependency cycle share a
+/// batch. Batches are filled in topological order.
+///
+/// ```
+/// use dlf_bundle::export::{ExportOptions, export_batches};
+/// let workspace = dlf_bundle::Workspace::open("examples/workspace")?;
+/// let batches = export_batches(&workspace, 1, &ExportOptions::default())?;
+/// let files: Vec<&str> = batches.iter().map(|b| b.file.as_str()).collect();
+/// assert_eq!(files, ["batch-001.zip", "batch-002.zip"]);
+/// assert!(batches[0].bundle.iter().any(|e| e.name() == "dws_sql"), "a batch carries its jobs' scripts");
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
+///
+/// # Errors
+/// `DLF.3051` ([`ErrorKind::InvalidRequest`]) for a batch size of 0 or
+/// over [`MAX_EXPORT_JOBS`], the single layout, a workspace without jobs, or a dependency
+/// cycle of more jobs than a batch holds (naming them); as [`export`]
+/// for the definitions.
+pub fn export_batches(workspace: &Workspace, batch_size: usize, options: &ExportOptions) -> Result<Vec<Batch>> {
+    if batch_size == 0 || batch_size > MAX_EXPORT_JOBS {
+        return Err(invalid(format!("a batch holds 1 to {MAX_EXPORT_JOBS} jobs, not {batch_size}.")));
+    }
+    if options.layout == Layout::Single {
+        return Err(invalid("a single-job export holds one job: export batches in the batch layout."));
+    }
+    let names: Vec<String> = workspace.names(DefinitionKind::Job).map(str::to_owned).collect();
+    if names.is_empty() {
+        return Err(invalid("the workspace has no jobs."));
+    }
+    let loaded: Vec<Result<Document>> = names.par_iter().map(|name| workspace.load_job(name)).collect();
+    let mut jobs: BTreeMap<String, Document> = BTreeMap::new();
+    for (name, document) in names.iter().zip(loaded) {
+        jobs.insert(name.clone(), document?);
+    }
+    let known_jobs = |name: &str| workspace.contains(DefinitionKind::Job, name);
+    let edges: BTreeMap<String, BTreeSet<String>> = jobs
+        .iter()
+        .map(|(name, document)| {
+            let upstream = match document.definition() {
+                Definition::Job(job) => reference::job_references(job, &options.references, &known_jobs)
+                    .into_iter()
+                    .filter_map(|reference| match reference.target {
+                        Target::Job(target) if target != *name => Some(target),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => BTreeSet::new(),
+            };
+            (name.clone(), upstream)
+        })
+        .collect();
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    for component in graph::components_upstream_first(&edges) {
+        if component.len() > batch_size {
+            return Err(invalid(format!(
+                "jobs {} depend on each other in a cycle of {} jobs, more than a batch of {batch_size} holds.",
+                component.join(", "),
+                component.len()
+            )));
+        }
+        match groups.last_mut() {
+            Some(last) if last.len() + component.len() <= batch_size => last.extend(component),
+            _ => groups.push(component),
+        }
+    }
+    let bundles: Vec<Result<Bundle>> = groups
+        .par_iter()
+        .map(|group| {
+            let members: BTreeMap<String, Document> =
+                group.iter().filter_map(|name| Some((name.clone(), jobs.get(name)?.clone()))).collect();
+            assemble(workspace, &members, options)
+        })
+        .collect();
+    groups
+        .into_iter()
+        .zip(bundles)
+        .enumerate()
+        .map(|(index, (mut group, bundle))| {
+            group.sort_unstable();
+            Ok(Batch { file: format!("batch-{:03}.zip", index + 1), jobs: group, bundle: bundle? })
+        })
+        .collect()
 }
 
 fn missing(job: &str, reference: &Reference, kind: DefinitionKind) -> Error {

@@ -61,6 +61,79 @@ fn canonical_cycle(members: &[&str]) -> Vec<String> {
     cycle
 }
 
+/// The strongly connected components of a directed graph (Tarjan's
+/// algorithm, iterative), each sorted, in an order where every component
+/// comes after the components its edges lead to: with edges from a job to
+/// the jobs it depends on, upstream first. Vertices are the keys of `edges`;
+/// edges to other names are ignored.
+pub(crate) fn components_upstream_first(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
+    struct State {
+        index: usize,
+        low: usize,
+        on_stack: bool,
+    }
+    /// Numbers a vertex, puts it on the stack and returns its frame: the
+    /// vertex and the successors still to visit.
+    fn open<'e>(
+        vertex: &'e str,
+        edges: &'e BTreeMap<String, BTreeSet<String>>,
+        states: &mut BTreeMap<&'e str, State>,
+        stack: &mut Vec<&'e str>,
+    ) -> (&'e str, Vec<&'e str>) {
+        let index = states.len();
+        states.insert(vertex, State { index, low: index, on_stack: true });
+        stack.push(vertex);
+        (vertex, successors(edges, vertex).into_iter().filter(|next| edges.contains_key(*next)).collect())
+    }
+    let mut states: BTreeMap<&str, State> = BTreeMap::new();
+    let mut stack: Vec<&str> = Vec::new();
+    let mut components = Vec::new();
+    for root in edges.keys() {
+        if states.contains_key(root.as_str()) {
+            continue;
+        }
+        let mut frames = vec![open(root, edges, &mut states, &mut stack)];
+        while let Some((vertex, pending)) = frames.last_mut() {
+            let vertex = *vertex;
+            if let Some(next) = pending.pop() {
+                match states.get(next) {
+                    None => frames.push(open(next, edges, &mut states, &mut stack)),
+                    Some(state) if state.on_stack => {
+                        let index = state.index;
+                        if let Some(current) = states.get_mut(vertex) {
+                            current.low = current.low.min(index);
+                        }
+                    }
+                    Some(_) => {}
+                }
+                continue;
+            }
+            frames.pop();
+            let (index, low) = states.get(vertex).map_or((0, 0), |state| (state.index, state.low));
+            if let Some((parent, _)) = frames.last()
+                && let Some(parent) = states.get_mut(parent)
+            {
+                parent.low = parent.low.min(low);
+            }
+            if low == index {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    if let Some(state) = states.get_mut(member) {
+                        state.on_stack = false;
+                    }
+                    component.push(member.to_owned());
+                    if member == vertex {
+                        break;
+                    }
+                }
+                component.sort_unstable();
+                components.push(component);
+            }
+        }
+    }
+    components
+}
+
 /// Whether the edges leave the vertices acyclic (Kahn's algorithm).
 /// `edges` are `(upstream, downstream)` vertex indices below `count`.
 pub(crate) fn is_acyclic(count: usize, mut edges: Vec<(usize, usize)>) -> bool {

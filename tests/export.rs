@@ -317,3 +317,111 @@ fn cli_deps_in_every_format() {
     assert_eq!(connection["import_type"], "DWS_CONNECTION");
     assert_eq!(connection["status"], "external");
 }
+
+/// Which batch each job went into, checking each job is in exactly one.
+fn batch_of(batches: &[dlf_bundle::export::Batch]) -> std::collections::BTreeMap<String, usize> {
+    let mut of = std::collections::BTreeMap::new();
+    for (index, batch) in batches.iter().enumerate() {
+        for job in &batch.jobs {
+            assert!(of.insert(job.clone(), index).is_none(), "{job} is in two batches");
+        }
+        let in_bundle: Vec<&str> = batch.bundle.jobs().map(|(entry, _)| entry.name()).collect();
+        assert_eq!(in_bundle, batch.jobs, "{} holds its jobs", batch.file);
+    }
+    of
+}
+
+#[test]
+fn batches_put_upstream_jobs_first_and_cycles_together() {
+    use dlf_bundle::export::export_batches;
+    let (_dir, ws) = workspace(&[
+        job("d", &sql_node("n", "s"), &["c"]),
+        job("c", "", &["b"]),
+        job("b", "", &["a", "c"]),
+        job("a", "", &[]),
+        job("e", "", &[]),
+        script("s"),
+    ]);
+    let batches = export_batches(&ws, 2, &ExportOptions::default()).unwrap();
+    let jobs: Vec<Vec<String>> = batches.iter().map(|b| b.jobs.clone()).collect();
+    assert_eq!(jobs, [names(&["a"]), names(&["b", "c"]), names(&["d", "e"])]);
+    assert_eq!(batches[2].file, "batch-003.zip");
+    assert!(batches[2].bundle.iter().any(|e| e.path() == "jobs/d/s.script"), "a batch carries its jobs' scripts");
+    let error = export_batches(&ws, 1, &ExportOptions::default()).unwrap_err();
+    assert_eq!(api_code(&error), Some("DLF.3051"));
+    assert!(error.to_string().contains("jobs b, c depend on each other in a cycle of 2 jobs"), "{error}");
+    for size in [0, 101] {
+        assert_eq!(api_code(&export_batches(&ws, size, &ExportOptions::default()).unwrap_err()), Some("DLF.3051"));
+    }
+}
+
+#[test]
+fn cli_export_all_and_split() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("batches");
+    let seed = seed();
+    let split = |dir: &Path| {
+        cli(&["export", "--workspace", seed.to_str().unwrap(), "--all", "--split", "1", "-o", dir.to_str().unwrap()])
+    };
+    let output = split(&dir);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let plan: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(
+        plan,
+        serde_json::json!({"batches": [{"file": "batch-001.zip", "jobs": ["job_batch"]}, {"file": "batch-002.zip", "jobs": ["job_stream"]}]})
+    );
+    for file in ["batch-001.zip", "batch-002.zip"] {
+        let validate = cli(&["validate", dir.join(file).to_str().unwrap()]);
+        assert!(validate.status.success(), "{file} validates on its own");
+    }
+    let again = split(&dir);
+    assert_eq!(again.status.code(), Some(1), "a folder with batches of an earlier run is refused");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("is not empty"));
+    let all = out.path().join("all.zip");
+    let output = cli(&["export", "--workspace", seed.to_str().unwrap(), "--all", "-o", all.to_str().unwrap()]);
+    assert!(output.status.success());
+    assert_eq!(dlf_bundle::Bundle::open(&all).unwrap().jobs().count(), 2);
+}
+
+mod batch_properties {
+    use super::*;
+    use dlf_bundle::export::export_batches;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Random dependency graphs, cycles included: every job is exported
+        /// once, batches hold at most N jobs, and a job's upstream jobs are
+        /// in its batch or an earlier one (so a cycle shares a batch); or
+        /// the export names a cycle longer than a batch.
+        #[test]
+        fn batches_respect_dependencies(
+            edges in prop::collection::vec((0usize..12, 0usize..12), 0..24),
+            count in 1usize..12,
+            size in 1usize..6,
+        ) {
+            let name = |i: usize| format!("job_{i:02}");
+            let files: Vec<(String, String)> = (0..count)
+                .map(|i| {
+                    let upstream: Vec<String> =
+                        edges.iter().filter(|(from, to)| *from == i && *to < count).map(|(_, to)| name(*to)).collect();
+                    let upstream: Vec<&str> = upstream.iter().map(String::as_str).collect();
+                    job(&name(i), "", &upstream)
+                })
+                .collect();
+            let (_dir, ws) = workspace(&files);
+            match export_batches(&ws, size, &ExportOptions::default()) {
+                Ok(batches) => {
+                    let of = batch_of(&batches);
+                    prop_assert_eq!(of.len(), count);
+                    prop_assert!(batches.iter().all(|b| b.jobs.len() <= size));
+                    for (from, to) in edges.iter().filter(|(from, to)| *from < count && *to < count) {
+                        prop_assert!(of[&name(*to)] <= of[&name(*from)], "{} depends on {}", name(*from), name(*to));
+                    }
+                }
+                Err(error) => prop_assert!(error.to_string().contains("in a cycle of"), "{}", error),
+            }
+        }
+    }
+}

@@ -57,6 +57,9 @@ for script in $(find "$out/changed/jobs/job_00005" -name '*.script' | sort | hea
 time_it "dlf-bundle diff (15 changed)" "$bin" diff "$out/jobs.zip" "$out/changed.zip"
 time_it "dlf-bundle diff (remapped)" "$bin" diff "$out/jobs.zip" "$out/remapped.zip"
 time_it "dlf-bundle validate" "$bin" validate --max-entries 1000000 "$out/jobs.zip"
+echo "== whole-workspace export in batches, against pack of the workspace"
+time_it "dlf-bundle export --split" sh -c "rm -rf '$out/batches' && '$bin' export --workspace '$out/workspace' --all --split 100 -o '$out/batches'"
+time_it "dlf-bundle pack (workspace)" "$bin" pack --max-entries 1000000 "$out/workspace" -o "$out/pack.zip"
 echo "== peak memory"
 /usr/bin/time -f "dlf-bundle validate: %M KiB peak" "$bin" validate --max-entries 1000000 "$out/jobs.zip" > /dev/null
 /usr/bin/time -f "dlf-bundle pack: %M KiB peak" "$bin" pack --max-entries 1000000 "$out/workspace" -o "$out/pack.zip" 2>&1 >/dev/null | tail -1

@@ -2,9 +2,9 @@
 //! batch-export API does.
 
 use crate::common::{Failure, LayoutArg, Outcome, leave_to_exit};
-use dlf_bundle::Workspace;
 use dlf_bundle::export::{self, ExportOptions};
-use std::path::PathBuf;
+use dlf_bundle::{DefinitionKind, Workspace};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -13,8 +13,15 @@ pub struct Args {
     #[arg(long)]
     workspace: PathBuf,
     /// A job to export (repeat for several; at most 100).
-    #[arg(long = "job", value_name = "NAME", required = true)]
+    #[arg(long = "job", value_name = "NAME", required_unless_present = "all", conflicts_with = "all")]
     jobs: Vec<String>,
+    /// Export every job of the workspace.
+    #[arg(long)]
+    all: bool,
+    /// With --all: batches of at most N jobs in import order, written as
+    /// OUTDIR/batch-001.zip, … and OUTDIR/plan.json (-o names the folder).
+    #[arg(long, value_name = "N", requires = "all", num_args = 0..=1, default_missing_value = "100")]
+    split: Option<usize>,
     /// Export only the `.job` files (the API's `exportDepend=false`).
     #[arg(long)]
     no_depend: bool,
@@ -24,7 +31,7 @@ pub struct Args {
     /// Also export the jobs the named jobs depend on, transitively.
     #[arg(long)]
     with_upstream: bool,
-    /// Output zip, written atomically.
+    /// Output zip, written atomically (with --split: a new or empty folder).
     #[arg(short = 'o', long = "output")]
     output: PathBuf,
 }
@@ -35,7 +42,12 @@ pub fn run(args: &Args) -> Outcome {
         .export_depend(!args.no_depend)
         .layout(args.layout.into())
         .with_upstream(args.with_upstream);
-    let export = export::export(&workspace, &args.jobs, &options).map_err(Failure::api)?;
+    if let Some(batch_size) = args.split {
+        return split(&workspace, batch_size, &options, &args.output);
+    }
+    let jobs: Vec<String> =
+        if args.all { workspace.names(DefinitionKind::Job).map(str::to_owned).collect() } else { args.jobs.clone() };
+    let export = export::export(&workspace, &jobs, &options).map_err(Failure::api)?;
     for note in &export.notes {
         eprintln!("note: {note}");
     }
@@ -45,5 +57,56 @@ pub fn run(args: &Args) -> Outcome {
     // One write: the tree of a 100-job export is hundreds of lines.
     print!("{name}\n{}", dlf_bundle::render::tree(&export.bundle));
     leave_to_exit((workspace, export));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `{"batches": [{"file", "jobs"}]}`, in import order.
+#[derive(serde::Serialize)]
+struct SplitPlan<'a> {
+    batches: Vec<SplitBatch<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct SplitBatch<'a> {
+    file: &'a str,
+    jobs: &'a [String],
+}
+
+/// Writes the batches and `plan.json` into `dir`, which must be new or
+/// empty so that no batch of an earlier run is taken for one of this run.
+fn split(workspace: &Workspace, batch_size: usize, options: &ExportOptions, dir: &Path) -> Outcome {
+    let batches = export::export_batches(workspace, batch_size, options).map_err(Failure::api)?;
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(Failure::Message(format!(
+                    "`{}` is not empty: give a new or empty folder for the batches",
+                    dir.display()
+                )));
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir(dir)
+                .map_err(|e| Failure::Message(format!("cannot create `{}`: {e}", dir.display())))?;
+        }
+        Err(e) => return Err(Failure::Message(format!("cannot read `{}`: {e}", dir.display()))),
+    }
+    for batch in &batches {
+        batch.bundle.write_to_path(dir.join(&batch.file))?;
+        println!("{}: {} jobs", batch.file, batch.jobs.len());
+    }
+    let plan = SplitPlan { batches: batches.iter().map(|b| SplitBatch { file: &b.file, jobs: &b.jobs }).collect() };
+    let text =
+        serde_json::to_vec_pretty(&plan).map_err(|e| Failure::Message(format!("cannot write plan.json: {e}")))?;
+    // Written last, and whole or not at all: its presence says every batch was written.
+    let write_plan = || -> std::io::Result<()> {
+        let mut file = tempfile::NamedTempFile::new_in(dir)?;
+        std::io::Write::write_all(&mut file, &text)?;
+        file.persist(dir.join("plan.json")).map_err(|e| e.error)?;
+        Ok(())
+    };
+    write_plan().map_err(|e| Failure::Message(format!("cannot write `{}`: {e}", dir.join("plan.json").display())))?;
+    println!("plan.json: {} batches in import order", batches.len());
+    leave_to_exit(batches);
     Ok(ExitCode::SUCCESS)
 }
