@@ -236,7 +236,7 @@ struct PatchOp {
 /// use dlf_bundle::{Bundle, ReadOptions};
 /// use dlf_bundle::diff::{DiffOptions, diff};
 /// let old = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
-/// let mut new = old.to_layout(dlf_bundle::Layout::Batch)?;
+/// let mut new = old.to_layout(dlf_bundle::Layout::Batch, &Default::default())?;
 /// assert!(diff(&old, &new, &DiffOptions::new())?.is_empty(), "a layout is no change");
 /// new.job_mut("job_batch").unwrap().node_mut("DWS_SQL").unwrap().retry_times = Some(3.into());
 /// let changes = diff(&old, &new, &DiffOptions::new())?;
