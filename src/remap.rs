@@ -114,7 +114,7 @@ impl std::str::FromStr for Map {
 
     fn from_str(text: &str) -> Result<Self> {
         let table: toml::Table = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|span| line_of(text, span.start));
+            let line = e.span().map(|span| json::line_column(text.as_bytes(), span.start).0);
             let at = line.map(|line| format!(" (line {line})")).unwrap_or_default();
             Error::new(ErrorKind::InvalidRequest, format!("the map is not valid TOML: {}{at}", e.message().trim()))
         })?;
@@ -190,10 +190,6 @@ fn invalid(text: &str, key: &str, why: &str) -> Error {
         })
         .map_or(String::new(), |index| format!(" (line {})", index + 1));
     Error::new(ErrorKind::InvalidRequest, format!("map key `{key}` {why}{line}"))
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
 }
 
 fn strings(text: &str, section: &str, value: &toml::Value) -> Result<BTreeMap<String, String>> {

@@ -71,7 +71,7 @@ fn list_exit_codes() {
     assert_eq!(code(&run(&["list"])), 2, "missing argument is a usage error");
     assert_eq!(code(&run(&["list", &hostile, "--format", "yaml"])), 2);
     assert_eq!(code(&run(&["frobnicate"])), 2);
-    assert_eq!(code(&run(&["list", "/nonexistent/jobs.zip"])), 1);
+    assert_eq!(code(&run(&["list", "/nonexistent/jobs.zip"])), 2, "a missing input is a usage error");
 }
 
 #[test]

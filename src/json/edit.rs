@@ -129,6 +129,19 @@ pub(crate) fn replace_strings(original: &[u8], replacements: &[(&str, &str)]) ->
     Some(out)
 }
 
+/// The 1-based line and column of the value at an RFC 6901 `pointer` in
+/// `text` (valid JSON), or of the nearest enclosing value that exists (a
+/// missing member points at its object).
+pub(crate) fn pointer_position(text: &[u8], pointer: &str) -> Option<(usize, usize)> {
+    let mut pointer = pointer;
+    loop {
+        if let Some(range) = (Scanner { bytes: text, at: 0 }).locate(pointer) {
+            return Some(super::parse::line_column(text, range.start));
+        }
+        pointer = pointer.rsplit_once('/')?.0;
+    }
+}
+
 /// Finds a value's bytes in valid JSON, skipping what it passes over.
 struct Scanner<'a> {
     bytes: &'a [u8],

@@ -14,7 +14,7 @@ mod serialize;
 mod value;
 mod write;
 
-pub(crate) use edit::{Rewrite, replace_strings, rewrite};
+pub(crate) use edit::{Rewrite, pointer_position, replace_strings, rewrite};
 pub use parse::MAX_DEPTH;
 pub(crate) use parse::{PathSegment, line_column, locate};
 pub use value::{Number, Object, Value};

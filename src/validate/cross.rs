@@ -38,13 +38,13 @@ fn check_references<'a>(summaries: &'a [Summary], out: &mut Vec<Diagnostic>) -> 
     let mut used: HashSet<&str> = HashSet::new();
     let mut must_exist: BTreeMap<(DefinitionKind, String), Vec<String>> = BTreeMap::new();
     for job in summaries.iter().filter(|s| s.kind == DefinitionKind::Job) {
-        for Need { reference, pointer, path } in &job.references {
+        for Need { reference, pointer, path, position } in &job.references {
             let (kind, name) = match &reference.target {
                 Target::Script(name) => (DefinitionKind::Script, name),
                 Target::Resource(name) => (DefinitionKind::Resource, name),
                 Target::Job(name) => {
                     if !job_names.contains(name.as_str()) && !reference.probable {
-                        out.push(diagnostic(
+                        let mut outside = diagnostic(
                             Code::JobOutsideBundle,
                             Some(&job.path),
                             None,
@@ -53,7 +53,9 @@ fn check_references<'a>(summaries: &'a [Summary], out: &mut Vec<Diagnostic>) -> 
                                 job.name, reference.via
                             ),
                             "make sure the job exists in the target workspace, or export it too",
-                        ));
+                        );
+                        (outside.line, outside.column) = (position.map(|p| p.0), position.map(|p| p.1));
+                        out.push(outside);
                     }
                     continue;
                 }
@@ -66,13 +68,15 @@ fn check_references<'a>(summaries: &'a [Summary], out: &mut Vec<Diagnostic>) -> 
             }
             let node = reference.node.as_deref().unwrap_or("?");
             if carries_dependencies {
-                out.push(diagnostic(
+                let mut missing = diagnostic(
                     Code::MissingDependency,
                     Some(&job.path),
                     pointer.clone(),
                     format!("node `{node}` needs {} `{name}`, which is not at `{path}`", kind.as_str()),
                     "export again with dependencies (exportDepend=true), or add the file",
-                ));
+                );
+                (missing.line, missing.column) = (position.map(|p| p.0), position.map(|p| p.1));
+                out.push(missing);
             } else {
                 must_exist.entry((kind, name.clone())).or_default().push(format!("{}/{node}", job.name));
             }

@@ -7,14 +7,19 @@
 //! time.
 
 mod code;
+mod config;
 mod cross;
+mod dir;
 mod rules;
 mod syntax;
 
 pub use code::{Code, Severity};
+pub use config::{CONFIG_FILE, Config, Level};
+pub use dir::validate_dir;
 
 use crate::bundle::{Bundle, Entry};
 use crate::error::{ArchiveEntry, Error, ErrorKind, Unsupported};
+use crate::json;
 use crate::kind::DefinitionKind;
 use crate::layout::{Layout, Placement, Plan};
 use crate::model::{Definition, Document};
@@ -29,7 +34,8 @@ use std::fmt;
 
 /// One finding.
 ///
-/// Serialises as `{"severity", "code", "entry", "pointer", "message", "hint"}`.
+/// Serialises as `{"severity", "code", "file", "entry", "pointer", "line",
+/// "column", "message", "hint"}`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Diagnostic {
@@ -37,10 +43,18 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// Stable code, e.g. `DLFB0301`; its severity is the code's.
     pub code: Code,
-    /// The entry concerned.
+    /// The file concerned: the bundle for an archive, the definition's
+    /// file for a folder (as given on the command line or to the function).
+    pub file: Option<String>,
+    /// The entry concerned (for a folder: the definition's path in its layout).
     pub entry: Option<String>,
     /// RFC 6901 pointer into the entry's JSON, where one applies.
     pub pointer: Option<String>,
+    /// 1-based line in the definition's text where the problem lies (at
+    /// the pointer, or at the object a missing member belongs in).
+    pub line: Option<usize>,
+    /// 1-based column, in characters.
+    pub column: Option<usize>,
     /// What is wrong.
     pub message: String,
     /// How to fix it.
@@ -102,7 +116,7 @@ pub const MAX_SCRIPT_BYTES: usize = 4 * 1024 * 1024;
 /// The archive goes through the safe reader with `options.read`'s limits.
 pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnostic> {
     let scanned = read::scan(bytes, &options.read, prepare, examiner(options));
-    report(scanned.map(|scan| (scan, bytes.len() as u64)))
+    report(scanned.map(|scan| (scan, Some(bytes.len() as u64))))
 }
 
 /// Validates the zip file at `path`: its size is checked against the read
@@ -118,7 +132,13 @@ pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnost
 /// # Security
 /// As [`validate_archive`].
 pub fn validate_file(path: &std::path::Path, options: &ValidateOptions) -> Vec<Diagnostic> {
-    report(read::scan_file(path, &options.read, prepare, examiner(options)))
+    let scanned = read::scan_file(path, &options.read, prepare, examiner(options));
+    let mut found = report(scanned.map(|(scan, size)| (scan, Some(size))));
+    let file = path.display().to_string();
+    for diagnostic in &mut found {
+        diagnostic.file.get_or_insert_with(|| file.clone());
+    }
+    found
 }
 
 // Validation streams: each definition is parsed, checked and summarised,
@@ -144,8 +164,9 @@ fn examiner(
     }
 }
 
-/// The diagnostics of a scanned archive of `archive_bytes` bytes.
-fn report(scanned: crate::error::Result<(Scan<Examined>, u64)>) -> Vec<Diagnostic> {
+/// The diagnostics of a scanned archive of `archive_bytes` bytes (`None`
+/// for a folder).
+fn report(scanned: crate::error::Result<(Scan<Examined>, Option<u64>)>) -> Vec<Diagnostic> {
     let (scan, archive_bytes) = match scanned {
         Ok(scanned) => scanned,
         Err(error) => return vec![read_error(&error)],
@@ -165,7 +186,7 @@ fn report(scanned: crate::error::Result<(Scan<Examined>, u64)>) -> Vec<Diagnosti
     }
     // Freeing thousands of names and placements takes as long as half the
     // rules across files: one thread does each.
-    rayon::join(|| cross::cross_file(&summaries, Some(archive_bytes), &mut out), move || drop((plan, names)));
+    rayon::join(|| cross::cross_file(&summaries, archive_bytes, &mut out), move || drop((plan, names)));
     summaries.into_par_iter().for_each(drop);
     out
 }
@@ -200,7 +221,22 @@ pub(crate) fn read_error(error: &Error) -> Diagnostic {
         Some(position) => format!("{} (line {}, column {})", error.message(), position.line, position.column),
         None => error.message().to_owned(),
     };
-    diagnostic(code, error.entry().map(ArchiveEntry::name), None, message, hint)
+    let mut found = diagnostic(code, error.entry().map(ArchiveEntry::name), None, message, hint);
+    found.line = error.position().map(|position| position.line);
+    found.column = error.position().map(|position| position.column);
+    found.file = error.file().map(|file| file.display().to_string());
+    found
+}
+
+/// Sets each diagnostic's line and column from its pointer into `text`.
+fn locate(diagnostics: &mut [Diagnostic], text: &[u8]) {
+    for found in diagnostics {
+        if let Some(pointer) = &found.pointer
+            && let Some((line, column)) = json::pointer_position(text, pointer)
+        {
+            (found.line, found.column) = (Some(line), Some(column));
+        }
+    }
 }
 
 pub(crate) fn diagnostic(
@@ -213,8 +249,11 @@ pub(crate) fn diagnostic(
     Diagnostic {
         severity: code.severity(),
         code,
+        file: None,
         entry: entry.map(str::to_owned),
         pointer,
+        line: None,
+        column: None,
         message,
         hint: hint.to_owned(),
     }
@@ -277,6 +316,8 @@ fn warning_diagnostics(warnings: &[Warning]) -> Vec<Diagnostic> {
 struct Context {
     layout: Layout,
     job_names: HashSet<String>,
+    /// Every definition's path in the layout.
+    paths: HashSet<String>,
     /// Stems held by more than one entry, with the kinds that repeat.
     repeated: HashMap<String, Vec<DefinitionKind>>,
 }
@@ -284,8 +325,10 @@ struct Context {
 impl Context {
     fn from_placements<'a>(layout: Layout, placements: impl Iterator<Item = &'a Placement>) -> Self {
         let mut job_names = HashSet::new();
+        let mut paths = HashSet::new();
         let mut counts: HashMap<(DefinitionKind, &str), usize> = HashMap::new();
         for placement in placements {
+            paths.insert(layout.path_for(placement.kind, &placement.stem, placement.job_folder.as_deref()));
             if placement.kind == DefinitionKind::Job {
                 job_names.insert(placement.stem.clone());
             }
@@ -297,7 +340,7 @@ impl Context {
                 repeated.entry(stem.to_owned()).or_default().push(kind);
             }
         }
-        Self { layout, job_names, repeated }
+        Self { layout, job_names, paths, repeated }
     }
 
     fn repeats(&self, kind: DefinitionKind, stem: &str) -> bool {
@@ -324,6 +367,8 @@ pub(crate) struct Need {
     pub(crate) pointer: Option<String>,
     /// Scripts and resources: where the bundle must hold them.
     pub(crate) path: Option<String>,
+    /// Line and column of the node, when what it needs is not in the bundle.
+    pub(crate) position: Option<(usize, usize)>,
 }
 
 /// Runs the per-definition rules and summarises the definition.
@@ -353,12 +398,25 @@ fn examine(
                     // Scripts and resources: where the bundle must hold them.
                     let path = (kind != DefinitionKind::Job).then(|| context.layout.path_for(kind, name, Some(folder)));
                     let pointer = node_pointer(job, reference.node.as_deref());
-                    Some(Need { reference, pointer, path })
+                    // Where the rules across files will point: only for what
+                    // the bundle lacks, so that the text is scanned rarely.
+                    let absent = match &path {
+                        Some(path) => !context.paths.contains(path.as_str()),
+                        None => !context.job_names.contains(reference.target.name()),
+                    };
+                    let position = pointer
+                        .as_deref()
+                        .filter(|_| absent)
+                        .and_then(|pointer| json::pointer_position(&document.bytes(), pointer));
+                    Some(Need { reference, pointer, path, position })
                 })
                 .collect();
         }
         Definition::Script(script) => check.script(script),
         Definition::Resource(resource) => check.resource(resource),
+    }
+    if found.iter().any(|diagnostic| diagnostic.pointer.is_some()) {
+        locate(&mut found, &document.bytes());
     }
     let keep = placement.kind != DefinitionKind::Job && context.repeats(placement.kind, &placement.stem);
     let summary = Summary {

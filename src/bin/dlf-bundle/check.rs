@@ -1,7 +1,7 @@
 //! `dlf-bundle check`: preview an import as the service's check-file call does.
 
-use crate::common::{Format, Outcome, print_json};
-use dlf_bundle::Bundle;
+use crate::common::{Format, LimitArgs, Outcome, print_json};
+use crate::input;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,10 +12,12 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 pub fn run(args: &Args) -> Outcome {
-    let bundle = Bundle::open(&args.bundle)?;
+    let bundle = input::open_bundle(&args.bundle, &args.limits.read_options())?;
     let report = dlf_bundle::check::preview(&bundle);
     match args.format {
         Format::Json => print_json(&report)?,

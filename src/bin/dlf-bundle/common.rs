@@ -134,9 +134,37 @@ pub struct Paint {
     enabled: bool,
 }
 
+/// `--color auto|always|never`.
+#[derive(Clone, Copy, Default, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// The global options, set once by `main`.
+static GLOBAL: std::sync::OnceLock<(ColorChoice, bool)> = std::sync::OnceLock::new();
+
+/// Records `--color` and `--quiet` for every command.
+pub fn set_global(color: ColorChoice, quiet: bool) {
+    let _ = GLOBAL.set((color, quiet));
+}
+
+/// `--quiet`: errors only, no summaries or notes.
+pub fn quiet() -> bool {
+    GLOBAL.get().is_some_and(|(_, quiet)| *quiet)
+}
+
 impl Paint {
     pub fn stdout() -> Self {
-        Self { enabled: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() }
+        let enabled = match GLOBAL.get().map_or(ColorChoice::Auto, |(color, _)| *color) {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
+        Self { enabled }
     }
 
     pub fn paint(&self, style: &str, text: &str) -> String {

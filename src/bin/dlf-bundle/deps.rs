@@ -1,10 +1,11 @@
 //! `dlf-bundle deps`: what each job needs, and whether it is there.
 
-use crate::common::{Failure, Outcome, print_json, print_warnings};
+use crate::common::{Failure, LimitArgs, Outcome, print_json, print_warnings};
+use crate::input::{self, Opened};
 use clap::ValueEnum;
 use dlf_bundle::reference::{ParamStyle, ReferenceOptions, Target};
+use dlf_bundle::render;
 use dlf_bundle::resolve::{self, JobDependencies};
-use dlf_bundle::{Bundle, Workspace, render};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,8 +18,8 @@ pub struct Args {
     /// A workspace folder to inspect instead of a bundle.
     #[arg(long)]
     workspace: Option<PathBuf>,
-    /// Only these jobs of the workspace (default: all).
-    #[arg(long = "job", value_name = "NAME", requires = "workspace")]
+    /// Only these jobs (default: all).
+    #[arg(long = "job", value_name = "NAME")]
     jobs: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = DepsFormat::Text)]
@@ -26,6 +27,8 @@ pub struct Args {
     /// How variables are written: `${name}` (plain) or `${dlf.name}` (dlf).
     #[arg(long, value_enum, default_value_t = Style::Plain)]
     param_style: Style,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -47,17 +50,26 @@ pub fn run(args: Args) -> Outcome {
         Style::Plain => ParamStyle::Plain,
         Style::Dlf => ParamStyle::Dlf,
     });
-    let report = match (args.bundle, args.workspace) {
-        (_, Some(dir)) => {
-            let workspace = Workspace::open(&dir)?;
-            resolve::workspace_dependencies(&workspace, &args.jobs, &options).map_err(Failure::api)?
+    let read = args.limits.read_options();
+    // A folder is read as what it is: a workspace, or an unpacked export of
+    // either layout (whose scripts sit in the job folders).
+    let opened = match (&args.bundle, &args.workspace) {
+        (_, Some(dir)) => input::open(dir, &read)?,
+        (Some(path), None) => Opened::Bundle(input::open_bundle(path, &read)?),
+        (None, None) => return Ok(ExitCode::SUCCESS),
+    };
+    let report = match &opened {
+        Opened::Workspace(workspace) => {
+            resolve::workspace_dependencies(workspace, &args.jobs, &options).map_err(Failure::api)?
         }
-        (Some(path), None) => {
-            let bundle = Bundle::open(&path)?;
+        Opened::Bundle(bundle) => {
             print_warnings(bundle.warnings());
-            resolve::bundle_dependencies(&bundle, &options)
+            let mut report = resolve::bundle_dependencies(bundle, &options);
+            if !args.jobs.is_empty() {
+                report.retain(|job| args.jobs.contains(&job.job));
+            }
+            report
         }
-        (None, None) => Vec::new(),
     };
     match args.format {
         DepsFormat::Text => print_text(&report),

@@ -1,11 +1,11 @@
 //! `dlf-bundle diff`: what changed between two bundles or folders, by
 //! meaning, for review.
 
-use crate::common::{Failure, Outcome, Paint, print_json, read_map};
-use crate::target;
+use crate::common::{Failure, LimitArgs, Outcome, Paint, print_json, read_map};
+use crate::input;
 use clap::ValueEnum;
 use dlf_bundle::diff::{self, Change, Diff, DiffOptions, KindDiff, Op};
-use dlf_bundle::{Bundle, DefinitionKind, json};
+use dlf_bundle::{Bundle, DefinitionKind, ReadOptions, json};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,6 +34,8 @@ pub struct Args {
     /// Lines of context in script diffs.
     #[arg(long, value_name = "N", default_value_t = 3)]
     context: usize,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -52,7 +54,8 @@ pub fn run(args: &Args) -> Outcome {
     for key in &args.ignore {
         options = options.ignore(key.clone());
     }
-    let (old, new) = rayon::join(|| open("OLD", &args.old), || open("NEW", &args.new));
+    let options_read = args.limits.read_options();
+    let (old, new) = rayon::join(|| open("OLD", &args.old, &options_read), || open("NEW", &args.new, &options_read));
     let (old, new) = (old?, new?);
     let result = diff::diff(&old, &new, &options).map_err(|e| Failure::Usage(format!("cannot remap OLD: {e}")))?;
     match args.format {
@@ -68,8 +71,8 @@ pub fn run(args: &Args) -> Outcome {
 
 /// A bundle, a bundle folder or a workspace folder; what cannot be read is
 /// exit 2, as `diff` and `cmp` do.
-fn open(side: &str, path: &Path) -> Result<Bundle, Failure> {
-    target::open_bundle(path).map_err(|failure| {
+fn open(side: &str, path: &Path, options: &ReadOptions) -> Result<Bundle, Failure> {
+    input::open_bundle(path, options).map_err(|failure| {
         let reason = match failure {
             Failure::Input(error) => format!("refused by the reader: {error}"),
             Failure::Usage(message) | Failure::Message(message) => message,

@@ -1,7 +1,8 @@
 //! `dlf-bundle get`: print a value of a job, node, script or resource as JSON.
 
-use crate::common::{Failure, Outcome};
-use crate::target::{self, Opened, Selector};
+use crate::common::{Failure, LimitArgs, Outcome};
+use crate::input::{self, Opened};
+use crate::target::Selector;
 use dlf_bundle::json;
 use dlf_bundle::path::FieldPath;
 use std::path::PathBuf;
@@ -16,11 +17,13 @@ pub struct Args {
     selector: Selector,
     /// The field: `retryTimes`, `schedule.cron.expression`, `property.NAME`, `param.NAME`.
     path: String,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 pub fn run(args: &Args) -> Outcome {
     let field: FieldPath = args.path.parse()?;
-    let (value, shown) = match target::open(&args.target)? {
+    let (value, shown) = match input::open(&args.target, &args.limits.read_options())? {
         Opened::Bundle(bundle) => {
             let paths = args.selector.entries(&bundle)?;
             let entry =

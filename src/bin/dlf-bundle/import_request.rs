@@ -1,9 +1,9 @@
 //! `dlf-bundle import-request`: the ImportJob body that asks the service to
 //! rename environment objects on import.
 
-use crate::common::{Outcome, Policy, print_json, read_map};
+use crate::common::{LimitArgs, Outcome, Policy, print_json, read_map};
+use crate::input;
 use clap::ValueEnum;
-use dlf_bundle::Bundle;
 use dlf_bundle::remap::{ImportRequest, SameNamePolicy, TargetStatus};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +25,8 @@ pub struct Args {
     /// The state of the imported jobs.
     #[arg(long, value_enum)]
     target_status: Option<Status>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -36,7 +38,7 @@ enum Status {
 
 pub fn run(args: &Args) -> Outcome {
     let map = read_map(&args.map)?;
-    let bundle = Bundle::open(&args.bundle)?;
+    let bundle = input::open_bundle(&args.bundle, &args.limits.read_options())?;
     let (request, offline) = ImportRequest::new(&bundle, &map, &args.path);
     let policy = SameNamePolicy::from(args.same_name_policy);
     let status = args.target_status.map(|status| match status {

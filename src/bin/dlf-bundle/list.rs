@@ -1,7 +1,7 @@
 //! `dlf-bundle list`: read a bundle through the safe reader and list its definitions.
 
 use crate::common::{Format, LimitArgs, Outcome, WarningReport, leave_to_exit, print_json, print_warnings};
-use dlf_bundle::Bundle;
+use crate::input;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,7 +32,7 @@ struct ListEntry<'a> {
 }
 
 pub fn run(args: &Args) -> Outcome {
-    let bundle = Bundle::open_with(&args.bundle, &args.limits.read_options())?;
+    let bundle = input::open_bundle(&args.bundle, &args.limits.read_options())?;
     match args.format {
         Format::Text => {
             println!("layout: {}", bundle.layout().as_str());

@@ -9,6 +9,7 @@ mod explain;
 mod export;
 mod get;
 mod import_request;
+mod input;
 mod list;
 mod pack;
 mod plan;
@@ -29,6 +30,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always (for CI logs that render it), never.
+    #[arg(long, value_enum, global = true, default_value_t = common::ColorChoice::Auto)]
+    color: common::ColorChoice,
+    /// Print errors only: no summaries, warnings or notes.
+    #[arg(long, short, global = true)]
+    quiet: bool,
 }
 
 #[derive(Subcommand)]
@@ -64,7 +71,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let outcome = match Cli::parse().command {
+    let cli = Cli::parse();
+    common::set_global(cli.color, cli.quiet);
+    let outcome = match cli.command {
         Command::List(args) => list::run(&args),
         Command::Unpack(args) => unpack::run(&args),
         Command::Pack(args) => pack::run(&args),

@@ -1,8 +1,8 @@
 //! `dlf-bundle plan`: what an import would do in the target workspace, and
 //! what would make it or the first run fail, checked offline.
 
-use crate::common::{Failure, Outcome, Paint, Policy, print_json, read_map};
-use crate::target;
+use crate::common::{Failure, LimitArgs, Outcome, Paint, Policy, print_json, read_map};
+use crate::input;
 use clap::ValueEnum;
 use dlf_bundle::plan::{self, Action, Inventory, Plan, PlanOptions};
 use dlf_bundle::validate::Severity;
@@ -30,6 +30,8 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     format: PlanFormat,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -52,7 +54,7 @@ pub fn run(args: &Args) -> Outcome {
     if let Some(map) = &args.map {
         options = options.map(read_map(map)?);
     }
-    let bundle = target::open_bundle(&args.bundle)?;
+    let bundle = input::open_bundle(&args.bundle, &args.limits.read_options())?;
     let planned = plan::plan(&bundle, &inventory, &options)?;
     match args.format {
         PlanFormat::Json => print_json(&planned)?,

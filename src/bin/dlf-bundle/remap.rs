@@ -1,8 +1,8 @@
 //! `dlf-bundle remap`: rewrite connections, queues, clusters, buckets and
 //! parameters for another environment, value by value.
 
-use crate::common::{Failure, Format, Outcome, leave_to_exit, print_json, read_map};
-use crate::target::{self, Opened};
+use crate::common::{Failure, Format, LimitArgs, Outcome, leave_to_exit, print_json, read_map};
+use crate::input::{self, Opened};
 use dlf_bundle::UnpackOptions;
 use dlf_bundle::remap;
 use std::fmt::Write as _;
@@ -29,6 +29,8 @@ pub struct Args {
     /// Output format of the report.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 pub fn run(args: &Args) -> Outcome {
@@ -37,7 +39,7 @@ pub fn run(args: &Args) -> Outcome {
         return Err(Failure::Usage("a bundle is not rewritten in place: give -o OUT.zip (or --dry-run)".into()));
     }
     let map = read_map(&args.map)?;
-    let mut opened = target::open(&args.target)?;
+    let mut opened = input::open(&args.target, &args.limits.read_options())?;
     if matches!(opened, Opened::Workspace(_)) && args.output.is_some() {
         return Err(Failure::Usage(
             "a workspace folder is remapped in place (keep it in git): drop -o, or use --dry-run".into(),

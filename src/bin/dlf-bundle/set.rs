@@ -1,8 +1,9 @@
 //! `dlf-bundle set`: change values of a job, node, script or resource,
 //! keeping every other byte.
 
-use crate::common::{Failure, Outcome};
-use crate::target::{self, Opened, Selector};
+use crate::common::{Failure, LimitArgs, Outcome};
+use crate::input::{self, Opened};
+use crate::target::Selector;
 use dlf_bundle::json::{self, Value};
 use dlf_bundle::path::FieldPath;
 use dlf_bundle::{Definition, Document};
@@ -26,6 +27,8 @@ pub struct Args {
     /// A field to remove (repeat for several).
     #[arg(long, value_name = "PATH")]
     remove: Vec<String>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 pub fn run(args: &Args) -> Outcome {
@@ -41,7 +44,7 @@ pub fn run(args: &Args) -> Outcome {
     let assignments = parse_assignments(&args.assignments)?;
     let removals = args.remove.iter().map(|path| path.parse()).collect::<Result<Vec<FieldPath>, _>>()?;
     let edit = |document: &mut Document| edit_document(document, &args.selector, &assignments, &removals);
-    let (changed, chosen) = match target::open(&args.target)? {
+    let (changed, chosen) = match input::open(&args.target, &args.limits.read_options())? {
         Opened::Bundle(mut bundle) => {
             let paths = args.selector.entries(&bundle)?;
             for path in &paths {

@@ -1,10 +1,9 @@
-//! What `set` and `get` share: a target that is a bundle or a folder, and
-//! the job, node, script or resource chosen in it.
+//! What `set` and `get` share: the job, node, script or resource chosen in
+//! a bundle or workspace.
 
 use crate::common::Failure;
 use dlf_bundle::json::{Object, Value};
-use dlf_bundle::{Bundle, DefinitionKind, Document, ErrorKind, ReadOptions, Workspace};
-use std::path::Path;
+use dlf_bundle::{Bundle, DefinitionKind, Document, Workspace};
 
 /// `--job NAME [--node NAME] | --script NAME | --resource NAME`.
 #[derive(clap::Args)]
@@ -92,51 +91,6 @@ fn not_found(what: &str, name: &str, names: &[&str]) -> Failure {
     let hint =
         if nearest.is_empty() { format!("there is no {what}") } else { format!("the nearest: {}", nearest.join(", ")) };
     Failure::Message(format!("no {what} `{name}`; {hint}"))
-}
-
-/// What `set` and `get` work on.
-pub enum Opened {
-    /// A bundle file, or a folder in either bundle layout.
-    Bundle(Bundle),
-    /// A workspace folder (the single layout with sub-folders).
-    Workspace(Workspace),
-}
-
-/// A bundle file, or a folder: read as a bundle of either layout, else (the
-/// single layout with sub-folders) as a workspace.
-pub fn open(target: &Path) -> Result<Opened, Failure> {
-    let unreadable = |error: dlf_bundle::Error| match error.kind() {
-        ErrorKind::Io(std::io::ErrorKind::NotFound) => Failure::Usage(error.to_string()),
-        _ => Failure::Input(error),
-    };
-    if !target.is_dir() {
-        return Bundle::open(target).map(Opened::Bundle).map_err(unreadable);
-    }
-    match Bundle::from_dir(target, &ReadOptions::default()) {
-        // Definitions deeper than a bundle puts them: a workspace's sub-folders.
-        Ok(bundle) if bundle.warnings().iter().any(is_nested_definition) => {
-            Workspace::open(target).map(Opened::Workspace).map_err(unreadable)
-        }
-        Ok(bundle) => Ok(Opened::Bundle(bundle)),
-        Err(error) if matches!(error.kind(), ErrorKind::Layout | ErrorKind::InsecureName(_)) => {
-            Workspace::open(target).map(Opened::Workspace).map_err(|_| unreadable(error))
-        }
-        Err(error) => Err(unreadable(error)),
-    }
-}
-
-/// A bundle file or folder, or a workspace folder read into a bundle.
-pub fn open_bundle(target: &Path) -> Result<Bundle, Failure> {
-    match open(target)? {
-        Opened::Bundle(bundle) => Ok(bundle),
-        Opened::Workspace(workspace) => Ok(workspace.to_bundle()?),
-    }
-}
-
-/// A stray-file warning about a `.job`, `.script` or `.resource` file.
-fn is_nested_definition(warning: &dlf_bundle::Warning) -> bool {
-    let extension = warning.entry.as_deref().and_then(|entry| entry.rsplit_once('.')).map(|(_, ext)| ext);
-    warning.kind == dlf_bundle::WarningKind::StrayFile && extension.and_then(DefinitionKind::from_extension).is_some()
 }
 
 impl Selector {

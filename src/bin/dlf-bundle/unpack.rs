@@ -1,7 +1,8 @@
 //! `dlf-bundle unpack`: extract a bundle into a folder, all or nothing.
 
-use crate::common::{Outcome, leave_to_exit, print_warnings};
-use dlf_bundle::{Bundle, UnpackOptions};
+use crate::common::{LimitArgs, Outcome, leave_to_exit, print_warnings};
+use crate::input;
+use dlf_bundle::UnpackOptions;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,10 +16,12 @@ pub struct Args {
     /// Replace files that already exist.
     #[arg(long)]
     force: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 pub fn run(args: &Args) -> Outcome {
-    let bundle = Bundle::open(&args.bundle)?;
+    let bundle = input::open_bundle(&args.bundle, &args.limits.read_options())?;
     print_warnings(bundle.warnings());
     bundle.unpack(&args.dir, UnpackOptions::default().force(args.force))?;
     eprintln!("unpacked {} definitions into {}", bundle.len(), args.dir.display());

@@ -1,27 +1,47 @@
-//! `dlf-bundle validate`: offline validation with precise diagnostics.
+//! `dlf-bundle validate`: offline validation with precise diagnostics, for
+//! people (text), programs (JSON) and CI (SARIF, GitHub annotations, JUnit).
 
-use crate::common::{Format, LimitArgs, Outcome, Paint, print_json};
-use dlf_bundle::validate::{self, Diagnostic, Severity, ValidateOptions};
+use crate::common::{Failure, LimitArgs, Outcome, Paint, print_json, quiet};
+use crate::input;
+use clap::ValueEnum;
+use dlf_bundle::validate::{self, Code, Config, Diagnostic, Severity, ValidateOptions};
 use serde::Serialize;
-use std::path::PathBuf;
+use serde_json::json;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  dlf-bundle validate jobs.zip\n  dlf-bundle validate workspace/ --format sarif > dlf.sarif\n  curl -s $URL | dlf-bundle validate -\n\nSettings: dlf-bundle.toml in the working directory or the nearest parent (or --config).\nExit status: 0 no errors (and no warnings with --deny-warnings); 1 findings; 2 usage, a missing input or a malformed config."
+)]
 pub struct Args {
-    /// Bundles to validate.
+    /// Bundles (zip files), folders (unpacked exports or workspaces), or `-` for standard input.
     #[arg(required = true)]
     bundles: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    format: ValidateFormat,
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     deny_warnings: bool,
     /// Apply the older ASCII-only naming rule.
     #[arg(long)]
     strict_names: bool,
+    /// The settings file (default: the nearest dlf-bundle.toml).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ValidateFormat {
+    Text,
+    Json,
+    Sarif,
+    Github,
+    Junit,
 }
 
 #[derive(Serialize)]
@@ -34,56 +54,285 @@ struct ValidationReport {
 pub fn run(args: &Args) -> Outcome {
     let mut options = ValidateOptions::default().strict_names(args.strict_names);
     options.read = args.limits.read_options();
+    let config = config(args.config.as_deref())?;
     let mut failed = false;
     let mut reports = Vec::new();
     for path in &args.bundles {
-        let diagnostics = validate::validate_file(path, &options);
+        let diagnostics = config.apply(validate_input(path, &options)?);
         let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
         let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
         failed |= errors > 0 || (args.deny_warnings && warnings > 0);
         reports.push(ValidationReport { path: path.display().to_string(), valid: errors == 0, diagnostics });
     }
     match args.format {
-        Format::Json => {
+        ValidateFormat::Json => {
             #[derive(Serialize)]
             struct Bundles<'a> {
                 bundles: &'a [ValidationReport],
             }
             print_json(&Bundles { bundles: &reports })?;
         }
-        Format::Text => print_text(&reports),
+        ValidateFormat::Text => print!("{}", text(&reports, &Paint::stdout())),
+        ValidateFormat::Sarif => print_json(&sarif(&reports))?,
+        ValidateFormat::Github => print!("{}", github(&reports)),
+        ValidateFormat::Junit => print!("{}", junit(&reports)),
     }
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
+/// `--config FILE`, else the nearest `dlf-bundle.toml`, else none; a file
+/// that cannot be read or parsed is a usage error.
+fn config(explicit: Option<&Path>) -> Result<Config, Failure> {
+    let found = match explicit {
+        Some(path) => Some(path.to_path_buf()),
+        None => std::env::current_dir().ok().and_then(|dir| Config::find(&dir)),
+    };
+    match found {
+        Some(path) => Config::read(&path).map_err(|e| Failure::Usage(e.to_string())),
+        None => Ok(Config::default()),
+    }
+}
+
+/// One input: `-` (standard input, a zip), a folder, or a zip file. A
+/// missing input is a usage error, not a finding.
+fn validate_input(path: &Path, options: &ValidateOptions) -> Result<Vec<Diagnostic>, Failure> {
+    if path.as_os_str() == "-" {
+        let mut found = validate::validate_archive(&input::read_stdin(&options.read)?, options);
+        for diagnostic in &mut found {
+            diagnostic.file.get_or_insert_with(|| "-".to_owned());
+        }
+        return Ok(found);
+    }
+    if !path.exists() {
+        return Err(Failure::Usage(format!("file `{}` does not exist", path.display())));
+    }
+    Ok(if path.is_dir() { validate::validate_dir(path, options) } else { validate::validate_file(path, options) })
+}
+
+/// Where a diagnostic points: `file:line:column`, and inside an archive
+/// the entry (and pointer) too.
+fn location(d: &Diagnostic, input: &str) -> String {
+    let file = d.file.as_deref().unwrap_or(input);
+    let line = match (d.line, d.column) {
+        (Some(line), Some(column)) => format!(":{line}:{column}"),
+        _ => String::new(),
+    };
+    let pointer = d.pointer.as_deref().map(|p| format!("#{p}")).unwrap_or_default();
+    match &d.entry {
+        // A folder: the file is the definition itself.
+        Some(_) if Path::new(file).is_file() && !is_archive(file, input) => format!("{file}{line}{}", spaced(&pointer)),
+        Some(entry) => format!("{file}: {entry}{line}{pointer}"),
+        None => format!("{file}{line}"),
+    }
+}
+
+fn spaced(pointer: &str) -> String {
+    if pointer.is_empty() { String::new() } else { format!(" ({pointer})") }
+}
+
+/// `file` is the bundle given (not a file inside a folder given).
+fn is_archive(file: &str, input: &str) -> bool {
+    file == input && !Path::new(input).is_dir()
+}
+
 /// In the manner of rustc: `error[CODE]: message`, `--> location`, `= hint:`.
-fn print_text(reports: &[ValidationReport]) {
-    let paint = Paint::stdout();
+fn text(reports: &[ValidationReport], paint: &Paint) -> String {
+    let mut out = String::new();
     for ValidationReport { path, valid, diagnostics } in reports {
-        for d in diagnostics {
+        for d in diagnostics.iter().filter(|d| !quiet() || d.severity == Severity::Error) {
             let style = match d.severity {
                 Severity::Error => "1;31",
                 Severity::Warning => "1;33",
                 Severity::Info => "1;36",
             };
-            println!(
-                "{}{}",
-                paint.paint(style, &format!("{}[{}]", d.severity.as_str(), d.code)),
-                paint.paint("1", &format!(": {}", d.message))
-            );
-            let location = match (&d.entry, &d.pointer) {
-                (Some(entry), Some(pointer)) => format!("{path}: {entry}#{pointer}"),
-                (Some(entry), None) => format!("{path}: {entry}"),
-                _ => path.clone(),
-            };
-            println!("  {} {location}", paint.paint("1;34", "-->"));
-            println!("   {} {}", paint.paint("1;34", "= hint:"), d.hint);
-            println!();
+            let head = paint.paint(style, &format!("{}[{}]", d.severity.as_str(), d.code));
+            let _ = writeln!(out, "{head}{}", paint.paint("1", &format!(": {}", d.message)));
+            let _ = writeln!(out, "  {} {}", paint.paint("1;34", "-->"), location(d, path));
+            let _ = writeln!(out, "   {} {}\n", paint.paint("1;34", "= hint:"), d.hint);
         }
         let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
         let verdict = if *valid { paint.paint("1;32", "valid") } else { paint.paint("1;31", "invalid") };
         let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
         let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
-        println!("{path}: {verdict} ({}, {})", plural(errors, "error"), plural(warnings, "warning"));
+        if !quiet() || !valid {
+            let _ = writeln!(out, "{path}: {verdict} ({}, {})", plural(errors, "error"), plural(warnings, "warning"));
+        }
     }
+    out
+}
+
+/// A path as SARIF wants it: relative to the working directory when below
+/// it, with `/` separators.
+fn uri(file: &str) -> String {
+    let path = Path::new(file);
+    let relative = std::env::current_dir().ok().and_then(|dir| path.strip_prefix(dir).ok().map(Path::to_path_buf));
+    let path = relative.unwrap_or_else(|| path.to_path_buf());
+    let parts: Vec<String> = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    parts.join("/").trim_start_matches("./").to_owned()
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A stable fingerprint of a finding: the same finding in the same place
+/// gets the same value run after run (FNV-1a over code, file, entry, pointer).
+fn fingerprint(d: &Diagnostic, file: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let parts =
+        [d.code.as_str(), file, d.entry.as_deref().unwrap_or(""), d.pointer.as_deref().unwrap_or(""), &d.message];
+    for byte in parts.join("\u{0}").bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// SARIF 2.1.0: one run, a rule for every code, a result per diagnostic.
+fn sarif(reports: &[ValidationReport]) -> serde_json::Value {
+    let rules: Vec<serde_json::Value> = Code::ALL
+        .iter()
+        .map(|code| {
+            json!({
+                "id": code.as_str(),
+                "shortDescription": {"text": code.title()},
+                "fullDescription": {"text": code.title()},
+                "defaultConfiguration": {"level": sarif_level(code.severity())},
+                "help": {"text": code.explanation()},
+                "helpUri": concat!(env!("CARGO_PKG_HOMEPAGE"), "/latest/dlf_bundle/validate/enum.Code.html"),
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for report in reports {
+        for d in &report.diagnostics {
+            let file = d.file.as_deref().unwrap_or(&report.path);
+            let mut region = serde_json::Map::new();
+            if let (Some(line), Some(column)) = (d.line, d.column) {
+                region.insert("startLine".into(), line.into());
+                region.insert("startColumn".into(), column.into());
+            }
+            let mut physical = json!({"artifactLocation": {"uri": uri(file)}});
+            if !region.is_empty() {
+                physical["region"] = serde_json::Value::Object(region);
+            }
+            let mut location = json!({"physicalLocation": physical});
+            let inside = is_archive(file, &report.path) && d.entry.is_some();
+            let mut message = d.message.clone();
+            if let Some(entry) = &d.entry {
+                let pointer = d.pointer.as_deref().map(|p| format!("#{p}")).unwrap_or_default();
+                location["logicalLocations"] =
+                    json!([{"fullyQualifiedName": format!("{entry}{pointer}"), "kind": "member"}]);
+                if inside {
+                    message = format!("{message} (entry `{entry}{pointer}`)");
+                }
+            }
+            let index = Code::ALL.iter().position(|code| *code == d.code).unwrap_or_default();
+            results.push(json!({
+                "ruleId": d.code.as_str(),
+                "ruleIndex": index,
+                "level": sarif_level(d.severity),
+                "message": {"text": format!("{message}. Hint: {}", d.hint)},
+                "locations": [location],
+                "partialFingerprints": {"dlfBundleFinding/v1": fingerprint(d, file)},
+            }));
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "dlf-bundle",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_HOMEPAGE"),
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    })
+}
+
+/// GitHub workflow commands: `::error file=…,line=…,col=…,title=CODE::message`.
+fn github(reports: &[ValidationReport]) -> String {
+    // Workflow commands escape `%`, CR and LF in data, and `,` `:` in properties too.
+    let data = |text: &str| text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let property = |text: &str| data(text).replace(':', "%3A").replace(',', "%2C");
+    let mut out = String::new();
+    for report in reports {
+        for d in &report.diagnostics {
+            let command = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let file = d.file.as_deref().unwrap_or(&report.path);
+            let mut properties = vec![format!("file={}", property(&uri(file)))];
+            if let (Some(line), Some(column)) = (d.line, d.column) {
+                properties.push(format!("line={line}"));
+                properties.push(format!("col={column}"));
+            }
+            properties.push(format!("title={}", property(d.code.as_str())));
+            let entry = match (&d.entry, is_archive(file, &report.path)) {
+                (Some(entry), true) => {
+                    format!(" ({entry}{})", d.pointer.as_deref().map(|p| format!("#{p}")).unwrap_or_default())
+                }
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "::{command} {}::{}",
+                properties.join(","),
+                data(&format!("{}{entry}. Hint: {}", d.message, d.hint))
+            );
+        }
+    }
+    out
+}
+
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// JUnit XML: a test suite per input, a test case per definition (and one
+/// for the bundle as a whole), a failure per error.
+fn junit(reports: &[ValidationReport]) -> String {
+    let mut out =
+        String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"dlf-bundle validate\">\n");
+    for report in reports {
+        let mut cases: std::collections::BTreeMap<&str, Vec<&Diagnostic>> = std::collections::BTreeMap::new();
+        for d in &report.diagnostics {
+            cases.entry(d.entry.as_deref().unwrap_or("(bundle)")).or_default().push(d);
+        }
+        cases.entry("(bundle)").or_default();
+        let failures = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
+            xml(&report.path),
+            cases.len()
+        );
+        for (case, diagnostics) in &cases {
+            let _ = writeln!(out, "    <testcase classname=\"{}\" name=\"{}\">", xml(&report.path), xml(case));
+            for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+                let place = location(d, &report.path);
+                let _ = writeln!(
+                    out,
+                    "      <failure type=\"{}\" message=\"{}\">{}\n{}</failure>",
+                    d.code,
+                    xml(&d.message),
+                    xml(&place),
+                    xml(&d.hint)
+                );
+            }
+            out.push_str("    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
 }

@@ -1,0 +1,128 @@
+//! Validation of folders: an unpacked bundle of either layout, or a
+//! workspace, with the rules and codes of the zip of that folder.
+
+use super::{Diagnostic, Examined, ValidateOptions, examiner, prepare, read_error, report};
+use crate::error::{Error, ErrorKind};
+use crate::folder;
+use crate::kind::DefinitionKind;
+use crate::layout::Plan;
+use crate::limits::RunningTotal;
+use crate::read::Scan;
+use crate::warning::WarningKind;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Validates the folder `dir`: an unpacked batch or single export, or a
+/// workspace (`jobs/`, `scripts/`, `resources/` with sub-folders, each
+/// definition placed as the single layout places it). Every file is read
+/// and checked, those that fail to parse included, and each diagnostic
+/// names the file on disk (`Diagnostic::file`).
+///
+/// ```
+/// use dlf_bundle::validate::{ValidateOptions, validate_dir};
+/// let diagnostics = validate_dir("examples/workspace".as_ref(), &ValidateOptions::default());
+/// assert!(diagnostics.iter().all(|d| d.severity != dlf_bundle::validate::Severity::Error), "{diagnostics:?}");
+/// ```
+///
+/// # Security
+/// Symbolic links and special files are refused, not followed; each
+/// relative path passes the entry-name rules; file count and sizes are
+/// checked against `options.read`'s limits.
+pub fn validate_dir(dir: &Path, options: &ValidateOptions) -> Vec<Diagnostic> {
+    let limits = &options.read.limits;
+    let files = match folder::list_files(dir, limits) {
+        Ok(files) => files,
+        Err(error) => return vec![read_error(&with_file(error, dir))],
+    };
+    let (files, mut out) = placed(files);
+    let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    let plan = match Plan::new(&names, Vec::new()) {
+        Ok(plan) => plan,
+        Err(error) => return vec![read_error(&error.in_file(dir))],
+    };
+    let context = prepare(&plan);
+    let examine = examiner(options);
+    let total = RunningTotal::default();
+    let items: Vec<crate::error::Result<Option<Examined>>> = files
+        .par_iter()
+        .enumerate()
+        .map(|(index, (_, path))| {
+            let Some(kind) = plan.kind(index) else { return Ok(None) };
+            let data = folder::read_file(path, limits.max_entry_bytes)?;
+            total.add(data.len() as u64, limits).map_err(|e| e.in_file(path))?;
+            examine(&plan, &context, index, kind, data).map(Some).map_err(|e| e.in_file(path))
+        })
+        .collect();
+    // Diagnostics name entries (layout paths, or the names as listed);
+    // each is given the file it concerns.
+    let mut file_of: HashMap<String, &Path> = HashMap::new();
+    for (index, (name, path)) in files.iter().enumerate() {
+        file_of.insert(name.clone(), path);
+        if let Some((placed, _)) = plan.placement(index) {
+            file_of.insert(placed.to_owned(), path);
+        }
+    }
+    let owned_names = files.iter().map(|(name, _)| name.clone()).collect();
+    let mut found = report(Ok((Scan { plan, names: owned_names, items }, None)));
+    for diagnostic in &mut found {
+        if diagnostic.file.is_none() {
+            let file = diagnostic.entry.as_deref().and_then(|entry| file_of.get(entry).copied()).unwrap_or(dir);
+            diagnostic.file = Some(file.display().to_string());
+        }
+    }
+    out.append(&mut found);
+    out
+}
+
+fn with_file(error: Error, dir: &Path) -> Error {
+    if error.file().is_some() { error } else { error.in_file(dir) }
+}
+
+/// The files under the names a bundle gives them. A folder that reads as a
+/// bundle keeps its names; a workspace (definitions below sub-folders of
+/// `jobs/`, `scripts/`, `resources/`) has each definition named as the
+/// single layout names it, and a second file of one kind and name is a
+/// diagnostic, not a definition.
+fn placed(files: Vec<(String, PathBuf)>) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
+    let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    let as_bundle = Plan::new(&names, Vec::new()).is_ok_and(|plan| {
+        !plan.warnings().iter().any(|warning| {
+            warning.kind == WarningKind::StrayFile
+                && warning.entry.as_deref().is_some_and(|entry| workspace_name(entry).is_some())
+        })
+    });
+    if as_bundle || !names.iter().any(|name| workspace_name(name).is_some()) {
+        return (files, Vec::new());
+    }
+    let mut out = Vec::with_capacity(files.len());
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    let mut duplicates = Vec::new();
+    for (name, path) in files {
+        let Some(placed) = workspace_name(&name) else {
+            out.push((name, path));
+            continue;
+        };
+        if let Some(first) = seen.get(&placed) {
+            let error = Error::new(
+                ErrorKind::DuplicateEntry,
+                format!("`{placed}` is defined twice in the workspace (also `{}`)", first.display()),
+            );
+            duplicates.push(read_error(&error.in_file(&path)));
+            continue;
+        }
+        seen.insert(placed.clone(), path.clone());
+        out.push((placed, path));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    (out, duplicates)
+}
+
+/// `jobs/…/x.job` (any depth below the kind's folder) as `jobs/x.job`.
+fn workspace_name(name: &str) -> Option<String> {
+    let (top, rest) = name.split_once('/')?;
+    let file = rest.rsplit('/').next()?;
+    let (stem, extension) = file.rsplit_once('.')?;
+    let kind = DefinitionKind::from_extension(extension)?;
+    (top == kind.folder() && !stem.is_empty()).then(|| format!("{top}/{file}"))
+}
