@@ -1,12 +1,13 @@
 //! Validation: for every rule, a minimal bundle that triggers it and one
 //! that does not.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(clippy::disallowed_methods, reason = "tests build fixture folders in fresh temporary folders")]
 
 mod common;
 
 use common::{RawEntry, raw_zip, resource_json, script_json};
 use dlf_bundle::check::preview;
-use dlf_bundle::validate::{Code, Severity, ValidateOptions, validate_archive, validate_file};
+use dlf_bundle::validate::{Code, Severity, ValidateOptions, validate_archive, validate_dir, validate_file};
 
 /// A complete, valid batch job with one DWS SQL node using script `s`.
 fn job(name: &str) -> String {
@@ -363,9 +364,65 @@ fn files_validate_as_their_bytes_do() {
         for archive in [rule.triggers, rule.passes] {
             let path = dir.path().join(format!("{number}.zip"));
             std::fs::write(&path, &archive).unwrap();
-            assert_eq!(validate_file(&path, &options), validate_archive(&archive, &options), "{}", rule.code);
+            let mut from_file = validate_file(&path, &options);
+            for diagnostic in &mut from_file {
+                assert_eq!(
+                    diagnostic.file.take(),
+                    Some(path.display().to_string()),
+                    "{}: the file is named",
+                    rule.code
+                );
+            }
+            assert_eq!(from_file, validate_archive(&archive, &options), "{}", rule.code);
         }
     }
+}
+
+/// An unpacked bundle validates as its zip does: the same codes, entries,
+/// pointers, lines and columns (rules of the zip container aside, and
+/// DLFB0004: a folder of nested definitions is a workspace, not a bad layout;
+/// and GBK names and case collisions, which names on disk cannot carry alike).
+#[test]
+fn folders_validate_as_their_zips_do() {
+    use std::io::Read;
+    let options = ValidateOptions::default();
+    let key = |d: &dlf_bundle::validate::Diagnostic| (d.code, d.entry.clone(), d.pointer.clone(), d.line, d.column);
+    let mut compared = 0;
+    for rule in
+        rules().into_iter().filter(|rule| rule.code > "DLFB0004" && !["DLFB0012", "DLFB0013"].contains(&rule.code))
+    {
+        for archive in [rule.triggers, rule.passes] {
+            let dir = tempfile::tempdir().unwrap();
+            let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(&archive)) else { continue };
+            let mut extracted = true;
+            for index in 0..zip.len() {
+                let mut file = zip.by_index(index).unwrap();
+                let Some(relative) = file.enclosed_name() else {
+                    extracted = false;
+                    break;
+                };
+                let path = dir.path().join(relative);
+                if file.is_dir() {
+                    std::fs::create_dir_all(&path).unwrap();
+                    continue;
+                }
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                let mut data = Vec::new();
+                file.read_to_end(&mut data).unwrap();
+                std::fs::write(path, data).unwrap();
+            }
+            if !extracted {
+                continue;
+            }
+            let mut from_dir: Vec<_> = validate_dir(dir.path(), &options).iter().map(key).collect();
+            let mut from_zip: Vec<_> = validate_archive(&archive, &options).iter().map(key).collect();
+            from_dir.sort();
+            from_zip.sort();
+            assert_eq!(from_dir, from_zip, "{}", rule.code);
+            compared += 1;
+        }
+    }
+    assert!(compared > 40, "only {compared} bundles compared");
 }
 
 #[test]

@@ -18,7 +18,7 @@ pub use config::{CONFIG_FILE, Config, Level};
 pub use dir::validate_dir;
 
 use crate::bundle::{Bundle, Entry};
-use crate::error::{ArchiveEntry, Error, ErrorKind, Unsupported};
+use crate::error::{ArchiveEntry, Error, ErrorKind, Limit, Unsupported};
 use crate::json;
 use crate::kind::DefinitionKind;
 use crate::layout::{Layout, Placement, Plan};
@@ -197,6 +197,10 @@ pub(crate) fn read_error(error: &Error) -> Diagnostic {
         ErrorKind::InsecureName(_) | ErrorKind::UndecodableName { .. } => {
             (Code::UnsafeName, "re-create the zip from the exported files; names must be relative `/` paths")
         }
+        ErrorKind::LimitExceeded { limit: Limit::Entries, .. } => (
+            Code::LimitExceeded,
+            "a whole-workspace export can hold this many: raise the limit (`--max-entries N`, `Limits::max_entries`) if it is real",
+        ),
         ErrorKind::LimitExceeded { .. } => {
             (Code::LimitExceeded, "a real export is far smaller; check where this file came from")
         }
@@ -228,12 +232,11 @@ pub(crate) fn read_error(error: &Error) -> Diagnostic {
     found
 }
 
-/// Sets each diagnostic's line and column from its pointer into `text`.
+/// Sets each diagnostic's line and column from its pointer into `text`
+/// (the document itself when it has none).
 fn locate(diagnostics: &mut [Diagnostic], text: &[u8]) {
     for found in diagnostics {
-        if let Some(pointer) = &found.pointer
-            && let Some((line, column)) = json::pointer_position(text, pointer)
-        {
+        if let Some((line, column)) = json::pointer_position(text, found.pointer.as_deref().unwrap_or_default()) {
             (found.line, found.column) = (Some(line), Some(column));
         }
     }
@@ -415,7 +418,7 @@ fn examine(
         Definition::Script(script) => check.script(script),
         Definition::Resource(resource) => check.resource(resource),
     }
-    if found.iter().any(|diagnostic| diagnostic.pointer.is_some()) {
+    if !found.is_empty() {
         locate(&mut found, &document.bytes());
     }
     let keep = placement.kind != DefinitionKind::Job && context.repeats(placement.kind, &placement.stem);

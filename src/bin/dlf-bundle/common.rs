@@ -79,8 +79,16 @@ impl Failure {
         match self {
             Self::Input(error) => {
                 eprintln!("error: {error}");
-                if matches!(error.kind(), dlf_bundle::ErrorKind::AlreadyExists) {
-                    eprintln!("  = hint: pass --force to replace existing files");
+                match error.kind() {
+                    dlf_bundle::ErrorKind::AlreadyExists => {
+                        eprintln!("  = hint: pass --force to replace existing files");
+                    }
+                    dlf_bundle::ErrorKind::LimitExceeded { limit: dlf_bundle::Limit::Entries, max } => {
+                        eprintln!(
+                            "  = hint: a real export can be this large: pass --max-entries N (above {max}) to accept it"
+                        );
+                    }
+                    _ => {}
                 }
                 ExitCode::from(1)
             }

@@ -45,7 +45,7 @@ enum DepsFormat {
     Mermaid,
 }
 
-pub fn run(args: Args) -> Outcome {
+pub fn run(args: &Args) -> Outcome {
     let options = ReferenceOptions::default().param_style(match args.param_style {
         Style::Plain => ParamStyle::Plain,
         Style::Dlf => ParamStyle::Dlf,

@@ -19,7 +19,7 @@ mod target;
 mod unpack;
 mod validate;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 #[global_allocator]
@@ -30,7 +30,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// Colour: auto (on a terminal, unless NO_COLOR is set), always (for CI logs that render it), never.
+    /// Colour: auto (on a terminal, unless `NO_COLOR` is set), always (for CI logs that render it), never.
     #[arg(long, value_enum, global = true, default_value_t = common::ColorChoice::Auto)]
     color: common::ColorChoice,
     /// Print errors only: no summaries, warnings or notes.
@@ -66,6 +66,13 @@ enum Command {
     Get(get::Args),
     /// Rewrite environment-bound names (connections, queues, buckets, parameters) for another environment.
     Remap(remap::Args),
+    /// Print a shell completion script: `dlf-bundle completions bash > /etc/bash_completion.d/dlf-bundle`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `dlf-bundle man > dlf-bundle.1`.
+    Man,
     /// Print the ImportJob request body that asks the service to rename objects on import.
     ImportRequest(import_request::Args),
 }
@@ -81,13 +88,21 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Plan(args) => plan::run(&args),
-        Command::Deps(args) => deps::run(args),
+        Command::Deps(args) => deps::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Set(args) => set::run(&args),
         Command::Get(args) => get::run(&args),
         Command::Remap(args) => remap::run(&args),
         Command::ImportRequest(args) => import_request::run(&args),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "dlf-bundle", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|e| common::Failure::Message(format!("cannot write the manual page: {e}"))),
     };
     outcome.unwrap_or_else(common::Failure::report)
 }

@@ -211,22 +211,19 @@ fn sarif(reports: &[ValidationReport]) -> serde_json::Value {
     for report in reports {
         for d in &report.diagnostics {
             let file = d.file.as_deref().unwrap_or(&report.path);
-            let mut region = serde_json::Map::new();
+            let mut physical = serde_json::Map::new();
+            physical.insert("artifactLocation".into(), json!({"uri": uri(file)}));
             if let (Some(line), Some(column)) = (d.line, d.column) {
-                region.insert("startLine".into(), line.into());
-                region.insert("startColumn".into(), column.into());
+                physical.insert("region".into(), json!({"startLine": line, "startColumn": column}));
             }
-            let mut physical = json!({"artifactLocation": {"uri": uri(file)}});
-            if !region.is_empty() {
-                physical["region"] = serde_json::Value::Object(region);
-            }
-            let mut location = json!({"physicalLocation": physical});
+            let mut location = serde_json::Map::new();
+            location.insert("physicalLocation".into(), serde_json::Value::Object(physical));
             let inside = is_archive(file, &report.path) && d.entry.is_some();
             let mut message = d.message.clone();
             if let Some(entry) = &d.entry {
                 let pointer = d.pointer.as_deref().map(|p| format!("#{p}")).unwrap_or_default();
-                location["logicalLocations"] =
-                    json!([{"fullyQualifiedName": format!("{entry}{pointer}"), "kind": "member"}]);
+                let logical = json!([{"fullyQualifiedName": format!("{entry}{pointer}"), "kind": "member"}]);
+                location.insert("logicalLocations".into(), logical);
                 if inside {
                     message = format!("{message} (entry `{entry}{pointer}`)");
                 }

@@ -1,0 +1,231 @@
+//! Ready for CI: folders as inputs, locations, SARIF / GitHub / JUnit, the
+//! config file, exit codes, standard input, colour, completions and the
+//! manual page.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(clippy::disallowed_methods, reason = "tests build fixture folders in fresh temporary folders")]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const JOB: &str = r#"{
+  "name": "job_a",
+  "processType": "BATCH",
+  "schedule": {"type": "EXECUTE_ONCE"},
+  "nodes": [
+    {
+      "name": "load",
+      "type": "DWSSQL",
+      "location": {"x": 0, "y": 0},
+      "properties": [{"name": "scriptName", "value": "s1"}]
+    },
+    {
+      "name": "report",
+      "type": "DWSSQL",
+      "location": {"x": 0, "y": 0},
+      "preNodeName": ["load"],
+      "properties": [{"name": "scriptName", "value": "s2"}]
+    }
+  ]
+}
+"#;
+
+/// The 1-based line of the `report` node (`{` before `"name": "report"`).
+const REPORT_NODE_LINE: usize = 12;
+
+/// A single-layout folder whose job needs `s1` (present) and `s2` (missing).
+fn folder_with_a_missing_script() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("jobs")).unwrap();
+    std::fs::create_dir_all(dir.path().join("scripts")).unwrap();
+    std::fs::write(dir.path().join("jobs/job_a.job"), JOB).unwrap();
+    std::fs::write(
+        dir.path().join("scripts/s1.script"),
+        r#"{"name": "s1", "type": "DWSSQL", "content": "select 1", "connectionName": "c"}"#,
+    )
+    .unwrap();
+    dir
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dlf-bundle")).current_dir(dir).args(args).output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn sarif_of_a_folder_points_at_the_job_files_line() {
+    let dir = folder_with_a_missing_script();
+    let output = run_in(dir.path(), &["validate", ".", "--format", "sarif"]);
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    // The SARIF 2.1.0 object model, generated from the schema.
+    let sarif: serde_sarif::sarif::Sarif = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(serde_json::to_value(&sarif.version).unwrap(), "2.1.0");
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let run = &value["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "dlf-bundle");
+    assert!(run["tool"]["driver"]["informationUri"].as_str().unwrap().starts_with("https://"));
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), dlf_bundle::validate::Code::ALL.len(), "a rule for every code");
+    assert!(rules.iter().all(|rule| rule["help"]["text"].as_str().is_some_and(|t| !t.is_empty())));
+    let results = run["results"].as_array().unwrap();
+    let missing = results.iter().find(|r| r["ruleId"] == "DLFB0302").expect("DLFB0302 reported");
+    let physical = &missing["locations"][0]["physicalLocation"];
+    assert_eq!(physical["artifactLocation"]["uri"], "jobs/job_a.job");
+    assert_eq!(physical["region"]["startLine"], REPORT_NODE_LINE);
+    assert_eq!(physical["region"]["startColumn"], 5);
+    assert_eq!(missing["level"], "error");
+    assert_eq!(missing["locations"][0]["logicalLocations"][0]["fullyQualifiedName"], "jobs/job_a.job#/nodes/1");
+    let again: serde_json::Value =
+        serde_json::from_slice(&run_in(dir.path(), &["validate", ".", "--format", "sarif"]).stdout).unwrap();
+    assert_eq!(again["runs"][0]["results"], run["results"], "fingerprints and all are stable across runs");
+}
+
+#[test]
+fn sarif_of_a_zip_names_the_entry_in_the_message() {
+    let dir = folder_with_a_missing_script();
+    let zip = dir.path().join("jobs.zip");
+    let pack = run_in(dir.path(), &["pack", ".", "-o", zip.to_str().unwrap()]);
+    assert_eq!(pack.status.code(), Some(0), "{}", String::from_utf8_lossy(&pack.stderr));
+    let output = run_in(dir.path(), &["validate", "jobs.zip", "--format", "sarif"]);
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let result =
+        value["runs"][0]["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == "DLFB0302").cloned().unwrap();
+    assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "jobs.zip");
+    assert!(result["message"]["text"].as_str().unwrap().contains("entry `jobs/job_a.job#/nodes/1`"), "{result}");
+}
+
+#[test]
+fn text_github_and_junit_formats() {
+    let dir = folder_with_a_missing_script();
+    let text = stdout(&run_in(dir.path(), &["validate", "."]));
+    assert!(text.contains(&format!("--> ./jobs/job_a.job:{REPORT_NODE_LINE}:5 (#/nodes/1)")), "{text}");
+    let github = stdout(&run_in(dir.path(), &["validate", ".", "--format", "github"]));
+    let expected = format!(
+        "::error file=jobs/job_a.job,line={REPORT_NODE_LINE},col=5,title=DLFB0302::node `report` needs script `s2`"
+    );
+    assert!(github.lines().any(|line| line.starts_with(&expected)), "{github}");
+    let junit = stdout(&run_in(dir.path(), &["validate", ".", "--format", "junit"]));
+    assert!(junit.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"), "{junit}");
+    assert!(junit.contains("<testcase classname=\".\" name=\"jobs/job_a.job\">"), "{junit}");
+    assert!(junit.contains("<failure type=\"DLFB0302\""), "{junit}");
+    assert_eq!(junit.matches("<testsuite ").count(), 1);
+}
+
+#[test]
+fn a_broken_file_gets_its_diagnostic_and_the_others_are_still_checked() {
+    let dir = folder_with_a_missing_script();
+    std::fs::write(dir.path().join("scripts/s1.script"), "{\"name\": \"s1\",\n").unwrap();
+    std::fs::write(dir.path().join("jobs/job_b.job"), JOB.replace("job_a", "job_b").replace("\"DWSSQL\"", "\"Frob\""))
+        .unwrap();
+    let output = run_in(dir.path(), &["validate", ".", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let diagnostics = report["bundles"][0]["diagnostics"].as_array().unwrap();
+    let json_error = diagnostics.iter().find(|d| d["code"] == "DLFB0005").unwrap();
+    assert_eq!((json_error["file"].as_str().unwrap(), json_error["line"].as_u64()), ("./scripts/s1.script", Some(2)));
+    assert!(diagnostics.iter().any(|d| d["code"] == "DLFB0102" && d["entry"] == "jobs/job_b.job"), "job_b checked too");
+}
+
+#[test]
+fn the_config_file_sets_severities_and_ignores_findings() {
+    let dir = folder_with_a_missing_script();
+    let codes = |output: &Output| -> Vec<(String, String)> {
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["bundles"][0]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["code"].as_str().unwrap().to_owned(), d["severity"].as_str().unwrap().to_owned()))
+            .collect()
+    };
+    let nested = dir.path().join("jobs");
+    // Found in the working directory's parent.
+    std::fs::write(dir.path().join("dlf-bundle.toml"), "[severity]\nDLFB0302 = \"warning\"\n").unwrap();
+    let output = run_in(&nested, &["validate", "..", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "the only error is now a warning");
+    assert!(codes(&output).contains(&("DLFB0302".into(), "warning".into())));
+    std::fs::write(dir.path().join("dlf-bundle.toml"), "[[ignore]]\ncode = \"DLFB0302\"\nentry = \"jobs/*.job\"\n")
+        .unwrap();
+    let output = run_in(dir.path(), &["validate", ".", "--format", "json"]);
+    assert!(!codes(&output).iter().any(|(code, _)| code == "DLFB0302"));
+    let other = dir.path().join("other.toml");
+    std::fs::write(&other, "[severity]\nDLFB0302 = \"allow\"\n").unwrap();
+    let output = run_in(dir.path(), &["validate", ".", "--config", other.to_str().unwrap(), "--format", "json"]);
+    assert!(!codes(&output).iter().any(|(code, _)| code == "DLFB0302"));
+    let table = [
+        ("[severity]\nDLFB0302 = \"warning\"\n[sevrity]\n", "unknown field `sevrity`", "line 3"),
+        ("[severity]\nDLFB9999 = \"allow\"\n", "`DLFB9999` is not a diagnostic code", "line 2"),
+        ("[severity]\nDLFB0302 = \"loud\"\n", "unknown variant `loud`", "line 2"),
+        ("[[ignore]]\ncode = \"DLFB0302\"\nentyr = \"x\"\n", "unknown field `entyr`", "line 3"),
+    ];
+    for (text, message, line) in table {
+        std::fs::write(dir.path().join("dlf-bundle.toml"), text).unwrap();
+        let output = run_in(dir.path(), &["validate", "."]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{text}");
+        assert!(stderr.contains(message) && stderr.contains(line), "{text}: {stderr}");
+    }
+}
+
+#[test]
+fn exit_codes_standard_input_colour_and_quiet() {
+    let dir = folder_with_a_missing_script();
+    assert_eq!(run_in(dir.path(), &["validate", "missing.zip"]).status.code(), Some(2), "a missing input");
+    assert_eq!(run_in(dir.path(), &["validate", "."]).status.code(), Some(1), "findings");
+    let seed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/workspace");
+    assert_eq!(run_in(dir.path(), &["validate", seed.to_str().unwrap()]).status.code(), Some(0));
+    let zip = dir.path().join("jobs.zip");
+    let seed_zip = run_in(dir.path(), &["pack", seed.to_str().unwrap(), "-o", zip.to_str().unwrap()]);
+    assert!(seed_zip.status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dlf-bundle"))
+        .args(["validate", "-", "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&std::fs::read(&zip).unwrap()).unwrap();
+    let piped = child.wait_with_output().unwrap();
+    assert_eq!(piped.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&piped.stdout).unwrap();
+    assert_eq!(report["bundles"][0]["path"], "-");
+    let listed = Command::new(env!("CARGO_BIN_EXE_dlf-bundle"))
+        .args(["list", "-"])
+        .stdin(std::fs::File::open(&zip).unwrap())
+        .output()
+        .unwrap();
+    assert!(stdout(&listed).contains("jobs/job_batch.job"), "{}", stdout(&listed));
+    let coloured = stdout(&run_in(dir.path(), &["validate", ".", "--color", "always"]));
+    assert!(coloured.contains("\u{1b}[1;31merror"), "{coloured}");
+    assert!(!stdout(&run_in(dir.path(), &["validate", ".", "--color", "never"])).contains('\u{1b}'));
+    let quiet = stdout(&run_in(dir.path(), &["validate", ".", "--quiet"]));
+    assert!(quiet.contains("error[DLFB0302]") && !quiet.contains("warning["), "{quiet}");
+}
+
+#[test]
+fn max_entries_on_every_reading_command_names_the_flag() {
+    let dir = folder_with_a_missing_script();
+    for command in [&["list"][..], &["check"], &["deps"], &["unpack", "--dir", "out"], &["plan", "--target", "t.json"]]
+    {
+        std::fs::write(dir.path().join("t.json"), "{}").unwrap();
+        let mut args: Vec<&str> = vec![command[0], "."];
+        args.extend(&command[1..]);
+        args.extend(["--max-entries", "1"]);
+        let output = run_in(dir.path(), &args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{command:?}: {stderr}");
+        assert!(stderr.contains("--max-entries"), "{command:?}: {stderr}");
+    }
+}
+
+#[test]
+fn completions_and_the_manual_page() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = run_in(dir.path(), &["completions", shell]);
+        assert!(output.status.success() && stdout(&output).contains("validate"), "{shell}");
+    }
+    let man = stdout(&run_in(dir.path(), &["man"]));
+    assert!(man.contains(".TH dlf-bundle 1") && man.contains("validate"), "{man}");
+}
