@@ -40,6 +40,20 @@ pub enum EnvironmentKind {
 }
 
 impl EnvironmentKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [Self; 10] = [
+        Self::Connection,
+        Self::CdmCluster,
+        Self::CdmJob,
+        Self::DliQueue,
+        Self::MrsCluster,
+        Self::DisStream,
+        Self::SmnTopic,
+        Self::ObsPath,
+        Self::OtherWorkspaceJob,
+        Self::EnvVariable,
+    ];
+
     /// Lower-case name used in reports: `connection`, `cdm_cluster`, …
     pub fn as_str(self) -> &'static str {
         match self {

@@ -229,3 +229,86 @@ fn completions_and_the_manual_page() {
     let man = stdout(&run_in(dir.path(), &["man"]));
     assert!(man.contains(".TH dlf-bundle 1") && man.contains("validate"), "{man}");
 }
+
+/// Every subcommand's help shows an example and its exit status.
+#[test]
+fn every_help_has_an_example_and_the_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let commands = [
+        "list",
+        "unpack",
+        "pack",
+        "export",
+        "validate",
+        "check",
+        "plan",
+        "deps",
+        "diff",
+        "explain",
+        "set",
+        "get",
+        "remap",
+        "import-request",
+    ];
+    for command in commands {
+        let help = stdout(&run_in(dir.path(), &[command, "--help"]));
+        assert!(help.contains("Example") && help.contains(&format!("dlf-bundle {command} ")), "{command}: {help}");
+        assert!(help.contains("Exit status"), "{command}: {help}");
+    }
+}
+
+/// `-o` never replaces an input, nor a file that is not a zip without
+/// `--force`; `-o -` writes the zip to standard output.
+#[test]
+fn output_safety_and_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/workspace");
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(ws.join("jobs")).unwrap();
+    std::fs::create_dir_all(ws.join("scripts")).unwrap();
+    for file in ["jobs/job_batch.job", "jobs/job_stream.job", "scripts/dws_sql.script"] {
+        std::fs::copy(seed.join(file), ws.join(file)).unwrap();
+    }
+    let job = ws.join("jobs/job_batch.job");
+    let before = std::fs::read(&job).unwrap();
+    let export =
+        run_in(dir.path(), &["export", "--workspace", "ws", "--job", "job_batch", "-o", job.to_str().unwrap()]);
+    assert_eq!(export.status.code(), Some(2), "{}", String::from_utf8_lossy(&export.stderr));
+    assert!(String::from_utf8_lossy(&export.stderr).contains("inside the input"));
+    assert_eq!(std::fs::read(&job).unwrap(), before, "the input is untouched");
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "mine").unwrap();
+    let pack = run_in(dir.path(), &["pack", "ws", "-o", "notes.txt"]);
+    assert_eq!(pack.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&pack.stderr).contains("is not a zip: pass --force"));
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "mine");
+    assert!(run_in(dir.path(), &["pack", "ws", "-o", "notes.txt", "--force"]).status.success());
+    let missing = run_in(dir.path(), &["pack", "ws", "-o", "no/such/folder/out.zip"]);
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.contains("no/such/folder") && !stderr.contains(".tmp"), "{stderr}");
+    let piped = run_in(dir.path(), &["pack", "ws", "-o", "-"]);
+    assert!(piped.status.success());
+    let bundle = dlf_bundle::Bundle::from_slice(&piped.stdout).unwrap();
+    assert_eq!(bundle.len(), 3);
+    let exported = run_in(dir.path(), &["export", "--workspace", "ws", "--job", "job_batch", "-o", "-"]);
+    assert!(dlf_bundle::Bundle::from_slice(&exported.stdout).is_ok(), "only the zip on standard output");
+}
+
+#[test]
+fn deps_used_by_lists_each_place_once() {
+    let seed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/workspace");
+    let dir = tempfile::tempdir().unwrap();
+    let text = stdout(&run_in(dir.path(), &["deps", seed.to_str().unwrap(), "--used-by", "connection:dws_link"]));
+    assert_eq!(
+        text,
+        "connection `dws_link` is used by:\n  job_batch                        node DWS_SQL (connectionName), via script dws_sql\n  job_batch                        node DWS_SQL (connectionName)\n"
+    );
+    let json = run_in(dir.path(), &["deps", seed.to_str().unwrap(), "--used-by", "script:dws_sql", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        report,
+        serde_json::json!({"object": {"kind": "script", "name": "dws_sql"},
+            "used_by": [{"job": "job_batch", "node": "DWS_SQL", "via": "scriptName", "via_script": null}]})
+    );
+    assert_eq!(run_in(dir.path(), &["deps", seed.to_str().unwrap(), "--used-by", "nonsense"]).status.code(), Some(2));
+}

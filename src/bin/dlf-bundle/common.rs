@@ -6,6 +6,7 @@ use dlf_bundle::export::ApiError;
 use dlf_bundle::{Layout, Limits, ReadOptions, Warning};
 use serde::Serialize;
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Output of the commands that report in text or JSON.
@@ -208,4 +209,80 @@ impl From<Policy> for dlf_bundle::remap::SameNamePolicy {
             Policy::Overwrite => Self::Overwrite,
         }
     }
+}
+
+/// Where a command writes a zip: a file, written atomically, or `-` for
+/// standard output.
+pub struct Output<'a> {
+    path: &'a Path,
+}
+
+impl<'a> Output<'a> {
+    /// Checks `path` before anything is read or written: it is none of the
+    /// command's `inputs` and no file inside an input folder (`export -o
+    /// workspace/jobs/a.job` would replace a definition with a zip), and an
+    /// existing file there is a zip unless `force`.
+    pub fn checked(path: &'a Path, inputs: &[&Path], force: bool) -> Result<Self, Failure> {
+        if path.as_os_str() == "-" {
+            return Ok(Self { path });
+        }
+        let output = path.canonicalize().ok();
+        for input in inputs {
+            let Ok(input) = input.canonicalize() else { continue };
+            if output.as_ref().is_some_and(|output| *output == input || output.starts_with(&input)) {
+                return Err(Failure::Usage(format!(
+                    "-o `{}` is {} the input `{}`: write somewhere else",
+                    path.display(),
+                    if output.as_ref() == Some(&input) { "" } else { "inside" },
+                    input.display()
+                )));
+            }
+        }
+        if path.is_dir() {
+            return Err(Failure::Usage(format!("-o `{}` is a folder: name the zip file to write", path.display())));
+        }
+        if !force && path.is_file() && !is_zip(path) {
+            return Err(Failure::Usage(format!(
+                "file `{}` exists and is not a zip: pass --force to replace it",
+                path.display()
+            )));
+        }
+        Ok(Self { path })
+    }
+
+    /// `true` for `-`: standard output carries the zip, so reports go to standard error.
+    pub fn is_stdout(&self) -> bool {
+        self.path.as_os_str() == "-"
+    }
+
+    /// Writes the zip `zip()` gives to standard output, or `write` writes it to the file.
+    pub fn write(
+        &self,
+        zip: impl FnOnce() -> dlf_bundle::Result<Vec<u8>>,
+        write: impl FnOnce(&Path) -> dlf_bundle::Result<()>,
+    ) -> Result<(), Failure> {
+        if self.is_stdout() {
+            let bytes = zip()?;
+            return std::io::Write::write_all(&mut std::io::stdout().lock(), &bytes)
+                .map_err(|e| Failure::Message(format!("cannot write to standard output: {e}")));
+        }
+        Ok(write(self.path)?)
+    }
+
+    /// Writes a bundle.
+    pub fn write_bundle(&self, bundle: &dlf_bundle::Bundle) -> Result<(), Failure> {
+        self.write(|| bundle.to_vec(), |path| bundle.write_to_path(path))
+    }
+
+    /// The path, for messages.
+    pub fn display(&self) -> std::path::Display<'_> {
+        self.path.display()
+    }
+}
+
+/// Starts like a zip: a local header, or the end record of an empty one.
+fn is_zip(path: &Path) -> bool {
+    let mut head = [0u8; 4];
+    std::fs::File::open(path).and_then(|mut file| std::io::Read::read_exact(&mut file, &mut head)).is_ok()
+        && (head == *b"PK\x03\x04" || head == *b"PK\x05\x06")
 }

@@ -11,6 +11,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  dlf-bundle deps jobs.zip\n  dlf-bundle deps --workspace ws --job job_batch --format mermaid\n  dlf-bundle deps jobs.zip --used-by connection:dws_link\n\nExit status: 0 readable; 1 unsafe, corrupt or invalid; 2 usage or a missing input."
+)]
 pub struct Args {
     /// A bundle to inspect (or use --workspace).
     #[arg(required_unless_present = "workspace", conflicts_with = "workspace")]
@@ -24,6 +27,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DepsFormat::Text)]
     format: DepsFormat,
+    /// Only the jobs and nodes that use this object, as KIND:NAME
+    /// (`script:dws_sql`, `connection:dws_link`, `job:job_load`).
+    #[arg(long, value_name = "KIND:NAME")]
+    used_by: Option<String>,
     /// How variables are written: `${name}` (plain) or `${dlf.name}` (dlf).
     #[arg(long, value_enum, default_value_t = Style::Plain)]
     param_style: Style,
@@ -71,11 +78,69 @@ pub fn run(args: &Args) -> Outcome {
             report
         }
     };
+    if let Some(object) = &args.used_by {
+        return used_by(&report, object, args.format);
+    }
     match args.format {
         DepsFormat::Text => print_text(&report),
         DepsFormat::Json => print_json(&DepsReport::new(&report))?,
         DepsFormat::Dot => print!("{}", render::to_dot(&report)),
         DepsFormat::Mermaid => print!("{}", render::to_mermaid(&report)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `job  node N (property), via script S` for a dependency.
+fn context(dependency: &dlf_bundle::resolve::Dependency) -> String {
+    let reference = &dependency.reference;
+    let mut context = match &reference.node {
+        Some(node) => format!("node {node} ({})", reference.via),
+        None => reference.via.clone(),
+    };
+    if let Some(script) = &dependency.via_script {
+        context = format!("{context}, via script {script}");
+    }
+    context
+}
+
+/// `--used-by KIND:NAME`: where one object is used.
+fn used_by(report: &[JobDependencies], object: &str, format: DepsFormat) -> Outcome {
+    let Some((kind, name)) = object.split_once(':') else {
+        return Err(Failure::Usage(format!("--used-by `{object}`: give KIND:NAME, e.g. script:dws_sql")));
+    };
+    let kinds: std::collections::BTreeSet<&str> =
+        report.iter().flat_map(|job| job.dependencies.iter().map(|d| d.reference.target.kind_str())).collect();
+    let known = ["script", "resource", "job"].contains(&kind)
+        || dlf_bundle::reference::EnvironmentKind::ALL.iter().any(|k| k.as_str() == kind);
+    if !known {
+        return Err(Failure::Usage(format!(
+            "--used-by `{object}`: `{kind}` is not a kind (this input has {})",
+            kinds.into_iter().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let mut places: Vec<(&str, &dlf_bundle::resolve::Dependency)> = report
+        .iter()
+        .flat_map(|job| job.dependencies.iter().map(move |d| (job.job.as_str(), d)))
+        .filter(|(_, d)| d.reference.target.kind_str() == kind && d.reference.target.name() == name)
+        .collect();
+    places.dedup_by(|a, b| a.0 == b.0 && context(a.1) == context(b.1));
+    match format {
+        DepsFormat::Json => {
+            let used: Vec<serde_json::Value> = places
+                .iter()
+                .map(|(job, d)| {
+                    serde_json::json!({"job": job, "node": d.reference.node, "via": d.reference.via, "via_script": d.via_script})
+                })
+                .collect();
+            print_json(&serde_json::json!({"object": {"kind": kind, "name": name}, "used_by": used}))?;
+        }
+        _ if places.is_empty() => println!("{kind} `{name}` is used by no job"),
+        _ => {
+            println!("{kind} `{name}` is used by:");
+            for (job, dependency) in &places {
+                println!("  {job:<32} {}", context(dependency));
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -86,27 +151,26 @@ fn print_text(report: &[JobDependencies]) {
         if job.dependencies.is_empty() {
             println!("  (needs nothing)");
         }
+        let mut printed = std::collections::HashSet::new();
         for dependency in &job.dependencies {
             let reference = &dependency.reference;
-            let mut context = match &reference.node {
-                Some(node) => format!("node {node} ({})", reference.via),
-                None => reference.via.clone(),
-            };
-            if let Some(script) = &dependency.via_script {
-                context = format!("{context}, via script {script}");
-            }
+            let mut context = context(dependency);
             if let Target::Environment { import_type: Some(import_type), .. } = &reference.target {
                 context = format!("{context}, import type {import_type}");
             }
             if reference.probable {
                 context.push_str(", probable");
             }
-            println!(
+            let line = format!(
                 "  {:<20} {:<32} {:<9} {context}",
                 reference.target.kind_str(),
                 reference.target.name(),
                 dependency.status.as_str()
             );
+            // The same object at the same place is one line.
+            if printed.insert(line.clone()) {
+                println!("{line}");
+            }
         }
     }
 }

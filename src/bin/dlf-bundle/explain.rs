@@ -7,7 +7,10 @@ use serde::Serialize;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
-#[command(arg_required_else_help = true)]
+#[command(
+    arg_required_else_help = true,
+    after_help = "Examples:\n  dlf-bundle explain DLFB0302\n  dlf-bundle explain --list --format json\n\nExit status: 0; 2 for an unknown code."
+)]
 pub struct Args {
     /// The code, e.g. DLFB0302.
     #[arg(required_unless_present = "list", conflicts_with = "list")]

@@ -1,13 +1,16 @@
 //! `dlf-bundle export`: export jobs from an unpacked workspace, as the
 //! batch-export API does.
 
-use crate::common::{Failure, LayoutArg, Outcome, leave_to_exit};
+use crate::common::{Failure, LayoutArg, Outcome, Output, leave_to_exit};
 use dlf_bundle::export::{self, ExportOptions};
 use dlf_bundle::{DefinitionKind, Workspace};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  dlf-bundle export --workspace ws --job job_batch -o jobs.zip\n  dlf-bundle export --workspace ws --all --split 50 -o batches\n\nExit status: 0; 1 unreadable files; 2 usage, or the API's error JSON on standard error (DLF.3051, DLF.0100, DLF.6201, DLF.6241)."
+)]
 pub struct Args {
     /// Workspace folder: `jobs/*.job`, `scripts/*.script`, `resources/*.resource`.
     #[arg(long)]
@@ -34,6 +37,9 @@ pub struct Args {
     /// Output zip, written atomically (with --split: a new or empty folder).
     #[arg(short = 'o', long = "output")]
     output: PathBuf,
+    /// Replace an existing output file that is not a zip.
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(args: &Args) -> Outcome {
@@ -45,17 +51,24 @@ pub fn run(args: &Args) -> Outcome {
     if let Some(batch_size) = args.split {
         return split(&workspace, batch_size, &options, &args.output);
     }
+    let output = Output::checked(&args.output, &[&args.workspace], args.force)?;
     let jobs: Vec<String> =
         if args.all { workspace.names(DefinitionKind::Job).map(str::to_owned).collect() } else { args.jobs.clone() };
     let export = export::export(&workspace, &jobs, &options).map_err(Failure::api)?;
     for note in &export.notes {
         eprintln!("note: {note}");
     }
-    export.bundle.write_to_path(&args.output)?;
-    let output = &args.output;
-    let name = output.file_name().map_or_else(|| output.display().to_string(), |n| n.to_string_lossy().into_owned());
-    // One write: the tree of a 100-job export is hundreds of lines.
-    print!("{name}\n{}", dlf_bundle::render::tree(&export.bundle));
+    output.write_bundle(&export.bundle)?;
+    let path = &args.output;
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    // One write: the tree of a 100-job export is hundreds of lines; on
+    // standard error when the zip goes to standard output.
+    let tree = format!("{name}\n{}", dlf_bundle::render::tree(&export.bundle));
+    if output.is_stdout() {
+        eprint!("{tree}")
+    } else {
+        print!("{tree}")
+    }
     leave_to_exit((workspace, export));
     Ok(ExitCode::SUCCESS)
 }

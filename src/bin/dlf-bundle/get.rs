@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
-#[command(after_help = "Example:\n  dlf-bundle get jobs.zip --job job_batch schedule.cron.expression")]
+#[command(
+    after_help = "Example:\n  dlf-bundle get jobs.zip --job job_batch schedule.cron.expression\n\nExit status: 0; 1 when unset or unknown; 2 usage or a missing input."
+)]
 pub struct Args {
     /// A bundle, or a folder of either layout or a workspace.
     target: PathBuf,

@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
-#[command(after_help = "Example:\n  dlf-bundle import-request jobs.zip --map prod.toml --path obs://bucket/jobs.zip")]
+#[command(
+    after_help = "Example:\n  dlf-bundle import-request jobs.zip --map prod.toml --path obs://bucket/jobs.zip\n\nExit status: 0; 1 unreadable bundle; 2 usage, a missing input or a map that cannot be read."
+)]
 pub struct Args {
     /// The bundle to import.
     bundle: PathBuf,

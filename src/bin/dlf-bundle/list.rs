@@ -7,6 +7,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
+#[command(
+    after_help = "Example:\n  dlf-bundle list jobs.zip --format json\n\nExit status: 0 readable; 1 unsafe, corrupt or invalid; 2 usage or a missing input."
+)]
 pub struct Args {
     /// The bundle (`jobs.zip` or `DLF_<job>.zip`).
     bundle: PathBuf,

@@ -26,7 +26,14 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "dlf-bundle", version, about = "Read, check and write DataArts Studio (DLF) job export bundles")]
+#[command(
+    name = "dlf-bundle",
+    version,
+    about = "Read, check and write DataArts Studio (DLF) job export bundles",
+    after_help = "Exit status, for every command: 0 success; 1 findings (invalid or unsafe input, differences with \
+                  --exit-code, plan problems); 2 usage errors, unreadable inputs, malformed config or map files \
+                  (and export's API-shaped request errors). Each command's --help gives its own."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -1,16 +1,19 @@
 //! `dlf-bundle pack`: zip an unpacked bundle folder, deterministically.
 
-use crate::common::{LayoutArg, LimitArgs, Outcome, leave_to_exit, print_warnings};
+use crate::common::{LayoutArg, LimitArgs, Outcome, Output, leave_to_exit, print_warnings};
 use dlf_bundle::reference::ReferenceOptions;
 use dlf_bundle::{Bundle, BundleDir, Layout};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  dlf-bundle pack jobs -o jobs.zip\n  dlf-bundle pack ws --layout batch -o - > jobs.zip\n\nExit status: 0; 1 a file that is unsafe or does not parse; 2 usage, a missing input, or an output that is an input or not a zip (without --force)."
+)]
 pub struct Args {
     /// Folder holding `jobs/` (and `scripts/`, `resources/` in the single layout).
     dir: PathBuf,
-    /// Output zip, written atomically.
+    /// Output zip, written atomically (`-`: standard output).
     #[arg(short = 'o', long = "output")]
     output: PathBuf,
     /// Layout of the zip (default: the folder's); the other layout is converted.
@@ -18,9 +21,13 @@ pub struct Args {
     layout: Option<LayoutArg>,
     #[command(flatten)]
     limits: LimitArgs,
+    /// Replace an existing output file that is not a zip.
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(args: &Args) -> Outcome {
+    let output = Output::checked(&args.output, &[&args.dir], args.force)?;
     let options = args.limits.read_options();
     let folder = BundleDir::open(&args.dir, &options)?;
     let definitions = match args.layout.map(Layout::from) {
@@ -28,7 +35,7 @@ pub fn run(args: &Args) -> Outcome {
             let bundle = Bundle::from_bundle_dir(folder)?;
             print_warnings(bundle.warnings());
             let converted = bundle.to_layout(target, &ReferenceOptions::default())?;
-            converted.write_to_path(&args.output)?;
+            output.write_bundle(&converted)?;
             let definitions = converted.len();
             leave_to_exit((bundle, converted));
             definitions
@@ -37,10 +44,10 @@ pub fn run(args: &Args) -> Outcome {
         _ => {
             let packed = folder.to_zip()?;
             print_warnings(&packed.warnings);
-            packed.write_to_path(&args.output)?;
+            output.write(|| Ok(packed.zip.clone()), |path| packed.write_to_path(path))?;
             packed.definitions
         }
     };
-    eprintln!("packed {definitions} definitions into {}", args.output.display());
+    eprintln!("packed {definitions} definitions into {}", output.display());
     Ok(ExitCode::SUCCESS)
 }

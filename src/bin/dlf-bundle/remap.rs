@@ -1,7 +1,7 @@
 //! `dlf-bundle remap`: rewrite connections, queues, clusters, buckets and
 //! parameters for another environment, value by value.
 
-use crate::common::{Failure, Format, LimitArgs, Outcome, leave_to_exit, print_json, read_map};
+use crate::common::{Failure, Format, LimitArgs, Outcome, Output, leave_to_exit, read_map};
 use crate::input::{self, Opened};
 use dlf_bundle::UnpackOptions;
 use dlf_bundle::remap;
@@ -10,7 +10,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
-#[command(after_help = "Example:\n  dlf-bundle remap dev.zip --map prod.toml -o prod.zip")]
+#[command(
+    after_help = "Example:\n  dlf-bundle remap dev.zip --map prod.toml -o prod.zip\n\nExit status: 0; 1 unreadable bundle, or --strict with unmapped objects (nothing written); 2 usage, a missing input or a map that cannot be read."
+)]
 pub struct Args {
     /// A bundle (written to -o), a bundle folder (edited in place, or written to -o DIR) or a workspace folder (edited in place).
     target: PathBuf,
@@ -31,6 +33,9 @@ pub struct Args {
     format: Format,
     #[command(flatten)]
     limits: LimitArgs,
+    /// Replace an existing output file that is not a zip.
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(args: &Args) -> Outcome {
@@ -39,6 +44,10 @@ pub fn run(args: &Args) -> Outcome {
         return Err(Failure::Usage("a bundle is not rewritten in place: give -o OUT.zip (or --dry-run)".into()));
     }
     let map = read_map(&args.map)?;
+    let zip_output = match &args.output {
+        Some(path) if !folder => Some(Output::checked(path, &[&args.target], args.force)?),
+        _ => None,
+    };
     let mut opened = input::open(&args.target, &args.limits.read_options())?;
     if matches!(opened, Opened::Workspace(_)) && args.output.is_some() {
         return Err(Failure::Usage(
@@ -49,8 +58,10 @@ pub fn run(args: &Args) -> Outcome {
         Opened::Bundle(bundle) => remap::apply(bundle, &map)?,
         Opened::Workspace(workspace) => remap::apply_workspace(workspace, &map)?,
     };
-    match args.format {
-        Format::Json => print_json(&report)?,
+    let report_text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&report)
+            .map(|json| json + "\n")
+            .map_err(|e| Failure::Message(format!("cannot write the JSON report: {e}")))?,
         Format::Text => {
             let mut out = String::new();
             for change in &report.changes {
@@ -61,8 +72,14 @@ pub fn run(args: &Args) -> Outcome {
             for object in &report.unmapped {
                 let _ = writeln!(out, "unmapped {} `{}` ({})", object.kind, object.name, object.entries.join(", "));
             }
-            print!("{out}");
+            out
         }
+    };
+    // With `-o -` the zip goes to standard output, and the report beside it.
+    if zip_output.as_ref().is_some_and(Output::is_stdout) {
+        eprint!("{report_text}")
+    } else {
+        print!("{report_text}")
     }
     if args.strict && !report.unmapped.is_empty() {
         eprintln!("error: {} objects the map does not name; nothing written", report.unmapped.len());
@@ -73,7 +90,11 @@ pub fn run(args: &Args) -> Outcome {
     }
     match (&opened, &args.output) {
         (Opened::Bundle(bundle), Some(output)) if folder => bundle.unpack(output, UnpackOptions::default())?,
-        (Opened::Bundle(bundle), Some(output)) => bundle.write_to_path(output)?,
+        (Opened::Bundle(bundle), Some(_)) => {
+            if let Some(output) = &zip_output {
+                output.write_bundle(bundle)?;
+            }
+        }
         (Opened::Bundle(bundle), None) => {
             bundle.write_changes_to_dir(&args.target)?;
         }

@@ -1,7 +1,7 @@
 //! `dlf-bundle set`: change values of a job, node, script or resource,
 //! keeping every other byte.
 
-use crate::common::{Failure, LimitArgs, Outcome};
+use crate::common::{Failure, LimitArgs, Outcome, Output};
 use crate::input::{self, Opened};
 use crate::target::Selector;
 use dlf_bundle::json::{self, Value};
@@ -12,7 +12,8 @@ use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(after_help = "Example:\n  dlf-bundle set jobs.zip -o prod.zip --job job_batch --node load \
-                        property.connectionName=dws_prod retryTimes=3")]
+                        property.connectionName=dws_prod retryTimes=3\n\nExit status: 0; 1 an unknown job, node or \
+                        script, or a path through a non-object (nothing written); 2 usage or a missing input.")]
 pub struct Args {
     /// A bundle (written to -o), or a folder of either layout or a workspace (edited in place).
     target: PathBuf,
@@ -29,6 +30,9 @@ pub struct Args {
     remove: Vec<String>,
     #[command(flatten)]
     limits: LimitArgs,
+    /// Replace an existing output file that is not a zip.
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(args: &Args) -> Outcome {
@@ -36,11 +40,9 @@ pub fn run(args: &Args) -> Outcome {
     match (&args.output, in_place) {
         (None, false) => return Err(Failure::Usage("a bundle is not edited in place: give -o OUT.zip".into())),
         (Some(_), true) => return Err(Failure::Usage("a folder is edited in place: leave out -o".into())),
-        (Some(output), false) if same_file(output, &args.target) => {
-            return Err(Failure::Usage("-o names the bundle being read; write to another file".into()));
-        }
         _ => {}
     }
+    let output = args.output.as_deref().map(|path| Output::checked(path, &[&args.target], args.force)).transpose()?;
     let assignments = parse_assignments(&args.assignments)?;
     let removals = args.remove.iter().map(|path| path.parse()).collect::<Result<Vec<FieldPath>, _>>()?;
     let edit = |document: &mut Document| edit_document(document, &args.selector, &assignments, &removals);
@@ -53,8 +55,8 @@ pub fn run(args: &Args) -> Outcome {
                 }
             }
             let changed = bundle.iter().filter(|entry| entry.document().is_modified()).count();
-            match &args.output {
-                Some(output) => bundle.write_to_path(output)?,
+            match &output {
+                Some(output) => output.write_bundle(&bundle)?,
                 None => {
                     bundle.write_changes_to_dir(&args.target)?;
                 }
@@ -100,8 +102,4 @@ fn edit_document(
     }
     *document.definition_mut() = Definition::from_value(kind, value)?;
     Ok(())
-}
-
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
 }

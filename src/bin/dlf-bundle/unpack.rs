@@ -7,6 +7,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
+#[command(
+    after_help = "Example:\n  dlf-bundle unpack jobs.zip --dir jobs\n\nExit status: 0; 1 unsafe, corrupt or invalid (nothing extracted); 2 usage or a missing input."
+)]
 pub struct Args {
     /// The bundle.
     bundle: PathBuf,
