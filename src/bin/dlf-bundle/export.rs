@@ -11,6 +11,7 @@ use std::process::ExitCode;
 #[command(
     after_help = "Examples:\n  dlf-bundle export --workspace ws --job job_batch -o jobs.zip\n  dlf-bundle export --workspace ws --all --split 50 -o batches\n\nExit status: 0; 1 unreadable files; 2 usage, or the API's error JSON on standard error (DLF.3051, DLF.0100, DLF.6201, DLF.6241)."
 )]
+#[allow(clippy::struct_excessive_bools, reason = "command-line switches")]
 pub struct Args {
     /// Workspace folder: `jobs/*.job`, `scripts/*.script`, `resources/*.resource`.
     #[arg(long)]
@@ -65,9 +66,9 @@ pub fn run(args: &Args) -> Outcome {
     // standard error when the zip goes to standard output.
     let tree = format!("{name}\n{}", dlf_bundle::render::tree(&export.bundle));
     if output.is_stdout() {
-        eprint!("{tree}")
+        eprint!("{tree}");
     } else {
-        print!("{tree}")
+        print!("{tree}");
     }
     leave_to_exit((workspace, export));
     Ok(ExitCode::SUCCESS)

@@ -77,9 +77,9 @@ pub fn run(args: &Args) -> Outcome {
     };
     // With `-o -` the zip goes to standard output, and the report beside it.
     if zip_output.as_ref().is_some_and(Output::is_stdout) {
-        eprint!("{report_text}")
+        eprint!("{report_text}");
     } else {
-        print!("{report_text}")
+        print!("{report_text}");
     }
     if args.strict && !report.unmapped.is_empty() {
         eprintln!("error: {} objects the map does not name; nothing written", report.unmapped.len());
