@@ -279,3 +279,27 @@ fn check_prints_the_import_preview() {
     assert_eq!(report["jobs"].as_array().unwrap().len(), 2);
     assert_eq!(report["scripts"], serde_json::json!([{"name": "dws_sql", "path": "/"}]));
 }
+
+/// `unpack --allow-invalid` extracts definitions that do not parse, so a
+/// user can repair them; an unsafe archive is still refused.
+#[test]
+fn unpack_allow_invalid_extracts_what_does_not_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut entries = batch_entries();
+    entries.push(RawEntry::new("jobs/job_broken/job_broken.job", b"{\"name\": \"job_broken\","));
+    let zip = write_bundle(dir.path(), &entries);
+    let out = dir.path().join("out");
+    let out_s = out.to_str().unwrap();
+    assert_eq!(code(&run(&["unpack", &zip, "--dir", out_s])), 1);
+    assert!(!out.exists(), "nothing extracted");
+    let output = run(&["unpack", &zip, "--dir", out_s, "--allow-invalid"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(std::fs::read(out.join("jobs/job_broken/job_broken.job")).unwrap(), b"{\"name\": \"job_broken\",");
+    let mut hostile = entries.clone();
+    hostile.push(RawEntry::new("../escape.job", b"{}"));
+    std::fs::create_dir(dir.path().join("h")).unwrap();
+    let hostile = write_bundle(&dir.path().join("h"), &hostile);
+    let refused = run(&["unpack", &hostile, "--dir", dir.path().join("out2").to_str().unwrap(), "--allow-invalid"]);
+    assert_eq!(code(&refused), 1);
+    assert!(!dir.path().join("out2").exists());
+}

@@ -458,6 +458,47 @@ impl Bundle {
         folder::extract(dir.as_ref(), &files, options.force)
     }
 
+    /// Extracts the archive at `archive` into `dir` without parsing its
+    /// definitions, so that a bundle whose definitions do not parse can be
+    /// repaired: the archive itself must still pass every check of the safe
+    /// reader. Definitions go where [`Bundle::unpack`] puts them (a wrapper
+    /// folder dropped); stray files are left out. Returns the number of files
+    /// written and the reader's warnings.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir()?;
+    /// use dlf_bundle::{Bundle, ReadOptions, UnpackOptions};
+    /// # let zip = dir.path().join("broken.zip");
+    /// # let mut bundle = Bundle::new(dlf_bundle::Layout::Single);
+    /// # bundle.add_job(dlf_bundle::Job::new("j"))?;
+    /// # bundle.write_to_path(&zip)?;
+    /// let (files, _warnings) = Bundle::unpack_unparsed(&zip, &dir.path().join("out"), &ReadOptions::default(), UnpackOptions::default())?;
+    /// assert_eq!(files, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Security
+    /// As [`Bundle::open`] for the archive and [`Bundle::unpack`] for the
+    /// folder: nothing is written outside `dir`, all or nothing.
+    pub fn unpack_unparsed(
+        archive: impl AsRef<Path>,
+        dir: impl AsRef<Path>,
+        read: &ReadOptions,
+        options: UnpackOptions,
+    ) -> Result<(usize, Vec<Warning>)> {
+        let (scan, _) = read::scan_file(archive.as_ref(), read, |_| (), |_, (), _, _, data| Ok(data))?;
+        let read::Scan { plan, items, .. } = scan;
+        let mut contents = Vec::new();
+        for (index, item) in items.into_iter().enumerate() {
+            if let (Some(data), Some((path, _))) = (item?, plan.placement(index)) {
+                contents.push((path.to_owned(), data));
+            }
+        }
+        let files: Vec<(&str, &[u8])> = contents.iter().map(|(path, data)| (path.as_str(), data.as_slice())).collect();
+        folder::extract(dir.as_ref(), &files, options.force)?;
+        Ok((files.len(), plan.warnings().to_vec()))
+    }
+
     /// The same definitions in the other layout.
     ///
     /// Batch to single: every job to `jobs/`, scripts and resources once each

@@ -2,7 +2,7 @@
 
 use crate::common::{LimitArgs, Outcome, leave_to_exit, print_warnings};
 use crate::input;
-use dlf_bundle::UnpackOptions;
+use dlf_bundle::{Bundle, UnpackOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -19,14 +19,25 @@ pub struct Args {
     /// Replace files that already exist.
     #[arg(long)]
     force: bool,
+    /// Extract definitions that do not parse too, to repair them (the
+    /// archive itself must still be safe and intact).
+    #[arg(long)]
+    allow_invalid: bool,
     #[command(flatten)]
     limits: LimitArgs,
 }
 
 pub fn run(args: &Args) -> Outcome {
+    let options = UnpackOptions::default().force(args.force);
+    if args.allow_invalid {
+        let (files, warnings) = Bundle::unpack_unparsed(&args.bundle, &args.dir, &args.limits.read_options(), options)?;
+        print_warnings(&warnings);
+        eprintln!("unpacked {files} files into {} (not parsed)", args.dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
     let bundle = input::open_bundle(&args.bundle, &args.limits.read_options())?;
     print_warnings(bundle.warnings());
-    bundle.unpack(&args.dir, UnpackOptions::default().force(args.force))?;
+    bundle.unpack(&args.dir, options)?;
     eprintln!("unpacked {} definitions into {}", bundle.len(), args.dir.display());
     leave_to_exit(bundle);
     Ok(ExitCode::SUCCESS)
