@@ -312,3 +312,29 @@ fn deps_used_by_lists_each_place_once() {
     );
     assert_eq!(run_in(dir.path(), &["deps", seed.to_str().unwrap(), "--used-by", "nonsense"]).status.code(), Some(2));
 }
+
+/// `deps --workspace` on an unpacked batch export reads the scripts in the
+/// job folders as present.
+#[test]
+fn deps_of_an_unpacked_batch_export() {
+    let seed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/workspace");
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("jobs.zip");
+    assert!(
+        run_in(dir.path(), &["pack", seed.to_str().unwrap(), "--layout", "batch", "-o", zip.to_str().unwrap()])
+            .status
+            .success()
+    );
+    assert!(run_in(dir.path(), &["unpack", "jobs.zip", "--dir", "unpacked"]).status.success());
+    let output = run_in(dir.path(), &["deps", "--workspace", "unpacked", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let script = report["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|job| job["dependencies"].as_array().unwrap())
+        .find(|d| d["kind"] == "script")
+        .cloned()
+        .unwrap();
+    assert_eq!((script["name"].as_str(), script["status"].as_str()), (Some("dws_sql"), Some("present")));
+}
