@@ -201,6 +201,8 @@ fn exit_codes_standard_input_colour_and_quiet() {
     assert!(!stdout(&run_in(dir.path(), &["validate", ".", "--color", "never"])).contains('\u{1b}'));
     let quiet = stdout(&run_in(dir.path(), &["validate", ".", "--quiet"]));
     assert!(quiet.contains("error[DLFB0302]") && !quiet.contains("warning["), "{quiet}");
+    let packed = run_in(dir.path(), &["pack", seed.to_str().unwrap(), "-o", "quiet.zip", "--quiet"]);
+    assert!(packed.status.success() && packed.stderr.is_empty(), "{}", String::from_utf8_lossy(&packed.stderr));
 }
 
 #[test]

@@ -119,7 +119,17 @@ pub fn print_json(report: &impl Serialize) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A summary or note on standard error, unless `--quiet`.
+pub fn note(text: impl std::fmt::Display) {
+    if !quiet() {
+        eprintln!("{text}");
+    }
+}
+
 pub fn print_warnings(warnings: &[Warning]) {
+    if quiet() {
+        return;
+    }
     for warning in warnings {
         eprintln!("warning: {warning}");
     }

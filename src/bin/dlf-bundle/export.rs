@@ -1,7 +1,7 @@
 //! `dlf-bundle export`: export jobs from an unpacked workspace, as the
 //! batch-export API does.
 
-use crate::common::{Failure, LayoutArg, Outcome, Output, leave_to_exit};
+use crate::common::{Failure, LayoutArg, Outcome, Output, leave_to_exit, note};
 use dlf_bundle::export::{self, ExportOptions};
 use dlf_bundle::{DefinitionKind, Workspace};
 use std::path::{Path, PathBuf};
@@ -56,8 +56,8 @@ pub fn run(args: &Args) -> Outcome {
     let jobs: Vec<String> =
         if args.all { workspace.names(DefinitionKind::Job).map(str::to_owned).collect() } else { args.jobs.clone() };
     let export = export::export(&workspace, &jobs, &options).map_err(Failure::api)?;
-    for note in &export.notes {
-        eprintln!("note: {note}");
+    for noted in &export.notes {
+        note(format!("note: {noted}"));
     }
     output.write_bundle(&export.bundle)?;
     let path = &args.output;

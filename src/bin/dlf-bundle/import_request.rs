@@ -1,7 +1,7 @@
 //! `dlf-bundle import-request`: the ImportJob body that asks the service to
 //! rename environment objects on import.
 
-use crate::common::{LimitArgs, Outcome, Policy, print_json, read_map};
+use crate::common::{LimitArgs, Outcome, Policy, note, print_json, read_map};
 use crate::input;
 use clap::ValueEnum;
 use dlf_bundle::remap::{ImportRequest, SameNamePolicy, TargetStatus};
@@ -51,7 +51,7 @@ pub fn run(args: &Args) -> Outcome {
     print_json(&request.same_name_policy(policy).target_status(status))?;
     if !offline.is_empty() {
         let names: Vec<String> = offline.iter().map(|(kind, name)| format!("{kind} `{name}`")).collect();
-        eprintln!("the service cannot rename {}: rewrite these offline with remap", names.join(", "));
+        note(format!("the service cannot rename {}: rewrite these offline with remap", names.join(", ")));
     }
     Ok(ExitCode::SUCCESS)
 }

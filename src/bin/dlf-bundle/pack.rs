@@ -1,6 +1,6 @@
 //! `dlf-bundle pack`: zip an unpacked bundle folder, deterministically.
 
-use crate::common::{LayoutArg, LimitArgs, Outcome, Output, leave_to_exit, print_warnings};
+use crate::common::{LayoutArg, LimitArgs, Outcome, Output, leave_to_exit, note, print_warnings};
 use dlf_bundle::reference::ReferenceOptions;
 use dlf_bundle::{Bundle, BundleDir, Layout};
 use std::path::PathBuf;
@@ -48,6 +48,6 @@ pub fn run(args: &Args) -> Outcome {
             packed.definitions
         }
     };
-    eprintln!("packed {definitions} definitions into {}", output.display());
+    note(format!("packed {definitions} definitions into {}", output.display()));
     Ok(ExitCode::SUCCESS)
 }

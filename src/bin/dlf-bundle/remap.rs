@@ -1,7 +1,7 @@
 //! `dlf-bundle remap`: rewrite connections, queues, clusters, buckets and
 //! parameters for another environment, value by value.
 
-use crate::common::{Failure, Format, LimitArgs, Outcome, Output, leave_to_exit, read_map};
+use crate::common::{Failure, Format, LimitArgs, Outcome, Output, leave_to_exit, note, read_map};
 use crate::input::{self, Opened};
 use dlf_bundle::UnpackOptions;
 use dlf_bundle::remap;
@@ -102,7 +102,7 @@ pub fn run(args: &Args) -> Outcome {
             workspace.save()?;
         }
     }
-    eprintln!("{} values rewritten", report.changes.len());
+    note(format!("{} values rewritten", report.changes.len()));
     leave_to_exit((opened, report));
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,7 @@
 //! `dlf-bundle set`: change values of a job, node, script or resource,
 //! keeping every other byte.
 
-use crate::common::{Failure, LimitArgs, Outcome, Output};
+use crate::common::{Failure, LimitArgs, Outcome, Output, note};
 use crate::input::{self, Opened};
 use crate::target::Selector;
 use dlf_bundle::json::{self, Value};
@@ -68,7 +68,7 @@ pub fn run(args: &Args) -> Outcome {
             (workspace.save()?, 1)
         }
     };
-    eprintln!("{changed} of {chosen} definitions changed");
+    note(format!("{changed} of {chosen} definitions changed"));
     Ok(ExitCode::SUCCESS)
 }
 

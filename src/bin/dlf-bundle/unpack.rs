@@ -1,6 +1,6 @@
 //! `dlf-bundle unpack`: extract a bundle into a folder, all or nothing.
 
-use crate::common::{LimitArgs, Outcome, leave_to_exit, print_warnings};
+use crate::common::{LimitArgs, Outcome, leave_to_exit, note, print_warnings};
 use crate::input;
 use dlf_bundle::{Bundle, UnpackOptions};
 use std::path::PathBuf;
@@ -32,13 +32,13 @@ pub fn run(args: &Args) -> Outcome {
     if args.allow_invalid {
         let (files, warnings) = Bundle::unpack_unparsed(&args.bundle, &args.dir, &args.limits.read_options(), options)?;
         print_warnings(&warnings);
-        eprintln!("unpacked {files} files into {} (not parsed)", args.dir.display());
+        note(format!("unpacked {files} files into {} (not parsed)", args.dir.display()));
         return Ok(ExitCode::SUCCESS);
     }
     let bundle = input::open_bundle(&args.bundle, &args.limits.read_options())?;
     print_warnings(bundle.warnings());
     bundle.unpack(&args.dir, options)?;
-    eprintln!("unpacked {} definitions into {}", bundle.len(), args.dir.display());
+    note(format!("unpacked {} definitions into {}", bundle.len(), args.dir.display()));
     leave_to_exit(bundle);
     Ok(ExitCode::SUCCESS)
 }
