@@ -32,7 +32,8 @@ pub(crate) fn list_files(dir: &Path, limits: &Limits) -> Result<Vec<(String, Pat
             );
             return Err(error.in_file(item.path()));
         }
-        if item.file_type().is_dir() {
+        // Finder's metadata, written into folders on macOS, is no definition.
+        if item.file_type().is_dir() || name::is_macos_metadata(&relative) {
             continue;
         }
         if !item.file_type().is_file() {

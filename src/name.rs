@@ -104,6 +104,20 @@ pub fn check_entry_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// `true` for what macOS adds when it zips a folder: anything under a
+/// `__MACOSX` folder, `AppleDouble` `._name` files and `.DS_Store`.
+///
+/// ```
+/// use dlf_bundle::name::is_macos_metadata;
+/// assert!(is_macos_metadata("__MACOSX/export/jobs/job_a/._job_a.job"));
+/// assert!(is_macos_metadata("jobs/job_a/._job_a.job") && is_macos_metadata("jobs/.DS_Store"));
+/// assert!(!is_macos_metadata("jobs/job_a/job_a.job"));
+/// ```
+pub fn is_macos_metadata(name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    name.split('/').any(|component| component == "__MACOSX") || file.starts_with("._") || file == ".DS_Store"
+}
+
 /// The key under which two names collide on a case-insensitive,
 /// normalising file system (Windows, default macOS).
 ///

@@ -10,7 +10,7 @@
 //! and the running total are checked before the definition is parsed.
 
 use crate::archive::{Directory, Record};
-use crate::error::{Corruption, Error, ErrorKind, Limit, Result, Unsupported};
+use crate::error::{Corruption, Error, ErrorKind, Limit, NameProblem, Result, Unsupported};
 use crate::folder;
 use crate::kind::DefinitionKind;
 use crate::layout::Plan;
@@ -219,10 +219,19 @@ fn list_entries(
     let count = directory.records().len();
     let (mut indices, mut names) = (Vec::with_capacity(count), Vec::with_capacity(count));
     let mut declared_total: u64 = 0;
+    let (mut metadata, mut dot_prefixed) = (0_usize, 0_usize);
     for (index, record) in directory.records().iter().enumerate() {
         let raw = directory.name(record);
-        let (decoded, encoding) = name::decode_entry_name(raw, record.has_utf8_flag())
+        let (mut decoded, encoding) = name::decode_entry_name(raw, record.has_utf8_flag())
             .map_err(|e| e.in_raw_entry(raw).in_record(index, ""))?;
+        // `bsdtar -cf x.zip .` writes `./jobs/…` and a `./` entry of its own.
+        if decoded == "." || decoded == "./" {
+            continue;
+        }
+        if decoded.starts_with("./") {
+            decoded.drain(..2);
+            dot_prefixed += 1;
+        }
         if encoding == NameEncoding::Gbk {
             warnings.push(Warning::new(
                 WarningKind::GbkName,
@@ -231,7 +240,18 @@ fn list_entries(
             ));
         }
         let checked = if record.is_dir { decoded.strip_suffix('/').unwrap_or(&decoded) } else { &decoded };
-        name::check_entry_name(checked).map_err(|e| e.in_record(index, checked))?;
+        let is_metadata = name::is_macos_metadata(checked);
+        match name::check_entry_name(checked) {
+            // Metadata is never read or placed, so no layout depth applies to it;
+            // every other rule still does.
+            Err(e) if is_metadata && matches!(e.kind(), ErrorKind::InsecureName(NameProblem::TooDeep)) => {}
+            Err(e) => return Err(e.in_record(index, checked)),
+            Ok(()) => {}
+        }
+        if is_metadata {
+            metadata += usize::from(!record.is_dir);
+            continue;
+        }
         let refuse = |unsupported: Unsupported, message: String| {
             Err(Error::new(ErrorKind::UnsupportedEntry(unsupported), message).in_record(index, &decoded))
         };
@@ -268,6 +288,14 @@ fn list_entries(
         }
         indices.push(index);
         names.push(decoded);
+    }
+    if metadata > 0 {
+        let message = format!("{metadata} macOS metadata entries (`__MACOSX/`, `._*`, `.DS_Store`) ignored");
+        warnings.push(Warning::new(WarningKind::MacMetadata, None, message));
+    }
+    if dot_prefixed > 0 {
+        let message = format!("{dot_prefixed} entry names start with `./`; read without it");
+        warnings.push(Warning::new(WarningKind::CurrentDirectoryPrefix, None, message));
     }
     Ok((indices, names))
 }

@@ -20,6 +20,11 @@ pub enum WarningKind {
     JobLeftOut,
     /// Jobs that reference each other in a cycle.
     JobCycle,
+    /// macOS metadata (`__MACOSX/`, `AppleDouble` `._name` files, `.DS_Store`)
+    /// that Finder or ditto added when re-zipping; ignored, one warning for all.
+    MacMetadata,
+    /// Names written with a leading `./` (`bsdtar -cf x.zip .`); read without it.
+    CurrentDirectoryPrefix,
 }
 
 /// Something worth telling that does not stop a read.

@@ -110,7 +110,7 @@ fn syntax_errors_have_positions() {
     let cases: &[(&[u8], usize, usize, &str)] = &[
         (b"{\"a\":1,\"a\":2}", 1, 8, "duplicate key `a`"),
         (b"{\"a\":1}x", 1, 8, "trailing characters"),
-        (b"", 1, 1, "EOF"),
+        (b"", 1, 1, "the file is empty (0 bytes)"),
         (b"{\"a\":\"\\ud800\"}", 1, 7, "lone leading surrogate"),
         (b"{\"a\":01}", 1, 6, "invalid number"),
         (b"{\n\"a\":\"\t\"}", 2, 6, "control character"),

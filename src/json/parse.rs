@@ -192,6 +192,15 @@ impl<'a> Parser<'a> {
             let (line, column) = line_column(bytes, offset);
             SyntaxError { offset, line, column, message: message.to_owned() }
         };
+        // An empty file is a file problem (a failed save, a truncated copy), not a JSON one.
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            let what = if bytes.is_empty() {
+                "the file is empty (0 bytes)".to_owned()
+            } else {
+                format!("the file holds only whitespace ({} bytes)", bytes.len())
+            };
+            return Err(at(0, &format!("{what}: no JSON document; export it again, or remove it")));
+        }
         if bytes.starts_with(b"\xEF\xBB\xBF") {
             return Err(at(0, "UTF-8 byte order mark before the JSON document (DataArts writes none; remove it)"));
         }

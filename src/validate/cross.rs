@@ -7,9 +7,19 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Rules across files: references, unused definitions, conflicting copies,
 /// and the size of the bundle (`zipped`: the archive's, when there is one).
-pub(crate) fn cross_file(summaries: &[Summary], zipped: Option<u64>, out: &mut Vec<Diagnostic>) {
-    let used = check_references(summaries, out);
-    check_unused_and_copies(summaries, &used, out);
+/// Definitions that did not parse (`unparsed`, kind and path) have their
+/// own diagnostic and cause no other: they count as present, and when a job
+/// did not parse, no script or resource is called unused.
+pub(crate) fn cross_file(
+    summaries: &[Summary],
+    unparsed: &[(DefinitionKind, String)],
+    zipped: Option<u64>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let used = check_references(summaries, unparsed, out);
+    if !unparsed.iter().any(|(kind, _)| *kind == DefinitionKind::Job) {
+        check_unused_and_copies(summaries, &used, out);
+    }
     check_import_size(summaries, zipped, out);
 }
 
@@ -30,11 +40,20 @@ fn check_import_size(summaries: &[Summary], zipped: Option<u64>, out: &mut Vec<D
 
 /// Job references: missing scripts and resources, jobs outside the bundle.
 /// Returns the paths of the definitions some job uses.
-fn check_references<'a>(summaries: &'a [Summary], out: &mut Vec<Diagnostic>) -> HashSet<&'a str> {
-    let paths: HashSet<&str> = summaries.iter().map(|s| s.path.as_str()).collect();
+fn check_references<'a>(
+    summaries: &'a [Summary],
+    unparsed: &'a [(DefinitionKind, String)],
+    out: &mut Vec<Diagnostic>,
+) -> HashSet<&'a str> {
+    let paths: HashSet<&str> =
+        summaries.iter().map(|s| s.path.as_str()).chain(unparsed.iter().map(|(_, path)| path.as_str())).collect();
     let job_names: HashSet<&str> =
         summaries.iter().filter(|s| s.kind == DefinitionKind::Job).map(|s| s.name.as_str()).collect();
-    let carries_dependencies = summaries.iter().any(|s| s.kind != DefinitionKind::Job);
+    let carries_dependencies = summaries
+        .iter()
+        .map(|s| s.kind)
+        .chain(unparsed.iter().map(|(kind, _)| *kind))
+        .any(|kind| kind != DefinitionKind::Job);
     let mut used: HashSet<&str> = HashSet::new();
     let mut must_exist: BTreeMap<(DefinitionKind, String), Vec<String>> = BTreeMap::new();
     for job in summaries.iter().filter(|s| s.kind == DefinitionKind::Job) {

@@ -174,11 +174,16 @@ fn report(scanned: crate::error::Result<(Scan<Examined>, Option<u64>)>) -> Vec<D
     let Scan { plan, names, items } = scan;
     let mut out = warning_diagnostics(plan.warnings());
     let mut summaries = Vec::with_capacity(items.len());
-    for item in items {
+    // Definitions that did not parse: present, but of unknown content.
+    let mut unparsed = Vec::new();
+    for (index, item) in items.into_iter().enumerate() {
         match item {
             Ok(Some((diagnostics, summary))) => {
                 out.extend(diagnostics);
-                summaries.extend(summary);
+                match summary {
+                    Some(summary) => summaries.push(summary),
+                    None => unparsed.extend(plan.placement(index).map(|(path, p)| (p.kind, path.to_owned()))),
+                }
             }
             Ok(None) => {}
             Err(error) => out.push(read_error(&error)),
@@ -186,7 +191,7 @@ fn report(scanned: crate::error::Result<(Scan<Examined>, Option<u64>)>) -> Vec<D
     }
     // Freeing thousands of names and placements takes as long as half the
     // rules across files: one thread does each.
-    rayon::join(|| cross::cross_file(&summaries, archive_bytes, &mut out), move || drop((plan, names)));
+    rayon::join(|| cross::cross_file(&summaries, &unparsed, archive_bytes, &mut out), move || drop((plan, names)));
     summaries.into_par_iter().for_each(drop);
     out
 }
@@ -288,7 +293,7 @@ pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagno
         out.extend(diagnostics);
         summaries.push(summary);
     }
-    cross::cross_file(&summaries, None, &mut out);
+    cross::cross_file(&summaries, &[], None, &mut out);
     out
 }
 
@@ -304,6 +309,12 @@ fn warning_diagnostics(warnings: &[Warning]) -> Vec<Diagnostic> {
                 (Code::WrapperFolder, "zip the `jobs/` folder itself, not the folder around it")
             }
             WarningKind::GbkName => (Code::GbkName, "re-zip with a tool that writes UTF-8 names"),
+            WarningKind::MacMetadata => {
+                (Code::StrayFile, "nothing to do; `zip -r jobs.zip jobs -x '*.DS_Store' '__MACOSX/*'` leaves it out")
+            }
+            WarningKind::CurrentDirectoryPrefix => {
+                (Code::WrapperFolder, "nothing to do; `zip -r jobs.zip jobs` writes names without `./`")
+            }
             WarningKind::CaseCollision => {
                 (Code::CaseCollision, "rename one of them; they overwrite each other on Windows and macOS")
             }
