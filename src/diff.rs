@@ -248,16 +248,8 @@ struct PatchOp {
 /// Only when [`DiffOptions::map`] is given and remapping OLD fails (see
 /// [`remap::apply`]).
 pub fn diff(old: &Bundle, new: &Bundle, options: &DiffOptions) -> Result<Diff> {
-    let remapped;
-    let old = match &options.map {
-        Some(map) => {
-            let mut copy = old.clone();
-            remap::apply(&mut copy, map)?;
-            remapped = copy;
-            &remapped
-        }
-        None => old,
-    };
+    let remapped = remap::remapped(old, options.map.as_ref())?;
+    let old: &Bundle = &remapped;
     let (old_side, new_side) = (Side::of(old), Side::of(new));
     let compare = |kind: DefinitionKind| compare_kind(kind, &old_side, &new_side, options);
     let mut result = Diff {

@@ -326,16 +326,8 @@ impl Plan {
 /// # Errors
 /// Only when [`PlanOptions::map`] is given and remapping fails (see [`remap::apply`]).
 pub fn plan(bundle: &Bundle, inventory: &Inventory, options: &PlanOptions) -> Result<Plan> {
-    let remapped;
-    let bundle = match &options.map {
-        Some(map) => {
-            let mut copy = bundle.clone();
-            remap::apply(&mut copy, map)?;
-            remapped = copy;
-            &remapped
-        }
-        None => bundle,
-    };
+    let remapped = remap::remapped(bundle, options.map.as_ref())?;
+    let bundle: &Bundle = &remapped;
     let mut planner = Planner { inventory, options, plan: Plan::default() };
     planner.objects(bundle);
     planner.needs(bundle);

@@ -348,6 +348,14 @@ fn unmapped(jobs: &[JobDependencies], map: &Map, entry_of: impl Fn(&str, Option<
         .collect()
 }
 
+/// `bundle` remapped with `map` into a copy, or `bundle` itself without a map.
+pub(crate) fn remapped<'b>(bundle: &'b Bundle, map: Option<&Map>) -> Result<std::borrow::Cow<'b, Bundle>> {
+    let Some(map) = map else { return Ok(std::borrow::Cow::Borrowed(bundle)) };
+    let mut copy = bundle.clone();
+    apply(&mut copy, map)?;
+    Ok(std::borrow::Cow::Owned(copy))
+}
+
 /// `document` with every value the map names rewritten, and the changes;
 /// `None` when nothing changed. The renames replace strings by strings, so
 /// the new bytes are the original's with those strings replaced, found by
