@@ -105,6 +105,21 @@ fn write_seed_corpus() {
         ),
         ("gbk-name.zip", raw_zip(&[RawEntry::new(gbk.as_ref(), job_json("作业"))])),
         ("stray-file.zip", raw_zip(&[RawEntry::new("jobs/a/a.job", job_json("a")), RawEntry::new("readme.txt", b"x")])),
+        (
+            "macos-metadata.zip",
+            raw_zip(
+                &[
+                    batch_entries(),
+                    vec![
+                        RawEntry::new("__MACOSX/x/jobs/job_batch/._job_batch.job", b"\x00\x05\x16\x07"),
+                        RawEntry::new("jobs/.DS_Store", b"Bud1"),
+                    ],
+                ]
+                .concat(),
+            ),
+        ),
+        ("dot-slash.zip", raw_zip(&[RawEntry::new("./", b""), RawEntry::new("./jobs/a/a.job", job_json("a"))])),
+        ("empty-definition.zip", raw_zip(&[RawEntry::new("jobs/a/a.job", b"")])),
         ("written-by-us.zip", dlf_bundle::Bundle::from_slice(&raw_zip(&batch_entries())).unwrap().to_vec().unwrap()),
     ];
     for (name, data) in seeds {
