@@ -111,11 +111,11 @@ pub(crate) fn name_mismatch(kind: DefinitionKind, stem: &str, inner: Option<&str
 
 /// The wrapper folder to strip: one top-level folder that holds every file,
 /// when it is not itself a layout folder.
-fn wrapper_folder<'a>(paths: impl IntoIterator<Item = &'a str>) -> Option<String> {
+fn wrapper_folder(paths: &[&str]) -> Option<String> {
     let mut wrapper: Option<&str> = None;
     for path in paths {
         let (first, rest) = path.split_once('/')?;
-        if rest.is_empty() || DefinitionKind::ALL.iter().any(|kind| kind.folder() == first) {
+        if rest.is_empty() {
             return None;
         }
         match wrapper {
@@ -124,7 +124,18 @@ fn wrapper_folder<'a>(paths: impl IntoIterator<Item = &'a str>) -> Option<String
             Some(_) => return None,
         }
     }
-    wrapper.map(str::to_owned)
+    let wrapper = wrapper?;
+    if DefinitionKind::ALL.iter().any(|kind| kind.folder() == wrapper) {
+        // A wrapper named `jobs` (Windows "Extract All" then a re-zip gives
+        // `jobs/jobs/<job>/…`): only when the names as they are place no
+        // definition and the names one level down do.
+        let places = |path: &str| Placement::of(path).is_some();
+        let below = |path: &&str| path.split_once('/').is_some_and(|(_, rest)| places(rest));
+        if paths.iter().any(|path| places(path)) || !paths.iter().any(below) {
+            return None;
+        }
+    }
+    Some(wrapper.to_owned())
 }
 
 /// Decides the layout from the placements of every definition, and checks
@@ -211,7 +222,7 @@ impl Plan {
     /// one wrapper folder is stripped, each file is placed in a layout, and
     /// the layout is checked.
     pub(crate) fn new(names: &[&str], mut warnings: Vec<Warning>) -> Result<Self> {
-        let wrapper = wrapper_folder(names.iter().copied());
+        let wrapper = wrapper_folder(names);
         let mut seen: HashMap<Cow<'_, str>, &str> = HashMap::with_capacity(names.len());
         for name in names {
             if let Some(other) = seen.insert(name::collision_key(name), name) {

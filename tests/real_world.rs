@@ -113,3 +113,24 @@ fn no_follow_on_diagnostics_from_a_definition_that_did_not_parse() {
     ]);
     assert_eq!(codes(&broken_job), ["DLFB0005"], "no DLFB0304: the broken job may use the script");
 }
+
+/// A wrapper folder named `jobs` (Windows "Extract All", then a re-zip) is
+/// recognised when the names one level down form a layout and the names as
+/// they are do not; a batch job folder that happens to be called `jobs` is not one.
+#[test]
+fn a_wrapper_folder_named_jobs() {
+    let wrapped: Vec<RawEntry> = batch_entries()
+        .into_iter()
+        .map(|mut entry| {
+            entry.name = [b"jobs/".as_slice(), &entry.name].concat();
+            entry
+        })
+        .collect();
+    let bundle = Bundle::from_slice(&raw_zip(&wrapped)).unwrap();
+    assert_eq!(paths(&bundle)[1], "jobs/job_batch/job_batch.job");
+    assert!(bundle.warnings().iter().any(|w| w.kind == WarningKind::WrapperFolder));
+    let job_folder_named_jobs = raw_zip(&[RawEntry::new("jobs/jobs/jobs.job", job_json("jobs"))]);
+    let bundle = Bundle::from_slice(&job_folder_named_jobs).unwrap();
+    assert_eq!(paths(&bundle), ["jobs/jobs/jobs.job"], "a real batch layout stays as it is");
+    assert!(bundle.warnings().iter().all(|w| w.kind != WarningKind::WrapperFolder));
+}
