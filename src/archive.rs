@@ -57,6 +57,8 @@ pub(crate) struct Record {
     /// the entry (0 otherwise).
     pub(crate) unix_mode: u32,
     pub(crate) is_dir: bool,
+    /// Made on a FAT or NTFS host ("version made by"), where `\\` is a separator.
+    pub(crate) made_on_windows: bool,
     offset: u64,
     wayfinder: ZipArchiveEntryWayfinder,
 }
@@ -164,6 +166,10 @@ impl Directory {
                 _ => 0,
             },
             is_dir: header.is_dir(),
+            made_on_windows: matches!(
+                header.version_made_by().creator_system(),
+                CreatorSystem::FAT | CreatorSystem::NTFS | CreatorSystem::MVS | CreatorSystem::VFAT
+            ),
             offset: header.local_header_offset(),
             wayfinder: header.wayfinder(),
         });

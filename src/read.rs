@@ -219,11 +219,21 @@ fn list_entries(
     let count = directory.records().len();
     let (mut indices, mut names) = (Vec::with_capacity(count), Vec::with_capacity(count));
     let mut declared_total: u64 = 0;
-    let (mut metadata, mut dot_prefixed) = (0_usize, 0_usize);
+    let (mut metadata, mut dot_prefixed, mut backslashed) = (0_usize, 0_usize, 0_usize);
+    // Every name with a separator uses `\`: the archive's separator, whatever its host.
+    let all_backslashed =
+        directory.records().iter().map(|record| directory.name(record)).all(|raw| !raw.contains(&b'/'))
+            && directory.records().iter().any(|record| directory.name(record).contains(&b'\\'));
     for (index, record) in directory.records().iter().enumerate() {
         let raw = directory.name(record);
         let (mut decoded, encoding) = name::decode_entry_name(raw, record.has_utf8_flag())
             .map_err(|e| e.in_raw_entry(raw).in_record(index, ""))?;
+        // As Info-ZIP's unzip: `\` is a separator in names made on Windows,
+        // and the converted name must still pass every rule below.
+        if decoded.contains('\\') && (record.made_on_windows || all_backslashed) {
+            decoded = decoded.replace('\\', "/");
+            backslashed += 1;
+        }
         // `bsdtar -cf x.zip .` writes `./jobs/…` and a `./` entry of its own.
         if decoded == "." || decoded == "./" {
             continue;
@@ -292,6 +302,10 @@ fn list_entries(
     if metadata > 0 {
         let message = format!("{metadata} macOS metadata entries (`__MACOSX/`, `._*`, `.DS_Store`) ignored");
         warnings.push(Warning::new(WarningKind::MacMetadata, None, message));
+    }
+    if backslashed > 0 {
+        let message = format!("{backslashed} entry names use `\\` as separator (made on Windows); read with `/`");
+        warnings.push(Warning::new(WarningKind::Backslashes, None, message));
     }
     if dot_prefixed > 0 {
         let message = format!("{dot_prefixed} entry names start with `./`; read without it");

@@ -23,6 +23,9 @@ pub enum WarningKind {
     /// macOS metadata (`__MACOSX/`, `AppleDouble` `._name` files, `.DS_Store`)
     /// that Finder or ditto added when re-zipping; ignored, one warning for all.
     MacMetadata,
+    /// Names written with `\\` separators (.NET Framework's `ZipFile`,
+    /// `PowerShell` 5's `Compress-Archive`); read with `/`.
+    Backslashes,
     /// Names written with a leading `./` (`bsdtar -cf x.zip .`); read without it.
     CurrentDirectoryPrefix,
 }

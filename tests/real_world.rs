@@ -134,3 +134,29 @@ fn a_wrapper_folder_named_jobs() {
     assert_eq!(paths(&bundle), ["jobs/jobs/jobs.job"], "a real batch layout stays as it is");
     assert!(bundle.warnings().iter().all(|w| w.kind != WarningKind::WrapperFolder));
 }
+
+/// .NET Framework and PowerShell 5 write `\` separators: converted when the
+/// archive was made on Windows or every name uses them, and only when the
+/// converted name passes every rule.
+#[test]
+fn backslash_separators_are_converted_where_windows_wrote_them() {
+    let backslashed: Vec<RawEntry> = batch_entries()
+        .into_iter()
+        .map(|mut entry| {
+            entry.name = String::from_utf8(entry.name).unwrap().replace('/', "\\").into_bytes();
+            entry
+        })
+        .collect();
+    let bundle = Bundle::from_slice(&raw_zip(&backslashed)).unwrap();
+    assert_eq!(paths(&bundle)[1], "jobs/job_batch/job_batch.job");
+    assert!(
+        bundle.warnings().iter().any(|w| w.kind == WarningKind::Backslashes && w.message.starts_with("3 entry names"))
+    );
+    assert!(codes(&raw_zip(&backslashed)).contains(&"DLFB0015".to_owned()));
+    let traversal = raw_zip(&[RawEntry::new("..\\..\\evil.job", job_json("evil"))]);
+    assert!(Bundle::from_slice(&traversal).is_err(), "`..\\..\\evil` stays refused as traversal");
+    // A Unix archive mixing `/` and a `\` in a name: the backslash stays, and is refused.
+    let mut mixed = batch_entries();
+    mixed.push(RawEntry::new("jobs/job_batch\\x.script", b"{}"));
+    assert!(Bundle::from_slice(&raw_zip(&mixed)).is_err());
+}

@@ -147,6 +147,13 @@ codes! {
     OverImportLimit = "DLFB0014", Warning, "the bundle exceeds DataArts's 10 MB import limit",
     "The zip, or the definitions it unpacks to, is larger than the 10 MB the console imports.\n\nExample: a \
      100-job export with large SQL scripts.\n\nFix: export the jobs in several bundles of fewer jobs.";
+    /// Entry names were normalised as re-zipping tools write them.
+    NormalisedName = "DLFB0015", Warning, "entry names were normalised (`\\` separators, a leading `./`)",
+    "The archive writes its names as some re-zipping tools do, and they were read in the usual form: `\\` \
+     as separator in names made on Windows (.NET Framework's `ZipFile`, PowerShell 5's `Compress-Archive`), \
+     or a leading `./` (`bsdtar -cf x.zip .`). Every name rule applies to the normalised name \
+     (`..\\..\\evil` is still refused).\n\nExample: `jobs\\job_a\\job_a.job`.\n\nFix: nothing is needed; \
+     re-zip with `zip -r jobs.zip jobs` or 7-Zip to write plain names.";
     /// A required field is missing.
     MissingField = "DLFB0101", Error, "a required field is missing",
     "A field the service requires is absent: a job's `name`, `nodes`, `schedule` or `processType`; a node's \

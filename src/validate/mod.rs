@@ -312,8 +312,11 @@ fn warning_diagnostics(warnings: &[Warning]) -> Vec<Diagnostic> {
             WarningKind::MacMetadata => {
                 (Code::StrayFile, "nothing to do; `zip -r jobs.zip jobs -x '*.DS_Store' '__MACOSX/*'` leaves it out")
             }
+            WarningKind::Backslashes => {
+                (Code::NormalisedName, "nothing to do; re-zip with a tool that writes `/` (7-Zip, `zip`, .NET 4.6.1+)")
+            }
             WarningKind::CurrentDirectoryPrefix => {
-                (Code::WrapperFolder, "nothing to do; `zip -r jobs.zip jobs` writes names without `./`")
+                (Code::NormalisedName, "nothing to do; `zip -r jobs.zip jobs` writes names without `./`")
             }
             WarningKind::CaseCollision => {
                 (Code::CaseCollision, "rename one of them; they overwrite each other on Windows and macOS")
