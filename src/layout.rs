@@ -250,7 +250,18 @@ impl Plan {
             placements.push(placement.map(|placement| (path.to_owned(), placement)));
         }
         let placed = names.iter().zip(&placements).filter_map(|(name, p)| p.as_ref().map(|(_, p)| (*name, p)));
-        let layout = detect(placed)?;
+        let layout = detect(placed).map_err(|error| {
+            // A bundle zipped again among other files (README, notes).
+            let inner = names.iter().find(|name| name.to_ascii_lowercase().ends_with(".zip"));
+            match inner {
+                Some(inner) if placements.iter().all(Option::is_none) => Error::new(
+                    ErrorKind::Layout,
+                    format!("no definitions here, but `{inner}` looks like a bundle inside this zip: unzip it and use `{inner}` itself"),
+                )
+                .in_entry(*inner),
+                _ => error,
+            }
+        })?;
         if let Some(folder) = wrapper {
             warnings.insert(
                 0,

@@ -160,3 +160,12 @@ fn backslash_separators_are_converted_where_windows_wrote_them() {
     mixed.push(RawEntry::new("jobs/job_batch\\x.script", b"{}"));
     assert!(Bundle::from_slice(&raw_zip(&mixed)).is_err());
 }
+
+/// A bundle zipped again among other files: the message points to it.
+#[test]
+fn a_bundle_inside_a_zip_is_pointed_to() {
+    let inner = raw_zip(&batch_entries());
+    let outer = raw_zip(&[RawEntry::new("README.txt", b"how to import"), RawEntry::new("export/jobs.zip", inner)]);
+    let error = Bundle::from_slice(&outer).unwrap_err().to_string();
+    assert!(error.contains("`export/jobs.zip` looks like a bundle inside this zip"), "{error}");
+}
