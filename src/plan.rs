@@ -6,6 +6,7 @@ use crate::bundle::Bundle;
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{self, Value};
 use crate::kind::DefinitionKind;
+use crate::layout::Placement;
 use crate::reference::{EnvironmentKind, ReferenceOptions, Target};
 use crate::remap::{self, Map, SameNamePolicy};
 use crate::resolve::{Status, bundle_dependencies};
@@ -486,11 +487,11 @@ impl Planner<'_> {
                     })
                     .unwrap_or_default();
                 let message = format!("{}{place}; {}", diagnostic.message, diagnostic.hint);
-                // The entry's file stem is the definition's name.
-                let object = diagnostic.entry.as_deref().map(|entry| {
-                    let file = entry.rsplit('/').next().unwrap_or(entry);
-                    file.rsplit_once('.').map_or(file, |(stem, _)| stem).to_owned()
-                });
+                // Every entry of a bundle is placed; its stem is the definition's name.
+                let object = diagnostic
+                    .entry
+                    .as_deref()
+                    .map(|entry| Placement::of(entry).map_or_else(|| entry.to_owned(), |p| p.stem));
                 self.plan.problems.push(Problem { severity: Severity::Error, code: diagnostic.code, message, object });
             }
         }
