@@ -125,7 +125,13 @@ impl Directory {
     /// An empty directory for `declared_count` records in the `extent`
     /// bytes, of an archive that ends at `end`.
     fn new(declared_count: u64, extent: Range<u64>, end: u64, limits: &Limits) -> Result<Self> {
-        let count = usize::try_from(declared_count).unwrap_or(usize::MAX);
+        // 65,535 is also the placeholder of writers that overflowed the
+        // 16-bit field without a Zip64 record: the records are counted instead.
+        let count = if declared_count == ZIP64_COUNT_PLACEHOLDER {
+            0
+        } else {
+            usize::try_from(declared_count).unwrap_or(usize::MAX)
+        };
         if count > limits.max_entries {
             return Err(too_many(&declared_count, limits));
         }
@@ -178,7 +184,7 @@ impl Directory {
 
     fn finish(self, declared_count: u64) -> Result<Self> {
         let listed = self.records.len() as u64;
-        if listed != declared_count {
+        if listed != declared_count && declared_count != ZIP64_COUNT_PLACEHOLDER {
             return Err(Error::new(
                 ErrorKind::Corrupt(Corruption::EntryCount { declared: declared_count, listed }),
                 format!(
@@ -428,7 +434,7 @@ fn check_end_record(end_record: &[u8], directory_offset: u64) -> Result<()> {
     if !(first_disk(4) && first_disk(6) && field(8) == field(10) && field(8).is_some()) {
         return Err(Error::new(
             ErrorKind::SplitArchive,
-            "a split (multi-disk) archive; only single-part archives are read",
+            "one part of a split (multi-disk) archive: its entries are spread over several files (`.z01`, `.z02`, …, `.zip`), and only single-part archives are read",
         ));
     }
     match le_field(end_record, 16, 4) {
@@ -459,6 +465,9 @@ fn not_a_zip(error: &rawzip::Error) -> Error {
         }
     }
 }
+
+/// The entry count of an end record whose true count is elsewhere (or unknown).
+const ZIP64_COUNT_PLACEHOLDER: u64 = 0xFFFF;
 
 fn too_many(count: &dyn std::fmt::Display, limits: &Limits) -> Error {
     Error::limit(

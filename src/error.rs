@@ -381,6 +381,49 @@ impl Error {
     pub fn message(&self) -> &str {
         &self.0.message
     }
+
+    /// How to fix it, when the kind of error says: re-zip with Deflate or
+    /// without a password, join a split archive, export a damaged one again.
+    ///
+    /// ```
+    /// let error = dlf_bundle::Bundle::from_slice(b"PK\x03\x04 cut off").unwrap_err();
+    /// assert!(error.hint().is_some_and(|hint| hint.starts_with("export the bundle again")));
+    /// ```
+    pub fn hint(&self) -> Option<&'static str> {
+        Some(match &self.0.kind {
+            ErrorKind::UnsupportedEntry(Unsupported::Method { .. }) => {
+                "re-zip the files with Deflate: `zip -r -Z deflate jobs.zip jobs` (7-Zip: `7z a -tzip -mm=Deflate jobs.zip jobs`)"
+            }
+            ErrorKind::UnsupportedEntry(Unsupported::Encrypted) => {
+                "re-zip the files without a password: `zip -r jobs.zip jobs`"
+            }
+            ErrorKind::UnsupportedEntry(Unsupported::Symlink | Unsupported::SpecialFile { .. }) => {
+                "re-zip the files themselves, not links to them: `zip -r jobs.zip jobs` (without `--symlinks`)"
+            }
+            ErrorKind::SplitArchive => "join the parts into one file first: `zip -s 0 in.zip --out joined.zip`",
+            ErrorKind::InsecureName(_) | ErrorKind::UndecodableName { .. } => {
+                "re-create the zip from the exported files; names must be relative `/` paths"
+            }
+            ErrorKind::LimitExceeded { limit: Limit::Entries, .. } => {
+                "a whole-workspace export can hold this many: raise the limit (`--max-entries N`, `Limits::max_entries`) if it is real"
+            }
+            ErrorKind::LimitExceeded { .. } => "a real export is far smaller; check where this file came from",
+            ErrorKind::Layout => {
+                "use `jobs/<job>/<job>.job` (batch) or `jobs/<job>.job` + `scripts/` + `resources/` (single)"
+            }
+            ErrorKind::Json => "fix the JSON at the given line and column",
+            ErrorKind::WrongType { .. } => "give the field the JSON type the format documents",
+            ErrorKind::NotAZip
+            | ErrorKind::Corrupt(_)
+            | ErrorKind::DuplicateEntry
+            | ErrorKind::Overlap { .. }
+            | ErrorKind::HeaderMismatch { .. }
+            | ErrorKind::UnlistedEntry { .. }
+            | ErrorKind::PrependedData { .. }
+            | ErrorKind::TrailingData { .. } => "export the bundle again; this file is not a safe, intact zip",
+            _ => return None,
+        })
+    }
 }
 
 /// Control characters in hostile names must not reach a terminal raw.

@@ -60,6 +60,7 @@ const S_IFDIR: u32 = 0o040_000;
 const S_IFLNK: u32 = 0o120_000;
 const STORED: u16 = 0;
 const DEFLATED: u16 = 8;
+const AES_ENCRYPTED: u16 = 99;
 
 /// An archive that passed every structural check, with each file entry
 /// processed by the caller's function.
@@ -277,11 +278,16 @@ fn list_entries(
             }
         }
         if record.is_encrypted() {
-            return refuse(Unsupported::Encrypted, "encrypted entry".to_owned());
+            // WinZip's AES marks its entries with method 99; the rest is ZipCrypto.
+            let cipher = if record.method == AES_ENCRYPTED { "AES" } else { "ZipCrypto" };
+            return refuse(Unsupported::Encrypted, format!("encrypted with {cipher} (a password-protected zip)"));
         }
         if record.method != STORED && record.method != DEFLATED {
             let method = record.method;
-            let message = format!("compression method {} (only stored and deflate are accepted)", method_name(method));
+            let message = format!(
+                "compressed with {}, which this reader does not inflate (only stored and Deflate entries are read)",
+                method_name(method)
+            );
             return refuse(Unsupported::Method { method }, message);
         }
         if record.is_dir {
@@ -316,7 +322,16 @@ fn list_entries(
 
 /// A compression method's name for messages.
 fn method_name(method: u16) -> String {
-    rawzip::CompressionMethod::new(method).name().map_or_else(|| format!("#{method}"), str::to_owned)
+    let name = match method {
+        9 => "Deflate64",
+        12 => "BZip2",
+        14 => "LZMA",
+        93 => "Zstandard",
+        95 => "XZ",
+        98 => "PPMd",
+        _ => return rawzip::CompressionMethod::new(method).name().map_or_else(|| format!("#{method}"), str::to_owned),
+    };
+    format!("{name} (method {method})")
 }
 
 /// Inflates one entry to its end under the limits, counting what comes out.

@@ -28,6 +28,9 @@ pub enum WarningKind {
     Backslashes,
     /// Names written with a leading `./` (`bsdtar -cf x.zip .`); read without it.
     CurrentDirectoryPrefix,
+    /// A definition that starts with a UTF-8 byte order mark (old Notepad);
+    /// read as if it were absent, kept when written back unchanged.
+    ByteOrderMark,
 }
 
 /// Something worth telling that does not stop a read.
@@ -45,6 +48,17 @@ pub struct Warning {
 impl Warning {
     pub(crate) fn new(kind: WarningKind, entry: Option<&str>, message: impl Into<String>) -> Self {
         Self { kind, entry: entry.map(str::to_owned), message: message.into() }
+    }
+}
+
+impl Warning {
+    /// The warning for `entry`'s definition when its `bytes` start with a
+    /// byte order mark.
+    pub(crate) fn byte_order_mark(entry: &str, bytes: &[u8]) -> Option<Self> {
+        bytes.starts_with(crate::json::BYTE_ORDER_MARK).then(|| {
+            let message = "starts with a UTF-8 byte order mark (EF BB BF); read as if it were absent";
+            Self::new(WarningKind::ByteOrderMark, Some(entry), message)
+        })
     }
 }
 

@@ -344,15 +344,6 @@ fn cases() -> Vec<Case> {
             Some("jobs/bad/bad.job"),
         ),
         case(
-            "byte order mark",
-            with(
-                batch_entries(),
-                RawEntry::new("jobs/bad/bad.job", [b"\xEF\xBB\xBF".as_slice(), &job_json("bad")].concat()),
-            ),
-            ErrorKind::Json,
-            Some("jobs/bad/bad.job"),
-        ),
-        case(
             "invalid UTF-8 in JSON",
             with(batch_entries(), RawEntry::new("jobs/bad/bad.job", b"{\"name\":\"b\xffd\"}")),
             ErrorKind::Json,

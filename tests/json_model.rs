@@ -114,7 +114,8 @@ fn syntax_errors_have_positions() {
         (b"{\"a\":\"\\ud800\"}", 1, 7, "lone leading surrogate"),
         (b"{\"a\":01}", 1, 6, "invalid number"),
         (b"{\n\"a\":\"\t\"}", 2, 6, "control character"),
-        (b"\xEF\xBB\xBF{}", 1, 1, "byte order mark"),
+        // A byte order mark is skipped and takes no column.
+        (b"\xEF\xBB\xBF{\"a\":1,\"a\":2}", 1, 8, "duplicate key `a`"),
         (b"{\"\xc3\x28\":1}", 1, 3, "invalid UTF-8"),
     ];
     for (text, line, column, message) in cases {

@@ -16,6 +16,8 @@ use dlf_bundle::{
 use proptest::prelude::*;
 use proptest::sample::select;
 
+mod common;
+
 fn name() -> impl Strategy<Value = String> {
     prop_oneof!["[a-zA-Z][a-zA-Z0-9_-]{0,12}", "[\u{4e00}-\u{9fa5}]{1,4}", "[a-z]{1,4}_[\u{4e00}-\u{9fa5}]{1,3}",]
 }
@@ -372,5 +374,74 @@ proptest! {
         }
         let diagnostics = dlf_bundle::validate::validate_bundle(&export.bundle, &ValidateOptions::default());
         prop_assert!(!diagnostics.iter().any(|d| d.code == "DLFB0302"), "{:?}", diagnostics);
+    }
+}
+
+/// What Finder or ditto adds beside one entry: 0 `__MACOSX/<dir>/._<file>`,
+/// 1 `<dir>/._<file>`, 2 `<dir>/.DS_Store`, 3 `.DS_Store` at the top.
+fn macos_metadata() -> impl Strategy<Value = Vec<(u8, usize)>> {
+    prop::collection::vec((0u8..4, any::<usize>()), 1..6)
+}
+
+/// Each definition's path and bytes, or the error's kind and entry.
+type Read = Result<Vec<(String, Vec<u8>)>, String>;
+
+/// The read of an archive and its validation, with the macOS metadata warning left out.
+fn read_and_validate(archive: &[u8]) -> (Read, Vec<String>) {
+    let read = Bundle::from_slice(archive)
+        .map(|bundle| bundle.iter().map(|e| (e.path().to_owned(), e.document().bytes().into_owned())).collect())
+        .map_err(|e| format!("{:?} {:?}", e.kind(), e.entry().map(dlf_bundle::ArchiveEntry::name)));
+    let diagnostics = validate_archive(archive, &ValidateOptions::default())
+        .into_iter()
+        .filter(|d| !d.message.contains("macOS metadata"))
+        .map(|d| format!("{} {:?} {:?} {}", d.code, d.entry, d.pointer, d.message))
+        .collect();
+    (read, diagnostics)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Re-zipped on a Mac: `__MACOSX/`, `._*` and `.DS_Store` entries change
+    /// neither the definitions nor any diagnostic, in a wrapper folder too,
+    /// and whether or not a definition is broken.
+    #[test]
+    fn macos_metadata_changes_neither_definitions_nor_errors(
+        generated in workspace_strategy(),
+        single in any::<bool>(),
+        wrapped in any::<bool>(),
+        broken in prop::option::of(any::<usize>()),
+        metadata in macos_metadata(),
+    ) {
+        let bundle = build_bundle(&generated, if single { Layout::Single } else { Layout::Batch });
+        let prefix = if wrapped { "export/" } else { "" };
+        let mut plain: Vec<common::RawEntry> = bundle
+            .iter()
+            .map(|e| common::RawEntry::new(format!("{prefix}{}", e.path()), e.document().bytes()).deflated())
+            .collect();
+        if let Some(index) = broken {
+            let count = plain.len();
+            plain[index % count].data = b"{\"name\":".to_vec();
+        }
+        let mut with_metadata = plain.clone();
+        let mut added = std::collections::BTreeSet::new();
+        for (what, index) in metadata {
+            let path = String::from_utf8(plain[index % plain.len()].name.clone()).unwrap();
+            let (dir, file) = path.rsplit_once('/').unwrap();
+            let name = match what {
+                0 => format!("__MACOSX/{dir}/._{file}"),
+                1 => format!("{dir}/._{file}"),
+                2 => format!("{dir}/.DS_Store"),
+                _ => ".DS_Store".to_owned(),
+            };
+            if added.insert(name.clone()) {
+                let data: &[u8] = if what < 2 { b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X" } else { b"Bud1" };
+                with_metadata.insert(index % (with_metadata.len() + 1), common::RawEntry::new(name, data));
+            }
+        }
+        prop_assert_eq!(
+            read_and_validate(&common::raw_zip(&with_metadata)),
+            read_and_validate(&common::raw_zip(&plain))
+        );
     }
 }

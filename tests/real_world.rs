@@ -169,3 +169,35 @@ fn a_bundle_inside_a_zip_is_pointed_to() {
     let error = Bundle::from_slice(&outer).unwrap_err().to_string();
     assert!(error.contains("`export/jobs.zip` looks like a bundle inside this zip"), "{error}");
 }
+
+/// Old Notepad saves UTF-8 with a byte order mark: read with a warning, kept
+/// when the file is written back unchanged or with a value edited.
+#[test]
+fn a_byte_order_mark_is_accepted_with_a_warning_and_kept() {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let job = br#"{"name":"a","processType":"BATCH","schedule":{"type":"EXECUTE_ONCE"},"nodes":[{"name":"n","type":"DWSSQL","location":{"x":0,"y":0},"properties":[{"name":"scriptName","value":"s"}]}]}"#;
+    let with_bom = [BOM, job.as_slice()].concat();
+    let archive = raw_zip(&[
+        RawEntry::new("jobs/a/a.job", with_bom.clone()),
+        RawEntry::new("jobs/a/s.script", [BOM, &common::script_json("s")].concat()),
+    ]);
+    let bundle = Bundle::from_slice(&archive).unwrap();
+    let marked: Vec<_> = bundle
+        .warnings()
+        .iter()
+        .filter(|w| w.kind == WarningKind::ByteOrderMark)
+        .map(|w| w.entry.as_deref().unwrap())
+        .collect();
+    assert_eq!(marked, ["jobs/a/a.job", "jobs/a/s.script"]);
+    assert_eq!(codes(&archive), ["DLFB0016", "DLFB0016"]);
+
+    let written = Bundle::from_slice(&bundle.to_vec().unwrap()).unwrap();
+    assert_eq!(written.get("jobs/a/a.job").unwrap().document().bytes(), with_bom.as_slice(), "unchanged: kept");
+
+    let mut edited = bundle;
+    edited.job_mut("a").unwrap().node_mut("n").unwrap().set_property("scriptName", "t");
+    let (bytes, rendering) = edited.get("jobs/a/a.job").unwrap().document().render();
+    assert_eq!(rendering, dlf_bundle::Rendering::Edited);
+    let expected = [BOM, String::from_utf8_lossy(job).replace(r#""value":"s""#, r#""value":"t""#).as_bytes()].concat();
+    assert_eq!(bytes.as_ref(), expected.as_slice(), "only the value changed; the mark stays");
+}

@@ -98,6 +98,7 @@ fn rules() -> Vec<Rule> {
             raw_zip(&[RawEntry::new("./jobs/a/a.job", job("a")), RawEntry::new("./jobs/a/s.script", script_json("s"))]),
             valid.clone(),
         ),
+        rule("DLFB0016", bundle(&format!("\u{feff}{}", job("a")), vec![]), valid.clone()),
         rule("DLFB0013", bundle(&job("a"), vec![RawEntry::new("jobs/a/S.script", script_json("S"))]), valid.clone()),
         rule("DLFB0101", bundle(r#"{"name":"a","nodes":[]}"#, vec![]), valid.clone()),
         rule(

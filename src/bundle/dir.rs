@@ -110,7 +110,7 @@ impl BundleDir {
     /// dropped, so memory holds the compressed entries, not the bundle.
     pub fn to_zip(&self) -> Result<Packed> {
         let total = RunningTotal::default();
-        let mismatches = Mutex::new(Vec::new());
+        let found_warnings = Mutex::new(Vec::new());
         let zip = write::zip_indexed(self.files.len(), |index| {
             let (Some((path, placement)), Some((name, file))) = (self.plan.placement(index), self.files.get(index))
             else {
@@ -118,15 +118,17 @@ impl BundleDir {
             };
             let data = self.read(file, &total)?;
             let definition = Definition::from_slice(placement.kind, &data).map_err(|e| e.in_file(file))?;
-            if let Some(warning) = Plan::name_mismatch(name, placement, definition.name()) {
-                mismatches.lock().unwrap_or_else(PoisonError::into_inner).push((index, warning));
-            }
+            let found = Plan::name_mismatch(name, placement, definition.name())
+                .into_iter()
+                .chain(Warning::byte_order_mark(name, &data));
+            found_warnings.lock().unwrap_or_else(PoisonError::into_inner).extend(found.map(|w| (index, w)));
             Ok(Some((path, Cow::Owned(data))))
         })?;
-        let mut mismatches = mismatches.into_inner().unwrap_or_else(PoisonError::into_inner);
-        mismatches.sort_by_key(|(index, _)| *index);
+        let mut found_warnings = found_warnings.into_inner().unwrap_or_else(PoisonError::into_inner);
+        // In file order, as `Bundle::from_dir` gives them (a stable sort keeps each file's own order).
+        found_warnings.sort_by_key(|(index, _)| *index);
         let mut warnings = self.plan.warnings().to_vec();
-        warnings.extend(mismatches.into_iter().map(|(_, warning)| warning));
+        warnings.extend(found_warnings.into_iter().map(|(_, warning)| warning));
         Ok(Packed { zip, definitions: self.plan.placements().count(), warnings })
     }
 }

@@ -387,6 +387,7 @@ impl Bundle {
         for ((name, placement), document) in names.iter().zip(placements).zip(documents) {
             let (Some((path, placement)), Some(document)) = (placement, document?) else { continue };
             warnings.extend(Plan::name_mismatch(name.as_ref(), &placement, document.name()));
+            warnings.extend(Warning::byte_order_mark(name.as_ref(), document.original().unwrap_or_default()));
             // Names were checked when listed and placed by `Plan::new`, which also
             // settled the layout; the document was parsed as the placement's kind.
             bundle.insert_placed(path, placement, document).map_err(|e| e.in_entry(name.as_ref()))?;

@@ -109,7 +109,7 @@ pub(crate) fn replace_strings(original: &[u8], replacements: &[(&str, &str)]) ->
     let ascii = text.is_ascii() && text.contains("\\u") && has_non_ascii_escape(text);
     let mut splices = Vec::with_capacity(replacements.len());
     for (pointer, new) in replacements {
-        let range = Scanner { bytes: original, at: 0 }.locate(pointer)?;
+        let range = Scanner::new(original).locate(pointer)?;
         if original.get(range.start) != Some(&b'"') {
             return None;
         }
@@ -135,7 +135,7 @@ pub(crate) fn replace_strings(original: &[u8], replacements: &[(&str, &str)]) ->
 pub(crate) fn pointer_position(text: &[u8], pointer: &str) -> Option<(usize, usize)> {
     let mut pointer = pointer;
     loop {
-        if let Some(range) = (Scanner { bytes: text, at: 0 }).locate(pointer) {
+        if let Some(range) = Scanner::new(text).locate(pointer) {
             return Some(super::parse::line_column(text, range.start));
         }
         pointer = pointer.rsplit_once('/')?.0;
@@ -149,6 +149,11 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
+    /// A scanner at the start of the document, past a byte order mark.
+    fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes, at: if bytes.starts_with(super::BYTE_ORDER_MARK) { super::BYTE_ORDER_MARK.len() } else { 0 } }
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }

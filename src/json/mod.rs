@@ -4,8 +4,8 @@
 //! `arbitrary_precision` feature, which would change `serde_json::Number` for
 //! every crate in a dependent's build, and its maps keep the last of two
 //! duplicate keys silently. This small RFC 8259 parser keeps number text and
-//! key order, rejects duplicate keys, a byte order mark, invalid UTF-8 and
-//! nesting deeper than [`MAX_DEPTH`], and reports line and column. The tests
+//! key order, rejects duplicate keys, invalid UTF-8 and nesting deeper than
+//! [`MAX_DEPTH`], skips a leading byte order mark, and reports line and column. The tests
 //! check it against `serde_json` on every input both accept.
 
 mod edit;
@@ -16,7 +16,7 @@ mod write;
 
 pub(crate) use edit::{Rewrite, pointer_position, replace_strings, rewrite};
 pub use parse::MAX_DEPTH;
-pub(crate) use parse::{PathSegment, line_column, locate};
+pub(crate) use parse::{BYTE_ORDER_MARK, PathSegment, line_column, locate};
 pub use value::{Number, Object, Value};
 pub use write::{to_string_compact, to_vec_pretty};
 
@@ -34,7 +34,8 @@ use crate::error::{Error, ErrorKind, Position, Result};
 ///
 /// # Errors
 /// [`ErrorKind::Json`] with line and column for invalid JSON, duplicate
-/// keys, a byte order mark, invalid UTF-8 or nesting deeper than [`MAX_DEPTH`].
+/// keys, invalid UTF-8 or nesting deeper than [`MAX_DEPTH`]. A leading UTF-8
+/// byte order mark is not an error (RFC 8259 §8.1): it is skipped.
 pub fn parse(bytes: &[u8]) -> Result<Value> {
     parse::parse(bytes).map_err(|e| {
         Error::new(ErrorKind::Json, format!("invalid JSON: {}", e.message))

@@ -1,12 +1,17 @@
 //! A strict RFC 8259 parser into the lossless [`Value`] tree.
 //!
-//! Strict where the format needs it: duplicate keys, a byte order mark,
-//! invalid UTF-8, lone surrogates, trailing data and nesting deeper than
-//! [`MAX_DEPTH`] are errors with a line and column. Recursion is bounded by
-//! [`MAX_DEPTH`], so hostile input cannot overflow the stack.
+//! Strict where the format needs it: duplicate keys, invalid UTF-8, lone
+//! surrogates, trailing data and nesting deeper than [`MAX_DEPTH`] are
+//! errors with a line and column. A leading UTF-8 byte order mark is skipped
+//! (RFC 8259 §8.1 lets a parser ignore it; old Notepad writes one), and
+//! spans still count from the first byte, so edits keep it. Recursion is
+//! bounded by [`MAX_DEPTH`], so hostile input cannot overflow the stack.
 
 use super::{Number, Object, Value};
 use std::fmt;
+
+/// The UTF-8 encoding of U+FEFF, which some editors put before a document.
+pub(crate) const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
 /// Deepest nesting of arrays and objects accepted (`serde_json`'s default).
 pub const MAX_DEPTH: usize = 128;
@@ -41,7 +46,11 @@ pub(crate) fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = bytes.get(..offset).unwrap_or(bytes);
     let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
     let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-    let tail = before.get(line_start..).unwrap_or_default();
+    let mut tail = before.get(line_start..).unwrap_or_default();
+    if line_start == 0 {
+        // Editors do not show a byte order mark, so it takes no column.
+        tail = tail.strip_prefix(BYTE_ORDER_MARK).unwrap_or(tail);
+    }
     // Count characters, not bytes: continuation bytes do not start one.
     let column = 1 + tail.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
     (line, column)
@@ -192,8 +201,9 @@ impl<'a> Parser<'a> {
             let (line, column) = line_column(bytes, offset);
             SyntaxError { offset, line, column, message: message.to_owned() }
         };
+        let start = if bytes.starts_with(BYTE_ORDER_MARK) { BYTE_ORDER_MARK.len() } else { 0 };
         // An empty file is a file problem (a failed save, a truncated copy), not a JSON one.
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+        if bytes.get(start..).unwrap_or_default().iter().all(u8::is_ascii_whitespace) {
             let what = if bytes.is_empty() {
                 "the file is empty (0 bytes)".to_owned()
             } else {
@@ -201,11 +211,8 @@ impl<'a> Parser<'a> {
             };
             return Err(at(0, &format!("{what}: no JSON document; export it again, or remove it")));
         }
-        if bytes.starts_with(b"\xEF\xBB\xBF") {
-            return Err(at(0, "UTF-8 byte order mark before the JSON document (DataArts writes none; remove it)"));
-        }
         let text = std::str::from_utf8(bytes).map_err(|e| at(e.valid_up_to(), "invalid UTF-8"))?;
-        Ok(Self { text, bytes, pos: 0 })
+        Ok(Self { text, bytes, pos: start })
     }
 
     fn error(&self, message: impl Into<String>) -> SyntaxError {

@@ -117,7 +117,7 @@ codes! {
     /// A definition is not valid JSON.
     InvalidJson = "DLFB0005", Error, "a definition is not valid JSON",
     "A `.job`, `.script` or `.resource` file is not valid JSON (RFC 8259): a syntax error, a duplicate key, \
-     invalid UTF-8, a byte order mark or nesting deeper than 128.\n\nExample: `{\"name\": \"a\",}` (a \
+     invalid UTF-8 or nesting deeper than 128.\n\nExample: `{\"name\": \"a\",}` (a \
      trailing comma).\n\nFix: correct the JSON at the line and column given.";
     /// A documented field has the wrong JSON type.
     WrongType = "DLFB0006", Error, "a documented field has the wrong JSON type",
@@ -154,6 +154,13 @@ codes! {
      or a leading `./` (`bsdtar -cf x.zip .`). Every name rule applies to the normalised name \
      (`..\\..\\evil` is still refused).\n\nExample: `jobs\\job_a\\job_a.job`.\n\nFix: nothing is needed; \
      re-zip with `zip -r jobs.zip jobs` or 7-Zip to write plain names.";
+    /// A definition starts with a UTF-8 byte order mark.
+    ByteOrderMark = "DLFB0016", Warning, "a definition starts with a UTF-8 byte order mark",
+    "The file starts with the bytes `EF BB BF`, a byte order mark, as old Notepad writes when it saves \
+     UTF-8. RFC 8259 lets a parser ignore it and it is read as if it were absent (and kept when the file is \
+     written back unchanged); DataArts writes none, and some JSON tools refuse it.\n\nExample: a \
+     `job_batch.job` edited in Notepad on Windows 7.\n\nFix: save the file as UTF-8 without a BOM (Notepad \
+     10+: \"UTF-8\"; `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`).";
     /// A required field is missing.
     MissingField = "DLFB0101", Error, "a required field is missing",
     "A field the service requires is absent: a job's `name`, `nodes`, `schedule` or `processType`; a node's \

@@ -18,7 +18,7 @@ pub use config::{CONFIG_FILE, Config, Level};
 pub use dir::validate_dir;
 
 use crate::bundle::{Bundle, Entry};
-use crate::error::{ArchiveEntry, Error, ErrorKind, Limit, Unsupported};
+use crate::error::{ArchiveEntry, Error, ErrorKind};
 use crate::json;
 use crate::kind::DefinitionKind;
 use crate::layout::{Layout, Placement, Plan};
@@ -154,9 +154,11 @@ fn examiner(
 ) -> impl Fn(&Plan, &Context, usize, DefinitionKind, Vec<u8>) -> crate::error::Result<Examined> + Sync + '_ {
     move |plan, context, index, kind, data| {
         let Some((path, placement)) = plan.placement(index) else { return Ok((Vec::new(), None)) };
+        let bom = Warning::byte_order_mark(path, &data);
         Ok(match Document::parse(kind, data) {
             Ok(document) => {
-                let (diagnostics, summary) = examine(path, placement, document, context, options);
+                let (mut diagnostics, summary) = examine(path, placement, document, context, options);
+                diagnostics.extend(warning_diagnostics(bom.as_slice()));
                 (diagnostics, Some(summary))
             }
             Err(error) => (vec![read_error(&error.in_entry(path))], None),
@@ -198,34 +200,15 @@ fn report(scanned: crate::error::Result<(Scan<Examined>, Option<u64>)>) -> Vec<D
 
 /// The diagnostic for an error of the reader.
 pub(crate) fn read_error(error: &Error) -> Diagnostic {
-    let (code, hint) = match error.kind() {
-        ErrorKind::InsecureName(_) | ErrorKind::UndecodableName { .. } => {
-            (Code::UnsafeName, "re-create the zip from the exported files; names must be relative `/` paths")
-        }
-        ErrorKind::LimitExceeded { limit: Limit::Entries, .. } => (
-            Code::LimitExceeded,
-            "a whole-workspace export can hold this many: raise the limit (`--max-entries N`, `Limits::max_entries`) if it is real",
-        ),
-        ErrorKind::LimitExceeded { .. } => {
-            (Code::LimitExceeded, "a real export is far smaller; check where this file came from")
-        }
-        ErrorKind::Layout => (
-            Code::NotALayout,
-            "use `jobs/<job>/<job>.job` (batch) or `jobs/<job>.job` + `scripts/` + `resources/` (single)",
-        ),
-        ErrorKind::Json => (Code::InvalidJson, "fix the JSON at the given line and column"),
-        ErrorKind::WrongType { .. } => (Code::WrongType, "give the field the JSON type the format documents"),
-        ErrorKind::UnsupportedEntry(Unsupported::Method { .. }) => {
-            (Code::UnreadableArchive, "re-zip the files with Deflate, e.g. `zip -r -Z deflate jobs.zip jobs`")
-        }
-        ErrorKind::UnsupportedEntry(Unsupported::Encrypted) => {
-            (Code::UnreadableArchive, "re-zip the files without a password")
-        }
-        ErrorKind::SplitArchive => {
-            (Code::UnreadableArchive, "join the parts first: `zip -s 0 in.zip --out joined.zip`")
-        }
-        _ => (Code::UnreadableArchive, "export the bundle again; this file is not a safe, intact zip"),
+    let code = match error.kind() {
+        ErrorKind::InsecureName(_) | ErrorKind::UndecodableName { .. } => Code::UnsafeName,
+        ErrorKind::LimitExceeded { .. } => Code::LimitExceeded,
+        ErrorKind::Layout => Code::NotALayout,
+        ErrorKind::Json => Code::InvalidJson,
+        ErrorKind::WrongType { .. } => Code::WrongType,
+        _ => Code::UnreadableArchive,
     };
+    let hint = error.hint().unwrap_or("export the bundle again; this file is not a safe, intact zip");
     let message = match error.position() {
         Some(position) => format!("{} (line {}, column {})", error.message(), position.line, position.column),
         None => error.message().to_owned(),
@@ -318,6 +301,7 @@ fn warning_diagnostics(warnings: &[Warning]) -> Vec<Diagnostic> {
             WarningKind::CurrentDirectoryPrefix => {
                 (Code::NormalisedName, "nothing to do; `zip -r jobs.zip jobs` writes names without `./`")
             }
+            WarningKind::ByteOrderMark => (Code::ByteOrderMark, "save the file as UTF-8 without a byte order mark"),
             WarningKind::CaseCollision => {
                 (Code::CaseCollision, "rename one of them; they overwrite each other on Windows and macOS")
             }

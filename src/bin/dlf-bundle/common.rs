@@ -89,7 +89,11 @@ impl Failure {
                             "  = hint: a real export can be this large: pass --max-entries N (above {max}) to accept it"
                         );
                     }
-                    _ => {}
+                    _ => {
+                        if let Some(hint) = error.hint() {
+                            eprintln!("  = hint: {hint}");
+                        }
+                    }
                 }
                 ExitCode::from(1)
             }
