@@ -12,3 +12,5 @@ mod output_files_had_the_temporary_files_mode;
 mod serde_json_value_of_1e400_was_null;
 #[path = "regression/validate_dev_stdin_read_by_position.rs"]
 mod validate_dev_stdin_read_by_position;
+#[path = "regression/zip64_placeholder_count_read_as_65535_entries.rs"]
+mod zip64_placeholder_count_read_as_65535_entries;

@@ -1,0 +1,31 @@
+//! An end record whose entry count is 65,535, the Zip64 placeholder (what
+//! writers that overflowed the 16-bit field leave without a Zip64 record),
+//! was taken as 65,535 entries and refused over the entry limit. The
+//! records are counted instead; the limit still holds while they are read.
+
+use crate::common::{batch_entries, raw_zip};
+use dlf_bundle::{Bundle, ErrorKind, Limit, Limits, ReadOptions};
+
+/// `archive` with both entry counts of its end record set to `count`.
+fn with_end_record_count(mut archive: Vec<u8>, count: u16) -> Vec<u8> {
+    let end = archive.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
+    archive[end + 8..end + 10].copy_from_slice(&count.to_le_bytes());
+    archive[end + 10..end + 12].copy_from_slice(&count.to_le_bytes());
+    archive
+}
+
+#[test]
+fn the_placeholder_count_is_not_a_count() {
+    let archive = with_end_record_count(raw_zip(&batch_entries()), 0xFFFF);
+    let bundle = Bundle::from_slice(&archive).unwrap();
+    assert_eq!(bundle.len(), batch_entries().len());
+
+    let few = ReadOptions::new().limits(Limits::default().max_entries(2));
+    let error = Bundle::from_slice_with(&archive, &few).unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::LimitExceeded { limit: Limit::Entries, max: 2 });
+    assert!(!error.to_string().contains("65535"), "{error}");
+
+    // Any other count that disagrees with the directory is still damage.
+    let miscounted = with_end_record_count(raw_zip(&batch_entries()), 7);
+    assert!(matches!(Bundle::from_slice(&miscounted).unwrap_err().kind(), ErrorKind::Corrupt(_)));
+}
