@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 jobs=${1:-1000}
 runs=${2:-7}
 out=target/bench/ws$jobs
-cargo build --release --quiet --bin dlf-bundle --example generate
+cargo build --release --quiet --bin dlf-bundle --example generate --example floor
 [ -f "$out/jobs.zip" ] || ./target/release/examples/generate --jobs "$jobs" --nodes 8 --script-kb 6 --out "$out"
 bin=./target/release/dlf-bundle
 here=benches/compare
@@ -36,6 +36,8 @@ echo "== validate (1000-job bundle: $(du -h "$out/jobs.zip" | cut -f1) zipped)"
 time_it "dlf-bundle validate" "$bin" validate --max-entries 1000000 "$out/jobs.zip"
 time_it "unzip -p > /dev/null" sh -c "unzip -p '$out/jobs.zip' > /dev/null"
 time_it "python zipfile + json" python3 "$here/read_all.py" "$out/jobs.zip"
+# The floor (benches/compare/floor.rs): read, inflate with libdeflate, parse into IgnoredAny.
+time_it "floor" ./target/release/examples/floor "$out/jobs.zip"
 echo "== export of 100 jobs"
 time_it "dlf-bundle export" "$bin" export --workspace "$out/workspace" "${export_args[@]}" -o "$out/export.zip"
 # shellcheck disable=SC2086
