@@ -221,6 +221,13 @@ pub struct Batch {
     pub bundle: Bundle,
 }
 
+impl Batch {
+    /// The file name of the batch at `index` (from 0): `batch-001.zip`, ….
+    pub fn file_name(index: usize) -> String {
+        format!("batch-{:03}.zip", index + 1)
+    }
+}
+
 /// Exports every job of `workspace` in batches of at most `batch_size`
 /// jobs, in import order: a job's upstream jobs (dependJobs, sub-jobs) are
 /// in its batch or an earlier one, and jobs in a dependency cycle share a
@@ -242,6 +249,25 @@ pub struct Batch {
 /// cycle of more jobs than a batch holds (naming them); as [`export`]
 /// for the definitions.
 pub fn export_batches(workspace: &Workspace, batch_size: usize, options: &ExportOptions) -> Result<Vec<Batch>> {
+    let groups = batch_jobs(workspace, batch_size, options)?;
+    let bundles: Vec<Result<Bundle>> = groups.par_iter().map(|jobs| export_batch(workspace, jobs, options)).collect();
+    groups
+        .into_iter()
+        .zip(bundles)
+        .enumerate()
+        .map(|(index, (jobs, bundle))| Ok(Batch { file: Batch::file_name(index), jobs, bundle: bundle? }))
+        .collect()
+}
+
+/// The jobs of each batch of [`export_batches`], in import order (each
+/// batch's jobs sorted), without building the bundles: with
+/// [`export_batch`] a caller writes one batch at a time, so memory holds
+/// one batch, not the workspace. Each job is read once here and dropped
+/// once its upstream jobs are known.
+///
+/// # Errors
+/// As [`export_batches`].
+pub fn batch_jobs(workspace: &Workspace, batch_size: usize, options: &ExportOptions) -> Result<Vec<Vec<String>>> {
     if batch_size == 0 || batch_size > MAX_EXPORT_JOBS {
         return Err(invalid(format!("a batch holds 1 to {MAX_EXPORT_JOBS} jobs, not {batch_size}.")));
     }
@@ -252,28 +278,24 @@ pub fn export_batches(workspace: &Workspace, batch_size: usize, options: &Export
     if names.is_empty() {
         return Err(invalid("the workspace has no jobs."));
     }
-    let loaded: Vec<Result<Document>> = names.par_iter().map(|name| workspace.load_job(name)).collect();
-    let mut jobs: BTreeMap<String, Document> = BTreeMap::new();
-    for (name, document) in names.iter().zip(loaded) {
-        jobs.insert(name.clone(), document?);
-    }
     let known_jobs = |name: &str| workspace.contains(DefinitionKind::Job, name);
-    let edges: BTreeMap<String, BTreeSet<String>> = jobs
-        .iter()
-        .map(|(name, document)| {
-            let upstream = match document.definition() {
-                Definition::Job(job) => reference::job_references(job, &options.references, &known_jobs)
-                    .into_iter()
-                    .filter_map(|reference| match reference.target {
-                        Target::Job(target) if target != *name => Some(target),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => BTreeSet::new(),
-            };
-            (name.clone(), upstream)
-        })
-        .collect();
+    let upstream_of = |name: &String| -> Result<BTreeSet<String>> {
+        let document = workspace.load_job(name)?;
+        let Definition::Job(job) = document.definition() else { return Ok(BTreeSet::new()) };
+        Ok(reference::job_references(job, &options.references, &known_jobs)
+            .into_iter()
+            .filter_map(|reference| match reference.target {
+                Target::Job(target) if target != *name => Some(target),
+                _ => None,
+            })
+            .collect())
+    };
+    // Errors are reported in name order.
+    let upstream: Vec<Result<BTreeSet<String>>> = names.par_iter().map(upstream_of).collect();
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (name, jobs) in names.into_iter().zip(upstream) {
+        edges.insert(name, jobs?);
+    }
     let mut groups: Vec<Vec<String>> = Vec::new();
     for component in graph::components_upstream_first(&edges) {
         if component.len() > batch_size {
@@ -288,23 +310,24 @@ pub fn export_batches(workspace: &Workspace, batch_size: usize, options: &Export
             _ => groups.push(component),
         }
     }
-    let bundles: Vec<Result<Bundle>> = groups
-        .par_iter()
-        .map(|group| {
-            let members: BTreeMap<String, Document> =
-                group.iter().filter_map(|name| Some((name.clone(), jobs.get(name)?.clone()))).collect();
-            assemble(workspace, &members, options)
-        })
-        .collect();
-    groups
-        .into_iter()
-        .zip(bundles)
-        .enumerate()
-        .map(|(index, (mut group, bundle))| {
-            group.sort_unstable();
-            Ok(Batch { file: format!("batch-{:03}.zip", index + 1), jobs: group, bundle: bundle? })
-        })
-        .collect()
+    for group in &mut groups {
+        group.sort_unstable();
+    }
+    Ok(groups)
+}
+
+/// The bundle of one batch of [`batch_jobs`]: its jobs with their scripts
+/// and resources.
+///
+/// # Errors
+/// As [`export`] for the definitions.
+pub fn export_batch(workspace: &Workspace, jobs: &[String], options: &ExportOptions) -> Result<Bundle> {
+    let loaded: Vec<Result<Document>> = jobs.par_iter().map(|name| workspace.load_job(name)).collect();
+    let mut members: BTreeMap<String, Document> = BTreeMap::new();
+    for (name, document) in jobs.iter().zip(loaded) {
+        members.insert(name.clone(), document?);
+    }
+    assemble(workspace, &members, options)
 }
 
 fn missing(job: &str, reference: &Reference, kind: DefinitionKind) -> Error {

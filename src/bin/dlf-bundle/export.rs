@@ -89,7 +89,8 @@ struct SplitBatch<'a> {
 /// Writes the batches and `plan.json` into `dir`, which must be new or
 /// empty so that no batch of an earlier run is taken for one of this run.
 fn split(workspace: &Workspace, batch_size: usize, options: &ExportOptions, dir: &Path) -> Outcome {
-    let batches = export::export_batches(workspace, batch_size, options).map_err(Failure::api)?;
+    // One batch in memory at a time: planned first, then each built, written and dropped.
+    let groups = export::batch_jobs(workspace, batch_size, options).map_err(Failure::api)?;
     match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() {
@@ -105,11 +106,13 @@ fn split(workspace: &Workspace, batch_size: usize, options: &ExportOptions, dir:
         }
         Err(e) => return Err(Failure::Message(format!("cannot read `{}`: {e}", dir.display()))),
     }
-    for batch in &batches {
-        batch.bundle.write_to_path(dir.join(&batch.file))?;
-        println!("{}: {} jobs", batch.file, batch.jobs.len());
+    let files: Vec<String> = (0..groups.len()).map(export::Batch::file_name).collect();
+    for (file, jobs) in files.iter().zip(&groups) {
+        let bundle = export::export_batch(workspace, jobs, options).map_err(Failure::api)?;
+        bundle.write_to_path(dir.join(file))?;
+        println!("{file}: {} jobs", jobs.len());
     }
-    let plan = SplitPlan { batches: batches.iter().map(|b| SplitBatch { file: &b.file, jobs: &b.jobs }).collect() };
+    let plan = SplitPlan { batches: files.iter().zip(&groups).map(|(file, jobs)| SplitBatch { file, jobs }).collect() };
     let text =
         serde_json::to_vec_pretty(&plan).map_err(|e| Failure::Message(format!("cannot write plan.json: {e}")))?;
     // Written last, and whole or not at all: its presence says every batch was written.
@@ -120,7 +123,6 @@ fn split(workspace: &Workspace, batch_size: usize, options: &ExportOptions, dir:
         Ok(())
     };
     write_plan().map_err(|e| Failure::Message(format!("cannot write `{}`: {e}", dir.join("plan.json").display())))?;
-    println!("plan.json: {} batches in import order", batches.len());
-    leave_to_exit(batches);
+    println!("plan.json: {} batches in import order", groups.len());
     Ok(ExitCode::SUCCESS)
 }
