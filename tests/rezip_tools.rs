@@ -10,25 +10,13 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 #![allow(clippy::disallowed_methods, reason = "the tests lay out folders for the tools to zip")]
 
-use dlf_bundle::{
-    Bundle, ErrorKind, Job, Layout, Node, NodeType, Resource, ResourceType, Script, ScriptType, Unsupported,
-    WarningKind,
-};
+mod common;
+
+use common::sample_bundle;
+use dlf_bundle::{Bundle, ErrorKind, Unsupported, WarningKind};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
-
-/// A batch bundle with a script, a resource and non-ASCII names.
-fn sample_bundle() -> Bundle {
-    let mut bundle = Bundle::new(Layout::Batch);
-    let mut job = Job::new("job_batch");
-    job.nodes = Some(vec![Node::new("dws", NodeType::DwsSql).with_property("scriptName", "dws_sql")]);
-    bundle.add_job(job).unwrap();
-    bundle.add_script(Some("job_batch"), Script::new("dws_sql", ScriptType::DwsSql, "select '中文';\n")).unwrap();
-    bundle.add_job(Job::new("作业_流")).unwrap();
-    bundle.add_resource(Some("作业_流"), Resource::new("udf", ResourceType::Jar, "obs://b/udf.jar")).unwrap();
-    bundle
-}
 
 fn definitions(bundle: &Bundle) -> BTreeMap<String, Vec<u8>> {
     bundle.iter().map(|e| (e.path().to_owned(), e.document().bytes().into_owned())).collect()

@@ -4,20 +4,12 @@
 //! pipes, with data descriptors) read here to the same definitions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use dlf_bundle::{Bundle, Job, Layout, Node, NodeType, Resource, ResourceType, Script, ScriptType};
+mod common;
+
+use common::sample_bundle;
+use dlf_bundle::{Bundle, Job, Layout, Script, ScriptType};
 use std::collections::BTreeMap;
 use std::process::Command;
-
-fn sample_bundle() -> Bundle {
-    let mut bundle = Bundle::new(Layout::Batch);
-    let mut job = Job::new("job_batch");
-    job.nodes = Some(vec![Node::new("dws", NodeType::DwsSql).with_property("scriptName", "dws_sql")]);
-    bundle.add_job(job).unwrap();
-    bundle.add_script(Some("job_batch"), Script::new("dws_sql", ScriptType::DwsSql, "select '中文';\n")).unwrap();
-    bundle.add_job(Job::new("作业_流")).unwrap();
-    bundle.add_resource(Some("作业_流"), Resource::new("udf", ResourceType::Jar, "obs://b/udf.jar")).unwrap();
-    bundle
-}
 
 /// path -> contents, as our reader sees the bundle.
 fn expected_files(bundle: &Bundle) -> BTreeMap<String, Vec<u8>> {

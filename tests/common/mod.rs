@@ -190,3 +190,17 @@ pub fn batch_entries() -> Vec<RawEntry> {
         RawEntry::new("jobs/job_stream/job_stream.job", job_json("job_stream")),
     ]
 }
+
+/// A batch bundle with a script, a resource and non-ASCII names, for other
+/// tools to read and write.
+pub fn sample_bundle() -> dlf_bundle::Bundle {
+    use dlf_bundle::{Bundle, Job, Layout, Node, NodeType, Resource, ResourceType, Script, ScriptType};
+    let mut bundle = Bundle::new(Layout::Batch);
+    let mut job = Job::new("job_batch");
+    job.nodes = Some(vec![Node::new("dws", NodeType::DwsSql).with_property("scriptName", "dws_sql")]);
+    bundle.add_job(job).unwrap();
+    bundle.add_script(Some("job_batch"), Script::new("dws_sql", ScriptType::DwsSql, "select '中文';\n")).unwrap();
+    bundle.add_job(Job::new("作业_流")).unwrap();
+    bundle.add_resource(Some("作业_流"), Resource::new("udf", ResourceType::Jar, "obs://b/udf.jar")).unwrap();
+    bundle
+}
