@@ -100,6 +100,12 @@ pub(crate) fn read_to_limit(file: &fs::File, size_hint: u64, max_bytes: u64, lim
 /// Writes `bytes` to `path` through a temporary file in the same folder and
 /// a rename, so a failure never leaves a partial file behind.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_with(path, |file| file.write_all(bytes).map_err(|e| Error::io(e, "cannot write")))
+}
+
+/// Has `write` fill a temporary file in `path`'s folder, then renames it
+/// over `path`: a failure, in `write` too, never leaves a partial file.
+pub(crate) fn write_atomically_with<T>(path: &Path, write: impl FnOnce(&mut fs::File) -> Result<T>) -> Result<T> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -114,14 +120,14 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     // the mode any new file gets (0666 less the umask), as `zip` gives it.
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let write = || {
+    let staged = || {
         let mut temporary = builder.tempfile_in(folder).map_err(|e| Error::io(e, "cannot create a file beside it"))?;
-        temporary.write_all(bytes).map_err(|e| Error::io(e, "cannot write"))?;
+        let written = write(temporary.as_file_mut())?;
         temporary.as_file().sync_all().map_err(|e| Error::io(e, "cannot write"))?;
         temporary.persist(path).map_err(|e| Error::io(e.error, "cannot rename the finished file into place"))?;
-        Ok(())
+        Ok(written)
     };
-    write().map_err(|e: Error| e.in_file(path))
+    staged().map_err(|e: Error| e.in_file(path))
 }
 
 /// The file below `dir` that holds bundle entry `path`: `dir/path`, or

@@ -30,7 +30,7 @@ mod warning;
 mod workspace;
 mod write;
 
-pub use bundle::{Bundle, BundleDir, Entry, Packed, UnpackOptions};
+pub use bundle::{Bundle, BundleDir, Entry, PackReport, Packed, UnpackOptions};
 pub use error::{
     ArchiveEntry, Corruption, Error, ErrorKind, HeaderField, Limit, NameProblem, Position, Result, Unsupported,
     ZipHeader,

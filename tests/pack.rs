@@ -33,11 +33,28 @@ fn warnings_of(warnings: &[dlf_bundle::Warning]) -> Vec<String> {
     warnings.iter().map(ToString::to_string).collect()
 }
 
-/// Both ways of packing `dir`: the same bytes and warnings, or the same error.
+/// Every way of packing `dir` (streamed into memory or a file, or read whole
+/// first): the same bytes and warnings, or the same error.
 fn pack_both_ways(dir: &Path, limits: &Limits) -> Result<Packed, dlf_bundle::Error> {
     let options = ReadOptions::new().limits(*limits);
     let streamed = BundleDir::open(dir, &options).and_then(|folder| folder.to_zip());
     let in_memory = Bundle::from_dir(dir, &options);
+    // Streamed into a file too: the same bytes, or the same error and no file.
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("out.zip");
+    let into_file = BundleDir::open(dir, &options).and_then(|folder| folder.zip_to_path(&file));
+    match (&streamed, &into_file) {
+        (Ok(packed), Ok(report)) => {
+            assert_eq!(std::fs::read(&file).unwrap(), packed.zip, "the same bytes into a file");
+            assert_eq!(report.definitions, packed.definitions);
+            assert_eq!(warnings_of(&report.warnings), warnings_of(&packed.warnings));
+        }
+        (Err(streamed), Err(into_file)) => {
+            assert_eq!(streamed.kind(), into_file.kind(), "{streamed} / {into_file}");
+            assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0, "no file, no temporary file left");
+        }
+        _ => panic!("outcomes differ: {:?} / {:?}", streamed.as_ref().err(), into_file.as_ref().err()),
+    }
     match (&streamed, &in_memory) {
         (Ok(packed), Ok(bundle)) => {
             assert_eq!(packed.zip, bundle.to_vec().unwrap(), "same bytes");

@@ -58,6 +58,24 @@ fn unpacked_sample(dir: &std::path::Path) -> std::path::PathBuf {
     source
 }
 
+/// Entries are compressed a chunk at a time; across chunk boundaries the
+/// archive is one, in path order, and another reader agrees.
+#[test]
+fn archives_of_many_entries_are_written_whole_and_in_order() {
+    let mut bundle = Bundle::new(Layout::Single);
+    for index in 0..5000 {
+        let name = format!("s{index:05}");
+        bundle.add_script(None, Script::new(&name, ScriptType::DwsSql, &format!("select {index};"))).unwrap();
+    }
+    let zip = bundle.to_vec().unwrap();
+    assert_eq!(Bundle::from_slice(&zip).unwrap(), bundle);
+    let mut other = zip::ZipArchive::new(std::io::Cursor::new(&zip)).unwrap();
+    let names: Vec<String> =
+        (0..other.len()).map(|i| other.by_index(i).unwrap().name().unwrap().into_owned()).collect();
+    let expected: Vec<String> = (0..5000).map(|i| format!("scripts/s{i:05}.script")).collect();
+    assert_eq!(names, expected);
+}
+
 #[test]
 fn writing_is_deterministic() {
     let first = sample_bundle().to_vec().unwrap();

@@ -1,7 +1,7 @@
 //! An unpacked bundle folder, listed and placed in a layout before any file
 //! is read.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::folder;
 use crate::layout::{Layout, Plan};
 use crate::limits::{Limits, RunningTotal};
@@ -43,6 +43,16 @@ pub struct Packed {
     /// The zip, as [`Bundle::to_vec`](super::Bundle::to_vec) would write the folder's bundle.
     pub zip: Vec<u8>,
     /// Number of definitions in it.
+    pub definitions: usize,
+    /// Stray files, wrapper folder, names that differ from file names.
+    pub warnings: Vec<Warning>,
+}
+
+/// What [`BundleDir::zip_to_path`] wrote.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PackReport {
+    /// Number of definitions in the zip.
     pub definitions: usize,
     /// Stray files, wrapper folder, names that differ from file names.
     pub warnings: Vec<Warning>,
@@ -109,9 +119,29 @@ impl BundleDir {
     /// broken one is refused as `from_dir` refuses it), compressed and
     /// dropped, so memory holds the compressed entries, not the bundle.
     pub fn to_zip(&self) -> Result<Packed> {
+        let (zip, report) = self.zip_into(Vec::new())?;
+        Ok(Packed { zip, definitions: report.definitions, warnings: report.warnings })
+    }
+
+    /// Zips the folder into the file `path` (the bytes of
+    /// [`BundleDir::to_zip`]), atomically: into a temporary file in the same
+    /// folder, renamed over `path` when complete. Entries are written as
+    /// they are compressed, so memory holds neither the bundle nor the zip.
+    ///
+    /// # Security
+    /// As [`BundleDir::open`]; nothing is written outside `path`'s folder.
+    pub fn zip_to_path(&self, path: impl AsRef<Path>) -> Result<PackReport> {
+        folder::write_atomically_with(path.as_ref(), |file| {
+            let (buffered, report) = self.zip_into(std::io::BufWriter::with_capacity(1 << 20, file))?;
+            buffered.into_inner().map_err(|e| Error::io(e.into_error(), "cannot write"))?;
+            Ok(report)
+        })
+    }
+
+    fn zip_into<W: std::io::Write>(&self, writer: W) -> Result<(W, PackReport)> {
         let total = RunningTotal::default();
         let found_warnings = Mutex::new(Vec::new());
-        let zip = write::zip_indexed(self.files.len(), |index| {
+        let zip = write::zip_indexed_into(writer, self.files.len(), |index| {
             let (Some((path, placement)), Some((name, file))) = (self.plan.placement(index), self.files.get(index))
             else {
                 return Ok(None);
@@ -129,6 +159,6 @@ impl BundleDir {
         found_warnings.sort_by_key(|(index, _)| *index);
         let mut warnings = self.plan.warnings().to_vec();
         warnings.extend(found_warnings.into_iter().map(|(_, warning)| warning));
-        Ok(Packed { zip, definitions: self.plan.placements().count(), warnings })
+        Ok((zip, PackReport { definitions: self.plan.placements().count(), warnings }))
     }
 }

@@ -3,7 +3,7 @@
 
 mod dir;
 
-pub use dir::{BundleDir, Packed};
+pub use dir::{BundleDir, PackReport, Packed};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::folder;

@@ -264,6 +264,11 @@ impl<'a> Output<'a> {
         Ok(Self { path })
     }
 
+    /// The file to write, `None` for standard output.
+    pub fn file(&self) -> Option<&Path> {
+        (!self.is_stdout()).then_some(self.path)
+    }
+
     /// `true` for `-`: standard output carries the zip, so reports go to standard error.
     pub fn is_stdout(&self) -> bool {
         self.path.as_os_str() == "-"

@@ -41,11 +41,18 @@ pub fn run(args: &Args) -> Outcome {
             definitions
         }
         // Same layout: zipped as it is read, never held whole in memory.
+        // Into the file as it is compressed: memory holds neither the bundle nor the zip.
         _ => {
-            let packed = folder.to_zip()?;
-            print_warnings(&packed.warnings);
-            output.write(|| Ok(packed.zip.clone()), |path| packed.write_to_path(path))?;
-            packed.definitions
+            if let Some(path) = output.file() {
+                let report = folder.zip_to_path(path)?;
+                print_warnings(&report.warnings);
+                report.definitions
+            } else {
+                let packed = folder.to_zip()?;
+                print_warnings(&packed.warnings);
+                output.write(|| Ok(packed.zip), |_| Ok(()))?;
+                packed.definitions
+            }
         }
     };
     note(format!("packed {definitions} definitions into {}", output.display()));
