@@ -65,7 +65,7 @@ fn archives_of_many_entries_are_written_whole_and_in_order() {
     let mut bundle = Bundle::new(Layout::Single);
     for index in 0..5000 {
         let name = format!("s{index:05}");
-        bundle.add_script(None, Script::new(&name, ScriptType::DwsSql, &format!("select {index};"))).unwrap();
+        bundle.add_script(None, Script::new(&name, ScriptType::DwsSql, format!("select {index};"))).unwrap();
     }
     let zip = bundle.to_vec().unwrap();
     assert_eq!(Bundle::from_slice(&zip).unwrap(), bundle);
