@@ -102,6 +102,34 @@ impl Placement {
     }
 }
 
+/// `jobs/…/x.job` (any depth below its kind's folder) as the single layout
+/// names it, `jobs/x.job`: how a workspace names its definitions.
+pub(crate) fn workspace_name(name: &str) -> Option<String> {
+    let (top, rest) = name.split_once('/')?;
+    let file = rest.rsplit('/').next()?;
+    let (stem, extension) = file.rsplit_once('.')?;
+    let kind = DefinitionKind::from_extension(extension)?;
+    (top == kind.folder() && !stem.is_empty()).then(|| format!("{top}/{file}"))
+}
+
+/// Whether a folder holding files of these relative `names` is a workspace
+/// (definitions in sub-folders of `jobs/`, `scripts/`, `resources/`) rather
+/// than an unpacked bundle: some definition sits where a workspace puts it,
+/// and the names either form no layout or leave such a definition out as a
+/// stray file. One answer for every command that reads a folder.
+pub(crate) fn reads_as_workspace(names: &[&str]) -> bool {
+    if !names.iter().any(|name| workspace_name(name).is_some()) {
+        return false;
+    }
+    match Plan::new(names, Vec::new()) {
+        Err(_) => true,
+        Ok(plan) => plan.warnings().iter().any(|warning| {
+            warning.kind == WarningKind::StrayFile
+                && warning.entry.as_deref().is_some_and(|entry| workspace_name(entry).is_some())
+        }),
+    }
+}
+
 /// The message for a `kind` file named `stem` whose inside `name` is
 /// `inner`, when the two differ.
 pub(crate) fn name_mismatch(kind: DefinitionKind, stem: &str, inner: Option<&str>) -> Option<String> {

@@ -91,6 +91,27 @@ impl Workspace {
         Ok(workspace)
     }
 
+    /// `true` when the folder `dir` reads as a workspace (definitions in
+    /// sub-folders of `jobs/`, `scripts/`, `resources/`), `false` when it
+    /// reads as an unpacked bundle of either layout: the one test every
+    /// command that takes a folder applies.
+    ///
+    /// ```
+    /// // Flat, in the single layout: read as a bundle (a workspace reads it too).
+    /// assert!(!dlf_bundle::Workspace::is_workspace("examples/workspace", &Default::default())?);
+    /// # Ok::<(), dlf_bundle::Error>(())
+    /// ```
+    ///
+    /// # Security
+    /// Lists the files as [`BundleDir::open`](crate::BundleDir::open) does:
+    /// symbolic links are refused, not followed; every relative path passes
+    /// the entry-name rules; the file count is held to `options`' limits.
+    pub fn is_workspace(dir: impl AsRef<Path>, options: &ReadOptions) -> Result<bool> {
+        let files = folder::list_files(dir.as_ref(), &options.limits)?;
+        let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+        Ok(layout::reads_as_workspace(&names))
+    }
+
     /// Adds a definition, keyed by the `name` inside it.
     pub fn insert(&mut self, document: Document) -> Result<()> {
         let kind = document.kind();

@@ -4,11 +4,9 @@
 use super::{Diagnostic, Examined, ValidateOptions, examiner, prepare, read_error, report};
 use crate::error::{Error, ErrorKind};
 use crate::folder;
-use crate::kind::DefinitionKind;
-use crate::layout::Plan;
+use crate::layout::{self, Plan};
 use crate::limits::RunningTotal;
 use crate::read::Scan;
-use crate::warning::WarningKind;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -86,20 +84,14 @@ fn with_file(error: Error, dir: &Path) -> Error {
 /// diagnostic, not a definition.
 fn placed(files: Vec<(String, PathBuf)>) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
     let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
-    let as_bundle = Plan::new(&names, Vec::new()).is_ok_and(|plan| {
-        !plan.warnings().iter().any(|warning| {
-            warning.kind == WarningKind::StrayFile
-                && warning.entry.as_deref().is_some_and(|entry| workspace_name(entry).is_some())
-        })
-    });
-    if as_bundle || !names.iter().any(|name| workspace_name(name).is_some()) {
+    if !layout::reads_as_workspace(&names) {
         return (files, Vec::new());
     }
     let mut out = Vec::with_capacity(files.len());
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     let mut duplicates = Vec::new();
     for (name, path) in files {
-        let Some(placed) = workspace_name(&name) else {
+        let Some(placed) = layout::workspace_name(&name) else {
             out.push((name, path));
             continue;
         };
@@ -116,13 +108,4 @@ fn placed(files: Vec<(String, PathBuf)>) -> (Vec<(String, PathBuf)>, Vec<Diagnos
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     (out, duplicates)
-}
-
-/// `jobs/…/x.job` (any depth below the kind's folder) as `jobs/x.job`.
-fn workspace_name(name: &str) -> Option<String> {
-    let (top, rest) = name.split_once('/')?;
-    let file = rest.rsplit('/').next()?;
-    let (stem, extension) = file.rsplit_once('.')?;
-    let kind = DefinitionKind::from_extension(extension)?;
-    (top == kind.folder() && !stem.is_empty()).then(|| format!("{top}/{file}"))
 }

@@ -2,7 +2,7 @@
 //! workspace folder, or `-` for a bundle on standard input.
 
 use crate::common::Failure;
-use dlf_bundle::{Bundle, DefinitionKind, ErrorKind, ReadOptions, Workspace};
+use dlf_bundle::{Bundle, ErrorKind, ReadOptions, Workspace};
 use std::io::Read as _;
 use std::path::Path;
 
@@ -27,16 +27,10 @@ pub fn open(target: &Path, options: &ReadOptions) -> Result<Opened, Failure> {
     if !target.is_dir() {
         return Bundle::open_with(target, options).map(Opened::Bundle).map_err(unreadable);
     }
-    match Bundle::from_dir(target, options) {
-        // Definitions deeper than a bundle puts them: a workspace's sub-folders.
-        Ok(bundle) if bundle.warnings().iter().any(is_nested_definition) => {
-            Workspace::open_with(target, options).map(Opened::Workspace).map_err(unreadable)
-        }
-        Ok(bundle) => Ok(Opened::Bundle(bundle)),
-        Err(error) if matches!(error.kind(), ErrorKind::Layout | ErrorKind::InsecureName(_)) => {
-            Workspace::open_with(target, options).map(Opened::Workspace).map_err(|_| unreadable(error))
-        }
-        Err(error) => Err(unreadable(error)),
+    if Workspace::is_workspace(target, options).map_err(unreadable)? {
+        Workspace::open_with(target, options).map(Opened::Workspace).map_err(unreadable)
+    } else {
+        Bundle::from_dir(target, options).map(Opened::Bundle).map_err(unreadable)
     }
 }
 
@@ -46,12 +40,6 @@ pub fn open_bundle(target: &Path, options: &ReadOptions) -> Result<Bundle, Failu
         Opened::Bundle(bundle) => Ok(bundle),
         Opened::Workspace(workspace) => Ok(workspace.to_bundle()?),
     }
-}
-
-/// A stray-file warning about a `.job`, `.script` or `.resource` file.
-fn is_nested_definition(warning: &dlf_bundle::Warning) -> bool {
-    let extension = warning.entry.as_deref().and_then(|entry| entry.rsplit_once('.')).map(|(_, ext)| ext);
-    warning.kind == dlf_bundle::WarningKind::StrayFile && extension.and_then(DefinitionKind::from_extension).is_some()
 }
 
 /// Standard input, whole, within the archive-size limit.
