@@ -73,11 +73,18 @@ pub(crate) struct Scan<T> {
     pub items: Vec<Result<Option<T>>>,
 }
 
-/// The file entries, checked and planned, before any is inflated.
-struct Planned<C> {
+/// The file entries, checked, before any is inflated.
+struct Listed {
     /// Per file entry, the index of its record.
     records: Vec<usize>,
     names: Vec<String>,
+    /// Entries never placed (macOS metadata): record index and name.
+    ignored: Vec<(usize, String)>,
+}
+
+/// The file entries, checked and planned, before any is inflated.
+struct Planned<C> {
+    listed: Listed,
     plan: Plan,
     prepared: C,
 }
@@ -103,7 +110,7 @@ pub(crate) fn scan<C: Send + Sync, T: Send>(
     let directory = Directory::from_slice(bytes, limits)?;
     let (located, planned) = rayon::join(|| directory.locate(bytes), || plan_entries(&directory, limits, prepare));
     let data = located?;
-    Ok(inflate_all(bytes, &directory, &data, planned?, limits, process))
+    inflate_all(bytes, &directory, &data, planned?, limits, process)
 }
 
 /// [`scan`] of an archive file, returning its size too. The central
@@ -149,7 +156,7 @@ pub(crate) fn scan_file<C: Send + Sync, T: Send>(
         return Err(io(std::io::Error::other(message)));
     }
     let data = located?;
-    let scan = inflate_all(&bytes, &listed, &data, planned?, limits, process);
+    let scan = inflate_all(&bytes, &listed, &data, planned?, limits, process)?;
     Ok((scan, bytes.len() as u64))
 }
 
@@ -165,11 +172,11 @@ fn check_archive_size(size: u64, limits: &Limits) -> Result<()> {
 
 fn plan_entries<C>(directory: &Directory, limits: &Limits, prepare: impl FnOnce(&Plan) -> C) -> Result<Planned<C>> {
     let mut warnings = Vec::new();
-    let (records, names) = list_entries(directory, limits, &mut warnings)?;
-    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let listed = list_entries(directory, limits, &mut warnings)?;
+    let name_refs: Vec<&str> = listed.names.iter().map(String::as_str).collect();
     let plan = Plan::new(&name_refs, warnings)?;
     let prepared = prepare(&plan);
-    Ok(Planned { records, names, plan, prepared })
+    Ok(Planned { listed, plan, prepared })
 }
 
 fn inflate_all<C: Send + Sync, T: Send>(
@@ -179,30 +186,38 @@ fn inflate_all<C: Send + Sync, T: Send>(
     planned: Planned<C>,
     limits: &Limits,
     process: impl Fn(&Plan, &C, usize, DefinitionKind, Vec<u8>) -> Result<T> + Sync,
-) -> Scan<T> {
-    let Planned { records, names, plan, prepared } = planned;
+) -> Result<Scan<T>> {
+    let Planned { listed: Listed { records, names, ignored }, plan, prepared } = planned;
     let total = RunningTotal::default();
+    let inflate_entry = |decompressor: &mut Decompressor, record_index: usize, name: &str| {
+        let (Some(record), Some(compressed)) =
+            (directory.records().get(record_index), data.get(record_index).and_then(|r| bytes.get(r.clone())))
+        else {
+            let error = Error::new(ErrorKind::Corrupt(Corruption::DataOutside), "entry data lies outside the archive");
+            return Err(error.in_record(record_index, name));
+        };
+        inflate(record, compressed, limits, &total, decompressor).map_err(|e| e.in_record(record_index, name))
+    };
+    // Entries never placed are checked all the same: a damaged one is a damaged archive.
+    ignored
+        .par_iter()
+        .map_init(Decompressor::new, |decompressor, (record_index, name)| {
+            inflate_entry(decompressor, *record_index, name).map(drop)
+        })
+        .collect::<Result<()>>()?;
     let items = records
         .par_iter()
         .zip(&names)
         .enumerate()
         .map_init(Decompressor::new, |decompressor, (index, (&record_index, name))| {
-            let (Some(record), Some(compressed)) =
-                (directory.records().get(record_index), data.get(record_index).and_then(|r| bytes.get(r.clone())))
-            else {
-                let error =
-                    Error::new(ErrorKind::Corrupt(Corruption::DataOutside), "entry data lies outside the archive");
-                return Err(error.in_record(record_index, name));
-            };
-            let data = inflate(record, compressed, limits, &total, decompressor)
-                .map_err(|e| e.in_record(record_index, name))?;
+            let data = inflate_entry(decompressor, record_index, name)?;
             match plan.kind(index) {
                 Some(kind) => process(&plan, &prepared, index, kind, data).map(Some).map_err(|e| e.in_entry(name)),
                 None => Ok(None),
             }
         })
         .collect();
-    Scan { plan, names, items }
+    Ok(Scan { plan, names, items })
 }
 
 fn archive_limit(limits: &Limits, message: String) -> Error {
@@ -212,13 +227,10 @@ fn archive_limit(limits: &Limits, message: String) -> Error {
 /// Checks every record's metadata; no data is inflated here. Returns, per
 /// file entry (directories are checked, then dropped), its record's index
 /// and its decoded name.
-fn list_entries(
-    directory: &Directory,
-    limits: &Limits,
-    warnings: &mut Vec<Warning>,
-) -> Result<(Vec<usize>, Vec<String>)> {
+fn list_entries(directory: &Directory, limits: &Limits, warnings: &mut Vec<Warning>) -> Result<Listed> {
     let count = directory.records().len();
-    let (mut indices, mut names) = (Vec::with_capacity(count), Vec::with_capacity(count));
+    let mut listed =
+        Listed { records: Vec::with_capacity(count), names: Vec::with_capacity(count), ignored: Vec::new() };
     let mut declared_total: u64 = 0;
     let (mut metadata, mut dot_prefixed, mut backslashed) = (0_usize, 0_usize, 0_usize);
     // Every name with a separator uses `\`: the archive's separator, whatever its host.
@@ -259,10 +271,6 @@ fn list_entries(
             Err(e) => return Err(e.in_record(index, checked)),
             Ok(()) => {}
         }
-        if is_metadata {
-            metadata += usize::from(!record.is_dir);
-            continue;
-        }
         let refuse = |unsupported: Unsupported, message: String| {
             Err(Error::new(ErrorKind::UnsupportedEntry(unsupported), message).in_record(index, &decoded))
         };
@@ -302,8 +310,14 @@ fn list_entries(
             let message = format!("entries declare more than the total limit of {} bytes", limits.max_total_bytes);
             return Err(Error::limit(Limit::TotalBytes, limits.max_total_bytes, message).in_record(index, &decoded));
         }
-        indices.push(index);
-        names.push(decoded);
+        if is_metadata {
+            // Never placed, but inflated like every entry: its CRC-32 is checked.
+            metadata += 1;
+            listed.ignored.push((index, decoded));
+            continue;
+        }
+        listed.records.push(index);
+        listed.names.push(decoded);
     }
     if metadata > 0 {
         let message = format!("{metadata} macOS metadata entries (`__MACOSX/`, `._*`, `.DS_Store`) ignored");
@@ -317,7 +331,7 @@ fn list_entries(
         let message = format!("{dot_prefixed} entry names start with `./`; read without it");
         warnings.push(Warning::new(WarningKind::CurrentDirectoryPrefix, None, message));
     }
-    Ok((indices, names))
+    Ok(listed)
 }
 
 /// A compression method's name for messages.

@@ -8,6 +8,8 @@ mod common;
 mod fuzz_number_out_of_f64_range;
 #[path = "regression/fuzz_serde_json_one_ulp_off.rs"]
 mod fuzz_serde_json_one_ulp_off;
+#[path = "regression/macos_metadata_entries_were_not_crc_checked.rs"]
+mod macos_metadata_entries_were_not_crc_checked;
 #[path = "regression/output_files_had_the_temporary_files_mode.rs"]
 mod output_files_had_the_temporary_files_mode;
 #[path = "regression/serde_json_value_of_1e400_was_null.rs"]
