@@ -21,7 +21,7 @@ fn ignored_entries_are_inflated_and_checked() {
         assert_eq!(error.entry().map(dlf_bundle::ArchiveEntry::name), Some(name));
         let found = validate_archive(&archive, &ValidateOptions::default());
         assert!(
-            found.iter().any(|d| d.code.to_string() == "DLFB0001" && d.entry.as_deref() == Some(name)),
+            found.iter().any(|d| d.code == "DLFB0001" && d.entry.as_deref() == Some(name)),
             "{found:?}"
         );
     }
