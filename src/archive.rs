@@ -125,8 +125,8 @@ impl Directory {
     /// An empty directory for `declared_count` records in the `extent`
     /// bytes, of an archive that ends at `end`.
     fn new(declared_count: u64, extent: Range<u64>, end: u64, limits: &Limits) -> Result<Self> {
-        // 65,535 is also the placeholder of writers that overflowed the
-        // 16-bit field without a Zip64 record: the records are counted instead.
+        // 65,535 is also the Zip64 placeholder: not a count to refuse over
+        // the limit (which holds while the records are read).
         let count = if declared_count == ZIP64_COUNT_PLACEHOLDER {
             0
         } else {
@@ -184,7 +184,16 @@ impl Directory {
 
     fn finish(self, declared_count: u64) -> Result<Self> {
         let listed = self.records.len() as u64;
-        if listed != declared_count && declared_count != ZIP64_COUNT_PLACEHOLDER {
+        if listed != declared_count && declared_count == ZIP64_COUNT_PLACEHOLDER {
+            return Err(Error::new(
+                ErrorKind::Corrupt(Corruption::EntryCount { declared: declared_count, listed }),
+                format!(
+                    "the end of the central directory gives 65,535 entries, the Zip64 placeholder, but the archive \
+                     has no Zip64 record and its directory holds {listed}: it is damaged, or its writer broke it"
+                ),
+            ));
+        }
+        if listed != declared_count {
             return Err(Error::new(
                 ErrorKind::Corrupt(Corruption::EntryCount { declared: declared_count, listed }),
                 format!(
@@ -466,7 +475,7 @@ fn not_a_zip(error: &rawzip::Error) -> Error {
     }
 }
 
-/// The entry count of an end record whose true count is elsewhere (or unknown).
+/// The entry count of an end record whose true count is in a Zip64 record.
 const ZIP64_COUNT_PLACEHOLDER: u64 = 0xFFFF;
 
 fn too_many(count: &dyn std::fmt::Display, limits: &Limits) -> Error {

@@ -20,10 +20,7 @@ fn ignored_entries_are_inflated_and_checked() {
         assert_eq!(error.kind(), &ErrorKind::Corrupt(Corruption::Crc32), "{name}: {error}");
         assert_eq!(error.entry().map(dlf_bundle::ArchiveEntry::name), Some(name));
         let found = validate_archive(&archive, &ValidateOptions::default());
-        assert!(
-            found.iter().any(|d| d.code == "DLFB0001" && d.entry.as_deref() == Some(name)),
-            "{found:?}"
-        );
+        assert!(found.iter().any(|d| d.code == "DLFB0001" && d.entry.as_deref() == Some(name)), "{found:?}");
     }
     let mut large = batch_entries();
     large.push(RawEntry::new("jobs/.DS_Store", vec![0; 4096]));
