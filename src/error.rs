@@ -420,11 +420,14 @@ impl Error {
             | ErrorKind::HeaderMismatch { .. }
             | ErrorKind::UnlistedEntry { .. }
             | ErrorKind::PrependedData { .. }
-            | ErrorKind::TrailingData { .. } => "export the bundle again; this file is not a safe, intact zip",
+            | ErrorKind::TrailingData { .. } => DAMAGED_ARCHIVE_HINT,
             _ => return None,
         })
     }
 }
+
+/// The advice for an archive that is not intact.
+pub(crate) const DAMAGED_ARCHIVE_HINT: &str = "export the bundle again; this file is not a safe, intact zip";
 
 /// Control characters in hostile names must not reach a terminal raw.
 fn shown(text: &str) -> String {

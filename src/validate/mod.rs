@@ -208,7 +208,7 @@ pub(crate) fn read_error(error: &Error) -> Diagnostic {
         ErrorKind::WrongType { .. } => Code::WrongType,
         _ => Code::UnreadableArchive,
     };
-    let hint = error.hint().unwrap_or("export the bundle again; this file is not a safe, intact zip");
+    let hint = error.hint().unwrap_or(crate::error::DAMAGED_ARCHIVE_HINT);
     let message = match error.position() {
         Some(position) => format!("{} (line {}, column {})", error.message(), position.line, position.column),
         None => error.message().to_owned(),
