@@ -151,7 +151,7 @@ struct Scanner<'a> {
 impl<'a> Scanner<'a> {
     /// A scanner at the start of the document, past a byte order mark.
     fn new(bytes: &'a [u8]) -> Self {
-        Self { bytes, at: if bytes.starts_with(super::BYTE_ORDER_MARK) { super::BYTE_ORDER_MARK.len() } else { 0 } }
+        Self { bytes, at: super::parse::document_start(bytes) }
     }
 
     fn peek(&self) -> Option<u8> {

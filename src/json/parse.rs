@@ -13,6 +13,11 @@ use std::fmt;
 /// The UTF-8 encoding of U+FEFF, which some editors put before a document.
 pub(crate) const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
+/// Where the document starts: past a leading byte order mark.
+pub(crate) fn document_start(bytes: &[u8]) -> usize {
+    if bytes.starts_with(BYTE_ORDER_MARK) { BYTE_ORDER_MARK.len() } else { 0 }
+}
+
 /// Deepest nesting of arrays and objects accepted (`serde_json`'s default).
 pub const MAX_DEPTH: usize = 128;
 
@@ -201,7 +206,7 @@ impl<'a> Parser<'a> {
             let (line, column) = line_column(bytes, offset);
             SyntaxError { offset, line, column, message: message.to_owned() }
         };
-        let start = if bytes.starts_with(BYTE_ORDER_MARK) { BYTE_ORDER_MARK.len() } else { 0 };
+        let start = document_start(bytes);
         // An empty file is a file problem (a failed save, a truncated copy), not a JSON one.
         if bytes.get(start..).unwrap_or_default().iter().all(u8::is_ascii_whitespace) {
             let what = if bytes.is_empty() {
