@@ -1,19 +1,29 @@
 //! The zip container: the central directory's records, and where each
 //! entry's bytes lie.
 //!
-//! `rawzip` parses the structures; the checks are this crate's policy, all
-//! made before anything is inflated: a bounded number of records, no data
-//! before the first entry or after the end, no name listed twice, every local header agreeing
-//! with its record (a streaming reader, such as Java's `ZipInputStream`,
-//! believes the local headers; this reader believes the central directory, so
-//! the two must tell the same story), no two entries sharing a byte, and no
-//! local header the central directory leaves out.
+//! `rawzip` parses the structures; the checks are this crate's policy: a
+//! bounded number of records, no data before the first entry or after the
+//! end, no name listed twice, every local header agreeing with its record (a
+//! streaming reader, such as Java's `ZipInputStream`, believes the local
+//! headers; this reader believes the central directory, so the two must tell
+//! the same story), no two entries sharing a byte, and no local header the
+//! central directory leaves out.
+//!
+//! An archive in memory is one window. An archive file is read by position:
+//! its central directory, then its entries in archive order, a window of a
+//! few MiB at a time (the next read while the current one is inflated), so
+//! memory holds two windows, not the file. Each window is checked in full
+//! before any of its entries is inflated; where its entries' bytes run past
+//! it (only in a damaged or hostile archive), they are read from the file.
 
 use crate::error::{Corruption, Error, ErrorKind, HeaderField, Limit, Result, ZipHeader};
 use crate::limits::Limits;
 use rawzip::extra_fields::ExtraFieldId;
-use rawzip::{CreatorSystem, ReaderAt, ZipArchive, ZipArchiveEntryWayfinder, ZipFileHeaderRecord, ZipSliceArchive};
+use rawzip::{
+    CreatorSystem, FileReader, ReaderAt, ZipArchive, ZipArchiveEntryWayfinder, ZipFileHeaderRecord, ZipLocator,
+};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -29,9 +39,11 @@ const DATA_DESCRIPTOR_SIGNATURE: &[u8] = b"PK\x07\x08";
 /// The fixed part of a local header, which ends with the name's and the
 /// extra field's lengths.
 const LOCAL_HEADER_SIZE: usize = 30;
+/// A data descriptor with its signature and 8-byte sizes.
+const DATA_DESCRIPTOR_MAX_SIZE: u64 = 24;
 
 /// The records of a central directory, in archive order.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub(crate) struct Directory {
     records: Vec<Record>,
     /// Every record's name as stored, back to back (one allocation, not one per record).
@@ -43,7 +55,7 @@ pub(crate) struct Directory {
 }
 
 /// One central-directory record: what the reader needs of it.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub(crate) struct Record {
     name: Range<usize>,
     /// General purpose flags.
@@ -77,7 +89,82 @@ impl Record {
     }
 }
 
-impl Directory {
+/// The bytes the checks and the inflater read: all of an archive in
+/// memory, or a window of an archive file, with reads outside the window
+/// going to the file.
+pub(crate) struct Window<'a> {
+    /// The archive file, when the archive is not all in memory.
+    file: Option<FileReader>,
+    /// Where the window starts in the archive.
+    base: u64,
+    bytes: Cow<'a, [u8]>,
+}
+
+impl ReaderAt for Window<'_> {
+    fn read_at(&self, buffer: &mut [u8], offset: u64) -> std::io::Result<usize> {
+        let held = (offset.checked_sub(self.base).and_then(|at| usize::try_from(at).ok()))
+            .and_then(|at| self.bytes.get(at..))
+            .filter(|held| !held.is_empty());
+        match (held, &self.file) {
+            (Some(held), _) => held.read_at(buffer, 0),
+            (None, Some(file)) => file.read_at(buffer, offset),
+            (None, None) => Ok(0),
+        }
+    }
+}
+
+/// What `rawzip`'s slice reader reads: the bytes held, which for an archive
+/// in memory are all of it.
+impl AsRef<[u8]> for Window<'_> {
+    fn as_ref(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+impl Window<'_> {
+    /// The bytes of `range`: borrowed when the window holds them, else read.
+    fn get(&self, range: Range<u64>) -> std::io::Result<Cow<'_, [u8]>> {
+        let held = (range.start.checked_sub(self.base).zip(range.end.checked_sub(self.base)))
+            .and_then(|(start, end)| Some(usize::try_from(start).ok()?..usize::try_from(end).ok()?))
+            .and_then(|held| self.bytes.get(held));
+        if let Some(held) = held {
+            return Ok(Cow::Borrowed(held));
+        }
+        let length = usize::try_from(range.end.saturating_sub(range.start)).map_err(std::io::Error::other)?;
+        let mut read = vec![0; length];
+        self.read_exact_at(&mut read, range.start)?;
+        Ok(Cow::Owned(read))
+    }
+}
+
+/// An archive whose central directory has been read: the directory, and
+/// the bytes of one window of entries at a time.
+pub(crate) struct Archive<'a> {
+    zip: ZipArchive<Window<'a>>,
+    directory: Directory,
+    /// The archive's size in bytes.
+    len: u64,
+    /// The records' indices in archive order (by offset), and the windows:
+    /// each a run of that order and the bytes from its first entry to the
+    /// next window's.
+    order: Vec<usize>,
+    windows: Vec<(Range<usize>, Range<u64>)>,
+    /// The length of the longest window, in bytes.
+    largest_window: usize,
+}
+
+/// What the checks of one window hand on to the next: the entry that ends
+/// last so far, and where.
+#[derive(Default)]
+pub(crate) struct Carry {
+    previous: Option<(u64, usize)>,
+}
+
+/// Bytes an archive file is read in at a time (the whole of an entry larger
+/// than this, with what lies between it and the next).
+const WINDOW_BYTES: u64 = 4 << 20;
+
+impl<'a> Archive<'a> {
     /// Reads the central directory of an archive in memory.
     ///
     /// # Security
@@ -85,43 +172,319 @@ impl Directory {
     /// [`Limits::max_entries`] before and while records are read, and every
     /// record is bounded by the bytes that hold the directory. Names are kept
     /// as stored; nothing here trusts them.
-    pub(crate) fn from_slice(bytes: &[u8], limits: &Limits) -> Result<Self> {
-        let archive = ZipArchive::from_slice(bytes).map_err(|e| not_a_zip(&e))?;
+    pub(crate) fn from_slice(bytes: &'a [u8], limits: &Limits) -> Result<Self> {
+        let window = Window { file: None, base: 0, bytes: Cow::Borrowed(bytes) };
+        let archive = ZipArchive::from_slice(window).map_err(|e| not_a_zip(&e))?;
         let end_record = usize::try_from(archive.eocd_offset()).ok().and_then(|at| bytes.get(at..at + END_RECORD_SIZE));
         check_end_record(end_record.unwrap_or_default(), archive.directory_offset())?;
         let extent = archive.directory_offset()..archive.eocd_offset();
-        let mut directory = Self::new(archive.entries_hint(), extent, archive.end_offset(), limits)?;
+        let mut directory = Directory::new(archive.entries_hint(), extent, archive.end_offset(), limits)?;
         for header in archive.entries() {
             directory.push(&header.map_err(|_| directory.broken())?, limits)?;
         }
-        directory.finish(archive.entries_hint())
+        let directory = directory.finish(archive.entries_hint())?;
+        Ok(Self::new(archive.into_reader_archive(), directory, bytes.len() as u64, u64::MAX))
     }
 
-    /// Reads the central directory of an archive file by positional reads,
-    /// leaving the rest of the file unread (so the caller can read the whole
-    /// file meanwhile).
+    /// Reads the central directory of an archive file of `len` bytes by
+    /// positional reads; its entries are read window by window
+    /// ([`Archive::read_window`]).
     ///
     /// # Security
-    /// As [`Directory::from_slice`].
-    pub(crate) fn from_file(file: std::fs::File, limits: &Limits) -> Result<Self> {
+    /// As [`Archive::from_slice`].
+    pub(crate) fn from_file(file: std::fs::File, len: u64, limits: &Limits) -> Result<Self> {
         // Big enough for any record, so no record is refused for its size.
         let mut buffer = vec![0; rawzip::MAX_CENTRAL_DIRECTORY_RECORD_SIZE];
-        let archive = ZipArchive::from_file(file, &mut buffer).map_err(|e| not_a_zip(&e))?;
+        let window = Window { file: Some(FileReader::from(file)), base: 0, bytes: Cow::Owned(Vec::new()) };
+        let archive = ZipLocator::new().locate_in_reader(window, &mut buffer, len).map_err(|(_, e)| not_a_zip(&e))?;
         let mut end_record = [0; END_RECORD_SIZE];
-        archive
-            .get_ref()
-            .read_exact_at(&mut end_record, archive.eocd_offset())
+        (archive.get_ref().read_exact_at(&mut end_record, archive.eocd_offset()))
             .map_err(|e| Error::io(e, "cannot read"))?;
         check_end_record(&end_record, archive.directory_offset())?;
         let extent = archive.directory_offset()..archive.eocd_offset();
-        let mut directory = Self::new(archive.entries_hint(), extent, archive.end_offset(), limits)?;
+        let mut directory = Directory::new(archive.entries_hint(), extent, archive.end_offset(), limits)?;
         let mut entries = archive.entries(&mut buffer);
         while let Some(header) = entries.next_entry().map_err(|_| directory.broken())? {
             directory.push(&header, limits)?;
         }
-        directory.finish(archive.entries_hint())
+        let directory = directory.finish(archive.entries_hint())?;
+        Ok(Self::new(archive, directory, len, WINDOW_BYTES))
     }
 
+    fn new(zip: ZipArchive<Window<'a>>, directory: Directory, len: u64, window_bytes: u64) -> Self {
+        let mut order: Vec<usize> = (0..directory.records.len()).collect();
+        order.sort_unstable_by_key(|&index| (directory.records.get(index).map(|r| r.offset), index));
+        let offset = |at: usize| order.get(at).and_then(|&index| directory.records.get(index)).map(|r| r.offset);
+        let mut windows = Vec::new();
+        let mut first = 0;
+        for at in 1..=order.len() {
+            let (start, next) = (offset(first).unwrap_or_default(), offset(at));
+            // Windows break between offsets, never inside a run of equal ones.
+            let full = next.is_some_and(|next| next > start && next - start >= window_bytes);
+            if next.is_none() || (full && next != offset(at - 1)) {
+                let end = next.unwrap_or(directory.start).min(directory.start).max(start.min(directory.start));
+                windows.push((first..at, start.min(directory.start)..end));
+                first = at;
+            }
+        }
+        let largest = windows.iter().map(|(_, bytes)| bytes.end - bytes.start).max().unwrap_or_default();
+        let largest_window = usize::try_from(largest).unwrap_or_default();
+        Self { zip, directory, len, order, windows, largest_window }
+    }
+
+    pub(crate) fn directory(&self) -> &Directory {
+        &self.directory
+    }
+
+    /// How many windows the entries are read in.
+    pub(crate) fn window_count(&self) -> usize {
+        self.windows.len()
+    }
+
+    /// The records of window `window`, in archive order.
+    pub(crate) fn window_records(&self, window: usize) -> &[usize] {
+        self.windows.get(window).and_then(|(run, _)| self.order.get(run.clone())).unwrap_or_default()
+    }
+
+    /// Reads the bytes of window `window` into `buffer` (for an archive in
+    /// memory, which is one window already, nothing).
+    pub(crate) fn read_window(&self, window: usize, buffer: &mut Vec<u8>) -> Result<()> {
+        let (Some(file), Some((_, bytes))) = (&self.zip.get_ref().file, self.windows.get(window)) else {
+            return Ok(());
+        };
+        let length =
+            usize::try_from(bytes.end - bytes.start).map_err(|e| Error::io(std::io::Error::other(e), "cannot read"))?;
+        // Room for the largest window at once: growing a buffer by doubling
+        // would hold twice the memory.
+        if buffer.capacity() < length {
+            *buffer = Vec::with_capacity(self.largest_window);
+        }
+        buffer.clear();
+        buffer.resize(length, 0);
+        file.read_exact_at(buffer, bytes.start).map_err(|e| Error::io(e, "cannot read the archive (did it change?)"))
+    }
+
+    /// Makes the bytes `read_window(window)` gave the window's; the buffer
+    /// gets the old window's bytes, to be reused.
+    pub(crate) fn show_window(&mut self, window: usize, buffer: &mut Vec<u8>) {
+        let base = self.windows.get(window).map(|(_, bytes)| bytes.start);
+        let shown = self.zip.get_mut();
+        if let (Some(base), Cow::Owned(bytes)) = (base, &mut shown.bytes) {
+            std::mem::swap(bytes, buffer);
+            shown.base = base;
+        }
+    }
+
+    /// The bytes of `range`, held by the window shown or else read.
+    pub(crate) fn bytes(&self, range: Range<u64>) -> Result<Cow<'_, [u8]>> {
+        self.zip.get_ref().get(range).map_err(|e| Error::io(e, "cannot read the archive"))
+    }
+
+    /// The checks that need no entry's bytes: no data before the first
+    /// entry or after the archive, no name listed twice.
+    ///
+    /// # Security
+    /// Messages quote names decoded lossily, for diagnosis only; the caller
+    /// decodes and checks them.
+    pub(crate) fn check_extent(&self) -> Result<()> {
+        let directory = &self.directory;
+        let first = directory.records.iter().map(|r| r.offset).min().unwrap_or(directory.start).min(directory.start);
+        if first > 0 {
+            return Err(Error::new(
+                ErrorKind::PrependedData { bytes: first },
+                format!("{first} bytes of data before the first entry (not a plain zip)"),
+            ));
+        }
+        let trailing = self.len.saturating_sub(directory.end);
+        if trailing > 0 {
+            return Err(Error::new(
+                ErrorKind::TrailingData { bytes: trailing },
+                format!("{trailing} bytes of data after the end of the archive (not a plain zip)"),
+            ));
+        }
+        directory.check_unique_names()
+    }
+
+    /// Checks where the entries of the window shown lie (in this order:
+    /// local headers and data descriptors, shared bytes, unlisted local
+    /// headers) and returns each record's index and the range of its
+    /// compressed data. `carry` links the windows, which are checked in
+    /// order.
+    ///
+    /// # Security
+    /// Every offset is checked against the archive's size, so a damaged
+    /// record gives an error, never a read out of bounds.
+    pub(crate) fn locate(&self, window: usize, carry: &mut Carry) -> Result<Vec<(usize, Range<u64>)>> {
+        let records = self.window_records(window);
+        let directory = &self.directory;
+        // Reading the local headers is a cache miss each: spread over the
+        // threads, then the first failure in the directory's order.
+        let checked: Vec<(usize, Result<Range<u64>>)> =
+            records.par_iter().map(|&index| (index, self.check_local_header(index))).collect();
+        let mut data = Vec::with_capacity(checked.len());
+        let mut failure: Option<(usize, Error)> = None;
+        for (index, checked) in checked {
+            match checked {
+                Ok(range) => data.push((index, range)),
+                Err(error) if failure.as_ref().is_none_or(|(first, _)| index < *first) => {
+                    failure = Some((index, error))
+                }
+                Err(_) => {}
+            }
+        }
+        if let Some((_, error)) = failure {
+            return Err(error);
+        }
+        let mut spans: Vec<(u64, u64, usize)> = (data.iter())
+            .filter_map(|(index, range)| Some((directory.records.get(*index)?.offset, range.end, *index)))
+            .collect();
+        spans.sort_unstable();
+        let window_end = self.windows.get(window).map_or(directory.start, |(_, bytes)| bytes.end);
+        let next = self.window_records(window + 1).first().map(|&index| (window_end, u64::MAX, index));
+        let previous = carry.previous.map(|(end, index)| (0, end, index));
+        let in_order = previous.iter().chain(&spans).chain(next.iter()).collect::<Vec<_>>();
+        for pair in in_order.windows(2) {
+            if let [(_, end, first), (start, _, second)] = pair
+                && end > start
+            {
+                let other = directory.display_name(*first);
+                let message = format!("shares bytes with entry `{other}` (overlap zip bomb)");
+                return Err(directory.at_record(*second, ErrorKind::Overlap { other: Some(other) }, message));
+            }
+        }
+        let last_window = window + 1 == self.windows.len();
+        if let Some(&(_, end, index)) = spans.last()
+            && last_window
+            && end > directory.start
+        {
+            let message = "reaches into the central directory".to_owned();
+            return Err(directory.at_record(index, ErrorKind::Overlap { other: None }, message));
+        }
+        let gap_start = carry.previous.map_or(0, |(end, _)| end);
+        self.check_gaps(gap_start, &spans, window_end)?;
+        if let Some(&(_, end, index)) = spans.last() {
+            carry.previous = Some((end, index));
+        }
+        Ok(data)
+    }
+
+    /// The local header must agree with the record; returns the range of
+    /// the compressed data.
+    fn check_local_header(&self, index: usize) -> Result<Range<u64>> {
+        let directory = &self.directory;
+        let missing =
+            || directory.disagreement(index, ZipHeader::Local, HeaderField::Missing, "has no readable local header");
+        let record = directory.records.get(index).ok_or_else(missing)?;
+        let entry = self.zip.get_entry(record.wayfinder).map_err(|_| missing())?;
+        let (start, end) = entry.compressed_data_range();
+        if end > self.len {
+            return Err(missing());
+        }
+        // Room for the usual name and extra field; more when a header needs it.
+        let (mut usual, mut large) = ([0; 512], Vec::new());
+        let local = match entry.local_header(&mut usual) {
+            Ok(local) => local,
+            Err(error) => match error.kind() {
+                rawzip::ErrorKind::BufferTooSmall { required } => {
+                    large.resize(*required, 0);
+                    entry.local_header(&mut large).map_err(|_| missing())?
+                }
+                _ => return Err(missing()),
+            },
+        };
+        // What a streaming reader would see, beside what the directory says.
+        let disagree = |field: HeaderField, what: &str, local: String, central: String| {
+            let message = format!("its local header gives {what} {local}, the central directory {central}");
+            Err(directory.disagreement(index, ZipHeader::Local, field, &message))
+        };
+        let local_name = local.file_path().as_bytes();
+        if local_name != directory.name(record) {
+            let quoted = |name: &[u8]| format!("`{}`", String::from_utf8_lossy(name).escape_debug());
+            return disagree(HeaderField::Name, "the name", quoted(local_name), quoted(directory.name(record)));
+        }
+        let local_method = local.compression_method().as_u16();
+        if local_method != record.method {
+            return disagree(
+                HeaderField::Method,
+                "compression method",
+                local_method.to_string(),
+                record.method.to_string(),
+            );
+        }
+        let meaningful = ENCRYPTED | DATA_DESCRIPTOR | UTF8_NAME;
+        let local_flags = local.flags().bits() & meaningful;
+        if local_flags != record.flags & meaningful {
+            let hex = |flags: u16| format!("{flags:#06x}");
+            return disagree(HeaderField::Flags, "the flags", hex(local_flags), hex(record.flags & meaningful));
+        }
+        let declared = (record.crc32, record.compressed_size(), record.size);
+        let described = |(crc, compressed, size): (u32, u64, u64)| {
+            format!("{crc:08x}, {compressed} bytes compressed, {size} inflated")
+        };
+        if record.flags & DATA_DESCRIPTOR == 0 {
+            let local_sizes = (local.crc32(), local.compressed_size_hint(), local.uncompressed_size_hint());
+            if local_sizes != declared {
+                return disagree(HeaderField::Sizes, "CRC-32", described(local_sizes), described(declared));
+            }
+        } else {
+            // Sizes are 8 bytes wide when the local header has a Zip64 field
+            // (APPNOTE 4.3.9.2, and what Java's `ZipInputStream` reads).
+            let wide = local.extra_fields().any(|(id, _)| id == ExtraFieldId::ZIP64);
+            let after = self.bytes(end..self.len.min(end.saturating_add(DATA_DESCRIPTOR_MAX_SIZE)))?;
+            // The signature is optional: a CRC-32 that happens to equal it
+            // is read both ways.
+            let signed = after.strip_prefix(DATA_DESCRIPTOR_SIGNATURE).and_then(|rest| read_descriptor(rest, wide));
+            let unsigned = read_descriptor(&after, wide);
+            if ![signed, unsigned].contains(&Some(declared)) {
+                let (field, message) = match signed.or(unsigned) {
+                    Some(sizes) => (
+                        HeaderField::Sizes,
+                        format!(
+                            "its data descriptor gives CRC-32 {}, the central directory {}",
+                            described(sizes),
+                            described(declared)
+                        ),
+                    ),
+                    None => (HeaderField::Missing, "its data descriptor is cut off".to_owned()),
+                };
+                return Err(directory.disagreement(index, ZipHeader::DataDescriptor, field, &message));
+            }
+        }
+        Ok(start..end)
+    }
+
+    /// Between entries there may be data descriptors, never a local header:
+    /// an entry the directory leaves out is one a streaming reader would see
+    /// and this one would not. Checks the gaps from `gap_start` between
+    /// `spans` up to `until`.
+    fn check_gaps(&self, mut gap_start: u64, spans: &[(u64, u64, usize)], until: u64) -> Result<()> {
+        let signature = memchr::memmem::Finder::new(LOCAL_HEADER_SIGNATURE);
+        let ends = spans.iter().map(|&(start, end, _)| (start, end)).chain([(until, until)]);
+        for (next_start, end) in ends {
+            // Most gaps are empty or hold a data descriptor (at most 24 bytes).
+            if next_start >= gap_start.saturating_add(LOCAL_HEADER_SIZE as u64) {
+                let gap_bytes = self.bytes(gap_start..next_start)?;
+                let hidden = signature
+                    .find_iter(&gap_bytes)
+                    .find(|&at| holds_local_header(gap_bytes.get(at..).unwrap_or_default()));
+                if let Some(at) = hidden {
+                    let offset = gap_start + at as u64;
+                    return Err(Error::new(
+                        ErrorKind::UnlistedEntry { offset },
+                        format!(
+                            "a local header at byte {offset} is not listed in the central directory \
+                             (an entry only streaming readers would see)"
+                        ),
+                    ));
+                }
+            }
+            gap_start = end;
+        }
+        Ok(())
+    }
+}
+
+impl Directory {
     /// An empty directory for `declared_count` records in the `extent`
     /// bytes, of an archive that ends at `end`.
     fn new(declared_count: u64, extent: Range<u64>, end: u64, limits: &Limits) -> Result<Self> {
@@ -138,7 +501,11 @@ impl Directory {
         // The count is the archive's word: reserve no more than its bytes can hold.
         let room = usize::try_from(extent.end.saturating_sub(extent.start) / MIN_RECORD_SIZE).unwrap_or(usize::MAX);
         let records = Vec::with_capacity(count.min(room));
-        Ok(Self { records, names: Vec::new(), start: extent.start, end })
+        // The names lie in the directory's bytes, beside each record's fixed part.
+        let name_bytes =
+            extent.end.saturating_sub(extent.start).saturating_sub(count.min(room) as u64 * MIN_RECORD_SIZE);
+        let names = Vec::with_capacity(usize::try_from(name_bytes).unwrap_or_default());
+        Ok(Self { records, names, start: extent.start, end })
     }
 
     fn push(&mut self, header: &ZipFileHeaderRecord<'_>, limits: &Limits) -> Result<()> {
@@ -223,62 +590,6 @@ impl Directory {
         self.names.get(record.name.clone()).unwrap_or_default()
     }
 
-    /// Checks where every entry's bytes lie (in this order: data before the
-    /// first entry or after the archive, names listed twice, local headers
-    /// and data descriptors, shared bytes, unlisted local headers) and
-    /// returns each record's compressed data as a range of `bytes`.
-    ///
-    /// # Security
-    /// `bytes` must be the archive this directory was read from; every
-    /// offset is checked against it, so a mismatch gives an error, never an
-    /// access out of bounds. Messages quote names decoded lossily, for
-    /// diagnosis only; the caller decodes and checks them.
-    pub(crate) fn locate(&self, bytes: &[u8]) -> Result<Vec<Range<usize>>> {
-        let first = self.records.iter().map(|r| r.offset).min().unwrap_or(self.start).min(self.start);
-        if first > 0 {
-            return Err(Error::new(
-                ErrorKind::PrependedData { bytes: first },
-                format!("{first} bytes of data before the first entry (not a plain zip)"),
-            ));
-        }
-        let trailing = (bytes.len() as u64).saturating_sub(self.end);
-        if trailing > 0 {
-            return Err(Error::new(
-                ErrorKind::TrailingData { bytes: trailing },
-                format!("{trailing} bytes of data after the end of the archive (not a plain zip)"),
-            ));
-        }
-        self.check_unique_names()?;
-        let archive = ZipArchive::from_slice(bytes).map_err(|e| not_a_zip(&e))?;
-        // Reading the local headers is a cache miss each, across the archive:
-        // spread over the threads, then the first failure in archive order.
-        let checked: Vec<Result<Range<usize>>> = (self.records.par_iter().enumerate())
-            .map(|(index, record)| self.check_local_header(bytes, &archive, index, record))
-            .collect();
-        let data = checked.into_iter().collect::<Result<Vec<_>>>()?;
-        let mut spans: Vec<(u64, u64, usize)> = (self.records.iter().zip(&data).enumerate())
-            .map(|(index, (r, d))| (r.offset, d.end as u64, index))
-            .collect();
-        spans.sort_unstable();
-        for pair in spans.windows(2) {
-            if let [(_, end, first), (start, _, second)] = pair
-                && end > start
-            {
-                let other = self.display_name(*first);
-                let message = format!("shares bytes with entry `{other}` (overlap zip bomb)");
-                return Err(self.at_record(*second, ErrorKind::Overlap { other: Some(other) }, message));
-            }
-        }
-        if let Some(&(_, end, index)) = spans.last()
-            && end > self.start
-        {
-            let message = "reaches into the central directory".to_owned();
-            return Err(self.at_record(index, ErrorKind::Overlap { other: None }, message));
-        }
-        self.check_gaps(bytes, &spans)?;
-        Ok(data)
-    }
-
     fn check_unique_names(&self) -> Result<()> {
         let mut seen = HashSet::with_capacity(self.records.len());
         match self.records.iter().find(|record| !seen.insert(self.name(record))) {
@@ -286,114 +597,6 @@ impl Directory {
                 .in_entry(String::from_utf8_lossy(self.name(record)))),
             None => Ok(()),
         }
-    }
-
-    /// The local header must agree with the record; returns the range of
-    /// the compressed data.
-    fn check_local_header(
-        &self,
-        bytes: &[u8],
-        archive: &ZipSliceArchive<&[u8]>,
-        index: usize,
-        record: &Record,
-    ) -> Result<Range<usize>> {
-        let entry = archive.get_entry(record.wayfinder).map_err(|_| {
-            self.disagreement(index, ZipHeader::Local, HeaderField::Missing, "has no readable local header")
-        })?;
-        let local = entry.local_header();
-        // What a streaming reader would see, beside what the directory says.
-        let disagree = |field: HeaderField, what: &str, local: String, central: String| {
-            let message = format!("its local header gives {what} {local}, the central directory {central}");
-            Err(self.disagreement(index, ZipHeader::Local, field, &message))
-        };
-        let local_name = local.file_path().as_bytes();
-        if local_name != self.name(record) {
-            let quoted = |name: &[u8]| format!("`{}`", String::from_utf8_lossy(name).escape_debug());
-            return disagree(HeaderField::Name, "the name", quoted(local_name), quoted(self.name(record)));
-        }
-        let local_method = local.compression_method().as_u16();
-        if local_method != record.method {
-            return disagree(
-                HeaderField::Method,
-                "compression method",
-                local_method.to_string(),
-                record.method.to_string(),
-            );
-        }
-        let meaningful = ENCRYPTED | DATA_DESCRIPTOR | UTF8_NAME;
-        let local_flags = local.flags().bits() & meaningful;
-        if local_flags != record.flags & meaningful {
-            let hex = |flags: u16| format!("{flags:#06x}");
-            return disagree(HeaderField::Flags, "the flags", hex(local_flags), hex(record.flags & meaningful));
-        }
-        let declared = (record.crc32, record.compressed_size(), record.size);
-        let described = |(crc, compressed, size): (u32, u64, u64)| {
-            format!("{crc:08x}, {compressed} bytes compressed, {size} inflated")
-        };
-        let (start, end) = entry.compressed_data_range();
-        if record.flags & DATA_DESCRIPTOR == 0 {
-            let local_sizes = (local.crc32(), local.compressed_size_hint(), local.uncompressed_size_hint());
-            if local_sizes != declared {
-                return disagree(HeaderField::Sizes, "CRC-32", described(local_sizes), described(declared));
-            }
-        } else {
-            // Sizes are 8 bytes wide when the local header has a Zip64 field
-            // (APPNOTE 4.3.9.2, and what Java's `ZipInputStream` reads).
-            let wide = local.extra_fields().any(|(id, _)| id == ExtraFieldId::ZIP64);
-            let after = usize::try_from(end).ok().and_then(|at| bytes.get(at..)).unwrap_or_default();
-            // The signature is optional: a CRC-32 that happens to equal it
-            // is read both ways.
-            let signed = after.strip_prefix(DATA_DESCRIPTOR_SIGNATURE).and_then(|rest| read_descriptor(rest, wide));
-            let unsigned = read_descriptor(after, wide);
-            if ![signed, unsigned].contains(&Some(declared)) {
-                let (field, message) = match signed.or(unsigned) {
-                    Some(sizes) => (
-                        HeaderField::Sizes,
-                        format!(
-                            "its data descriptor gives CRC-32 {}, the central directory {}",
-                            described(sizes),
-                            described(declared)
-                        ),
-                    ),
-                    None => (HeaderField::Missing, "its data descriptor is cut off".to_owned()),
-                };
-                return Err(self.disagreement(index, ZipHeader::DataDescriptor, field, &message));
-            }
-        }
-        let range = usize::try_from(start).ok().zip(usize::try_from(end).ok()).map(|(s, e)| s..e);
-        range.ok_or_else(|| {
-            let message = "lies outside the archive".to_owned();
-            self.at_record(index, ErrorKind::Corrupt(Corruption::DataOutside), message)
-        })
-    }
-
-    /// Between entries there may be data descriptors, never a local header:
-    /// an entry the directory leaves out is one a streaming reader would see
-    /// and this one would not.
-    fn check_gaps(&self, bytes: &[u8], spans: &[(u64, u64, usize)]) -> Result<()> {
-        let signature = memchr::memmem::Finder::new(LOCAL_HEADER_SIGNATURE);
-        let mut gap_start = 0;
-        let ends = spans.iter().map(|&(start, end, _)| (start, end)).chain([(self.start, self.start)]);
-        for (next_start, end) in ends {
-            let gap = usize::try_from(gap_start).unwrap_or(usize::MAX)..usize::try_from(next_start).unwrap_or(0);
-            // Most gaps are empty or hold a data descriptor (at most 24 bytes).
-            let hidden = bytes.get(gap.clone()).filter(|g| g.len() >= LOCAL_HEADER_SIZE).and_then(|gap_bytes| {
-                signature.find_iter(gap_bytes).find(|&at| holds_local_header(gap_bytes.get(at..).unwrap_or_default()))
-            });
-            if let Some(at) = hidden {
-                let offset = (gap.start + at) as u64;
-                return Err(Error::new(
-                    ErrorKind::UnlistedEntry { offset },
-                    format!(
-                        "a local header at byte {} is not listed in the central directory \
-                         (an entry only streaming readers would see)",
-                        gap.start + at
-                    ),
-                ));
-            }
-            gap_start = end;
-        }
-        Ok(())
     }
 
     fn display_name(&self, index: usize) -> String {

@@ -315,7 +315,12 @@ impl Plan {
 
     /// Every placed definition.
     pub(crate) fn placements(&self) -> impl Iterator<Item = &Placement> {
-        self.placements.iter().flatten().map(|(_, placement)| placement)
+        self.placed().map(|(_, placement)| placement)
+    }
+
+    /// Every placed definition, with its bundle path.
+    pub(crate) fn placed(&self) -> impl Iterator<Item = (&str, &Placement)> {
+        self.placements.iter().flatten().map(|(path, placement)| (path.as_str(), placement))
     }
 
     pub(crate) fn layout(&self) -> Layout {

@@ -1,15 +1,18 @@
 //! The safe bundle reader.
 //!
-//! Order of checks: archive size, zip structure and entry count, then where
-//! the entries' bytes lie (prepended data, duplicate names, header
-//! consistency, overlaps, unlisted entries), then every entry's name, type,
-//! encryption, compression and declared size, all before any data is
-//! inflated. Then every file entry is inflated in full, in parallel:
-//! libdeflate inflates it in one call into a buffer of exactly the declared
-//! size (bounded by the limits above), and the length, the CRC-32, the ratio
-//! and the running total are checked before the definition is parsed.
+//! Order of checks: archive size, zip structure and entry count, no data
+//! before the first entry or after the end, no name listed twice; then every
+//! entry's name, type, encryption, compression and declared size, all before
+//! any data is inflated. Then the entries, a window at a time in archive
+//! order (an archive in memory is one window): where each entry's bytes lie
+//! (header consistency, overlaps, unlisted entries), checked for the whole
+//! window before any of its entries is inflated; then every file entry of the
+//! window is inflated in full, in parallel: libdeflate inflates it in one
+//! call into a buffer of exactly the declared size (bounded by the limits
+//! above), and the length, the CRC-32, the ratio and the running total are
+//! checked before the definition is parsed.
 
-use crate::archive::{Directory, Record};
+use crate::archive::{Archive, Carry, Directory, Record};
 use crate::error::{Corruption, Error, ErrorKind, Limit, NameProblem, Result, Unsupported};
 use crate::folder;
 use crate::kind::DefinitionKind;
@@ -95,10 +98,10 @@ struct Planned<C> {
 /// so callers that summarise (validation) need memory for a few entries, not
 /// for the bundle.
 ///
-/// Where the entries' bytes lie is checked while the records are listed and
-/// the layout planned (followed by `prepare`, which derives what `process`
-/// needs from the plan); both finish before anything is inflated, and a
-/// data-layout error is reported first.
+/// The layout is planned (followed by `prepare`, which derives what
+/// `process` needs from the plan) while the first window of entries is
+/// located; a data-layout error is reported before a planning error, and
+/// each window is located before any of its entries is inflated.
 pub(crate) fn scan<C: Send + Sync, T: Send>(
     bytes: &[u8],
     options: &ReadOptions,
@@ -107,17 +110,13 @@ pub(crate) fn scan<C: Send + Sync, T: Send>(
 ) -> Result<Scan<T>> {
     let limits = &options.limits;
     check_archive_size(bytes.len() as u64, limits)?;
-    let directory = Directory::from_slice(bytes, limits)?;
-    let (located, planned) = rayon::join(|| directory.locate(bytes), || plan_entries(&directory, limits, prepare));
-    let data = located?;
-    inflate_all(bytes, &directory, &data, planned?, limits, process)
+    scan_archive(Archive::from_slice(bytes, limits)?, limits, prepare, process)
 }
 
-/// [`scan`] of an archive file, returning its size too. The central
-/// directory is read and the layout planned while the file is read whole;
-/// the directory is then read again from what was read, and must be the
-/// same (else the file changed meanwhile). What cannot be read by position
-/// (a pipe, `/dev/stdin`) is read whole first.
+/// [`scan`] of an archive file, returning its size too. The file is read
+/// by position, its central directory first, then its entries window by
+/// window; what cannot be read by position (a pipe, `/dev/stdin`) is read
+/// whole first.
 pub(crate) fn scan_file<C: Send + Sync, T: Send>(
     path: &Path,
     options: &ReadOptions,
@@ -134,30 +133,11 @@ pub(crate) fn scan_file<C: Send + Sync, T: Send>(
         let scan = scan(&bytes, options, prepare, process)?;
         return Ok((scan, bytes.len() as u64));
     }
+    let in_file = |e: Error| if matches!(e.kind(), ErrorKind::Io(_)) { e.in_file(path) } else { e };
     check_archive_size(metadata.len(), limits).map_err(|e| e.in_file(path))?;
-    // rawzip takes its file by value and reads it by position.
-    let for_directory = std::fs::File::open(path).map_err(io)?;
-    let (read, listed) = rayon::join(
-        || {
-            folder::read_to_limit(&file, metadata.len(), limits.max_archive_bytes, Limit::ArchiveBytes)
-                .map_err(|e| e.in_file(path))
-        },
-        || {
-            let directory = Directory::from_file(for_directory, limits)?;
-            let planned = plan_entries(&directory, limits, prepare);
-            Ok::<_, Error>((directory, planned))
-        },
-    );
-    let bytes = read?;
-    let (listed, planned) = listed?;
-    let (reread, located) = rayon::join(|| Directory::from_slice(&bytes, limits), || listed.locate(&bytes));
-    if reread? != listed {
-        let message = "the file changed while it was read".to_owned();
-        return Err(io(std::io::Error::other(message)));
-    }
-    let data = located?;
-    let scan = inflate_all(&bytes, &listed, &data, planned?, limits, process)?;
-    Ok((scan, bytes.len() as u64))
+    let archive = Archive::from_file(file, metadata.len(), limits).map_err(in_file)?;
+    let scan = scan_archive(archive, limits, prepare, process).map_err(in_file)?;
+    Ok((scan, metadata.len()))
 }
 
 fn check_archive_size(size: u64, limits: &Limits) -> Result<()> {
@@ -179,45 +159,168 @@ fn plan_entries<C>(directory: &Directory, limits: &Limits, prepare: impl FnOnce(
     Ok(Planned { listed, plan, prepared })
 }
 
-fn inflate_all<C: Send + Sync, T: Send>(
-    bytes: &[u8],
-    directory: &Directory,
-    data: &[Range<usize>],
-    planned: Planned<C>,
+/// What becomes of a record's entry.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// A directory, or an entry dropped by name (`./`): not inflated.
+    Skipped,
+    /// The file entry of this index.
+    Listed(usize),
+    /// The ignored (never placed) entry of this index.
+    Ignored(usize),
+}
+
+/// An inflated entry: a file entry's item by its index, or an ignored
+/// entry's check by its record's index.
+enum Outcome<T> {
+    Listed(usize, Result<Option<T>>),
+    Ignored(usize, Result<()>),
+}
+
+/// Locates and inflates the archive's entries window by window, reading the
+/// next window while the current one is inflated.
+fn scan_archive<C: Send + Sync, T: Send>(
+    mut archive: Archive<'_>,
     limits: &Limits,
+    prepare: impl FnOnce(&Plan) -> C + Send,
     process: impl Fn(&Plan, &C, usize, DefinitionKind, Vec<u8>) -> Result<T> + Sync,
 ) -> Result<Scan<T>> {
-    let Planned { listed: Listed { records, names, ignored }, plan, prepared } = planned;
-    let total = RunningTotal::default();
-    let inflate_entry = |decompressor: &mut Decompressor, record_index: usize, name: &str| {
-        let (Some(record), Some(compressed)) =
-            (directory.records().get(record_index), data.get(record_index).and_then(|r| bytes.get(r.clone())))
-        else {
-            let error = Error::new(ErrorKind::Corrupt(Corruption::DataOutside), "entry data lies outside the archive");
-            return Err(error.in_record(record_index, name));
-        };
-        inflate(record, compressed, limits, &total, decompressor).map_err(|e| e.in_record(record_index, name))
-    };
-    // Entries never placed are checked all the same: a damaged one is a damaged archive.
-    ignored
-        .par_iter()
-        .map_init(Decompressor::new, |decompressor, (record_index, name)| {
-            inflate_entry(decompressor, *record_index, name).map(drop)
-        })
-        .collect::<Result<()>>()?;
-    let items = records
-        .par_iter()
-        .zip(&names)
-        .enumerate()
-        .map_init(Decompressor::new, |decompressor, (index, (&record_index, name))| {
-            let data = inflate_entry(decompressor, record_index, name)?;
-            match plan.kind(index) {
-                Some(kind) => process(&plan, &prepared, index, kind, data).map(Some).map_err(|e| e.in_entry(name)),
-                None => Ok(None),
+    archive.check_extent()?;
+    let (mut carry, mut buffer) = (Carry::default(), Vec::new());
+    archive.read_window(0, &mut buffer)?;
+    archive.show_window(0, &mut buffer);
+    let (located, planned) =
+        rayon::join(|| archive.locate(0, &mut carry), || plan_entries(archive.directory(), limits, prepare));
+    let mut located = located?;
+    let planned = match planned {
+        Ok(planned) => planned,
+        Err(error) => {
+            // Where the entries' bytes lie is reported first.
+            for window in 1..archive.window_count() {
+                archive.read_window(window, &mut buffer)?;
+                archive.show_window(window, &mut buffer);
+                archive.locate(window, &mut carry)?;
             }
+            return Err(error);
+        }
+    };
+    let Planned { listed: Listed { records, names, ignored }, plan, prepared } = planned;
+    let mut slots = vec![Slot::Skipped; archive.directory().records().len()];
+    let listed = records.iter().enumerate().map(|(index, &record)| (record, Slot::Listed(index)));
+    let never_placed = ignored.iter().enumerate().map(|(index, (record, _))| (*record, Slot::Ignored(index)));
+    for (record, slot) in listed.chain(never_placed) {
+        if let Some(at) = slots.get_mut(record) {
+            *at = slot;
+        }
+    }
+    let inflater = Inflater {
+        slots,
+        names: &names,
+        ignored: &ignored,
+        plan: &plan,
+        prepared: &prepared,
+        limits,
+        process,
+        total: RunningTotal::default(),
+    };
+    let mut items: Vec<Option<Result<Option<T>>>> = std::iter::repeat_with(|| None).take(names.len()).collect();
+    // Entries never placed are checked all the same: a damaged one is a
+    // damaged archive, reported after every window is located.
+    let mut damaged_ignored: Option<(usize, Error)> = None;
+    for window in 0..archive.window_count() {
+        let next = window + 1;
+        if next == archive.window_count() {
+            // No window follows: the spare buffer goes before the last results come.
+            buffer = Vec::new();
+        }
+        let (outcomes, read) =
+            rayon::join(|| inflater.inflate(&archive, &located), || archive.read_window(next, &mut buffer));
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Listed(index, item) => {
+                    if let Some(slot) = items.get_mut(index) {
+                        *slot = Some(item);
+                    }
+                }
+                Outcome::Ignored(record, Err(error))
+                    if damaged_ignored.as_ref().is_none_or(|(first, _)| record < *first) =>
+                {
+                    damaged_ignored = Some((record, error));
+                }
+                Outcome::Ignored(..) => {}
+            }
+        }
+        if next < archive.window_count() {
+            read?;
+            archive.show_window(next, &mut buffer);
+            located = archive.locate(next, &mut carry)?;
+        }
+    }
+    if let Some((_, error)) = damaged_ignored {
+        return Err(error);
+    }
+    // Every file entry lies in some window; `None` would be a bug, reported as damage.
+    let items = (items.into_iter().zip(&names))
+        .map(|(item, name)| {
+            item.unwrap_or_else(|| {
+                Err(Error::new(ErrorKind::Corrupt(Corruption::DataOutside), "entry data lies outside the archive")
+                    .in_entry(name))
+            })
         })
         .collect();
     Ok(Scan { plan, names, items })
+}
+
+/// What inflating an entry needs: where its outcome goes, the plan and the
+/// caller's function.
+struct Inflater<'a, C, F> {
+    slots: Vec<Slot>,
+    names: &'a [String],
+    ignored: &'a [(usize, String)],
+    plan: &'a Plan,
+    prepared: &'a C,
+    limits: &'a Limits,
+    process: F,
+    total: RunningTotal,
+}
+
+impl<C: Sync, F> Inflater<'_, C, F> {
+    /// Inflates the located entries of the window shown, in parallel.
+    fn inflate<T: Send>(&self, archive: &Archive<'_>, located: &[(usize, Range<u64>)]) -> Vec<Outcome<T>>
+    where
+        F: Fn(&Plan, &C, usize, DefinitionKind, Vec<u8>) -> Result<T> + Sync,
+    {
+        let entries: Vec<_> = (located.iter())
+            .filter_map(|(record, range)| match self.slots.get(*record) {
+                Some(Slot::Skipped) | None => None,
+                Some(slot) => Some((*record, range, *slot)),
+            })
+            .collect();
+        entries
+            .into_par_iter()
+            .map_init(Decompressor::new, |decompressor, (record_index, range, slot)| {
+                let name = match slot {
+                    Slot::Listed(index) => self.names.get(index).map_or("", String::as_str),
+                    Slot::Ignored(index) => self.ignored.get(index).map_or("", |(_, name)| name.as_str()),
+                    Slot::Skipped => "",
+                };
+                let inflated = (archive.directory().records().get(record_index))
+                    .ok_or_else(|| Error::new(ErrorKind::Corrupt(Corruption::DataOutside), "no such record"))
+                    .and_then(|record| {
+                        inflate(record, &archive.bytes(range.clone())?, self.limits, &self.total, decompressor)
+                    })
+                    .map_err(|e| e.in_record(record_index, name));
+                let Slot::Listed(index) = slot else { return Outcome::Ignored(record_index, inflated.map(drop)) };
+                let item = inflated.and_then(|data| match self.plan.kind(index) {
+                    Some(kind) => (self.process)(self.plan, self.prepared, index, kind, data)
+                        .map(Some)
+                        .map_err(|e| e.in_entry(name)),
+                    None => Ok(None),
+                });
+                Outcome::Listed(index, item)
+            })
+            .collect()
+    }
 }
 
 fn archive_limit(limits: &Limits, message: String) -> Error {

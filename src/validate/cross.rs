@@ -1,6 +1,6 @@
 //! Rules across the files of a bundle.
 
-use super::{Code, Diagnostic, IMPORT_LIMIT_BYTES, Need, Summary, diagnostic};
+use super::{Code, Diagnostic, IMPORT_LIMIT_BYTES, Need, Summary, Wanted, diagnostic};
 use crate::kind::DefinitionKind;
 use crate::reference::Target;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -57,7 +57,14 @@ fn check_references<'a>(
     let mut used: HashSet<&str> = HashSet::new();
     let mut must_exist: BTreeMap<(DefinitionKind, String), Vec<String>> = BTreeMap::new();
     for job in summaries.iter().filter(|s| s.kind == DefinitionKind::Job) {
-        for Need { reference, pointer, path, position } in &job.references {
+        for need in &job.references {
+            let Wanted { reference, pointer, path, position } = match need {
+                Need::Held(path) => {
+                    used.insert(path);
+                    continue;
+                }
+                Need::Other(wanted) => &**wanted,
+            };
             let (kind, name) = match &reference.target {
                 Target::Script(name) => (DefinitionKind::Script, name),
                 Target::Resource(name) => (DefinitionKind::Resource, name),

@@ -144,7 +144,7 @@ pub fn validate_file(path: &std::path::Path, options: &ValidateOptions) -> Vec<D
 // Validation streams: each definition is parsed, checked and summarised,
 // then dropped, so memory holds a few entries at a time, not the bundle.
 fn prepare(plan: &Plan) -> Context {
-    Context::from_placements(plan.layout(), plan.placements())
+    Context::from_placements(plan.layout(), plan.placed())
 }
 
 type Examined = (Vec<Diagnostic>, Option<Summary>);
@@ -175,22 +175,29 @@ fn report(scanned: crate::error::Result<(Scan<Examined>, Option<u64>)>) -> Vec<D
     };
     let Scan { plan, names, items } = scan;
     let mut out = warning_diagnostics(plan.warnings());
-    let mut summaries = Vec::with_capacity(items.len());
     // Definitions that did not parse: present, but of unknown content.
     let mut unparsed = Vec::new();
-    for (index, item) in items.into_iter().enumerate() {
-        match item {
+    let mut present_unread =
+        |index: usize| unparsed.extend(plan.placement(index).map(|(path, p)| (p.kind, path.to_owned())));
+    // Collected in place: the summaries reuse the items' memory.
+    let summaries: Vec<Summary> = (items.into_iter().enumerate())
+        .filter_map(|(index, item)| match item {
             Ok(Some((diagnostics, summary))) => {
                 out.extend(diagnostics);
-                match summary {
-                    Some(summary) => summaries.push(summary),
-                    None => unparsed.extend(plan.placement(index).map(|(path, p)| (p.kind, path.to_owned()))),
+                if summary.is_none() {
+                    present_unread(index);
                 }
+                summary
             }
-            Ok(None) => {}
-            Err(error) => out.push(read_error(&error)),
-        }
-    }
+            Ok(None) => None,
+            Err(error) => {
+                // A damaged definition has its error, and no follow-on one.
+                present_unread(index);
+                out.push(read_error(&error));
+                None
+            }
+        })
+        .collect();
     // Freeing thousands of names and placements takes as long as half the
     // rules across files: one thread does each.
     rayon::join(|| cross::cross_file(&summaries, &unparsed, archive_bytes, &mut out), move || drop((plan, names)));
@@ -264,8 +271,7 @@ pub(crate) fn diagnostic(
 /// ```
 pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagnostic> {
     let mut out = warning_diagnostics(bundle.warnings());
-    let placements: Vec<Placement> = bundle.iter().map(|e| e.placement().clone()).collect();
-    let context = Context::from_placements(bundle.layout(), placements.iter());
+    let context = Context::from_placements(bundle.layout(), bundle.iter().map(|e| (e.path(), e.placement())));
     let entries: Vec<&Entry> = bundle.iter().collect();
     let examined: Vec<(Vec<Diagnostic>, Summary)> = entries
         .par_iter()
@@ -317,19 +323,19 @@ fn warning_diagnostics(warnings: &[Warning]) -> Vec<Diagnostic> {
 struct Context {
     layout: Layout,
     job_names: HashSet<String>,
-    /// Every definition's path in the layout.
+    /// Every definition's path, as the rules across files see it.
     paths: HashSet<String>,
     /// Stems held by more than one entry, with the kinds that repeat.
     repeated: HashMap<String, Vec<DefinitionKind>>,
 }
 
 impl Context {
-    fn from_placements<'a>(layout: Layout, placements: impl Iterator<Item = &'a Placement>) -> Self {
+    fn from_placements<'a>(layout: Layout, placed: impl Iterator<Item = (&'a str, &'a Placement)>) -> Self {
         let mut job_names = HashSet::new();
         let mut paths = HashSet::new();
         let mut counts: HashMap<(DefinitionKind, &str), usize> = HashMap::new();
-        for placement in placements {
-            paths.insert(layout.path_for(placement.kind, &placement.stem, placement.job_folder.as_deref()));
+        for (path, placement) in placed {
+            paths.insert(path.to_owned());
             if placement.kind == DefinitionKind::Job {
                 job_names.insert(placement.stem.clone());
             }
@@ -362,7 +368,17 @@ pub(crate) struct Summary {
 }
 
 /// One reference of a job, as the rules across files need it.
-pub(crate) struct Need {
+pub(crate) enum Need {
+    /// A script or resource the bundle holds, at this path: it is used, and
+    /// nothing more is said of it (most references; kept small).
+    Held(String),
+    /// Anything else: what a diagnostic about it says.
+    Other(Box<Wanted>),
+}
+
+/// A reference that may need a diagnostic: a job, or a script or resource
+/// the bundle lacks.
+pub(crate) struct Wanted {
     pub(crate) reference: Reference,
     /// The pointer of the node that makes it.
     pub(crate) pointer: Option<String>,
@@ -398,20 +414,24 @@ fn examine(
                     let (kind, name) = reference.target.definition()?;
                     // Scripts and resources: where the bundle must hold them.
                     let path = (kind != DefinitionKind::Job).then(|| context.layout.path_for(kind, name, Some(folder)));
-                    let pointer = node_pointer(job, reference.node.as_deref());
+                    // What the bundle holds needs only its path kept.
+                    let path = match path {
+                        Some(path) if context.paths.contains(path.as_str()) => return Some(Need::Held(path)),
+                        path => path,
+                    };
                     // Where the rules across files will point: only for what
                     // the bundle lacks, so that the text is scanned rarely.
-                    let absent = match &path {
-                        Some(path) => !context.paths.contains(path.as_str()),
-                        None => !context.job_names.contains(reference.target.name()),
-                    };
+                    let absent = path.is_some() || !context.job_names.contains(reference.target.name());
+                    let pointer = node_pointer(job, reference.node.as_deref());
                     let position = pointer
                         .as_deref()
                         .filter(|_| absent)
                         .and_then(|pointer| json::pointer_position(&document.bytes(), pointer));
-                    Some(Need { reference, pointer, path, position })
+                    Some(Need::Other(Box::new(Wanted { reference, pointer, path, position })))
                 })
                 .collect();
+            // Collected in place, the needs would keep the references' larger allocation.
+            references.shrink_to_fit();
         }
         Definition::Script(script) => check.script(script),
         Definition::Resource(resource) => check.resource(resource),
