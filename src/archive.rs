@@ -327,7 +327,7 @@ impl<'a> Archive<'a> {
             match checked {
                 Ok(range) => data.push((index, range)),
                 Err(error) if failure.as_ref().is_none_or(|(first, _)| index < *first) => {
-                    failure = Some((index, error))
+                    failure = Some((index, error));
                 }
                 Err(_) => {}
             }
