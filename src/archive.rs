@@ -39,6 +39,9 @@ const DATA_DESCRIPTOR_SIGNATURE: &[u8] = b"PK\x07\x08";
 /// The fixed part of a local header, which ends with the name's and the
 /// extra field's lengths.
 const LOCAL_HEADER_SIZE: usize = 30;
+/// The Zip64 end of central directory locator, just before the end record.
+const ZIP64_LOCATOR_SIZE: usize = 20;
+const ZIP64_LOCATOR_SIGNATURE: &[u8] = b"PK\x06\x07";
 /// A data descriptor with its signature and 8-byte sizes.
 const DATA_DESCRIPTOR_MAX_SIZE: u64 = 24;
 
@@ -175,8 +178,7 @@ impl<'a> Archive<'a> {
     pub(crate) fn from_slice(bytes: &'a [u8], limits: &Limits) -> Result<Self> {
         let window = Window { file: None, base: 0, bytes: Cow::Borrowed(bytes) };
         let archive = ZipArchive::from_slice(window).map_err(|e| not_a_zip(&e))?;
-        let end_record = usize::try_from(archive.eocd_offset()).ok().and_then(|at| bytes.get(at..at + END_RECORD_SIZE));
-        check_end_record(end_record.unwrap_or_default(), archive.directory_offset())?;
+        check_end_record(archive.get_ref(), archive.eocd_offset(), archive.directory_offset())?;
         let extent = archive.directory_offset()..archive.eocd_offset();
         let mut directory = Directory::new(archive.entries_hint(), extent, archive.end_offset(), limits)?;
         for header in archive.entries() {
@@ -197,10 +199,7 @@ impl<'a> Archive<'a> {
         let mut buffer = vec![0; rawzip::MAX_CENTRAL_DIRECTORY_RECORD_SIZE];
         let window = Window { file: Some(FileReader::from(file)), base: 0, bytes: Cow::Owned(Vec::new()) };
         let archive = ZipLocator::new().locate_in_reader(window, &mut buffer, len).map_err(|(_, e)| not_a_zip(&e))?;
-        let mut end_record = [0; END_RECORD_SIZE];
-        (archive.get_ref().read_exact_at(&mut end_record, archive.eocd_offset()))
-            .map_err(|e| Error::io(e, "cannot read"))?;
-        check_end_record(&end_record, archive.directory_offset())?;
+        check_end_record(archive.get_ref(), archive.eocd_offset(), archive.directory_offset())?;
         let extent = archive.directory_offset()..archive.eocd_offset();
         let mut directory = Directory::new(archive.entries_hint(), extent, archive.end_offset(), limits)?;
         let mut entries = archive.entries(&mut buffer);
@@ -634,22 +633,29 @@ fn holds_local_header(bytes: &[u8]) -> bool {
     LOCAL_HEADER_SIZE.saturating_add(length(26)).saturating_add(length(28)) <= bytes.len()
 }
 
-/// What `rawzip` leaves to its caller in the end record: the disk fields
-/// (this reader, like most, reads archives of one part only; a split archive
-/// holds entries it cannot see) and the directory's declared offset, which
-/// `rawzip` repairs when it points past the directory (other readers refuse
-/// such an archive, so this one does too).
-fn check_end_record(end_record: &[u8], directory_offset: u64) -> Result<()> {
-    let field = |at| le_field(end_record, at, 2);
-    // Zip64 archives put 0xFFFF here and the true values in their own record.
-    let first_disk = |at| matches!(field(at), Some(0 | 0xFFFF));
+/// What `rawzip` leaves to its caller in the end record (at `at`): the disk
+/// fields (this reader, like most, reads archives of one part only; a split
+/// archive holds entries it cannot see) and the directory's declared offset,
+/// which `rawzip` repairs when it points past the directory (other readers
+/// refuse such an archive, so this one does too).
+fn check_end_record(window: &Window<'_>, at: u64, directory_offset: u64) -> Result<()> {
+    let mut end_record = [0; END_RECORD_SIZE];
+    window.read_exact_at(&mut end_record, at).map_err(|e| Error::io(e, "cannot read"))?;
+    let mut locator = [0; ZIP64_LOCATOR_SIZE];
+    let zip64 = at >= ZIP64_LOCATOR_SIZE as u64
+        && window.read_exact_at(&mut locator, at - ZIP64_LOCATOR_SIZE as u64).is_ok()
+        && locator.starts_with(ZIP64_LOCATOR_SIGNATURE);
+    let field = |at| le_field(&end_record, at, 2);
+    // Zip64 archives put 0xFFFF here and the true values in their own
+    // record; without one, 0xFFFF is disk 65,535 (as the `zip` crate reads it).
+    let first_disk = |at| matches!(field(at), Some(0)) || (zip64 && field(at) == Some(0xFFFF));
     if !(first_disk(4) && first_disk(6) && field(8) == field(10) && field(8).is_some()) {
         return Err(Error::new(
             ErrorKind::SplitArchive,
             "one part of a split (multi-disk) archive: its entries are spread over several files (`.z01`, `.z02`, …, `.zip`), and only single-part archives are read",
         ));
     }
-    match le_field(end_record, 16, 4) {
+    match le_field(&end_record, 16, 4) {
         Some(0xFFFF_FFFF) => Ok(()),
         Some(declared) if declared <= directory_offset => Ok(()),
         declared => Err(Error::new(

@@ -4,6 +4,8 @@
 
 mod common;
 
+#[path = "regression/disk_number_placeholder_without_zip64_record_read_as_one_part.rs"]
+mod disk_number_placeholder_without_zip64_record_read_as_one_part;
 #[path = "regression/fuzz_number_out_of_f64_range.rs"]
 mod fuzz_number_out_of_f64_range;
 #[path = "regression/fuzz_serde_json_one_ulp_off.rs"]
