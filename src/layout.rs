@@ -6,6 +6,7 @@ use crate::name;
 use crate::warning::{Warning, WarningKind};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// The layout of a bundle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -76,29 +77,83 @@ impl Placement {
     /// assert!(Placement::of("jobs/a/b/c.job").is_none());
     /// ```
     pub fn of(path: &str) -> Option<Self> {
-        let (folders, file) = path.rsplit_once('/')?;
-        let (stem, extension) = file.rsplit_once('.')?;
-        let kind = DefinitionKind::from_extension(extension)?;
-        if stem.is_empty() {
-            return None;
-        }
-        let stem = stem.to_owned();
-        if folders == kind.folder() {
-            return Some(Self { kind, stem, job_folder: None, layout: Layout::Single });
-        }
-        match folders.split_once('/') {
-            Some(("jobs", job)) if !job.contains('/') => {
-                Some(Self { kind, stem, job_folder: Some(job.to_owned()), layout: Layout::Batch })
-            }
-            _ => None,
-        }
+        let (kind, stem, job_folder) = classify(path)?;
+        let layout = if job_folder.is_some() { Layout::Batch } else { Layout::Single };
+        Some(Self { kind, stem: stem.to_owned(), job_folder: job_folder.map(str::to_owned), layout })
+    }
+}
+
+/// The kind, file stem and job folder (batch layout) of a definition path.
+fn classify(path: &str) -> Option<(DefinitionKind, &str, Option<&str>)> {
+    let (folders, file) = path.rsplit_once('/')?;
+    let (stem, extension) = file.rsplit_once('.')?;
+    let kind = DefinitionKind::from_extension(extension)?;
+    if stem.is_empty() {
+        return None;
+    }
+    if folders == kind.folder() {
+        return Some((kind, stem, None));
+    }
+    match folders.split_once('/') {
+        Some(("jobs", job)) if !job.contains('/') => Some((kind, stem, Some(job))),
+        _ => None,
+    }
+}
+
+/// A placed definition as a plan keeps it: its bundle path, shared with
+/// what validation keeps of it, and its kind; the name and the job folder
+/// are read from the path, so a bundle of 78,000 entries holds one string
+/// per definition.
+#[derive(Debug, Clone)]
+pub(crate) struct Placed {
+    path: Arc<str>,
+    kind: DefinitionKind,
+}
+
+impl Placed {
+    /// The definition at `path`, if it is one of either layout.
+    pub(crate) fn of(path: &str) -> Option<Self> {
+        classify(path).map(|(kind, ..)| Self { path: Arc::from(path), kind })
+    }
+
+    pub(crate) fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The path, to share rather than copy.
+    pub(crate) fn shared_path(&self) -> &Arc<str> {
+        &self.path
+    }
+
+    pub(crate) fn kind(&self) -> DefinitionKind {
+        self.kind
+    }
+
+    /// The file name without extension.
+    pub(crate) fn stem(&self) -> &str {
+        classify(&self.path).map_or("", |(_, stem, _)| stem)
+    }
+
+    /// Batch layout: the job folder. Single layout: `None`.
+    pub(crate) fn job_folder(&self) -> Option<&str> {
+        classify(&self.path).and_then(|(.., folder)| folder)
+    }
+
+    pub(crate) fn layout(&self) -> Layout {
+        if self.job_folder().is_some() { Layout::Batch } else { Layout::Single }
+    }
+
+    /// The public placement.
+    pub(crate) fn placement(&self) -> Placement {
+        let job_folder = self.job_folder().map(str::to_owned);
+        Placement { kind: self.kind, stem: self.stem().to_owned(), job_folder, layout: self.layout() }
     }
 
     /// The message for a definition whose inside `name` differs from its
     /// file name, when it does (DataArts identifies objects by name, and
     /// exports name each file after the object).
     pub(crate) fn name_mismatch(&self, inner: Option<&str>) -> Option<String> {
-        name_mismatch(self.kind, &self.stem, inner)
+        name_mismatch(self.kind, self.stem(), inner)
     }
 }
 
@@ -157,7 +212,7 @@ fn wrapper_folder(paths: &[&str]) -> Option<String> {
         // A wrapper named `jobs` (Windows "Extract All" then a re-zip gives
         // `jobs/jobs/<job>/…`): only when the names as they are place no
         // definition and the names one level down do.
-        let places = |path: &str| Placement::of(path).is_some();
+        let places = |path: &str| classify(path).is_some();
         let below = |path: &&str| path.split_once('/').is_some_and(|(_, rest)| places(rest));
         if paths.iter().any(|path| places(path)) || !paths.iter().any(below) {
             return None;
@@ -168,27 +223,28 @@ fn wrapper_folder(paths: &[&str]) -> Option<String> {
 
 /// Decides the layout from the placements of every definition, and checks
 /// the batch rule: each job folder holds exactly one `.job`, named after it.
-fn detect<'a>(placements: impl IntoIterator<Item = (&'a str, &'a Placement)>) -> Result<Layout> {
+fn detect<'a>(placed: impl IntoIterator<Item = &'a Placed>) -> Result<Layout> {
     let mut layout: Option<(Layout, &str)> = None;
-    let mut folders: BTreeMap<&str, Vec<(&str, &Placement)>> = BTreeMap::new();
-    for (path, placement) in placements {
+    let mut folders: BTreeMap<&str, Vec<&Placed>> = BTreeMap::new();
+    for placed in placed {
+        let path = placed.path();
         match layout {
-            None => layout = Some((placement.layout, path)),
-            Some((seen, first)) if seen != placement.layout => {
+            None => layout = Some((placed.layout(), path)),
+            Some((seen, first)) if seen != placed.layout() => {
                 return Err(Error::new(
                     ErrorKind::Layout,
                     format!(
                         "mixes the {} layout (`{first}`) with the {} layout; a bundle uses one",
                         seen.as_str(),
-                        placement.layout.as_str()
+                        placed.layout().as_str()
                     ),
                 )
                 .in_entry(path));
             }
             Some(_) => {}
         }
-        if let Some(folder) = &placement.job_folder {
-            folders.entry(folder).or_default().push((path, placement));
+        if let Some(folder) = placed.job_folder() {
+            folders.entry(folder).or_default().push(placed);
         }
     }
     let Some((layout, _)) = layout else {
@@ -198,21 +254,21 @@ fn detect<'a>(placements: impl IntoIterator<Item = (&'a str, &'a Placement)>) ->
         ));
     };
     for (folder, members) in folders {
-        let jobs: Vec<&(&str, &Placement)> = members.iter().filter(|(_, p)| p.kind == DefinitionKind::Job).collect();
+        let jobs: Vec<&Placed> = members.iter().copied().filter(|p| p.kind() == DefinitionKind::Job).collect();
         match jobs.as_slice() {
-            [(path, job)] if job.stem != folder => {
+            [job] if job.stem() != folder => {
                 return Err(Error::new(
                     ErrorKind::Layout,
                     format!(
                         "job file `{}.job` is in folder `jobs/{folder}/`; batch export names the folder after the job",
-                        job.stem
+                        job.stem()
                     ),
                 )
-                .in_entry(*path));
+                .in_entry(job.path()));
             }
             [_] => {}
             [] => {
-                let path = members.first().map_or("", |(path, _)| *path);
+                let path = members.first().map_or("", |placed| placed.path());
                 return Err(Error::new(
                     ErrorKind::Layout,
                     format!(
@@ -221,20 +277,20 @@ fn detect<'a>(placements: impl IntoIterator<Item = (&'a str, &'a Placement)>) ->
                 )
                 .in_entry(path));
             }
-            [_, (path, _), ..] => {
+            [_, second, ..] => {
                 return Err(Error::new(
                     ErrorKind::Layout,
                     format!("folder `jobs/{folder}/` holds more than one `.job` file"),
                 )
-                .in_entry(*path));
+                .in_entry(second.path()));
             }
         }
     }
     Ok(layout)
 }
 
-/// Per file, in input order: its bundle path and placement, or `None` for a stray file.
-pub(crate) type Placements = Vec<Option<(String, Placement)>>;
+/// Per file, in input order: where it is placed, or `None` for a stray file.
+pub(crate) type Placements = Vec<Option<Placed>>;
 
 /// Where each file of a bundle goes, decided from the names alone so that
 /// the contents can then be loaded and parsed in parallel.
@@ -267,18 +323,17 @@ impl Plan {
                 Some(folder) => name.strip_prefix(folder.as_str()).and_then(|n| n.strip_prefix('/')).unwrap_or(name),
                 None => name,
             };
-            let placement = Placement::of(path);
-            if placement.is_none() {
+            let placed = Placed::of(path);
+            if placed.is_none() {
                 warnings.push(Warning::new(
                     WarningKind::StrayFile,
                     Some(name),
                     "not a job, script or resource definition of either layout; ignored",
                 ));
             }
-            placements.push(placement.map(|placement| (path.to_owned(), placement)));
+            placements.push(placed);
         }
-        let placed = names.iter().zip(&placements).filter_map(|(name, p)| p.as_ref().map(|(_, p)| (*name, p)));
-        let layout = detect(placed).map_err(|error| {
+        let layout = detect(placements.iter().flatten()).map_err(|error| {
             // A bundle zipped again among other files (README, notes).
             let inner = names.iter().find(|name| name.to_ascii_lowercase().ends_with(".zip"));
             match inner {
@@ -305,22 +360,17 @@ impl Plan {
 
     /// The kind of definition file `index` holds, if it is one.
     pub(crate) fn kind(&self, index: usize) -> Option<DefinitionKind> {
-        self.placement(index).map(|(_, placement)| placement.kind)
+        self.placed_at(index).map(Placed::kind)
     }
 
-    /// The bundle path and placement of file `index`, if it is a definition.
-    pub(crate) fn placement(&self, index: usize) -> Option<(&str, &Placement)> {
-        self.placements.get(index)?.as_ref().map(|(path, placement)| (path.as_str(), placement))
+    /// Where file `index` is placed, if it is a definition.
+    pub(crate) fn placed_at(&self, index: usize) -> Option<&Placed> {
+        self.placements.get(index)?.as_ref()
     }
 
     /// Every placed definition.
-    pub(crate) fn placements(&self) -> impl Iterator<Item = &Placement> {
-        self.placed().map(|(_, placement)| placement)
-    }
-
-    /// Every placed definition, with its bundle path.
-    pub(crate) fn placed(&self) -> impl Iterator<Item = (&str, &Placement)> {
-        self.placements.iter().flatten().map(|(path, placement)| (path.as_str(), placement))
+    pub(crate) fn placed(&self) -> impl Iterator<Item = &Placed> {
+        self.placements.iter().flatten()
     }
 
     pub(crate) fn layout(&self) -> Layout {
@@ -332,8 +382,8 @@ impl Plan {
     }
 
     /// The warning for a definition whose inside `name` differs from its file name.
-    pub(crate) fn name_mismatch(entry: &str, placement: &Placement, inner: Option<&str>) -> Option<Warning> {
-        let message = placement.name_mismatch(inner)?;
+    pub(crate) fn name_mismatch(entry: &str, placed: &Placed, inner: Option<&str>) -> Option<Warning> {
+        let message = placed.name_mismatch(inner)?;
         Some(Warning::new(WarningKind::NameMismatch, Some(entry), message))
     }
 

@@ -142,23 +142,22 @@ impl BundleDir {
         let total = RunningTotal::default();
         let found_warnings = Mutex::new(Vec::new());
         let zip = write::zip_indexed_into(writer, self.files.len(), |index| {
-            let (Some((path, placement)), Some((name, file))) = (self.plan.placement(index), self.files.get(index))
-            else {
+            let (Some(placed), Some((name, file))) = (self.plan.placed_at(index), self.files.get(index)) else {
                 return Ok(None);
             };
             let data = self.read(file, &total)?;
-            let definition = Definition::from_slice(placement.kind, &data).map_err(|e| e.in_file(file))?;
-            let found = Plan::name_mismatch(name, placement, definition.name())
+            let definition = Definition::from_slice(placed.kind(), &data).map_err(|e| e.in_file(file))?;
+            let found = Plan::name_mismatch(name, placed, definition.name())
                 .into_iter()
                 .chain(Warning::byte_order_mark(name, &data));
             found_warnings.lock().unwrap_or_else(PoisonError::into_inner).extend(found.map(|w| (index, w)));
-            Ok(Some((path, Cow::Owned(data))))
+            Ok(Some((placed.path(), Cow::Owned(data))))
         })?;
         let mut found_warnings = found_warnings.into_inner().unwrap_or_else(PoisonError::into_inner);
         // In file order, as `Bundle::from_dir` gives them (a stable sort keeps each file's own order).
         found_warnings.sort_by_key(|(index, _)| *index);
         let mut warnings = self.plan.warnings().to_vec();
         warnings.extend(found_warnings.into_iter().map(|(_, warning)| warning));
-        Ok((zip, PackReport { definitions: self.plan.placements().count(), warnings }))
+        Ok((zip, PackReport { definitions: self.plan.placed().count(), warnings }))
     }
 }

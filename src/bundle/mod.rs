@@ -384,13 +384,15 @@ impl Bundle {
     fn assemble<S: AsRef<str>>(plan: Plan, names: &[S], documents: Vec<Result<Option<Document>>>) -> Result<Self> {
         let (layout, mut warnings, placements) = plan.into_parts();
         let mut bundle = Self::new(layout);
-        for ((name, placement), document) in names.iter().zip(placements).zip(documents) {
-            let (Some((path, placement)), Some(document)) = (placement, document?) else { continue };
-            warnings.extend(Plan::name_mismatch(name.as_ref(), &placement, document.name()));
+        for ((name, placed), document) in names.iter().zip(placements).zip(documents) {
+            let (Some(placed), Some(document)) = (placed, document?) else { continue };
+            warnings.extend(Plan::name_mismatch(name.as_ref(), &placed, document.name()));
             warnings.extend(Warning::byte_order_mark(name.as_ref(), document.original().unwrap_or_default()));
             // Names were checked when listed and placed by `Plan::new`, which also
             // settled the layout; the document was parsed as the placement's kind.
-            bundle.insert_placed(path, placement, document).map_err(|e| e.in_entry(name.as_ref()))?;
+            bundle
+                .insert_placed(placed.path().to_owned(), placed.placement(), document)
+                .map_err(|e| e.in_entry(name.as_ref()))?;
         }
         bundle.warnings = warnings;
         Ok(bundle)
@@ -491,8 +493,8 @@ impl Bundle {
         let read::Scan { plan, items, .. } = scan;
         let mut contents = Vec::new();
         for (index, item) in items.into_iter().enumerate() {
-            if let (Some(data), Some((path, _))) = (item?, plan.placement(index)) {
-                contents.push((path.to_owned(), data));
+            if let (Some(data), Some(placed)) = (item?, plan.placed_at(index)) {
+                contents.push((placed.path().to_owned(), data));
             }
         }
         let files: Vec<(&str, &[u8])> = contents.iter().map(|(path, data)| (path.as_str(), data.as_slice())).collect();

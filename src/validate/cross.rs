@@ -2,6 +2,7 @@
 
 use super::{Code, Diagnostic, IMPORT_LIMIT_BYTES, Need, Summary, Wanted, diagnostic};
 use crate::kind::DefinitionKind;
+use crate::layout::Placed;
 use crate::reference::Target;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -10,14 +11,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// Definitions that did not parse (`unparsed`, kind and path) have their
 /// own diagnostic and cause no other: they count as present, and when a job
 /// did not parse, no script or resource is called unused.
-pub(crate) fn cross_file(
-    summaries: &[Summary],
-    unparsed: &[(DefinitionKind, String)],
-    zipped: Option<u64>,
-    out: &mut Vec<Diagnostic>,
-) {
+pub(crate) fn cross_file(summaries: &[Summary], unparsed: &[Placed], zipped: Option<u64>, out: &mut Vec<Diagnostic>) {
     let used = check_references(summaries, unparsed, out);
-    if !unparsed.iter().any(|(kind, _)| *kind == DefinitionKind::Job) {
+    if !unparsed.iter().any(|placed| placed.kind() == DefinitionKind::Job) {
         check_unused_and_copies(summaries, &used, out);
     }
     check_import_size(summaries, zipped, out);
@@ -25,7 +21,7 @@ pub(crate) fn cross_file(
 
 /// The console imports at most 10 MB, zipped and unpacked.
 fn check_import_size(summaries: &[Summary], zipped: Option<u64>, out: &mut Vec<Diagnostic>) {
-    let unpacked: u64 = summaries.iter().map(|s| s.size as u64).sum();
+    let unpacked: u64 = summaries.iter().map(|s| s.size).sum();
     let sizes = [(unpacked, "the definitions unpack to"), (zipped.unwrap_or(0), "the zip is")];
     for (size, what) in sizes.into_iter().filter(|(size, _)| *size > IMPORT_LIMIT_BYTES) {
         out.push(diagnostic(
@@ -42,21 +38,20 @@ fn check_import_size(summaries: &[Summary], zipped: Option<u64>, out: &mut Vec<D
 /// Returns the paths of the definitions some job uses.
 fn check_references<'a>(
     summaries: &'a [Summary],
-    unparsed: &'a [(DefinitionKind, String)],
+    unparsed: &'a [Placed],
     out: &mut Vec<Diagnostic>,
 ) -> HashSet<&'a str> {
-    let paths: HashSet<&str> =
-        summaries.iter().map(|s| s.path.as_str()).chain(unparsed.iter().map(|(_, path)| path.as_str())).collect();
+    let paths: HashSet<&str> = summaries.iter().map(Summary::path).chain(unparsed.iter().map(Placed::path)).collect();
     let job_names: HashSet<&str> =
-        summaries.iter().filter(|s| s.kind == DefinitionKind::Job).map(|s| s.name.as_str()).collect();
+        summaries.iter().filter(|s| s.kind() == DefinitionKind::Job).map(Summary::name).collect();
     let carries_dependencies = summaries
         .iter()
-        .map(|s| s.kind)
-        .chain(unparsed.iter().map(|(kind, _)| *kind))
+        .map(Summary::kind)
+        .chain(unparsed.iter().map(Placed::kind))
         .any(|kind| kind != DefinitionKind::Job);
     let mut used: HashSet<&str> = HashSet::new();
     let mut must_exist: BTreeMap<(DefinitionKind, String), Vec<String>> = BTreeMap::new();
-    for job in summaries.iter().filter(|s| s.kind == DefinitionKind::Job) {
+    for job in summaries.iter().filter(|s| s.kind() == DefinitionKind::Job) {
         for need in &job.references {
             let Wanted { reference, pointer, path, position } = match need {
                 Need::Held(path) => {
@@ -72,11 +67,12 @@ fn check_references<'a>(
                     if !job_names.contains(name.as_str()) && !reference.probable {
                         let mut outside = diagnostic(
                             Code::JobOutsideBundle,
-                            Some(&job.path),
+                            Some(job.path()),
                             None,
                             format!(
                                 "job `{}` depends on job `{name}` ({}), which is not in the bundle",
-                                job.name, reference.via
+                                job.name(),
+                                reference.via
                             ),
                             "make sure the job exists in the target workspace, or export it too",
                         );
@@ -96,7 +92,7 @@ fn check_references<'a>(
             if carries_dependencies {
                 let mut missing = diagnostic(
                     Code::MissingDependency,
-                    Some(&job.path),
+                    Some(job.path()),
                     pointer.clone(),
                     format!("node `{node}` needs {} `{name}`, which is not at `{path}`", kind.as_str()),
                     "export again with dependencies (exportDepend=true), or add the file",
@@ -104,7 +100,7 @@ fn check_references<'a>(
                 (missing.line, missing.column) = (position.map(|p| p.0), position.map(|p| p.1));
                 out.push(missing);
             } else {
-                must_exist.entry((kind, name.clone())).or_default().push(format!("{}/{node}", job.name));
+                must_exist.entry((kind, name.clone())).or_default().push(format!("{}/{node}", job.name()));
             }
         }
     }
@@ -127,19 +123,19 @@ fn check_references<'a>(
 /// Definitions no job uses, and copies of one object that differ.
 fn check_unused_and_copies(summaries: &[Summary], used: &HashSet<&str>, out: &mut Vec<Diagnostic>) {
     let mut copies: HashMap<(DefinitionKind, &str), &Summary> = HashMap::new();
-    for summary in summaries.iter().filter(|s| s.kind != DefinitionKind::Job) {
-        if !used.contains(summary.path.as_str()) {
+    for summary in summaries.iter().filter(|s| s.kind() != DefinitionKind::Job) {
+        if !used.contains(summary.path()) {
             out.push(diagnostic(
                 Code::UnusedDefinition,
-                Some(&summary.path),
+                Some(summary.path()),
                 None,
-                format!("no job in the bundle uses {} `{}`", summary.kind.as_str(), summary.name),
+                format!("no job in the bundle uses {} `{}`", summary.kind().as_str(), summary.name()),
                 "remove it, or check the node that should reference it",
             ));
         }
         // The same object in several job folders: identical bytes, or at least the same JSON.
         let Some(copy) = &summary.copy else { continue };
-        match copies.get(&(summary.kind, summary.name.as_str())) {
+        match copies.get(&(summary.kind(), summary.name())) {
             Some(first) => {
                 let same = first
                     .copy
@@ -148,20 +144,20 @@ fn check_unused_and_copies(summaries: &[Summary], used: &HashSet<&str>, out: &mu
                 if !same {
                     out.push(diagnostic(
                         Code::ConflictingCopies,
-                        Some(&summary.path),
+                        Some(summary.path()),
                         None,
                         format!(
                             "{} `{}` differs from the copy at `{}`",
-                            summary.kind.as_str(),
-                            summary.name,
-                            first.path
+                            summary.kind().as_str(),
+                            summary.name(),
+                            first.path()
                         ),
                         "one workspace object has one definition: make the copies identical",
                     ));
                 }
             }
             None => {
-                copies.insert((summary.kind, summary.name.as_str()), summary);
+                copies.insert((summary.kind(), summary.name()), summary);
             }
         }
     }

@@ -57,8 +57,8 @@ pub fn validate_dir(dir: &Path, options: &ValidateOptions) -> Vec<Diagnostic> {
     let mut file_of: HashMap<String, &Path> = HashMap::new();
     for (index, (name, path)) in files.iter().enumerate() {
         file_of.insert(name.clone(), path);
-        if let Some((placed, _)) = plan.placement(index) {
-            file_of.insert(placed.to_owned(), path);
+        if let Some(placed) = plan.placed_at(index) {
+            file_of.insert(placed.path().to_owned(), path);
         }
     }
     let owned_names = files.iter().map(|(name, _)| name.clone()).collect();

@@ -21,7 +21,7 @@ use crate::bundle::{Bundle, Entry};
 use crate::error::{ArchiveEntry, Error, ErrorKind};
 use crate::json;
 use crate::kind::DefinitionKind;
-use crate::layout::{Layout, Placement, Plan};
+use crate::layout::{Layout, Placed, Plan};
 use crate::model::{Definition, Document};
 use crate::name::NameRules;
 use crate::read::{self, ReadOptions, Scan};
@@ -31,6 +31,7 @@ use rayon::prelude::*;
 use rules::{Checker, node_pointer};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 
 /// One finding.
 ///
@@ -144,7 +145,7 @@ pub fn validate_file(path: &std::path::Path, options: &ValidateOptions) -> Vec<D
 // Validation streams: each definition is parsed, checked and summarised,
 // then dropped, so memory holds a few entries at a time, not the bundle.
 fn prepare(plan: &Plan) -> Context {
-    Context::from_placements(plan.layout(), plan.placed())
+    Context::new(plan.layout(), plan.placed())
 }
 
 type Examined = (Vec<Diagnostic>, Option<Summary>);
@@ -153,11 +154,12 @@ fn examiner(
     options: &ValidateOptions,
 ) -> impl Fn(&Plan, &Context, usize, DefinitionKind, Vec<u8>) -> crate::error::Result<Examined> + Sync + '_ {
     move |plan, context, index, kind, data| {
-        let Some((path, placement)) = plan.placement(index) else { return Ok((Vec::new(), None)) };
+        let Some(placed) = plan.placed_at(index) else { return Ok((Vec::new(), None)) };
+        let path = placed.path();
         let bom = Warning::byte_order_mark(path, &data);
         Ok(match Document::parse(kind, data) {
             Ok(document) => {
-                let (mut diagnostics, summary) = examine(path, placement, document, context, options);
+                let (mut diagnostics, summary) = examine(placed, document, context, options);
                 diagnostics.extend(warning_diagnostics(bom.as_slice()));
                 (diagnostics, Some(summary))
             }
@@ -177,8 +179,7 @@ fn report(scanned: crate::error::Result<(Scan<Examined>, Option<u64>)>) -> Vec<D
     let mut out = warning_diagnostics(plan.warnings());
     // Definitions that did not parse: present, but of unknown content.
     let mut unparsed = Vec::new();
-    let mut present_unread =
-        |index: usize| unparsed.extend(plan.placement(index).map(|(path, p)| (p.kind, path.to_owned())));
+    let mut present_unread = |index: usize| unparsed.extend(plan.placed_at(index).cloned());
     // Collected in place: the summaries reuse the items' memory.
     let summaries: Vec<Summary> = (items.into_iter().enumerate())
         .filter_map(|(index, item)| match item {
@@ -271,12 +272,12 @@ pub(crate) fn diagnostic(
 /// ```
 pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagnostic> {
     let mut out = warning_diagnostics(bundle.warnings());
-    let context = Context::from_placements(bundle.layout(), bundle.iter().map(|e| (e.path(), e.placement())));
-    let entries: Vec<&Entry> = bundle.iter().collect();
-    let examined: Vec<(Vec<Diagnostic>, Summary)> = entries
-        .par_iter()
-        .map(|entry| examine(entry.path(), entry.placement(), entry.document().clone(), &context, options))
-        .collect();
+    // Every entry's path was placed when it was inserted.
+    let placed: Vec<(Placed, &Entry)> =
+        bundle.iter().filter_map(|entry| Some((Placed::of(entry.path())?, entry))).collect();
+    let context = Context::new(bundle.layout(), placed.iter().map(|(placed, _)| placed));
+    let examined: Vec<(Vec<Diagnostic>, Summary)> =
+        placed.par_iter().map(|(placed, entry)| examine(placed, entry.document().clone(), &context, options)).collect();
     let mut summaries = Vec::with_capacity(examined.len());
     for (diagnostics, summary) in examined {
         out.extend(diagnostics);
@@ -323,23 +324,24 @@ fn warning_diagnostics(warnings: &[Warning]) -> Vec<Diagnostic> {
 struct Context {
     layout: Layout,
     job_names: HashSet<String>,
-    /// Every definition's path, as the rules across files see it.
-    paths: HashSet<String>,
+    /// Every definition's path, as the rules across files see it (shared
+    /// with the plan, and with each reference to a definition held).
+    paths: HashSet<Arc<str>>,
     /// Stems held by more than one entry, with the kinds that repeat.
     repeated: HashMap<String, Vec<DefinitionKind>>,
 }
 
 impl Context {
-    fn from_placements<'a>(layout: Layout, placed: impl Iterator<Item = (&'a str, &'a Placement)>) -> Self {
+    fn new<'a>(layout: Layout, placed: impl Iterator<Item = &'a Placed>) -> Self {
         let mut job_names = HashSet::new();
         let mut paths = HashSet::new();
         let mut counts: HashMap<(DefinitionKind, &str), usize> = HashMap::new();
-        for (path, placement) in placed {
-            paths.insert(path.to_owned());
-            if placement.kind == DefinitionKind::Job {
-                job_names.insert(placement.stem.clone());
+        for placed in placed {
+            paths.insert(Arc::clone(placed.shared_path()));
+            if placed.kind() == DefinitionKind::Job {
+                job_names.insert(placed.stem().to_owned());
             }
-            *counts.entry((placement.kind, placement.stem.as_str())).or_default() += 1;
+            *counts.entry((placed.kind(), placed.stem())).or_default() += 1;
         }
         let mut repeated: HashMap<String, Vec<DefinitionKind>> = HashMap::new();
         for ((kind, stem), count) in counts {
@@ -355,23 +357,39 @@ impl Context {
     }
 }
 
-/// What the rules across files need of one definition.
+/// What the rules across files need of one definition; kept for every
+/// definition of the bundle, so kept small.
 pub(crate) struct Summary {
-    pub(crate) path: String,
-    pub(crate) kind: DefinitionKind,
-    pub(crate) name: String,
-    pub(crate) size: usize,
+    placed: Placed,
+    /// The `name` inside, when it differs from the file's.
+    renamed: Option<Box<str>>,
+    pub(crate) size: u64,
     /// Jobs: each reference to a script, resource or job.
-    pub(crate) references: Vec<Need>,
+    pub(crate) references: Box<[Need]>,
     /// Kept only when another job folder holds an object of the same name.
-    pub(crate) copy: Option<Document>,
+    pub(crate) copy: Option<Box<Document>>,
+}
+
+impl Summary {
+    pub(crate) fn path(&self) -> &str {
+        self.placed.path()
+    }
+
+    pub(crate) fn kind(&self) -> DefinitionKind {
+        self.placed.kind()
+    }
+
+    /// The definition's name: the one inside, or else the file's.
+    pub(crate) fn name(&self) -> &str {
+        self.renamed.as_deref().unwrap_or_else(|| self.placed.stem())
+    }
 }
 
 /// One reference of a job, as the rules across files need it.
 pub(crate) enum Need {
     /// A script or resource the bundle holds, at this path: it is used, and
     /// nothing more is said of it (most references; kept small).
-    Held(String),
+    Held(Arc<str>),
     /// Anything else: what a diagnostic about it says.
     Other(Box<Wanted>),
 }
@@ -390,22 +408,22 @@ pub(crate) struct Wanted {
 
 /// Runs the per-definition rules and summarises the definition.
 fn examine(
-    path: &str,
-    placement: &Placement,
+    placed: &Placed,
     document: Document,
     context: &Context,
     options: &ValidateOptions,
 ) -> (Vec<Diagnostic>, Summary) {
+    let path = placed.path();
     let mut found = Vec::new();
     let mut check = Checker { entry: path, names: NameRules { strict: options.strict_names }, out: &mut found };
-    check.file_name(placement, &document);
-    let name = document.name().unwrap_or(&placement.stem).to_owned();
+    check.file_name(placed, &document);
+    let name = document.name().unwrap_or_else(|| placed.stem());
     let mut references = Vec::new();
     match document.definition() {
         Definition::Job(job) => {
             check.job(job);
             let known_jobs = |name: &str| context.job_names.contains(name);
-            let folder = placement.job_folder.as_deref().unwrap_or(&name);
+            let folder = placed.job_folder().unwrap_or(name);
             // Cross-file rules look at scripts, resources and jobs only;
             // environment objects are not kept (fewer allocations per job).
             references = reference::job_references(job, &options.references, &known_jobs)
@@ -414,11 +432,10 @@ fn examine(
                     let (kind, name) = reference.target.definition()?;
                     // Scripts and resources: where the bundle must hold them.
                     let path = (kind != DefinitionKind::Job).then(|| context.layout.path_for(kind, name, Some(folder)));
-                    // What the bundle holds needs only its path kept.
-                    let path = match path {
-                        Some(path) if context.paths.contains(path.as_str()) => return Some(Need::Held(path)),
-                        path => path,
-                    };
+                    // What the bundle holds needs only its path kept, shared.
+                    if let Some(held) = path.as_deref().and_then(|path| context.paths.get(path)) {
+                        return Some(Need::Held(Arc::clone(held)));
+                    }
                     // Where the rules across files will point: only for what
                     // the bundle lacks, so that the text is scanned rarely.
                     let absent = path.is_some() || !context.job_names.contains(reference.target.name());
@@ -430,8 +447,6 @@ fn examine(
                     Some(Need::Other(Box::new(Wanted { reference, pointer, path, position })))
                 })
                 .collect();
-            // Collected in place, the needs would keep the references' larger allocation.
-            references.shrink_to_fit();
         }
         Definition::Script(script) => check.script(script),
         Definition::Resource(resource) => check.resource(resource),
@@ -439,14 +454,15 @@ fn examine(
     if !found.is_empty() {
         locate(&mut found, &document.bytes());
     }
-    let keep = placement.kind != DefinitionKind::Job && context.repeats(placement.kind, &placement.stem);
+    let renamed = (name != placed.stem()).then(|| Box::from(name));
+    let keep = placed.kind() != DefinitionKind::Job && context.repeats(placed.kind(), placed.stem());
     let summary = Summary {
-        path: path.to_owned(),
-        kind: placement.kind,
-        name,
-        size: document.bytes().len(),
-        references,
-        copy: keep.then_some(document),
+        placed: placed.clone(),
+        renamed,
+        size: document.bytes().len() as u64,
+        // A boxed slice drops the spare capacity collecting in place leaves.
+        references: references.into_boxed_slice(),
+        copy: keep.then(|| Box::new(document)),
     };
     (found, summary)
 }

@@ -4,7 +4,7 @@ use super::syntax::{check_cron, is_start_time};
 use super::{Code, Diagnostic, MAX_SCRIPT_BYTES, diagnostic};
 use crate::expression;
 use crate::graph::{self, Vertices};
-use crate::layout::Placement;
+use crate::layout::Placed;
 use crate::model::{
     Cron, DependJobs, Document, FailPolicy, Job, Node, NodeType, ProcessType, Resource, ResourceType, Scalar,
     ScheduleType, Script, ScriptType,
@@ -125,8 +125,8 @@ impl Checker<'_> {
         }
     }
 
-    pub(crate) fn file_name(&mut self, placement: &Placement, document: &Document) {
-        if let Some(message) = placement.name_mismatch(document.name()) {
+    pub(crate) fn file_name(&mut self, placed: &Placed, document: &Document) {
+        if let Some(message) = placed.name_mismatch(document.name()) {
             self.push(
                 Code::FileNameMismatch,
                 "/name",
