@@ -5,7 +5,7 @@ use crate::kind::DefinitionKind;
 use crate::name;
 use crate::warning::{Warning, WarningKind};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The layout of a bundle.
@@ -100,6 +100,27 @@ fn classify(path: &str) -> Option<(DefinitionKind, &str, Option<&str>)> {
     }
 }
 
+/// A file name given to [`Plan::new`], which gives the path it is placed at
+/// (the name, or the name without its wrapper folder) without a copy where
+/// it can.
+pub(crate) trait FileName: AsRef<str> {
+    /// `path`, a suffix of this name, as a shared string.
+    fn share(&self, path: &str) -> Arc<str> {
+        Arc::from(path)
+    }
+}
+
+impl FileName for &str {}
+
+impl FileName for String {}
+
+impl FileName for Arc<str> {
+    fn share(&self, path: &str) -> Arc<str> {
+        // A suffix as long as the name is the name.
+        if path.len() == self.len() { Arc::clone(self) } else { Arc::from(path) }
+    }
+}
+
 /// A placed definition as a plan keeps it: its bundle path, shared with
 /// what validation keeps of it, and its kind; the name and the job folder
 /// are read from the path, so a bundle of 78,000 entries holds one string
@@ -190,6 +211,29 @@ pub(crate) fn reads_as_workspace(names: &[&str]) -> bool {
 pub(crate) fn name_mismatch(kind: DefinitionKind, stem: &str, inner: Option<&str>) -> Option<String> {
     let inner = inner.filter(|inner| *inner != stem)?;
     Some(format!("file `{stem}.{}` holds {} `{inner}`", kind.extension(), kind.as_str()))
+}
+
+/// A warning for each name that collides with an earlier one on a
+/// case-insensitive file system, naming the latest such one, in name order.
+/// Sorted rather than hashed: a table of 78,000 names would be a large
+/// short-lived allocation.
+fn case_collisions(names: &[&str]) -> Vec<Warning> {
+    let mut keys: Vec<(Cow<'_, str>, usize)> =
+        names.iter().enumerate().map(|(index, name)| (name::collision_key(name), index)).collect();
+    keys.sort_unstable();
+    let mut collisions: Vec<(usize, Warning)> = keys
+        .windows(2)
+        .filter_map(|pair| match pair {
+            [(key, earlier), (next, index)] if key == next => {
+                let (name, other) = (names.get(*index)?, names.get(*earlier)?);
+                let message = format!("collides with `{other}` on a case-insensitive file system");
+                Some((*index, Warning::new(WarningKind::CaseCollision, Some(name), message)))
+            }
+            _ => None,
+        })
+        .collect();
+    collisions.sort_unstable_by_key(|(index, _)| *index);
+    collisions.into_iter().map(|(_, warning)| warning).collect()
 }
 
 /// The wrapper folder to strip: one top-level folder that holds every file,
@@ -305,25 +349,17 @@ impl Plan {
     /// Plans a bundle from file names (archive entries or files of a folder):
     /// one wrapper folder is stripped, each file is placed in a layout, and
     /// the layout is checked.
-    pub(crate) fn new(names: &[&str], mut warnings: Vec<Warning>) -> Result<Self> {
-        let wrapper = wrapper_folder(names);
-        let mut seen: HashMap<Cow<'_, str>, &str> = HashMap::with_capacity(names.len());
-        for name in names {
-            if let Some(other) = seen.insert(name::collision_key(name), name) {
-                warnings.push(Warning::new(
-                    WarningKind::CaseCollision,
-                    Some(name),
-                    format!("collides with `{other}` on a case-insensitive file system"),
-                ));
-            }
-        }
+    pub(crate) fn new<N: FileName>(files: &[N], mut warnings: Vec<Warning>) -> Result<Self> {
+        let names: Vec<&str> = files.iter().map(AsRef::as_ref).collect();
+        let wrapper = wrapper_folder(&names);
+        warnings.extend(case_collisions(&names));
         let mut placements = Vec::with_capacity(names.len());
-        for name in names {
+        for (&name, file) in names.iter().zip(files) {
             let path = match &wrapper {
                 Some(folder) => name.strip_prefix(folder.as_str()).and_then(|n| n.strip_prefix('/')).unwrap_or(name),
                 None => name,
             };
-            let placed = Placed::of(path);
+            let placed = classify(path).map(|(kind, ..)| Placed { path: file.share(path), kind });
             if placed.is_none() {
                 warnings.push(Warning::new(
                     WarningKind::StrayFile,

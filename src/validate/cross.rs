@@ -41,7 +41,6 @@ fn check_references<'a>(
     unparsed: &'a [Placed],
     out: &mut Vec<Diagnostic>,
 ) -> HashSet<&'a str> {
-    let paths: HashSet<&str> = summaries.iter().map(Summary::path).chain(unparsed.iter().map(Placed::path)).collect();
     let job_names: HashSet<&str> =
         summaries.iter().filter(|s| s.kind() == DefinitionKind::Job).map(Summary::name).collect();
     let carries_dependencies = summaries
@@ -83,11 +82,8 @@ fn check_references<'a>(
                 }
                 Target::Environment { .. } => continue,
             };
+            // The bundle lacks it: what it holds is a `Need::Held`.
             let Some(path) = path.as_deref() else { continue };
-            used.insert(path);
-            if paths.contains(path) {
-                continue;
-            }
             let node = reference.node.as_deref().unwrap_or("?");
             if carries_dependencies {
                 let mut missing = diagnostic(

@@ -61,7 +61,7 @@ pub fn validate_dir(dir: &Path, options: &ValidateOptions) -> Vec<Diagnostic> {
             file_of.insert(placed.path().to_owned(), path);
         }
     }
-    let owned_names = files.iter().map(|(name, _)| name.clone()).collect();
+    let owned_names = files.iter().map(|(name, _)| std::sync::Arc::from(name.as_str())).collect();
     let mut found = report(Ok((Scan { plan, names: owned_names, items }, None)));
     for diagnostic in &mut found {
         if diagnostic.file.is_none() {

@@ -116,8 +116,11 @@ pub const MAX_SCRIPT_BYTES: usize = 4 * 1024 * 1024;
 /// # Security
 /// The archive goes through the safe reader with `options.read`'s limits.
 pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnostic> {
-    let scanned = read::scan(bytes, &options.read, prepare, examiner(options));
-    report(scanned.map(|scan| (scan, Some(bytes.len() as u64))))
+    // The rules across files reuse what the scan freed: one thread of the pool does both.
+    read::on_worker(|| {
+        let scanned = read::scan(bytes, &options.read, prepare, examiner(options));
+        report(scanned.map(|scan| (scan, Some(bytes.len() as u64))))
+    })
 }
 
 /// Validates the zip file at `path`: its size is checked against the read
@@ -133,8 +136,10 @@ pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnost
 /// # Security
 /// As [`validate_archive`].
 pub fn validate_file(path: &std::path::Path, options: &ValidateOptions) -> Vec<Diagnostic> {
-    let scanned = read::scan_file(path, &options.read, prepare, examiner(options));
-    let mut found = report(scanned.map(|(scan, size)| (scan, Some(size))));
+    let mut found = read::on_worker(|| {
+        let scanned = read::scan_file(path, &options.read, prepare, examiner(options));
+        report(scanned.map(|(scan, size)| (scan, Some(size))))
+    });
     let file = path.display().to_string();
     for diagnostic in &mut found {
         diagnostic.file.get_or_insert_with(|| file.clone());
@@ -335,18 +340,26 @@ impl Context {
     fn new<'a>(layout: Layout, placed: impl Iterator<Item = &'a Placed>) -> Self {
         let mut job_names = HashSet::new();
         let mut paths = HashSet::new();
-        let mut counts: HashMap<(DefinitionKind, &str), usize> = HashMap::new();
+        // Sorted rather than counted in a table: a short-lived table of
+        // every definition would be a large allocation.
+        let mut stems: Vec<(&str, DefinitionKind)> = Vec::new();
         for placed in placed {
             paths.insert(Arc::clone(placed.shared_path()));
             if placed.kind() == DefinitionKind::Job {
                 job_names.insert(placed.stem().to_owned());
             }
-            *counts.entry((placed.kind(), placed.stem())).or_default() += 1;
+            stems.push((placed.stem(), placed.kind()));
         }
+        stems.sort_unstable();
         let mut repeated: HashMap<String, Vec<DefinitionKind>> = HashMap::new();
-        for ((kind, stem), count) in counts {
-            if count > 1 {
-                repeated.entry(stem.to_owned()).or_default().push(kind);
+        for pair in stems.windows(2) {
+            if let [first, (stem, kind)] = pair
+                && first == &(*stem, *kind)
+            {
+                let kinds = repeated.entry((*stem).to_owned()).or_default();
+                if !kinds.contains(kind) {
+                    kinds.push(*kind);
+                }
             }
         }
         Self { layout, job_names, paths, repeated }
@@ -400,7 +413,8 @@ pub(crate) struct Wanted {
     pub(crate) reference: Reference,
     /// The pointer of the node that makes it.
     pub(crate) pointer: Option<String>,
-    /// Scripts and resources: where the bundle must hold them.
+    /// Scripts and resources: where the bundle must hold them, and does not
+    /// (what it holds is a [`Need::Held`]).
     pub(crate) path: Option<String>,
     /// Line and column of the node, when what it needs is not in the bundle.
     pub(crate) position: Option<(usize, usize)>,
