@@ -167,11 +167,10 @@ fn plan_entries<C>(directory: &Directory, limits: &Limits, prepare: impl FnOnce(
     Ok(Planned { listed, plan, prepared })
 }
 
-/// What becomes of a record's entry.
+/// What becomes of a record's entry, when it is inflated (directories and
+/// entries dropped by name, `./`, are not).
 #[derive(Clone, Copy)]
 enum Slot {
-    /// A directory, or an entry dropped by name (`./`): not inflated.
-    Skipped,
     /// The file entry of this index.
     Listed(usize),
     /// The ignored (never placed) entry of this index.
@@ -213,12 +212,12 @@ fn scan_archive<C: Send + Sync, T: Send>(
         }
     };
     let Planned { listed: Listed { records, names, ignored }, plan, prepared } = planned;
-    let mut slots = vec![Slot::Skipped; archive.directory().records().len()];
+    let mut slots = vec![None; archive.directory().records().len()];
     let listed = records.iter().enumerate().map(|(index, &record)| (record, Slot::Listed(index)));
     let never_placed = ignored.iter().enumerate().map(|(index, (record, _))| (*record, Slot::Ignored(index)));
     for (record, slot) in listed.chain(never_placed) {
         if let Some(at) = slots.get_mut(record) {
-            *at = slot;
+            *at = Some(slot);
         }
     }
     let inflater = Inflater {
@@ -282,7 +281,7 @@ fn scan_archive<C: Send + Sync, T: Send>(
 /// What inflating an entry needs: where its outcome goes, the plan and the
 /// caller's function.
 struct Inflater<'a, C, F> {
-    slots: Vec<Slot>,
+    slots: Vec<Option<Slot>>,
     names: &'a [Arc<str>],
     ignored: &'a [(usize, String)],
     plan: &'a Plan,
@@ -299,10 +298,7 @@ impl<C: Sync, F> Inflater<'_, C, F> {
         F: Fn(&Plan, &C, usize, DefinitionKind, Vec<u8>) -> Result<T> + Sync,
     {
         let entries: Vec<_> = (located.iter())
-            .filter_map(|(record, range)| match self.slots.get(*record) {
-                Some(Slot::Skipped) | None => None,
-                Some(slot) => Some((*record, range, *slot)),
-            })
+            .filter_map(|(record, range)| Some((*record, range, (*self.slots.get(*record)?)?)))
             .collect();
         entries
             .into_par_iter()
@@ -310,7 +306,6 @@ impl<C: Sync, F> Inflater<'_, C, F> {
                 let name = match slot {
                     Slot::Listed(index) => self.names.get(index).map_or("", AsRef::as_ref),
                     Slot::Ignored(index) => self.ignored.get(index).map_or("", |(_, name)| name.as_str()),
-                    Slot::Skipped => "",
                 };
                 let inflated = (archive.directory().records().get(record_index))
                     .ok_or_else(|| Error::new(ErrorKind::Corrupt(Corruption::DataOutside), "no such record"))
