@@ -194,15 +194,27 @@ pub(crate) fn workspace_name(name: &str) -> Option<String> {
 /// and the names either form no layout or leave such a definition out as a
 /// stray file. One answer for every command that reads a folder.
 pub(crate) fn reads_as_workspace(names: &[&str]) -> bool {
+    names.iter().any(|name| workspace_name(name).is_some()) && bundle_plan(names).is_none()
+}
+
+/// The plan of a folder of these names when it reads as a bundle (or why
+/// it places nothing), `None` when it reads as a workspace
+/// ([`reads_as_workspace`]): a command that takes either plans it once.
+pub(crate) fn bundle_plan(names: &[&str]) -> Option<Result<Plan>> {
+    let plan = Plan::new(names, Vec::new());
     if !names.iter().any(|name| workspace_name(name).is_some()) {
-        return false;
+        return Some(plan);
     }
-    match Plan::new(names, Vec::new()) {
-        Err(_) => true,
-        Ok(plan) => plan.warnings().iter().any(|warning| {
+    let leaves_out_a_workspace_definition = |plan: &Plan| {
+        plan.warnings().iter().any(|warning| {
             warning.kind == WarningKind::StrayFile
                 && warning.entry.as_deref().is_some_and(|entry| workspace_name(entry).is_some())
-        }),
+        })
+    };
+    match &plan {
+        Err(_) => None,
+        Ok(placed) if leaves_out_a_workspace_definition(placed) => None,
+        Ok(_) => Some(plan),
     }
 }
 

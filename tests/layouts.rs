@@ -132,3 +132,29 @@ fn a_definition_without_required_fields_still_loads() {
     let (entry, job) = bundle.jobs().next().unwrap();
     assert_eq!((job.name.as_deref(), entry.name()), (None, "bare"));
 }
+
+#[test]
+#[allow(clippy::disallowed_methods, reason = "the test lays out folders")]
+fn a_folder_reads_as_a_bundle_or_as_a_workspace_after_one_listing() {
+    use dlf_bundle::{BundleDir, ReadOptions, Workspace};
+    let table: [(&str, &[&str], Option<Layout>); 4] = [
+        ("single layout", &["jobs/a.job", "scripts/s.script"], Some(Layout::Single)),
+        ("batch layout", &["jobs/a/a.job", "jobs/a/s.script"], Some(Layout::Batch)),
+        ("workspace sub-folders", &["jobs/team/a.job", "scripts/etl/s.script"], None),
+        ("a definition a bundle would leave out", &["jobs/a.job", "scripts/etl/s.script"], None),
+    ];
+    for (case, files, expected) in table {
+        let dir = tempfile::tempdir().unwrap();
+        for file in files {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
+            let text = if path.extension().is_some_and(|e| e == "job") { job_json(&stem) } else { script_json(&stem) };
+            std::fs::write(&path, text).unwrap();
+        }
+        let options = ReadOptions::default();
+        let folder = BundleDir::open_unless_workspace(dir.path(), &options).unwrap();
+        assert_eq!(folder.map(|folder| folder.layout()), expected, "{case}");
+        assert_eq!(Workspace::is_workspace(dir.path(), &options).unwrap(), expected.is_none(), "{case}");
+    }
+}

@@ -55,6 +55,19 @@ const INFO_ZIP: &[(&str, &str)] = &[("zip", "-v")];
 const SEVEN_ZIP: &[(&str, &str)] = &[("7z", "i")];
 const BSDTAR: &[(&str, &str)] = &[("bsdtar", "--version")];
 const PYTHON: &[(&str, &str)] = &[("python3", "--version")];
+const INFO_ZIP_AND_PYTHON: &[(&str, &str)] = &[("zip", "-v"), ("python3", "--version")];
+
+/// A Zip64 archive whose end record holds 0xFFFF in both disk fields, as
+/// writers may when the Zip64 record carries the real values.
+const ZIP64_PLACEHOLDER_DISKS: &str = r#"zip -qr -fz "$OUT" jobs && python3 - "$OUT" <<'PY'
+import sys
+path = sys.argv[1]
+data = bytearray(open(path, "rb").read())
+assert data.find(b"PK\x06\x07") >= 0, "no Zip64 locator"
+end = data.rfind(b"PK\x05\x06")
+data[end + 4:end + 8] = b"\xff\xff\xff\xff"
+open(path, "wb").write(data)
+PY"#;
 
 /// Python's `zipfile` with one compression method.
 const PYTHON_ZIP: &str = r#"python3 - "$OUT" <<'PY'
@@ -112,6 +125,14 @@ fn rows() -> Vec<Row> {
     let row = |tool, case, needs, script, expect| Row { tool, case, needs, script, expect };
     vec![
         row("Info-ZIP", "zip -r", INFO_ZIP, r#"zip -qr "$OUT" jobs"#, Reads(&[])),
+        row("Info-ZIP", "Zip64 forced (zip -fz)", INFO_ZIP, r#"zip -qr -fz "$OUT" jobs"#, Reads(&[])),
+        row(
+            "Info-ZIP",
+            "Zip64 forced, end record's disk numbers set to the placeholder 65,535 (APPNOTE 4.4.1.4)",
+            INFO_ZIP_AND_PYTHON,
+            ZIP64_PLACEHOLDER_DISKS,
+            Reads(&[]),
+        ),
         row(
             "Info-ZIP",
             "the folder around jobs/ zipped",

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::folder;
-use crate::layout::{Layout, Plan};
+use crate::layout::{self, Layout, Plan};
 use crate::limits::{Limits, RunningTotal};
 use crate::model::{Definition, Document};
 use crate::read::ReadOptions;
@@ -80,6 +80,28 @@ impl BundleDir {
         let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
         let plan = Plan::new(&names, Vec::new()).map_err(|e| e.in_file(dir))?;
         Ok(Self { files, plan, limits: options.limits })
+    }
+
+    /// [`BundleDir::open`], unless the folder reads as a workspace
+    /// ([`Workspace::is_workspace`](crate::Workspace::is_workspace)): then
+    /// `None`. A command that takes either kind of folder lists it once.
+    ///
+    /// ```
+    /// use dlf_bundle::{BundleDir, ReadOptions};
+    /// let folder = BundleDir::open_unless_workspace("examples/workspace", &ReadOptions::default())?;
+    /// assert_eq!(folder.map(|folder| folder.layout()), Some(dlf_bundle::Layout::Single));
+    /// # Ok::<(), dlf_bundle::Error>(())
+    /// ```
+    ///
+    /// # Security
+    /// As [`BundleDir::open`].
+    pub fn open_unless_workspace(dir: impl AsRef<Path>, options: &ReadOptions) -> Result<Option<Self>> {
+        let dir = dir.as_ref();
+        let files = folder::list_files(dir, &options.limits)?;
+        let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+        let Some(plan) = layout::bundle_plan(&names) else { return Ok(None) };
+        let plan = plan.map_err(|e| e.in_file(dir))?;
+        Ok(Some(Self { files, plan, limits: options.limits }))
     }
 
     /// The layout the file names follow.

@@ -69,6 +69,17 @@ pub fn raw_zip(entries: &[RawEntry]) -> Vec<u8> {
     raw_zip_with_prefix(b"", entries)
 }
 
+/// `archive` with the 2-byte fields of its end record at these offsets
+/// (from the record's signature) set to `value`: 4 and 6 are the disk
+/// numbers, 8 and 10 the entry counts.
+pub fn with_end_record_fields(mut archive: Vec<u8>, offsets: &[usize], value: u16) -> Vec<u8> {
+    let end = archive.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
+    for offset in offsets {
+        archive[end + offset..end + offset + 2].copy_from_slice(&value.to_le_bytes());
+    }
+    archive
+}
+
 /// Data before the archive, with offsets relative to the archive's start
 /// (as `cat stub archive.zip` makes them).
 pub fn raw_zip_with_prefix(prefix: &[u8], entries: &[RawEntry]) -> Vec<u8> {

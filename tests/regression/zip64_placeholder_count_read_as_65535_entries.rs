@@ -4,15 +4,12 @@
 //! and 7-Zip report it so): the refusal says what is wrong with it. The
 //! entry limit still holds while the records are read.
 
-use crate::common::{batch_entries, raw_zip};
+use crate::common::{batch_entries, raw_zip, with_end_record_fields};
 use dlf_bundle::{Bundle, Corruption, ErrorKind, Limit, Limits, ReadOptions};
 
 /// `archive` with both entry counts of its end record set to `count`.
-fn with_end_record_count(mut archive: Vec<u8>, count: u16) -> Vec<u8> {
-    let end = archive.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
-    archive[end + 8..end + 10].copy_from_slice(&count.to_le_bytes());
-    archive[end + 10..end + 12].copy_from_slice(&count.to_le_bytes());
-    archive
+fn with_end_record_count(archive: Vec<u8>, count: u16) -> Vec<u8> {
+    with_end_record_fields(archive, &[8, 10], count)
 }
 
 #[test]

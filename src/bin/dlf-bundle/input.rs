@@ -2,7 +2,7 @@
 //! workspace folder, or `-` for a bundle on standard input.
 
 use crate::common::Failure;
-use dlf_bundle::{Bundle, ErrorKind, ReadOptions, Workspace};
+use dlf_bundle::{Bundle, BundleDir, ErrorKind, ReadOptions, Workspace};
 use std::io::Read as _;
 use std::path::Path;
 
@@ -27,10 +27,9 @@ pub fn open(target: &Path, options: &ReadOptions) -> Result<Opened, Failure> {
     if !target.is_dir() {
         return Bundle::open_with(target, options).map(Opened::Bundle).map_err(unreadable);
     }
-    if Workspace::is_workspace(target, options).map_err(unreadable)? {
-        Workspace::open_with(target, options).map(Opened::Workspace).map_err(unreadable)
-    } else {
-        Bundle::from_dir(target, options).map(Opened::Bundle).map_err(unreadable)
+    match BundleDir::open_unless_workspace(target, options).map_err(unreadable)? {
+        Some(folder) => Bundle::from_bundle_dir(folder).map(Opened::Bundle).map_err(unreadable),
+        None => Workspace::open_with(target, options).map(Opened::Workspace).map_err(unreadable),
     }
 }
 
