@@ -129,12 +129,22 @@ impl FileName for Arc<str> {
 pub(crate) struct Placed {
     path: Arc<str>,
     kind: DefinitionKind,
+    /// Where the file name's stem lies in `path` (the job folder ends just before it).
+    stem: (u32, u32),
 }
 
 impl Placed {
     /// The definition at `path`, if it is one of either layout.
     pub(crate) fn of(path: &str) -> Option<Self> {
-        classify(path).map(|(kind, ..)| Self { path: Arc::from(path), kind })
+        Self::sharing(path, || Arc::from(path))
+    }
+
+    /// The definition at `path`, kept as `share` gives it, if it is one.
+    fn sharing(path: &str, share: impl FnOnce() -> Arc<str>) -> Option<Self> {
+        let (kind, stem, _) = classify(path)?;
+        let start = path.rfind('/')? + 1;
+        let stem = (u32::try_from(start).ok()?, u32::try_from(start + stem.len()).ok()?);
+        Some(Self { path: share(), kind, stem })
     }
 
     pub(crate) fn path(&self) -> &str {
@@ -152,12 +162,14 @@ impl Placed {
 
     /// The file name without extension.
     pub(crate) fn stem(&self) -> &str {
-        classify(&self.path).map_or("", |(_, stem, _)| stem)
+        self.path.get(self.stem.0 as usize..self.stem.1 as usize).unwrap_or_default()
     }
 
     /// Batch layout: the job folder. Single layout: `None`.
     pub(crate) fn job_folder(&self) -> Option<&str> {
-        classify(&self.path).and_then(|(.., folder)| folder)
+        // `jobs/<folder>/<stem>…`; the single layout's `jobs/<stem>…` has no folder.
+        let folders = self.path.get(..(self.stem.0 as usize).checked_sub(1)?)?;
+        folders.strip_prefix("jobs/")
     }
 
     pub(crate) fn layout(&self) -> Layout {
@@ -371,7 +383,7 @@ impl Plan {
                 Some(folder) => name.strip_prefix(folder.as_str()).and_then(|n| n.strip_prefix('/')).unwrap_or(name),
                 None => name,
             };
-            let placed = classify(path).map(|(kind, ..)| Placed { path: file.share(path), kind });
+            let placed = Placed::sharing(path, || file.share(path));
             if placed.is_none() {
                 warnings.push(Warning::new(
                     WarningKind::StrayFile,
@@ -468,6 +480,8 @@ mod tests {
         for (path, expected) in table {
             let placed = Placement::of(path).map(|p| (p.kind, p.stem, p.job_folder, p.layout));
             assert_eq!(placed, expected, "{path}");
+            // What a plan keeps gives the same placement.
+            assert_eq!(Placed::of(path).map(|placed| placed.placement()), Placement::of(path), "{path}");
         }
     }
 }

@@ -340,25 +340,18 @@ impl Context {
     fn new<'a>(layout: Layout, placed: impl Iterator<Item = &'a Placed>) -> Self {
         let mut job_names = HashSet::new();
         let mut paths = HashSet::new();
-        // Sorted rather than counted in a table: a short-lived table of
-        // every definition would be a large allocation.
-        let mut stems: Vec<(&str, DefinitionKind)> = Vec::new();
+        // Only scripts and resources repeat: a job's folder is named after it.
+        let mut seen: HashSet<(DefinitionKind, &str)> = HashSet::new();
+        let mut repeated: HashMap<String, Vec<DefinitionKind>> = HashMap::new();
         for placed in placed {
             paths.insert(Arc::clone(placed.shared_path()));
-            if placed.kind() == DefinitionKind::Job {
-                job_names.insert(placed.stem().to_owned());
-            }
-            stems.push((placed.stem(), placed.kind()));
-        }
-        stems.sort_unstable();
-        let mut repeated: HashMap<String, Vec<DefinitionKind>> = HashMap::new();
-        for pair in stems.windows(2) {
-            if let [first, (stem, kind)] = pair
-                && first == &(*stem, *kind)
-            {
-                let kinds = repeated.entry((*stem).to_owned()).or_default();
-                if !kinds.contains(kind) {
-                    kinds.push(*kind);
+            let (kind, stem) = (placed.kind(), placed.stem());
+            if kind == DefinitionKind::Job {
+                job_names.insert(stem.to_owned());
+            } else if layout == Layout::Batch && !seen.insert((kind, stem)) {
+                let kinds = repeated.entry(stem.to_owned()).or_default();
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
                 }
             }
         }
