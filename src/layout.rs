@@ -112,8 +112,6 @@ pub(crate) trait FileName: AsRef<str> {
 
 impl FileName for &str {}
 
-impl FileName for String {}
-
 impl FileName for Arc<str> {
     fn share(&self, path: &str) -> Arc<str> {
         // A suffix as long as the name is the name.
