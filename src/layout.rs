@@ -6,6 +6,7 @@ use crate::name;
 use crate::warning::{Warning, WarningKind};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// The layout of a bundle.
@@ -79,18 +80,20 @@ impl Placement {
     pub fn of(path: &str) -> Option<Self> {
         let (kind, stem, job_folder) = classify(path)?;
         let layout = if job_folder.is_some() { Layout::Batch } else { Layout::Single };
-        Some(Self { kind, stem: stem.to_owned(), job_folder: job_folder.map(str::to_owned), layout })
+        Some(Self { kind, stem: path.get(stem)?.to_owned(), job_folder: job_folder.map(str::to_owned), layout })
     }
 }
 
-/// The kind, file stem and job folder (batch layout) of a definition path.
-fn classify(path: &str) -> Option<(DefinitionKind, &str, Option<&str>)> {
+/// The kind, where the file stem lies and the job folder (batch layout) of
+/// a definition path.
+fn classify(path: &str) -> Option<(DefinitionKind, Range<usize>, Option<&str>)> {
     let (folders, file) = path.rsplit_once('/')?;
     let (stem, extension) = file.rsplit_once('.')?;
     let kind = DefinitionKind::from_extension(extension)?;
     if stem.is_empty() {
         return None;
     }
+    let stem = folders.len() + 1..folders.len() + 1 + stem.len();
     if folders == kind.folder() {
         return Some((kind, stem, None));
     }
@@ -140,8 +143,7 @@ impl Placed {
     /// The definition at `path`, kept as `share` gives it, if it is one.
     fn sharing(path: &str, share: impl FnOnce() -> Arc<str>) -> Option<Self> {
         let (kind, stem, _) = classify(path)?;
-        let start = path.rfind('/')? + 1;
-        let stem = (u32::try_from(start).ok()?, u32::try_from(start + stem.len()).ok()?);
+        let stem = (u32::try_from(stem.start).ok()?, u32::try_from(stem.end).ok()?);
         Some(Self { path: share(), kind, stem })
     }
 

@@ -10,6 +10,7 @@ use crate::read::Scan;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Validates the folder `dir`: an unpacked batch or single export, or a
 /// workspace (`jobs/`, `scripts/`, `resources/` with sub-folders, each
@@ -34,7 +35,8 @@ pub fn validate_dir(dir: &Path, options: &ValidateOptions) -> Vec<Diagnostic> {
         Err(error) => return vec![read_error(&with_file(error, dir))],
     };
     let (files, mut out) = placed(files);
-    let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    // Shared with the plan's paths, and handed to the report as the scan's names.
+    let names: Vec<Arc<str>> = files.iter().map(|(name, _)| Arc::from(name.as_str())).collect();
     let plan = match Plan::new(&names, Vec::new()) {
         Ok(plan) => plan,
         Err(error) => return vec![read_error(&error.in_file(dir))],
@@ -61,8 +63,7 @@ pub fn validate_dir(dir: &Path, options: &ValidateOptions) -> Vec<Diagnostic> {
             file_of.insert(placed.path().to_owned(), path);
         }
     }
-    let owned_names = files.iter().map(|(name, _)| std::sync::Arc::from(name.as_str())).collect();
-    let mut found = report(Ok((Scan { plan, names: owned_names, items }, None)));
+    let mut found = report(Ok((Scan { plan, names, items }, None)));
     for diagnostic in &mut found {
         if diagnostic.file.is_none() {
             let file = diagnostic.entry.as_deref().and_then(|entry| file_of.get(entry).copied()).unwrap_or(dir);
