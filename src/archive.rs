@@ -18,13 +18,13 @@
 
 use crate::error::{Corruption, Error, ErrorKind, HeaderField, Limit, Result, ZipHeader};
 use crate::limits::Limits;
+use foldhash::{HashSet, HashSetExt};
 use rawzip::extra_fields::ExtraFieldId;
 use rawzip::{
     CreatorSystem, FileReader, ReaderAt, ZipArchive, ZipArchiveEntryWayfinder, ZipFileHeaderRecord, ZipLocator,
 };
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::ops::Range;
 
 const ENCRYPTED: u16 = 1;

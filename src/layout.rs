@@ -430,7 +430,8 @@ impl Plan {
 
     /// Every placed definition.
     pub(crate) fn placed(&self) -> impl Iterator<Item = &Placed> {
-        self.placements.iter().flatten()
+        // `filter_map`, not `flatten`: its size hint bounds the count.
+        self.placements.iter().filter_map(Option::as_ref)
     }
 
     pub(crate) fn layout(&self) -> Layout {

@@ -194,3 +194,57 @@ fn definition_kinds_parse_through_one_entry_point() {
     assert_eq!((definition.kind(), definition.name()), (DefinitionKind::Script, Some("s")));
     assert!(matches!(json::parse(b"[1]").unwrap(), Value::Array(_)));
 }
+
+/// `from_slice` reads documented fields straight from the text; it must give
+/// what parsing into a `Value` and converting gives, or the same error.
+#[test]
+fn reading_straight_from_text_agrees_with_the_value_tree() {
+    let many_keys = (0..40).map(|i| format!("\"k{i}\":{i}")).collect::<Vec<_>>().join(",") + ",";
+    let inputs: Vec<Vec<u8>> = [
+        r#"{"name":"j","nodes":[{"name":"a","type":"DWSSQL","properties":[{"name":"scriptName","value":"s"}]}]}"#,
+        r#"{"name":null,"nodes":null,"x":1}"#,
+        r#"{"name":"j","name":"k"}"#,
+        r#"{"x":1,"x":2}"#,
+        r#"{"n\u0061me":"j"}"#,
+        r#"{"name":"j\n\"k\""}"#,
+        r#"{"nodes":[{"location":{"x":-45.5,"y":"60"},"retryTimes":true}]}"#,
+        r#"{"nodes":[{"location":{"x":nope}}]}"#,
+        r#"{"name":1}"#,
+        r#"{"nodes":{}}"#,
+        r#"{"nodes":[1]}"#,
+        r#"{"processType":"SOMETHING_NEW","type":"HiveSQL","content":"select\n1"}"#,
+        r#"{"name":"j"} x"#,
+        r#"{"name":"j",}"#,
+        r#"{"name":"j""#,
+        "\u{feff}{\"name\":\"j\"}",
+        "[]",
+        "",
+        "   ",
+        r#"{"params":[{"name":"p","value":01}]}"#,
+        r#"{"description":"\ud800"}"#,
+    ]
+    .iter()
+    .map(|text| text.as_bytes().to_vec())
+    .chain([
+        format!("{{{many_keys}\"name\":\"j\",\"k3\":0}}").into_bytes(),
+        format!("{{{many_keys}\"name\":\"j\"}}").into_bytes(),
+        format!("{{\"lineageInfo\":{}{}}}", "[".repeat(127), "]".repeat(127)).into_bytes(),
+        format!("{{\"lineageInfo\":{}{}}}", "[".repeat(128), "]".repeat(128)).into_bytes(),
+        b"{\"name\":\"\xff\"}".to_vec(),
+    ])
+    .collect();
+    for input in &inputs {
+        for kind in [DefinitionKind::Job, DefinitionKind::Script, DefinitionKind::Resource] {
+            let direct = Definition::from_slice(kind, input);
+            let through_tree = json::parse(input).and_then(|value| Definition::from_value(kind, value));
+            let shown = String::from_utf8_lossy(input);
+            match (&direct, &through_tree) {
+                (Ok(direct), Ok(tree)) => {
+                    assert_eq!(json::to_string_compact(&direct.to_value()), json::to_string_compact(&tree.to_value()));
+                }
+                (Err(direct), Err(tree)) => assert_eq!(direct.kind(), tree.kind(), "{shown}"),
+                _ => panic!("{kind:?} {shown}: direct {direct:?}, through the tree {through_tree:?}"),
+            }
+        }
+    }
+}

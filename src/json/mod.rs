@@ -10,6 +10,7 @@
 
 mod edit;
 mod parse;
+mod reader;
 mod serialize;
 mod value;
 mod write;
@@ -17,6 +18,7 @@ mod write;
 pub(crate) use edit::{Rewrite, pointer_position, replace_strings, rewrite};
 pub use parse::MAX_DEPTH;
 pub(crate) use parse::{BYTE_ORDER_MARK, PathSegment, line_column, locate};
+pub(crate) use reader::{Detour, Reader};
 pub use value::{Number, Object, Value};
 pub use write::{to_string_compact, to_vec_pretty};
 

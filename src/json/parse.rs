@@ -8,6 +8,7 @@
 //! bounded by [`MAX_DEPTH`], so hostile input cannot overflow the stack.
 
 use super::{Number, Object, Value};
+use std::borrow::Cow;
 use std::fmt;
 
 /// The UTF-8 encoding of U+FEFF, which some editors put before a document.
@@ -194,14 +195,14 @@ fn find_special(bytes: &[u8]) -> Option<usize> {
     chunks.remainder().iter().position(|&b| special(b)).map(|i| offset + i)
 }
 
-struct Parser<'a> {
+pub(super) struct Parser<'a> {
     text: &'a str,
-    bytes: &'a [u8],
-    pos: usize,
+    pub(super) bytes: &'a [u8],
+    pub(super) pos: usize,
 }
 
 impl<'a> Parser<'a> {
-    fn new(bytes: &'a [u8]) -> Result<Self, SyntaxError> {
+    pub(super) fn new(bytes: &'a [u8]) -> Result<Self, SyntaxError> {
         let at = |offset: usize, message: &str| {
             let (line, column) = line_column(bytes, offset);
             SyntaxError { offset, line, column, message: message.to_owned() }
@@ -229,11 +230,11 @@ impl<'a> Parser<'a> {
         SyntaxError { offset, line, column, message: message.into() }
     }
 
-    fn peek(&self) -> Option<u8> {
+    pub(super) fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
-    fn skip_whitespace(&mut self) {
+    pub(super) fn skip_whitespace(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.pos += 1;
         }
@@ -249,7 +250,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+    pub(super) fn value(&mut self, depth: usize) -> Result<Value, SyntaxError> {
         self.skip_whitespace();
         match self.peek() {
             None => Err(self.error("EOF while parsing a value")),
@@ -264,11 +265,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn enter(&self, depth: usize) -> Result<(), SyntaxError> {
+    pub(super) fn enter(&self, depth: usize) -> Result<(), SyntaxError> {
         if depth > MAX_DEPTH { Err(self.error(format!("nesting deeper than {MAX_DEPTH} levels"))) } else { Ok(()) }
     }
 
-    fn number(&mut self) -> Result<Number, SyntaxError> {
+    pub(super) fn number(&mut self) -> Result<Number, SyntaxError> {
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
         let len = number_len(rest).ok_or_else(|| self.error("invalid number"))?;
         if rest.get(len).is_some_and(u8::is_ascii_digit) {
@@ -281,17 +282,22 @@ impl<'a> Parser<'a> {
 
     /// Parses a string starting at the opening quote.
     fn string(&mut self) -> Result<String, SyntaxError> {
+        self.string_cow().map(Cow::into_owned)
+    }
+
+    /// Parses a string starting at the opening quote; one without escapes
+    /// (keys, names, most values) is borrowed from the text.
+    pub(super) fn string_cow(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
         self.pos += 1; // opening quote
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
         // Runs up to the next quote, backslash or control character.
         let mut run = find_special(rest);
-        // Most strings (keys, names) hold no escape: one exact copy.
         if let Some(length) = run
             && rest.get(length) == Some(&b'"')
         {
             let text = self.text.get(self.pos..self.pos + length).unwrap_or_default();
             self.pos += length + 1;
-            return Ok(text.to_owned());
+            return Ok(Cow::Borrowed(text));
         }
         // The next quote bounds the string unless it is escaped: a capacity
         // hint that spares long script contents repeated reallocation.
@@ -305,7 +311,7 @@ impl<'a> Parser<'a> {
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => self.escape(&mut out)?,
                 _ => return Err(self.error("control character in a string (escape it)")),

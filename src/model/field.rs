@@ -5,7 +5,7 @@
 //! that order, so a read-then-write reproduces keys, order and scalar forms.
 //! A documented key holding `null` is kept in `extra` (typed as absent).
 
-use crate::json::{Number, Object, PathSegment, Value};
+use crate::json::{Detour, Number, Object, PathSegment, Reader, Value};
 use std::fmt::Write as _;
 
 /// A documented field held the wrong JSON type.
@@ -58,6 +58,12 @@ impl TypeMismatch {
 pub(crate) trait Field: Sized {
     fn from_json(value: Value) -> Result<Self, TypeMismatch>;
     fn to_json(&self) -> Value;
+
+    /// Reads the value at the cursor straight from the text; the same result
+    /// as [`Field::from_json`] of the parsed value, or a [`Detour`] to that path.
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Detour> {
+        Self::from_json(reader.value()?).map_err(|_| Detour)
+    }
 }
 
 impl Field for String {
@@ -69,6 +75,9 @@ impl Field for String {
     }
     fn to_json(&self) -> Value {
         Value::String(self.clone())
+    }
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Detour> {
+        reader.string()
     }
 }
 
@@ -106,6 +115,14 @@ impl<T: Field> Field for Vec<T> {
     }
     fn to_json(&self) -> Value {
         Value::Array(self.iter().map(Field::to_json).collect())
+    }
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Detour> {
+        let mut items = Vec::new();
+        reader.array(|reader| {
+            items.push(T::read(reader)?);
+            Ok(())
+        })?;
+        Ok(items)
     }
 }
 
@@ -206,6 +223,17 @@ impl Field for Scalar {
             Self::String(text) => Value::String(text.clone()),
             Self::Number(number) => Value::Number(number.clone()),
             Self::Bool(flag) => Value::Bool(*flag),
+        }
+    }
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Detour> {
+        match reader.peek() {
+            Some(b'"') => reader.string().map(Self::String),
+            Some(b'-' | b'0'..=b'9') => reader.number().map(Self::Number),
+            Some(b't' | b'f') => match reader.value()? {
+                Value::Bool(flag) => Ok(Self::Bool(flag)),
+                _ => Err(Detour),
+            },
+            _ => Err(Detour),
         }
     }
 }
@@ -333,6 +361,27 @@ macro_rules! model_object {
                 Ok(out)
             }
 
+            fn read(reader: &mut $crate::json::Reader<'_>) -> Result<Self, $crate::json::Detour> {
+                use $crate::model::field::{Field, Slot};
+                let mut out = Self::default();
+                reader.object(|reader, key| {
+                    match key {
+                        // A `null` is kept in `extra`, as `from_json` keeps it.
+                        $( $key if reader.peek() != Some(b'n') => {
+                            out.$field = Some(Field::read(reader)?);
+                            out.order.push(Slot::Known($key));
+                        } )*
+                        _ => {
+                            let value = reader.value()?;
+                            out.order.push(Slot::Extra);
+                            out.extra.push_unique(key.to_owned(), value);
+                        }
+                    }
+                    Ok(())
+                })?;
+                Ok(out)
+            }
+
             fn to_json(&self) -> $crate::json::Value {
                 $crate::json::Value::Object(self.order.assemble(Self::KEYS, &self.extra, &|key| {
                     self.known_value(key)
@@ -431,6 +480,9 @@ macro_rules! open_enum {
             }
             fn to_json(&self) -> $crate::json::Value {
                 $crate::json::Value::String(self.as_str().to_owned())
+            }
+            fn read(reader: &mut $crate::json::Reader<'_>) -> Result<Self, $crate::json::Detour> {
+                reader.with_str(|text| Self::from(text))
             }
         }
     };

@@ -134,6 +134,10 @@ impl Definition {
 
 /// Parses `bytes` as one typed definition.
 fn parse_typed<T: Field>(bytes: &[u8]) -> Result<T> {
+    // Straight from the text when it reads; otherwise the tree says what is wrong.
+    if let Ok(typed) = json::Reader::read(bytes, T::read) {
+        return Ok(typed);
+    }
     T::from_json(json::parse(bytes)?).map_err(|mismatch| type_error(&mismatch, Some(bytes)))
 }
 

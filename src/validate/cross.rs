@@ -4,7 +4,8 @@ use super::{Code, Diagnostic, IMPORT_LIMIT_BYTES, Need, Summary, Wanted, diagnos
 use crate::kind::DefinitionKind;
 use crate::layout::Placed;
 use crate::reference::Target;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::collections::BTreeMap;
 
 /// Rules across files: references, unused definitions, conflicting copies,
 /// and the size of the bundle (`zipped`: the archive's, when there is one).

@@ -27,9 +27,9 @@ use crate::name::NameRules;
 use crate::read::{self, ReadOptions, Scan};
 use crate::reference::{self, Reference, ReferenceOptions};
 use crate::warning::{Warning, WarningKind};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rayon::prelude::*;
 use rules::{Checker, node_pointer};
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -339,7 +339,8 @@ struct Context {
 impl Context {
     fn new<'a>(layout: Layout, placed: impl Iterator<Item = &'a Placed>) -> Self {
         let mut job_names = HashSet::new();
-        let mut paths = HashSet::new();
+        let (fewest, most) = placed.size_hint();
+        let mut paths = HashSet::with_capacity(most.unwrap_or(fewest));
         // Only scripts and resources repeat: a job's folder is named after it.
         let mut seen: HashSet<(DefinitionKind, &str)> = HashSet::new();
         let mut repeated: HashMap<String, Vec<DefinitionKind>> = HashMap::new();

@@ -94,11 +94,20 @@ pub fn json_target(data: &[u8]) {
         }
         (Err(_), Err(_)) => {}
     }
-    let Ok(value) = ours else { return };
+    let Ok(value) = ours else {
+        // Definitions are read straight from the text: never what does not parse.
+        assert!(DefinitionKind::ALL.iter().all(|&kind| Definition::from_slice(kind, data).is_err()));
+        return;
+    };
     let text = json::to_vec_pretty(&value);
     assert_eq!(json::to_vec_pretty(&json::parse(&text).unwrap()), text, "canonical text is a fixed point");
-    for kind in [DefinitionKind::Job, DefinitionKind::Script, DefinitionKind::Resource] {
-        let Ok(definition) = Definition::from_slice(kind, data) else { continue };
+    for kind in DefinitionKind::ALL {
+        let through_tree = Definition::from_value(kind, value.clone());
+        let Ok(definition) = Definition::from_slice(kind, data) else {
+            assert!(through_tree.is_err(), "read through the tree but not straight from the text");
+            continue;
+        };
+        assert!(through_tree.is_ok_and(|tree| tree == definition), "straight from the text differs from the tree");
         assert_eq!(json::to_string_compact(&definition.to_value()), json::to_string_compact(&value));
         let canonical = json::to_vec_pretty(&definition.to_value());
         let reparsed = Definition::from_slice(kind, &canonical).unwrap();
