@@ -194,11 +194,12 @@ fn scan_archive<C: Send + Sync, T: Send>(
 ) -> Result<Scan<T>> {
     archive.check_extent()?;
     let (mut carry, mut buffer) = (Carry::default(), Vec::new());
-    archive.read_window(0, &mut buffer)?;
+    // Planning needs the names alone: it runs while the first window is read.
+    let (read, planned) =
+        rayon::join(|| archive.read_window(0, &mut buffer), || plan_entries(archive.directory(), limits, prepare));
+    read?;
     archive.show_window(0, &mut buffer);
-    let (located, planned) =
-        rayon::join(|| archive.locate(0, &mut carry), || plan_entries(archive.directory(), limits, prepare));
-    let mut located = located?;
+    let mut located = archive.locate(0, &mut carry)?;
     let planned = match planned {
         Ok(planned) => planned,
         Err(error) => {
