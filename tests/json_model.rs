@@ -234,7 +234,7 @@ fn reading_straight_from_text_agrees_with_the_value_tree() {
     ])
     .collect();
     for input in &inputs {
-        for kind in [DefinitionKind::Job, DefinitionKind::Script, DefinitionKind::Resource] {
+        for kind in DefinitionKind::ALL {
             let direct = Definition::from_slice(kind, input);
             let through_tree = json::parse(input).and_then(|value| Definition::from_value(kind, value));
             let shown = String::from_utf8_lossy(input);

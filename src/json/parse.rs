@@ -23,7 +23,7 @@ pub(crate) fn document_start(bytes: &[u8]) -> usize {
 pub const MAX_DEPTH: usize = 128;
 
 /// Objects with more keys than this check duplicates with a hash set.
-const LINEAR_DUPLICATE_SCAN: usize = 16;
+pub(super) const LINEAR_DUPLICATE_SCAN: usize = 16;
 
 /// Where and why a document failed to parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,7 +197,7 @@ fn find_special(bytes: &[u8]) -> Option<usize> {
 
 pub(super) struct Parser<'a> {
     text: &'a str,
-    pub(super) bytes: &'a [u8],
+    bytes: &'a [u8],
     pub(super) pos: usize,
 }
 

@@ -12,11 +12,8 @@
 //! tree parser, whose errors carry the line, column and message.
 
 use super::Value;
-use super::parse::{MAX_DEPTH, Parser};
+use super::parse::{LINEAR_DUPLICATE_SCAN, Parser};
 use foldhash::HashSet;
-
-/// Objects with more keys than this check duplicates with a hash set.
-const LINEAR_DUPLICATE_SCAN: usize = 16;
 
 /// The reader stopped: the document is to be read through the [`Value`]
 /// tree, which either reads it or says exactly what is wrong.
@@ -140,11 +137,12 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Enters the container `open` starts, as the tree parser does.
+    /// Enters the container `open` starts, under the tree parser's depth rule.
     fn open(&mut self, open: u8) -> Result<(), Detour> {
-        if self.peek() != Some(open) || self.depth + 1 > MAX_DEPTH {
+        if self.peek() != Some(open) {
             return Err(Detour);
         }
+        self.parser.enter(self.depth + 1)?;
         self.parser.pos += 1;
         self.depth += 1;
         Ok(())
