@@ -14,6 +14,8 @@ mod fuzz_serde_json_one_ulp_off;
 mod macos_metadata_entries_were_not_crc_checked;
 #[path = "regression/output_files_had_the_temporary_files_mode.rs"]
 mod output_files_had_the_temporary_files_mode;
+#[path = "regression/output_to_a_closed_pipe_panicked.rs"]
+mod output_to_a_closed_pipe_panicked;
 #[path = "regression/serde_json_value_of_1e400_was_null.rs"]
 mod serde_json_value_of_1e400_was_null;
 #[path = "regression/validate_dev_stdin_read_by_position.rs"]

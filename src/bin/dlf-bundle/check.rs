@@ -1,6 +1,6 @@
 //! `dlf-bundle check`: preview an import as the service's check-file call does.
 
-use crate::common::{Format, LimitArgs, Outcome, print_json};
+use crate::common::{Format, LimitArgs, Outcome, print_json, print_line};
 use crate::input;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,10 +27,10 @@ pub fn run(args: &Args) -> Outcome {
         Format::Text => {
             for job in &report.jobs {
                 let params: Vec<String> = job.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                println!("job     {:<40} {:<30} {}", job.name, job.path, params.join(" "));
+                print_line(format_args!("job     {:<40} {:<30} {}", job.name, job.path, params.join(" ")))?;
             }
             for script in &report.scripts {
-                println!("script  {:<40} {}", script.name, script.path);
+                print_line(format_args!("script  {:<40} {}", script.name, script.path))?;
             }
         }
     }

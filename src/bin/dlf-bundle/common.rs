@@ -79,34 +79,34 @@ impl Failure {
     pub fn report(self) -> ExitCode {
         match self {
             Self::Input(error) => {
-                eprintln!("error: {error}");
+                print_error(format_args!("error: {error}"));
                 match error.kind() {
                     dlf_bundle::ErrorKind::AlreadyExists => {
-                        eprintln!("  = hint: pass --force to replace existing files");
+                        print_error("  = hint: pass --force to replace existing files");
                     }
                     dlf_bundle::ErrorKind::LimitExceeded { limit: dlf_bundle::Limit::Entries, max } => {
-                        eprintln!(
+                        print_error(format_args!(
                             "  = hint: a real export can be this large: pass --max-entries N (above {max}) to accept it"
-                        );
+                        ));
                     }
                     _ => {
                         if let Some(hint) = error.hint() {
-                            eprintln!("  = hint: {hint}");
+                            print_error(format_args!("  = hint: {hint}"));
                         }
                     }
                 }
                 ExitCode::from(1)
             }
             Self::Api(body) => {
-                eprintln!("{}", body.to_json());
+                print_error(body.to_json());
                 ExitCode::from(2)
             }
             Self::Message(message) => {
-                eprintln!("error: {message}");
+                print_error(format_args!("error: {message}"));
                 ExitCode::from(1)
             }
             Self::Usage(message) => {
-                eprintln!("error: {message}");
+                print_error(format_args!("error: {message}"));
                 ExitCode::from(2)
             }
         }
@@ -119,14 +119,39 @@ pub type Outcome = Result<ExitCode, Failure>;
 pub fn print_json(report: &impl Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(report)
         .map_err(|e| Failure::Message(format!("cannot write the JSON report: {e}")))?;
-    println!("{text}");
-    Ok(())
+    print_line(text)
+}
+
+/// Writes `text` on standard output. A reader that stops reading (`| head`,
+/// `| grep -q`) ends the output, not the command: the verdict and its exit
+/// status stand, and nothing panics.
+pub fn print(text: impl std::fmt::Display) -> Result<(), Failure> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match write!(out, "{text}").and_then(|()| out.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Message(format!("cannot write to standard output: {error}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes `text` and a newline on standard error; when even that fails
+/// there is nowhere left to say so, and the exit status still tells.
+pub fn print_error(text: impl std::fmt::Display) {
+    use std::io::Write as _;
+    drop(writeln!(std::io::stderr().lock(), "{text}"));
+}
+
+/// [`print`] and a newline.
+pub fn print_line(text: impl std::fmt::Display) -> Result<(), Failure> {
+    print(format_args!("{text}\n"))
 }
 
 /// A summary or note on standard error, unless `--quiet`.
 pub fn note(text: impl std::fmt::Display) {
     if !quiet() {
-        eprintln!("{text}");
+        print_error(text);
     }
 }
 
@@ -135,7 +160,7 @@ pub fn print_warnings(warnings: &[Warning]) {
         return;
     }
     for warning in warnings {
-        eprintln!("warning: {warning}");
+        print_error(format_args!("warning: {warning}"));
     }
 }
 

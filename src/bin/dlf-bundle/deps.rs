@@ -1,6 +1,6 @@
 //! `dlf-bundle deps`: what each job needs, and whether it is there.
 
-use crate::common::{Failure, LimitArgs, Outcome, print_json, print_warnings};
+use crate::common::{Failure, LimitArgs, Outcome, print, print_json, print_line, print_warnings};
 use crate::input::{self, Opened};
 use clap::ValueEnum;
 use dlf_bundle::reference::{ParamStyle, ReferenceOptions, Target};
@@ -82,10 +82,10 @@ pub fn run(args: &Args) -> Outcome {
         return used_by(&report, object, args.format);
     }
     match args.format {
-        DepsFormat::Text => print_text(&report),
+        DepsFormat::Text => print_text(&report)?,
         DepsFormat::Json => print_json(&DepsReport::new(&report))?,
-        DepsFormat::Dot => print!("{}", render::to_dot(&report)),
-        DepsFormat::Mermaid => print!("{}", render::to_mermaid(&report)),
+        DepsFormat::Dot => print(render::to_dot(&report))?,
+        DepsFormat::Mermaid => print(render::to_mermaid(&report))?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -134,22 +134,22 @@ fn used_by(report: &[JobDependencies], object: &str, format: DepsFormat) -> Outc
                 .collect();
             print_json(&serde_json::json!({"object": {"kind": kind, "name": name}, "used_by": used}))?;
         }
-        _ if places.is_empty() => println!("{kind} `{name}` is used by no job"),
+        _ if places.is_empty() => print_line(format_args!("{kind} `{name}` is used by no job"))?,
         _ => {
-            println!("{kind} `{name}` is used by:");
+            print_line(format_args!("{kind} `{name}` is used by:"))?;
             for (job, dependency) in &places {
-                println!("  {job:<32} {}", context(dependency));
+                print_line(format_args!("  {job:<32} {}", context(dependency)))?;
             }
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_text(report: &[JobDependencies]) {
+fn print_text(report: &[JobDependencies]) -> Result<(), Failure> {
     for job in report {
-        println!("{}", job.job);
+        print_line(&job.job)?;
         if job.dependencies.is_empty() {
-            println!("  (needs nothing)");
+            print_line("  (needs nothing)")?;
         }
         let mut printed = std::collections::HashSet::new();
         for dependency in &job.dependencies {
@@ -169,10 +169,11 @@ fn print_text(report: &[JobDependencies]) {
             );
             // The same object at the same place is one line.
             if printed.insert(line.clone()) {
-                println!("{line}");
+                print_line(line)?;
             }
         }
     }
+    Ok(())
 }
 
 #[derive(Serialize)]

@@ -1,7 +1,7 @@
 //! `dlf-bundle diff`: what changed between two bundles or folders, by
 //! meaning, for review.
 
-use crate::common::{Failure, LimitArgs, Outcome, Paint, print_json, read_map};
+use crate::common::{Failure, LimitArgs, Outcome, Paint, print, print_json, read_map};
 use crate::input;
 use clap::ValueEnum;
 use dlf_bundle::diff::{self, Change, Diff, DiffOptions, KindDiff, Op};
@@ -61,8 +61,8 @@ pub fn run(args: &Args) -> Outcome {
     match args.format {
         DiffFormat::Json => print_json(&result)?,
         DiffFormat::Patch => print_json(&result.patch())?,
-        DiffFormat::Text => print!("{}", text(&result, &Paint::stdout())),
-        DiffFormat::Markdown => print!("{}", markdown(&result)),
+        DiffFormat::Text => print(text(&result, &Paint::stdout()))?,
+        DiffFormat::Markdown => print(markdown(&result))?,
     }
     let differ = !result.is_empty();
     crate::common::leave_to_exit((old, new, result));

@@ -1,7 +1,7 @@
 //! `dlf-bundle explain`: what a diagnostic code means and how to fix it,
 //! as `rustc --explain` does.
 
-use crate::common::{Failure, Format, Outcome, print_json};
+use crate::common::{Failure, Format, Outcome, print_json, print_line};
 use dlf_bundle::validate::Code;
 use serde::Serialize;
 use std::process::ExitCode;
@@ -42,7 +42,7 @@ pub fn run(args: &Args) -> Outcome {
             }
             Format::Text => {
                 for code in Code::ALL {
-                    println!("{code}  {:<7}  {}", code.severity().as_str(), code.title());
+                    print_line(format_args!("{code}  {:<7}  {}", code.severity().as_str(), code.title()))?;
                 }
             }
         }
@@ -51,6 +51,6 @@ pub fn run(args: &Args) -> Outcome {
     let text = args.code.as_deref().unwrap_or_default();
     let code: Code =
         text.parse().map_err(|e| Failure::Usage(format!("{e}; `dlf-bundle explain --list` lists them")))?;
-    println!("{code} ({}): {}\n\n{}", code.severity().as_str(), code.title(), code.explanation());
+    print_line(format_args!("{code} ({}): {}\n\n{}", code.severity().as_str(), code.title(), code.explanation()))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,7 @@
 //! `dlf-bundle export`: export jobs from an unpacked workspace, as the
 //! batch-export API does.
 
-use crate::common::{Failure, LayoutArg, Outcome, Output, leave_to_exit, note};
+use crate::common::{Failure, LayoutArg, Outcome, Output, leave_to_exit, note, print, print_error, print_line};
 use dlf_bundle::export::{self, ExportOptions};
 use dlf_bundle::{DefinitionKind, Workspace};
 use std::path::{Path, PathBuf};
@@ -66,9 +66,9 @@ pub fn run(args: &Args) -> Outcome {
     // standard error when the zip goes to standard output.
     let tree = format!("{name}\n{}", dlf_bundle::render::tree(&export.bundle));
     if output.is_stdout() {
-        eprint!("{tree}");
+        print_error(tree.trim_end_matches('\n'));
     } else {
-        print!("{tree}");
+        print(tree)?;
     }
     leave_to_exit((workspace, export));
     Ok(ExitCode::SUCCESS)
@@ -110,7 +110,7 @@ fn split(workspace: &Workspace, batch_size: usize, options: &ExportOptions, dir:
     for (file, jobs) in files.iter().zip(&groups) {
         let bundle = export::export_batch(workspace, jobs, options).map_err(Failure::api)?;
         bundle.write_to_path(dir.join(file))?;
-        println!("{file}: {} jobs", jobs.len());
+        print_line(format_args!("{file}: {} jobs", jobs.len()))?;
     }
     let plan = SplitPlan { batches: files.iter().zip(&groups).map(|(file, jobs)| SplitBatch { file, jobs }).collect() };
     let text =
@@ -123,6 +123,6 @@ fn split(workspace: &Workspace, batch_size: usize, options: &ExportOptions, dir:
         Ok(())
     };
     write_plan().map_err(|e| Failure::Message(format!("cannot write `{}`: {e}", dir.join("plan.json").display())))?;
-    println!("plan.json: {} batches in import order", groups.len());
+    print_line(format_args!("plan.json: {} batches in import order", groups.len()))?;
     Ok(ExitCode::SUCCESS)
 }

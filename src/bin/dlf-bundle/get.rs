@@ -1,6 +1,6 @@
 //! `dlf-bundle get`: print a value of a job, node, script or resource as JSON.
 
-use crate::common::{Failure, LimitArgs, Outcome};
+use crate::common::{Failure, LimitArgs, Outcome, print};
 use crate::input::{self, Opened};
 use crate::target::Selector;
 use dlf_bundle::json;
@@ -39,6 +39,6 @@ pub fn run(args: &Args) -> Outcome {
     };
     let scope = args.selector.scope_of(&value)?;
     let found = field.get(scope).ok_or_else(|| Failure::Message(format!("`{field}` is not set in `{shown}`")))?;
-    print!("{}", String::from_utf8_lossy(&json::to_vec_pretty(found)));
+    print(String::from_utf8_lossy(&json::to_vec_pretty(found)))?;
     Ok(ExitCode::SUCCESS)
 }

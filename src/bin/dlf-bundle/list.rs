@@ -1,6 +1,6 @@
 //! `dlf-bundle list`: read a bundle through the safe reader and list its definitions.
 
-use crate::common::{Format, LimitArgs, Outcome, WarningReport, leave_to_exit, print_json, print_warnings};
+use crate::common::{Format, LimitArgs, Outcome, WarningReport, leave_to_exit, print_json, print_line, print_warnings};
 use crate::input;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -38,9 +38,9 @@ pub fn run(args: &Args) -> Outcome {
     let bundle = input::open_bundle(&args.bundle, &args.limits.read_options())?;
     match args.format {
         Format::Text => {
-            println!("layout: {}", bundle.layout().as_str());
+            print_line(format_args!("layout: {}", bundle.layout().as_str()))?;
             for entry in bundle.iter() {
-                println!("{:<8} {:<60} {}", entry.kind().as_str(), entry.path(), entry.name());
+                print_line(format_args!("{:<8} {:<60} {}", entry.kind().as_str(), entry.path(), entry.name()))?;
             }
             print_warnings(bundle.warnings());
         }

@@ -102,14 +102,20 @@ fn main() -> ExitCode {
         Command::Get(args) => get::run(&args),
         Command::Remap(args) => remap::run(&args),
         Command::ImportRequest(args) => import_request::run(&args),
+        // Made in memory, then printed: the generators panic, or fail, on a closed pipe.
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "dlf-bundle", &mut std::io::stdout());
-            Ok(ExitCode::SUCCESS)
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "dlf-bundle", &mut script);
+            common::print(String::from_utf8_lossy(&script)).map(|()| ExitCode::SUCCESS)
         }
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(&mut std::io::stdout())
-            .map(|()| ExitCode::SUCCESS)
-            .map_err(|e| common::Failure::Message(format!("cannot write the manual page: {e}"))),
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .map_err(|e| common::Failure::Message(format!("cannot write the manual page: {e}")))
+                .and_then(|()| common::print(String::from_utf8_lossy(&page)))
+                .map(|()| ExitCode::SUCCESS)
+        }
     };
     outcome.unwrap_or_else(common::Failure::report)
 }

@@ -1,7 +1,7 @@
 //! `dlf-bundle plan`: what an import would do in the target workspace, and
 //! what would make it or the first run fail, checked offline.
 
-use crate::common::{Failure, LimitArgs, Outcome, Paint, Policy, print_json, read_map};
+use crate::common::{Failure, LimitArgs, Outcome, Paint, Policy, print, print_json, read_map};
 use crate::input;
 use clap::ValueEnum;
 use dlf_bundle::plan::{self, Action, Inventory, Plan, PlanOptions};
@@ -58,8 +58,8 @@ pub fn run(args: &Args) -> Outcome {
     let planned = plan::plan(&bundle, &inventory, &options)?;
     match args.format {
         PlanFormat::Json => print_json(&planned)?,
-        PlanFormat::Text => print!("{}", text(&planned, &Paint::stdout())),
-        PlanFormat::Markdown => print!("{}", markdown(&planned)),
+        PlanFormat::Text => print(text(&planned, &Paint::stdout()))?,
+        PlanFormat::Markdown => print(markdown(&planned))?,
     }
     Ok(if planned.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

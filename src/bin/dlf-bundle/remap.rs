@@ -1,7 +1,7 @@
 //! `dlf-bundle remap`: rewrite connections, queues, clusters, buckets and
 //! parameters for another environment, value by value.
 
-use crate::common::{Failure, Format, LimitArgs, Outcome, Output, leave_to_exit, note, read_map};
+use crate::common::{Failure, Format, LimitArgs, Outcome, Output, leave_to_exit, note, print, print_error, read_map};
 use crate::input::{self, Opened};
 use dlf_bundle::UnpackOptions;
 use dlf_bundle::remap;
@@ -77,12 +77,12 @@ pub fn run(args: &Args) -> Outcome {
     };
     // With `-o -` the zip goes to standard output, and the report beside it.
     if zip_output.as_ref().is_some_and(Output::is_stdout) {
-        eprint!("{report_text}");
+        print_error(report_text.trim_end_matches('\n'));
     } else {
-        print!("{report_text}");
+        print(report_text)?;
     }
     if args.strict && !report.unmapped.is_empty() {
-        eprintln!("error: {} objects the map does not name; nothing written", report.unmapped.len());
+        print_error(format_args!("error: {} objects the map does not name; nothing written", report.unmapped.len()));
         return Ok(ExitCode::from(1));
     }
     if args.dry_run {

@@ -1,7 +1,7 @@
 //! `dlf-bundle validate`: offline validation with precise diagnostics, for
 //! people (text), programs (JSON) and CI (SARIF, GitHub annotations, JUnit).
 
-use crate::common::{Failure, LimitArgs, Outcome, Paint, print_json, quiet};
+use crate::common::{Failure, LimitArgs, Outcome, Paint, print, print_json, quiet};
 use crate::input;
 use clap::ValueEnum;
 use dlf_bundle::validate::{self, Code, Config, Diagnostic, Severity, ValidateOptions};
@@ -72,10 +72,10 @@ pub fn run(args: &Args) -> Outcome {
             }
             print_json(&Bundles { bundles: &reports })?;
         }
-        ValidateFormat::Text => print!("{}", text(&reports, &Paint::stdout())),
+        ValidateFormat::Text => print(text(&reports, &Paint::stdout()))?,
         ValidateFormat::Sarif => print_json(&sarif(&reports))?,
-        ValidateFormat::Github => print!("{}", github(&reports)),
-        ValidateFormat::Junit => print!("{}", junit(&reports)),
+        ValidateFormat::Github => print(github(&reports))?,
+        ValidateFormat::Junit => print(junit(&reports))?,
     }
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
