@@ -65,6 +65,14 @@ pub(crate) trait Field: Sized {
     fn read(reader: &mut Reader<'_>) -> Result<Self, Detour> {
         Self::from_json(reader.value()?).map_err(|_| Detour)
     }
+
+    /// [`Field::read`] onto the end of `items`. Model objects are read in
+    /// place there: a node is over a kilobyte, and moving it out of `read`
+    /// and into the list was a seventh of reading a job.
+    fn read_onto(items: &mut Vec<Self>, reader: &mut Reader<'_>) -> Result<(), Detour> {
+        items.push(Self::read(reader)?);
+        Ok(())
+    }
 }
 
 impl Field for String {
@@ -120,8 +128,12 @@ impl<T: Field> Field for Vec<T> {
     fn read(reader: &mut Reader<'_>) -> Result<Self, Detour> {
         let mut items = Vec::new();
         reader.array(|reader| {
-            items.push(T::read(reader)?);
-            Ok(())
+            // Room for four at the first item: a list of kilobyte nodes
+            // would otherwise grow one by one.
+            if items.capacity() == 0 {
+                items.reserve(4);
+            }
+            T::read_onto(&mut items, reader)
         })?;
         Ok(items)
     }
@@ -403,30 +415,48 @@ macro_rules! model_object {
             }
 
             fn read(reader: &mut $crate::json::Reader<'_>) -> Result<Self, $crate::json::Detour> {
-                use $crate::model::field::{Field, key_index};
                 let mut out = Self::default();
-                reader.object(|reader, key| {
-                    match key {
-                        // A `null` is kept in `extra`, as `from_json` keeps it.
-                        $( $key if reader.peek() != Some(b'n') => {
-                            out.$field = Some(Field::read(reader)?);
-                            out.order.push_known(const { key_index(Self::KEYS, $key) });
-                        } )*
-                        _ => {
-                            let value = reader.value()?;
-                            out.order.push_extra();
-                            out.extra.push_unique(key.to_owned(), value);
-                        }
-                    }
-                    Ok(())
-                })?;
+                out.read_members(reader)?;
                 Ok(out)
+            }
+
+            fn read_onto(
+                items: &mut Vec<Self>,
+                reader: &mut $crate::json::Reader<'_>,
+            ) -> Result<(), $crate::json::Detour> {
+                items.push(Self::default());
+                match items.last_mut() {
+                    Some(item) => item.read_members(reader),
+                    None => Err($crate::json::Detour),
+                }
             }
 
             fn to_json(&self) -> $crate::json::Value {
                 $crate::json::Value::Object(self.order.assemble(Self::KEYS, &self.extra, &|key| {
                     self.known_value(key)
                 }))
+            }
+        }
+
+        impl $name {
+            /// Reads the object at the cursor into `self`, which is empty.
+            fn read_members(&mut self, reader: &mut $crate::json::Reader<'_>) -> Result<(), $crate::json::Detour> {
+                use $crate::model::field::{Field, key_index};
+                reader.object(|reader, key| {
+                    match key {
+                        // A `null` is kept in `extra`, as `from_json` keeps it.
+                        $( $key if reader.peek() != Some(b'n') => {
+                            self.$field = Some(Field::read(reader)?);
+                            self.order.push_known(const { key_index(Self::KEYS, $key) });
+                        } )*
+                        _ => {
+                            let value = reader.value()?;
+                            self.order.push_extra();
+                            self.extra.push_unique(key.to_owned(), value);
+                        }
+                    }
+                    Ok(())
+                })
             }
         }
 
