@@ -258,7 +258,7 @@ impl<'a> Archive<'a> {
         if buffer.capacity() < length {
             *buffer = Vec::with_capacity(self.largest_window);
         }
-        buffer.clear();
+        // The bytes already there are read over: only the growth is zeroed.
         buffer.resize(length, 0);
         file.read_exact_at(buffer, bytes.start).map_err(|e| Error::io(e, "cannot read the archive (did it change?)"))
     }

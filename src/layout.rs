@@ -5,7 +5,7 @@ use crate::kind::DefinitionKind;
 use crate::name;
 use crate::warning::{Warning, WarningKind};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -31,12 +31,23 @@ impl Layout {
 
     /// The path of a definition named `name` in this layout. In the batch
     /// layout `job` is the job whose folder holds it (for a job: itself).
+    ///
+    /// ```
+    /// use dlf_bundle::{DefinitionKind, Layout};
+    /// assert_eq!(Layout::Batch.path_for(DefinitionKind::Job, "job_batch", None), "jobs/job_batch/job_batch.job");
+    /// assert_eq!(
+    ///     Layout::Batch.path_for(DefinitionKind::Script, "dws_sql", Some("job_batch")),
+    ///     "jobs/job_batch/dws_sql.script"
+    /// );
+    /// assert_eq!(Layout::Single.path_for(DefinitionKind::Resource, "udf", None), "resources/udf.resource");
+    /// ```
     pub fn path_for(self, kind: DefinitionKind, name: &str, job: Option<&str>) -> String {
-        let file = format!("{name}.{}", kind.extension());
+        let extension = kind.extension();
+        // One allocation (`concat`): validation asks for a path per reference.
         match (self, kind) {
-            (Self::Batch, DefinitionKind::Job) => format!("jobs/{name}/{file}"),
-            (Self::Batch, _) => format!("jobs/{}/{file}", job.unwrap_or(name)),
-            (Self::Single, _) => format!("{}/{file}", kind.folder()),
+            (Self::Batch, DefinitionKind::Job) => ["jobs/", name, "/", name, ".", extension].concat(),
+            (Self::Batch, _) => ["jobs/", job.unwrap_or(name), "/", name, ".", extension].concat(),
+            (Self::Single, _) => [kind.folder(), "/", name, ".", extension].concat(),
         }
     }
 }
@@ -242,22 +253,17 @@ pub(crate) fn name_mismatch(kind: DefinitionKind, stem: &str, inner: Option<&str
 /// Sorted rather than hashed: a table of 78,000 names would be a large
 /// short-lived allocation.
 fn case_collisions(names: &[&str]) -> Vec<Warning> {
-    let mut keys: Vec<(Cow<'_, str>, usize)> =
-        names.iter().enumerate().map(|(index, name)| (name::collision_key(name), index)).collect();
-    keys.sort_unstable();
-    let mut collisions: Vec<(usize, Warning)> = keys
-        .windows(2)
-        .filter_map(|pair| match pair {
-            [(key, earlier), (next, index)] if key == next => {
-                let (name, other) = (names.get(*index)?, names.get(*earlier)?);
-                let message = format!("collides with `{other}` on a case-insensitive file system");
-                Some((*index, Warning::new(WarningKind::CaseCollision, Some(name), message)))
-            }
-            _ => None,
-        })
-        .collect();
-    collisions.sort_unstable_by_key(|(index, _)| *index);
-    collisions.into_iter().map(|(_, warning)| warning).collect()
+    // Per collision key, the last name that had it: each name that collides
+    // is warned about once, against the one before it.
+    let mut last: HashMap<Cow<'_, str>, &str> = HashMap::with_capacity(names.len());
+    let mut collisions = Vec::new();
+    for &name in names {
+        if let Some(other) = last.insert(name::collision_key(name), name) {
+            let message = format!("collides with `{other}` on a case-insensitive file system");
+            collisions.push(Warning::new(WarningKind::CaseCollision, Some(name), message));
+        }
+    }
+    collisions
 }
 
 /// The wrapper folder to strip: one top-level folder that holds every file,
@@ -292,8 +298,15 @@ fn wrapper_folder(paths: &[&str]) -> Option<String> {
 /// Decides the layout from the placements of every definition, and checks
 /// the batch rule: each job folder holds exactly one `.job`, named after it.
 fn detect<'a>(placed: impl IntoIterator<Item = &'a Placed>) -> Result<Layout> {
+    /// What the batch rule needs of a job folder: its first file and its first two jobs.
+    struct Folder<'a> {
+        first: &'a Placed,
+        jobs: [Option<&'a Placed>; 2],
+    }
     let mut layout: Option<(Layout, &str)> = None;
-    let mut folders: BTreeMap<&str, Vec<&Placed>> = BTreeMap::new();
+    // Hashed, not sorted: the rule is checked per folder, and only a folder
+    // that breaks it needs ordering (the first by name is reported).
+    let mut folders: HashMap<&str, Folder<'_>> = HashMap::new();
     for placed in placed {
         let path = placed.path();
         match layout {
@@ -311,8 +324,15 @@ fn detect<'a>(placed: impl IntoIterator<Item = &'a Placed>) -> Result<Layout> {
             }
             Some(_) => {}
         }
-        if let Some(folder) = placed.job_folder() {
-            folders.entry(folder).or_default().push(placed);
+        if let Some(name) = placed.job_folder() {
+            let folder = folders.entry(name).or_insert(Folder { first: placed, jobs: [None, None] });
+            if placed.kind() == DefinitionKind::Job {
+                match &mut folder.jobs {
+                    [first @ None, _] => *first = Some(placed),
+                    [Some(_), second @ None] => *second = Some(placed),
+                    [Some(_), Some(_)] => {}
+                }
+            }
         }
     }
     let Some((layout, _)) = layout else {
@@ -321,40 +341,32 @@ fn detect<'a>(placed: impl IntoIterator<Item = &'a Placed>) -> Result<Layout> {
             "no job, script or resource definitions (expected `jobs/<job>/<job>.job` or `jobs/<job>.job`)",
         ));
     };
-    for (folder, members) in folders {
-        let jobs: Vec<&Placed> = members.iter().copied().filter(|p| p.kind() == DefinitionKind::Job).collect();
-        match jobs.as_slice() {
-            [job] if job.stem() != folder => {
-                return Err(Error::new(
-                    ErrorKind::Layout,
-                    format!(
-                        "job file `{}.job` is in folder `jobs/{folder}/`; batch export names the folder after the job",
-                        job.stem()
-                    ),
-                )
-                .in_entry(job.path()));
-            }
-            [_] => {}
-            [] => {
-                let path = members.first().map_or("", |placed| placed.path());
-                return Err(Error::new(
-                    ErrorKind::Layout,
-                    format!(
-                        "folder `jobs/{folder}/` has no `{folder}.job`; in a batch export each job folder holds its job"
-                    ),
-                )
-                .in_entry(path));
-            }
-            [_, second, ..] => {
-                return Err(Error::new(
-                    ErrorKind::Layout,
-                    format!("folder `jobs/{folder}/` holds more than one `.job` file"),
-                )
-                .in_entry(second.path()));
-            }
+    let keeps_the_rule =
+        |name: &str, folder: &Folder<'_>| matches!(folder.jobs, [Some(job), None] if job.stem() == name);
+    let broken = folders.iter().filter(|(name, folder)| !keeps_the_rule(name, folder));
+    let Some((folder, Folder { first, jobs })) = broken.min_by_key(|(name, _)| **name) else {
+        return Ok(layout);
+    };
+    let error = match jobs {
+        [Some(job), None] => Error::new(
+            ErrorKind::Layout,
+            format!(
+                "job file `{}.job` is in folder `jobs/{folder}/`; batch export names the folder after the job",
+                job.stem()
+            ),
+        )
+        .in_entry(job.path()),
+        [None, _] => Error::new(
+            ErrorKind::Layout,
+            format!("folder `jobs/{folder}/` has no `{folder}.job`; in a batch export each job folder holds its job"),
+        )
+        .in_entry(first.path()),
+        [_, Some(second)] => {
+            Error::new(ErrorKind::Layout, format!("folder `jobs/{folder}/` holds more than one `.job` file"))
+                .in_entry(second.path())
         }
-    }
-    Ok(layout)
+    };
+    Err(error)
 }
 
 /// Per file, in input order: where it is placed, or `None` for a stray file.

@@ -101,6 +101,57 @@ fn case_collisions_are_a_warning() {
 }
 
 #[test]
+fn each_colliding_name_is_warned_about_once_against_the_one_before_it() {
+    let mut entries = batch_entries();
+    entries.push(RawEntry::new("jobs/job_batch/DWS_SQL.script", script_json("DWS_SQL")));
+    entries.push(RawEntry::new("jobs/job_batch/Dws_Sql.script", script_json("Dws_Sql")));
+    let bundle = Bundle::from_slice(&raw_zip(&entries)).unwrap();
+    let collisions: Vec<String> = warnings(&bundle).into_iter().filter(|w| w.contains("case-insensitive")).collect();
+    assert_eq!(collisions.len(), 2, "{collisions:?}");
+    assert!(
+        collisions[0].contains("jobs/job_batch/DWS_SQL.script")
+            && collisions[0].contains("`jobs/job_batch/dws_sql.script`")
+    );
+    assert!(
+        collisions[1].contains("jobs/job_batch/Dws_Sql.script")
+            && collisions[1].contains("`jobs/job_batch/DWS_SQL.script`")
+    );
+}
+
+#[test]
+fn a_batch_folder_holds_exactly_its_own_job() {
+    let job = |name: &str, path: &str| RawEntry::new(path, job_json(name));
+    let script = |path: &str| RawEntry::new(path, script_json("s"));
+    // (case, entries, the message's words, the entry it names)
+    let cases: Vec<(&str, Vec<RawEntry>, &str, &str)> = vec![
+        (
+            "a folder without a job",
+            vec![job("a", "jobs/a/a.job"), script("jobs/b/s.script")],
+            "`jobs/b/` has no `b.job`",
+            "jobs/b/s.script",
+        ),
+        ("a job in another's folder", vec![job("a", "jobs/b/a.job")], "`a.job` is in folder `jobs/b/`", "jobs/b/a.job"),
+        (
+            "two jobs in a folder",
+            vec![job("a", "jobs/a/a.job"), job("c", "jobs/a/c.job")],
+            "holds more than one",
+            "jobs/a/c.job",
+        ),
+        (
+            "the first folder by name is reported",
+            vec![job("z", "jobs/z/y.job"), script("jobs/m/s.script"), job("a", "jobs/a/a.job")],
+            "`jobs/m/` has no `m.job`",
+            "jobs/m/s.script",
+        ),
+    ];
+    for (case, entries, words, entry) in cases {
+        let error = Bundle::from_slice(&raw_zip(&entries)).unwrap_err();
+        assert_eq!(error.entry().map(dlf_bundle::ArchiveEntry::name), Some(entry), "{case}: {error}");
+        assert!(error.to_string().contains(words), "{case}: {error}");
+    }
+}
+
+#[test]
 fn stray_files_are_reported_and_ignored() {
     let mut entries = batch_entries();
     entries.push(RawEntry::new("cdms/cluster-1/cdm_job.json", b"{}"));

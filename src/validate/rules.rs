@@ -11,6 +11,7 @@ use crate::model::{
 };
 use crate::name::{NameRule, NameRules};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
 
 /// Collects the diagnostics of one entry.
 pub(crate) struct Checker<'a> {
@@ -42,6 +43,15 @@ impl Pointer for (&str, &str) {
     fn render(self) -> String {
         format!("{}/{}", self.0, self.1)
     }
+}
+
+/// `/nodes/{index}`, written into `buffer`.
+fn write_node_pointer(buffer: &mut String, index: usize) -> &str {
+    buffer.clear();
+    buffer.push_str("/nodes/");
+    // Writing to a `String` cannot fail.
+    let _ = write!(buffer, "{index}");
+    buffer
 }
 
 /// `base/list/index[/field]`: the pointer to an item of a list, or a field of it.
@@ -272,29 +282,30 @@ impl Checker<'_> {
                 "split the job",
             );
         }
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(nodes.len());
+        // One buffer for every node's pointer: most jobs raise nothing.
+        let mut buffer = String::new();
         for (i, node) in nodes.iter().enumerate() {
-            let pointer = format!("/nodes/{i}");
-            self.node(node, &pointer);
+            let pointer = write_node_pointer(&mut buffer, i);
+            self.node(node, pointer);
             if let Some(name) = node.name.as_deref()
                 && let Some(first) = seen.insert(name, i)
             {
                 self.push(
                     Code::DuplicateNodeName,
-                    (pointer.as_str(), "name"),
+                    (pointer, "name"),
                     format!("node name `{name}` is also used by node {first}"),
                     "give every node of a job its own name",
                 );
             }
         }
         for (i, node) in nodes.iter().enumerate() {
-            let base = format!("/nodes/{i}");
+            let base = write_node_pointer(&mut buffer, i);
             let upstream = node.pre_node_names().iter().map(String::as_str);
-            let upstream = upstream
-                .enumerate()
-                .map(|(j, name)| (Item { base: &base, list: "preNodeName", index: j, field: "" }, name));
+            let upstream =
+                upstream.enumerate().map(|(j, name)| (Item { base, list: "preNodeName", index: j, field: "" }, name));
             let conditions = node.conditions.iter().flatten().enumerate().filter_map(|(j, condition)| {
-                let pointer = Item { base: &base, list: "conditions", index: j, field: "preNodeName" };
+                let pointer = Item { base, list: "conditions", index: j, field: "preNodeName" };
                 condition.pre_node_name.as_deref().map(|name| (pointer, name))
             });
             for (pointer, name) in upstream.chain(conditions).filter(|(_, name)| !seen.contains_key(name)) {
