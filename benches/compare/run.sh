@@ -65,3 +65,11 @@ time_it "dlf-bundle pack (workspace)" "$bin" pack --max-entries 1000000 "$out/wo
 echo "== peak memory"
 /usr/bin/time -f "dlf-bundle validate: %M KiB peak" "$bin" validate --max-entries 1000000 "$out/jobs.zip" > /dev/null
 /usr/bin/time -f "dlf-bundle pack: %M KiB peak" "$bin" pack --max-entries 1000000 "$out/workspace" -o "$out/pack.zip" 2>&1 >/dev/null | tail -1
+# Instruction counts repeat to 0.1% where wall times do not (a shared machine).
+if command -v valgrind > /dev/null; then
+  echo "== instructions (callgrind), validate against the floor"
+  for side in "$bin validate --max-entries 1000000" ./target/release/examples/floor; do
+    # shellcheck disable=SC2086
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null $side "$out/jobs.zip" 2>&1 >/dev/null | sed -n "s|.*Collected : *|${side%% *}: |p"
+  done
+fi
