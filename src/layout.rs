@@ -4,8 +4,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::kind::DefinitionKind;
 use crate::name;
 use crate::warning::{Warning, WarningKind};
+use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -253,17 +253,22 @@ pub(crate) fn name_mismatch(kind: DefinitionKind, stem: &str, inner: Option<&str
 /// Sorted rather than hashed: a table of 78,000 names would be a large
 /// short-lived allocation.
 fn case_collisions(names: &[&str]) -> Vec<Warning> {
-    // Per collision key, the last name that had it: each name that collides
-    // is warned about once, against the one before it.
-    let mut last: HashMap<Cow<'_, str>, &str> = HashMap::with_capacity(names.len());
-    let mut collisions = Vec::new();
-    for &name in names {
-        if let Some(other) = last.insert(name::collision_key(name), name) {
-            let message = format!("collides with `{other}` on a case-insensitive file system");
-            collisions.push(Warning::new(WarningKind::CaseCollision, Some(name), message));
-        }
-    }
-    collisions
+    let mut keys: Vec<(Cow<'_, str>, usize)> =
+        names.iter().enumerate().map(|(index, name)| (name::collision_key(name), index)).collect();
+    keys.sort_unstable();
+    let mut collisions: Vec<(usize, Warning)> = keys
+        .windows(2)
+        .filter_map(|pair| match pair {
+            [(key, earlier), (next, index)] if key == next => {
+                let (name, other) = (names.get(*index)?, names.get(*earlier)?);
+                let message = format!("collides with `{other}` on a case-insensitive file system");
+                Some((*index, Warning::new(WarningKind::CaseCollision, Some(name), message)))
+            }
+            _ => None,
+        })
+        .collect();
+    collisions.sort_unstable_by_key(|(index, _)| *index);
+    collisions.into_iter().map(|(_, warning)| warning).collect()
 }
 
 /// The wrapper folder to strip: one top-level folder that holds every file,
