@@ -318,7 +318,8 @@ impl Checker<'_> {
             }
         }
         for (i, node) in nodes.iter().enumerate() {
-            self.expressions(nodes, node, i);
+            let base = write_node_pointer(&mut buffer, i);
+            self.expressions(nodes, node, base);
         }
         if let Some(cycle) = node_cycle(nodes) {
             self.push(
@@ -402,11 +403,10 @@ impl Checker<'_> {
     }
 
     /// The `#{…}` expressions of a node's properties.
-    fn expressions(&mut self, nodes: &[Node], node: &Node, index: usize) {
+    fn expressions(&mut self, nodes: &[Node], node: &Node, base: &str) {
         for (j, property) in node.properties().iter().enumerate() {
             let Some(text) = property.text().filter(|text| text.contains("#{")) else { continue };
-            let pointer =
-                Item { base: &format!("/nodes/{index}"), list: "properties", index: j, field: "value" }.render();
+            let pointer = Item { base, list: "properties", index: j, field: "value" }.render();
             for found in expression::find(text) {
                 match &found.parsed {
                     Err(problem) => self.push(
