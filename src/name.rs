@@ -75,22 +75,31 @@ pub fn check_entry_name(name: &str) -> Result<()> {
     if name.starts_with('/') {
         return refuse(NameProblem::Absolute, "absolute path");
     }
-    if name.contains('\\') {
+    // One pass over the bytes for the characters refused anywhere, then
+    // reported in the rules' order. The multi-byte control characters
+    // (U+0080–U+009F) all start with 0xC2.
+    let (mut backslash, mut colon, mut maybe_control) = (false, false, false);
+    for &byte in name.as_bytes() {
+        backslash |= byte == b'\\';
+        colon |= byte == b':';
+        maybe_control |= matches!(byte, 0..=0x1f | 0x7f | 0xc2);
+    }
+    if backslash {
         return refuse(NameProblem::Backslash, "backslash in name (zip names use `/`)");
     }
-    if name.contains(':') {
+    if colon {
         return refuse(NameProblem::Colon, "colon in name (drive letter or alternate data stream)");
     }
-    if name.chars().any(char::is_control) {
+    if maybe_control && name.chars().any(char::is_control) {
         return refuse(NameProblem::ControlCharacter, "NUL or control character in name");
     }
     let mut depth = 0;
-    for component in name.split('/') {
+    for component in name.as_bytes().split(|&byte| byte == b'/') {
         depth += 1;
         match component {
-            "" => return refuse(NameProblem::EmptyComponent, "empty path component (`//` or trailing `/`)"),
-            "." => return refuse(NameProblem::CurrentDirectory, "`.` path component"),
-            ".." => return refuse(NameProblem::ParentDirectory, "`..` path component (path traversal)"),
+            b"" => return refuse(NameProblem::EmptyComponent, "empty path component (`//` or trailing `/`)"),
+            b"." => return refuse(NameProblem::CurrentDirectory, "`.` path component"),
+            b".." => return refuse(NameProblem::ParentDirectory, "`..` path component (path traversal)"),
             _ if component.len() > MAX_COMPONENT_BYTES => {
                 let message = format!("path component longer than {MAX_COMPONENT_BYTES} bytes");
                 return refuse(NameProblem::ComponentTooLong, &message);
@@ -114,8 +123,9 @@ pub fn check_entry_name(name: &str) -> Result<()> {
 /// assert!(!is_macos_metadata("jobs/job_a/job_a.job"));
 /// ```
 pub fn is_macos_metadata(name: &str) -> bool {
-    let file = name.rsplit('/').next().unwrap_or(name);
-    name.split('/').any(|component| component == "__MACOSX") || file.starts_with("._") || file == ".DS_Store"
+    let mut components = name.as_bytes().split(|&byte| byte == b'/');
+    let file = components.next_back().unwrap_or_default();
+    file.starts_with(b"._") || file == b".DS_Store" || file == b"__MACOSX" || components.any(|c| c == b"__MACOSX")
 }
 
 /// The key under which two names collide on a case-insensitive,
@@ -224,5 +234,81 @@ impl NameRules {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_COMPONENT_BYTES, MAX_DEPTH, check_entry_name, is_macos_metadata};
+    use crate::error::{ErrorKind, NameProblem};
+
+    /// The rules checked one at a time, in order, as the documentation states them.
+    fn problem_one_rule_at_a_time(name: &str) -> Option<NameProblem> {
+        let components: Vec<&str> = name.split('/').collect();
+        let first_component_problem = components.iter().find_map(|component| match *component {
+            "" => Some(NameProblem::EmptyComponent),
+            "." => Some(NameProblem::CurrentDirectory),
+            ".." => Some(NameProblem::ParentDirectory),
+            _ if component.len() > MAX_COMPONENT_BYTES => Some(NameProblem::ComponentTooLong),
+            _ => None,
+        });
+        [
+            (name.is_empty(), NameProblem::Empty),
+            (name.len() > super::MAX_NAME_BYTES, NameProblem::TooLong),
+            (name.starts_with('/'), NameProblem::Absolute),
+            (name.contains('\\'), NameProblem::Backslash),
+            (name.contains(':'), NameProblem::Colon),
+            (name.chars().any(char::is_control), NameProblem::ControlCharacter),
+        ]
+        .into_iter()
+        .find_map(|(broken, problem)| broken.then_some(problem))
+        .or(first_component_problem)
+        .or_else(|| (components.len() > MAX_DEPTH).then_some(NameProblem::TooDeep))
+    }
+
+    #[test]
+    fn entry_names_break_the_same_first_rule_as_when_checked_one_rule_at_a_time() {
+        let long = "x".repeat(MAX_COMPONENT_BYTES + 1);
+        let pieces = [
+            "jobs", "a", "", ".", "..", "\\", ":", "\u{0}", "\u{1f}", "\u{7f}", "\u{85}", "\u{9f}", "\u{a0}", "é",
+            "测试", &long,
+        ];
+        let mut names = vec![String::new(), "/jobs/a".to_owned(), "a/".repeat(MAX_DEPTH) + "a"];
+        for first in pieces {
+            for second in pieces {
+                for third in ["", "/", "b/c.job", ":x", "\\y"] {
+                    names.push(format!("{first}/{second}{third}"));
+                    names.push(format!("{first}{second}/{third}"));
+                }
+            }
+        }
+        for name in &names {
+            let found = check_entry_name(name).err().map(|error| match error.kind() {
+                ErrorKind::InsecureName(problem) => *problem,
+                other => panic!("{name:?}: {other:?}"),
+            });
+            assert_eq!(found, problem_one_rule_at_a_time(name), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn macos_metadata_is_recognised_by_its_components() {
+        let cases = [
+            ("__MACOSX", true),
+            ("__MACOSX/jobs/a/._a.job", true),
+            ("export/__MACOSX/x", true),
+            ("jobs/a/._a.job", true),
+            ("._a.job", true),
+            ("jobs/.DS_Store", true),
+            (".DS_Store", true),
+            ("jobs/a/a.job", false),
+            ("jobs/__MACOSX_a/a.job", false),
+            ("jobs/a/_.a.job", false),
+            ("jobs/.DS_Store/a.job", false),
+            ("jobs/a.DS_Store", false),
+        ];
+        for (name, metadata) in cases {
+            assert_eq!(is_macos_metadata(name), metadata, "{name}");
+        }
     }
 }

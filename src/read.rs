@@ -107,7 +107,7 @@ pub(crate) fn scan<C: Send + Sync, T: Send>(
     bytes: &[u8],
     options: &ReadOptions,
     prepare: impl FnOnce(&Plan) -> C + Send,
-    process: impl Fn(&Plan, &C, usize, DefinitionKind, Vec<u8>) -> Result<T> + Sync,
+    process: impl Fn(&Plan, &C, usize, DefinitionKind, EntryData<'_>) -> Result<T> + Sync,
 ) -> Result<Scan<T>> {
     let limits = &options.limits;
     check_archive_size(bytes.len() as u64, limits)?;
@@ -130,7 +130,7 @@ pub(crate) fn scan_file<C: Send + Sync, T: Send>(
     path: &Path,
     options: &ReadOptions,
     prepare: impl FnOnce(&Plan) -> C + Send,
-    process: impl Fn(&Plan, &C, usize, DefinitionKind, Vec<u8>) -> Result<T> + Sync,
+    process: impl Fn(&Plan, &C, usize, DefinitionKind, EntryData<'_>) -> Result<T> + Sync,
 ) -> Result<(Scan<T>, u64)> {
     let limits = &options.limits;
     let io = |e: std::io::Error| Error::io(e, "cannot read").in_file(path);
@@ -190,7 +190,7 @@ fn scan_archive<C: Send + Sync, T: Send>(
     mut archive: Archive<'_>,
     limits: &Limits,
     prepare: impl FnOnce(&Plan) -> C + Send,
-    process: impl Fn(&Plan, &C, usize, DefinitionKind, Vec<u8>) -> Result<T> + Sync,
+    process: impl Fn(&Plan, &C, usize, DefinitionKind, EntryData<'_>) -> Result<T> + Sync,
 ) -> Result<Scan<T>> {
     archive.check_extent()?;
     let (mut carry, mut buffer) = (Carry::default(), Vec::new());
@@ -296,33 +296,37 @@ impl<C: Sync, F> Inflater<'_, C, F> {
     /// Inflates the located entries of the window shown, in parallel.
     fn inflate<T: Send>(&self, archive: &Archive<'_>, located: &[(usize, Range<u64>)]) -> Vec<Outcome<T>>
     where
-        F: Fn(&Plan, &C, usize, DefinitionKind, Vec<u8>) -> Result<T> + Sync,
+        F: Fn(&Plan, &C, usize, DefinitionKind, EntryData<'_>) -> Result<T> + Sync,
     {
         let entries: Vec<_> = (located.iter())
             .filter_map(|(record, range)| Some((*record, range, (*self.slots.get(*record)?)?)))
             .collect();
         entries
             .into_par_iter()
-            .map_init(Decompressor::new, |decompressor, (record_index, range, slot)| {
-                let name = match slot {
-                    Slot::Listed(index) => self.names.get(index).map_or("", AsRef::as_ref),
-                    Slot::Ignored(index) => self.ignored.get(index).map_or("", |(_, name)| name.as_str()),
-                };
-                let inflated = (archive.directory().records().get(record_index))
-                    .ok_or_else(|| Error::new(ErrorKind::Corrupt(Corruption::DataOutside), "no such record"))
-                    .and_then(|record| {
-                        inflate(record, &archive.bytes(range.clone())?, self.limits, &self.total, decompressor)
-                    })
-                    .map_err(|e| e.in_record(record_index, name));
-                let Slot::Listed(index) = slot else { return Outcome::Ignored(record_index, inflated.map(drop)) };
-                let item = inflated.and_then(|data| match self.plan.kind(index) {
-                    Some(kind) => (self.process)(self.plan, self.prepared, index, kind, data)
-                        .map(Some)
-                        .map_err(|e| e.in_entry(name)),
-                    None => Ok(None),
-                });
-                Outcome::Listed(index, item)
-            })
+            .map_init(
+                || (Decompressor::new(), Vec::new()),
+                |(decompressor, buffer), (record_index, range, slot)| {
+                    let name = match slot {
+                        Slot::Listed(index) => self.names.get(index).map_or("", AsRef::as_ref),
+                        Slot::Ignored(index) => self.ignored.get(index).map_or("", |(_, name)| name.as_str()),
+                    };
+                    let inflated = (archive.directory().records().get(record_index))
+                        .ok_or_else(|| Error::new(ErrorKind::Corrupt(Corruption::DataOutside), "no such record"))
+                        .and_then(|record| {
+                            let compressed = archive.bytes(range.clone())?;
+                            inflate(record, &compressed, self.limits, &self.total, decompressor, buffer)
+                        })
+                        .map_err(|e| e.in_record(record_index, name));
+                    let Slot::Listed(index) = slot else { return Outcome::Ignored(record_index, inflated.map(drop)) };
+                    let item = inflated.and_then(|len| match self.plan.kind(index) {
+                        Some(kind) => (self.process)(self.plan, self.prepared, index, kind, EntryData { buffer, len })
+                            .map(Some)
+                            .map_err(|e| e.in_entry(name)),
+                        None => Ok(None),
+                    });
+                    Outcome::Listed(index, item)
+                },
+            )
             .collect()
     }
 }
@@ -455,14 +459,43 @@ fn method_name(method: u16) -> String {
     format!("{name} (method {method})")
 }
 
-/// Inflates one entry to its end under the limits, counting what comes out.
+/// An entry's bytes, at the start of a buffer the reading thread reuses.
+/// Borrowed ([`EntryData::bytes`]), the buffer serves the next entry too, so
+/// it is zeroed only where it grows; taken ([`EntryData::into_vec`]), the
+/// next entry gets a new one.
+pub(crate) struct EntryData<'a> {
+    buffer: &'a mut Vec<u8>,
+    len: usize,
+}
+
+impl<'a> EntryData<'a> {
+    /// All of `buffer`.
+    pub(crate) fn whole(buffer: &'a mut Vec<u8>) -> Self {
+        Self { len: buffer.len(), buffer }
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.buffer.get(..self.len).unwrap_or_default()
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<u8> {
+        let mut bytes = std::mem::take(self.buffer);
+        bytes.truncate(self.len);
+        bytes.shrink_to_fit();
+        bytes
+    }
+}
+
+/// Inflates one entry to its end under the limits into the start of
+/// `buffer`, counting what comes out; returns its length.
 fn inflate(
     record: &Record,
     compressed: &[u8],
     limits: &Limits,
     total: &RunningTotal,
     decompressor: &mut Decompressor,
-) -> Result<Vec<u8>> {
+    buffer: &mut Vec<u8>,
+) -> Result<usize> {
     let corrupt = |corruption: Corruption, message: String| Error::new(ErrorKind::Corrupt(corruption), message);
     // libdeflate inflates the whole stream in one call, into a buffer of
     // exactly the declared size, which the metadata checks already bounded
@@ -471,12 +504,16 @@ fn inflate(
     let entry_limit = |message: String| Error::limit(Limit::EntryBytes, limits.max_entry_bytes, message);
     let size = usize::try_from(declared).map_err(|_| entry_limit(format!("declares {declared} bytes")))?;
     let wrong_size = |message: String| corrupt(Corruption::Size { declared }, message);
-    let data = if record.method == STORED {
-        compressed.to_vec()
+    let length = if record.method == STORED { compressed.len() } else { size };
+    if buffer.len() < length {
+        buffer.resize(length, 0);
+    }
+    let data = buffer.get_mut(..length).unwrap_or_default();
+    if record.method == STORED {
+        data.copy_from_slice(compressed);
     } else {
-        let mut data = vec![0; size];
-        match decompressor.deflate_decompress(compressed, &mut data) {
-            Ok(written) if written == size => data,
+        match decompressor.deflate_decompress(compressed, data) {
+            Ok(written) if written == size => {}
             Ok(written) => return Err(wrong_size(format!("inflates to {written} bytes, not the declared {declared}"))),
             Err(DecompressionError::InsufficientSpace) => {
                 return Err(wrong_size(format!("inflates past its declared size of {declared} bytes")));
@@ -485,11 +522,11 @@ fn inflate(
                 return Err(corrupt(Corruption::Deflate, "corrupt DEFLATE data".to_owned()));
             }
         }
-    };
+    }
     if data.len() != size {
         return Err(wrong_size(format!("holds {} bytes, not the declared {declared}", data.len())));
     }
-    if crc32fast::hash(&data) != record.crc32 {
+    if crc32fast::hash(data) != record.crc32 {
         return Err(corrupt(Corruption::Crc32, "CRC-32 mismatch: the data is damaged".to_owned()));
     }
     let size = data.len() as u64;
@@ -505,5 +542,5 @@ fn inflate(
         }
     }
     total.add(size, limits)?;
-    Ok(data)
+    Ok(data.len())
 }

@@ -132,12 +132,13 @@ fn scripts_and_resources_need_environment_objects() {
 
 /// `${name}`: a job parameter when the job defines it, a builtin date form,
 /// else an environment variable; `#{Env.get("x")}` is the variable `x`.
+/// A `$` or `#` without its `{` opens nothing, even right before one that does.
 #[test]
 fn environment_variables_are_what_neither_params_nor_builtins_define() {
     use dlf_bundle::reference::ParamStyle;
     let job = dlf_bundle::Job::from_slice(
         br#"{"name":"j","params":[{"name":"bizdate","value":"1"}],"nodes":[{"name":"n","type":"Shell","properties":[
-            {"name":"args","value":"${bizdate} ${db} ${yyyymmdd-1} ${yyyy} #{Env.get(\"region\")} ${dlf.host}"}]}]}"#,
+            {"name":"args","value":"${bizdate} $$${db} $5 ${yyyymmdd-1} ${yyyy} # #x ##{Env.get(\"region\")} ${dlf.host} $"}]}]}"#,
     )
     .unwrap();
     let variables = |style| -> Vec<(String, String)> {

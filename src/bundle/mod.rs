@@ -326,7 +326,7 @@ impl Bundle {
     /// # Security
     /// As [`Bundle::from_slice`], under `options`' limits.
     pub fn from_slice_with(bytes: &[u8], options: &ReadOptions) -> Result<Self> {
-        let scan = read::scan(bytes, options, |_| (), |_, (), _, kind, data| Document::parse(kind, data))?;
+        let scan = read::scan(bytes, options, |_| (), |_, (), _, kind, data| Document::parse(kind, data.into_vec()))?;
         Self::assemble(scan.plan, &scan.names, scan.items)
     }
 
@@ -347,8 +347,12 @@ impl Bundle {
     /// # Security
     /// As [`Bundle::open`].
     pub fn open_with(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Self> {
-        let (scan, _) =
-            read::scan_file(path.as_ref(), options, |_| (), |_, (), _, kind, data| Document::parse(kind, data))?;
+        let (scan, _) = read::scan_file(
+            path.as_ref(),
+            options,
+            |_| (),
+            |_, (), _, kind, data| Document::parse(kind, data.into_vec()),
+        )?;
         Self::assemble(scan.plan, &scan.names, scan.items)
     }
 
@@ -489,7 +493,7 @@ impl Bundle {
         read: &ReadOptions,
         options: UnpackOptions,
     ) -> Result<(usize, Vec<Warning>)> {
-        let (scan, _) = read::scan_file(archive.as_ref(), read, |_| (), |_, (), _, _, data| Ok(data))?;
+        let (scan, _) = read::scan_file(archive.as_ref(), read, |_| (), |_, (), _, _, data| Ok(data.into_vec()))?;
         let read::Scan { plan, items, .. } = scan;
         let mut contents = Vec::new();
         for (index, item) in items.into_iter().enumerate() {

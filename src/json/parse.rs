@@ -300,8 +300,10 @@ impl<'a> Parser<'a> {
             return Ok(Cow::Borrowed(text));
         }
         // The next quote bounds the string unless it is escaped: a capacity
-        // hint that spares long script contents repeated reallocation.
-        let mut out = String::with_capacity(memchr::memchr(b'"', rest).unwrap_or(0));
+        // hint that spares long script contents repeated reallocation. At
+        // least 64 bytes: short JSON inside a string (`lineageInfo`) has an
+        // escaped quote near its start.
+        let mut out = String::with_capacity(memchr::memchr(b'"', rest).unwrap_or(0).max(64));
         loop {
             let Some(length) = run else {
                 return Err(self.error_at(self.bytes.len(), "EOF while parsing a string"));

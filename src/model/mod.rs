@@ -250,8 +250,13 @@ impl Document {
     /// Parses `bytes` as a `kind` definition and keeps them (without copying a `Vec`).
     pub fn parse(kind: DefinitionKind, bytes: impl Into<Vec<u8>>) -> Result<Self> {
         let bytes = bytes.into();
-        let definition = Arc::new(Definition::from_slice(kind, &bytes)?);
-        Ok(Self { read: Some((Arc::clone(&definition), Arc::new(bytes))), definition, edited: None })
+        Ok(Self::read_as(Definition::from_slice(kind, &bytes)?, bytes))
+    }
+
+    /// A document read as `bytes`, which parse to `definition`.
+    pub(crate) fn read_as(definition: Definition, bytes: Vec<u8>) -> Self {
+        let definition = Arc::new(definition);
+        Self { read: Some((Arc::clone(&definition), Arc::new(bytes))), definition, edited: None }
     }
 
     /// The definition.

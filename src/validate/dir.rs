@@ -6,7 +6,7 @@ use crate::error::{Error, ErrorKind};
 use crate::folder;
 use crate::layout::{self, Plan};
 use crate::limits::RunningTotal;
-use crate::read::Scan;
+use crate::read::{EntryData, Scan};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -49,9 +49,9 @@ pub fn validate_dir(dir: &Path, options: &ValidateOptions) -> Vec<Diagnostic> {
         .enumerate()
         .map(|(index, (_, path))| {
             let Some(kind) = plan.kind(index) else { return Ok(None) };
-            let data = folder::read_file(path, limits.max_entry_bytes)?;
+            let mut data = folder::read_file(path, limits.max_entry_bytes)?;
             total.add(data.len() as u64, limits).map_err(|e| e.in_file(path))?;
-            examine(&plan, &context, index, kind, data).map(Some).map_err(|e| e.in_file(path))
+            examine(&plan, &context, index, kind, EntryData::whole(&mut data)).map(Some).map_err(|e| e.in_file(path))
         })
         .collect();
     // Diagnostics name entries (layout paths, or the names as listed);

@@ -24,7 +24,7 @@ use crate::kind::DefinitionKind;
 use crate::layout::{Layout, Placed, Plan};
 use crate::model::{Definition, Document};
 use crate::name::NameRules;
-use crate::read::{self, ReadOptions, Scan};
+use crate::read::{self, EntryData, ReadOptions, Scan};
 use crate::reference::{self, Reference, ReferenceOptions};
 use crate::warning::{Warning, WarningKind};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -157,14 +157,19 @@ type Examined = (Vec<Diagnostic>, Option<Summary>);
 
 fn examiner(
     options: &ValidateOptions,
-) -> impl Fn(&Plan, &Context, usize, DefinitionKind, Vec<u8>) -> crate::error::Result<Examined> + Sync + '_ {
+) -> impl Fn(&Plan, &Context, usize, DefinitionKind, EntryData<'_>) -> crate::error::Result<Examined> + Sync + '_ {
     move |plan, context, index, kind, data| {
         let Some(placed) = plan.placed_at(index) else { return Ok((Vec::new(), None)) };
         let path = placed.path();
-        let bom = Warning::byte_order_mark(path, &data);
-        Ok(match Document::parse(kind, data) {
-            Ok(document) => {
-                let (mut diagnostics, summary) = examine(placed, document, context, options);
+        // Borrowed, not kept: the inflating thread reuses the buffer.
+        let bytes = data.bytes();
+        let bom = Warning::byte_order_mark(path, bytes);
+        Ok(match Definition::from_slice(kind, bytes) {
+            Ok(definition) => {
+                let (mut diagnostics, mut summary) = examine(placed, &definition, bytes, context, options);
+                if context.keeps_copy(placed) {
+                    summary.copy = Some(Box::new(Document::read_as(definition, bytes.to_vec())));
+                }
                 diagnostics.extend(warning_diagnostics(bom.as_slice()));
                 (diagnostics, Some(summary))
             }
@@ -281,8 +286,18 @@ pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagno
     let placed: Vec<(Placed, &Entry)> =
         bundle.iter().filter_map(|entry| Some((Placed::of(entry.path())?, entry))).collect();
     let context = Context::new(bundle.layout(), placed.iter().map(|(placed, _)| placed));
-    let examined: Vec<(Vec<Diagnostic>, Summary)> =
-        placed.par_iter().map(|(placed, entry)| examine(placed, entry.document().clone(), &context, options)).collect();
+    let examined: Vec<(Vec<Diagnostic>, Summary)> = placed
+        .par_iter()
+        .map(|(placed, entry)| {
+            let document = entry.document();
+            let (diagnostics, mut summary) =
+                examine(placed, document.definition(), &document.bytes(), &context, options);
+            if context.keeps_copy(placed) {
+                summary.copy = Some(Box::new(document.clone()));
+            }
+            (diagnostics, summary)
+        })
+        .collect();
     let mut summaries = Vec::with_capacity(examined.len());
     for (diagnostics, summary) in examined {
         out.extend(diagnostics);
@@ -359,8 +374,11 @@ impl Context {
         Self { layout, job_names, paths, repeated }
     }
 
-    fn repeats(&self, kind: DefinitionKind, stem: &str) -> bool {
-        self.repeated.get(stem).is_some_and(|kinds| kinds.contains(&kind))
+    /// Whether the rules across files compare this definition with a copy
+    /// of the same name in another job folder.
+    fn keeps_copy(&self, placed: &Placed) -> bool {
+        let kind = placed.kind();
+        kind != DefinitionKind::Job && self.repeated.get(placed.stem()).is_some_and(|kinds| kinds.contains(&kind))
     }
 }
 
@@ -417,17 +435,18 @@ pub(crate) struct Wanted {
 /// Runs the per-definition rules and summarises the definition.
 fn examine(
     placed: &Placed,
-    document: Document,
+    definition: &Definition,
+    bytes: &[u8],
     context: &Context,
     options: &ValidateOptions,
 ) -> (Vec<Diagnostic>, Summary) {
     let path = placed.path();
     let mut found = Vec::new();
     let mut check = Checker { entry: path, names: NameRules { strict: options.strict_names }, out: &mut found };
-    check.file_name(placed, &document);
-    let name = document.name().unwrap_or_else(|| placed.stem());
+    check.file_name(placed, definition);
+    let name = definition.name().unwrap_or_else(|| placed.stem());
     let mut references = Vec::new();
-    match document.definition() {
+    match definition {
         Definition::Job(job) => {
             check.job(job);
             let known_jobs = |name: &str| context.job_names.contains(name);
@@ -451,7 +470,7 @@ fn examine(
                     let position = pointer
                         .as_deref()
                         .filter(|_| absent)
-                        .and_then(|pointer| json::pointer_position(&document.bytes(), pointer));
+                        .and_then(|pointer| json::pointer_position(bytes, pointer));
                     Some(Need::Other(Box::new(Wanted { reference, pointer, path, position })))
                 })
                 .collect();
@@ -460,17 +479,16 @@ fn examine(
         Definition::Resource(resource) => check.resource(resource),
     }
     if !found.is_empty() {
-        locate(&mut found, &document.bytes());
+        locate(&mut found, bytes);
     }
     let renamed = (name != placed.stem()).then(|| Box::from(name));
-    let keep = placed.kind() != DefinitionKind::Job && context.repeats(placed.kind(), placed.stem());
     let summary = Summary {
         placed: placed.clone(),
         renamed,
-        size: document.bytes().len() as u64,
+        size: bytes.len() as u64,
         // A boxed slice drops the spare capacity collecting in place leaves.
         references: references.into_boxed_slice(),
-        copy: keep.then(|| Box::new(document)),
+        copy: None,
     };
     (found, summary)
 }

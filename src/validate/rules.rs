@@ -6,7 +6,7 @@ use crate::expression;
 use crate::graph::{self, Vertices};
 use crate::layout::Placed;
 use crate::model::{
-    Cron, DependJobs, Document, FailPolicy, Job, Node, NodeType, ProcessType, Resource, ResourceType, Scalar,
+    Cron, Definition, DependJobs, FailPolicy, Job, Node, NodeType, ProcessType, Resource, ResourceType, Scalar,
     ScheduleType, Script, ScriptType,
 };
 use crate::name::{NameRule, NameRules};
@@ -135,8 +135,8 @@ impl Checker<'_> {
         }
     }
 
-    pub(crate) fn file_name(&mut self, placed: &Placed, document: &Document) {
-        if let Some(message) = placed.name_mismatch(document.name()) {
+    pub(crate) fn file_name(&mut self, placed: &Placed, definition: &Definition) {
+        if let Some(message) = placed.name_mismatch(definition.name()) {
             self.push(
                 Code::FileNameMismatch,
                 "/name",
