@@ -8,9 +8,10 @@
 //! (header consistency, overlaps, unlisted entries), checked for the whole
 //! window before any of its entries is inflated; then every file entry of the
 //! window is inflated in full, in parallel: libdeflate inflates it in one
-//! call into a buffer of exactly the declared size (bounded by the limits
-//! above), and the length, the CRC-32, the ratio and the running total are
-//! checked before the definition is parsed.
+//! call into the first bytes of a buffer its task reuses, exactly the
+//! declared size (bounded by the limits above), and the length, the CRC-32,
+//! the ratio and the running total are checked before the definition is
+//! parsed.
 
 use crate::archive::{Archive, Carry, Directory, Record};
 use crate::error::{Corruption, Error, ErrorKind, Limit, NameProblem, Result, Unsupported};
@@ -97,7 +98,8 @@ struct Planned<C> {
 /// `process` (in parallel). Every file entry is inflated, definitions or
 /// not, so each CRC is checked. Nothing is kept but what `process` returns,
 /// so callers that summarise (validation) need memory for a few entries, not
-/// for the bundle.
+/// for the bundle. The bytes are lent for the call ([`EntryData::bytes`]);
+/// a caller that keeps them takes them ([`EntryData::into_vec`]).
 ///
 /// The layout is planned (followed by `prepare`, which derives what
 /// `process` needs from the plan) while the first window of entries is
@@ -474,10 +476,13 @@ impl<'a> EntryData<'a> {
         Self { len: buffer.len(), buffer }
     }
 
+    /// The entry's bytes, for this call only.
     pub(crate) fn bytes(&self) -> &[u8] {
         self.buffer.get(..self.len).unwrap_or_default()
     }
 
+    /// The entry's bytes, to keep. Exactly their size: the buffer may have
+    /// grown for a larger entry before (an ignored one, or one borrowed).
     pub(crate) fn into_vec(self) -> Vec<u8> {
         let mut bytes = std::mem::take(self.buffer);
         bytes.truncate(self.len);
@@ -497,22 +502,26 @@ fn inflate(
     buffer: &mut Vec<u8>,
 ) -> Result<usize> {
     let corrupt = |corruption: Corruption, message: String| Error::new(ErrorKind::Corrupt(corruption), message);
-    // libdeflate inflates the whole stream in one call, into a buffer of
-    // exactly the declared size, which the metadata checks already bounded
-    // by the limits.
+    // libdeflate inflates the whole stream in one call, into exactly the
+    // declared size, which the metadata checks already bounded by the limits.
     let declared = record.size;
     let entry_limit = |message: String| Error::limit(Limit::EntryBytes, limits.max_entry_bytes, message);
     let size = usize::try_from(declared).map_err(|_| entry_limit(format!("declares {declared} bytes")))?;
     let wrong_size = |message: String| corrupt(Corruption::Size { declared }, message);
-    let length = if record.method == STORED { compressed.len() } else { size };
-    if buffer.len() < length {
-        buffer.resize(length, 0);
-    }
-    let data = buffer.get_mut(..length).unwrap_or_default();
     if record.method == STORED {
-        data.copy_from_slice(compressed);
+        // Refused before the buffer grows to a length no limit has bounded.
+        if compressed.len() != size {
+            return Err(wrong_size(format!("holds {} bytes, not the declared {declared}", compressed.len())));
+        }
+        buffer.clear();
+        buffer.extend_from_slice(compressed);
     } else {
-        match decompressor.deflate_decompress(compressed, data) {
+        if buffer.len() < size {
+            buffer.reserve_exact(size - buffer.len());
+            buffer.resize(size, 0);
+        }
+        let out = buffer.get_mut(..size).unwrap_or_default();
+        match decompressor.deflate_decompress(compressed, out) {
             Ok(written) if written == size => {}
             Ok(written) => return Err(wrong_size(format!("inflates to {written} bytes, not the declared {declared}"))),
             Err(DecompressionError::InsufficientSpace) => {
@@ -523,9 +532,7 @@ fn inflate(
             }
         }
     }
-    if data.len() != size {
-        return Err(wrong_size(format!("holds {} bytes, not the declared {declared}", data.len())));
-    }
+    let data = buffer.get(..size).unwrap_or_default();
     if crc32fast::hash(data) != record.crc32 {
         return Err(corrupt(Corruption::Crc32, "CRC-32 mismatch: the data is damaged".to_owned()));
     }

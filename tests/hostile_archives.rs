@@ -50,6 +50,10 @@ fn cases() -> Vec<Case> {
     bad_crc.declared_crc = Some(0xDEAD_BEEF);
     let mut size_lie = RawEntry::new("jobs/job_batch/lie.script", script_json("lie"));
     size_lie.declared_size = Some(4);
+    let mut deflated_short_lie = RawEntry::new("jobs/job_batch/short.script", script_json("short")).deflated();
+    deflated_short_lie.declared_size = Some(4);
+    let mut deflated_long_lie = RawEntry::new("jobs/job_batch/long.script", script_json("long")).deflated();
+    deflated_long_lie.declared_size = Some(4096);
     let mut flagged_not_utf8 = RawEntry::new(b"jobs/job_batch/\xff\xfe.script", script_json("x"));
     flagged_not_utf8.flags = 1 << 11;
     let mut overlap = RawEntry::new("jobs/job_batch/copy.script", script_json("dws_sql"));
@@ -287,6 +291,18 @@ fn cases() -> Vec<Case> {
             with(batch_entries(), size_lie),
             ErrorKind::Corrupt(Corruption::Size { declared: 4 }),
             Some("jobs/job_batch/lie.script"),
+        ),
+        case(
+            "deflated data longer than declared",
+            with(batch_entries(), deflated_short_lie),
+            ErrorKind::Corrupt(Corruption::Size { declared: 4 }),
+            Some("jobs/job_batch/short.script"),
+        ),
+        case(
+            "deflated data shorter than declared",
+            with(batch_entries(), deflated_long_lie),
+            ErrorKind::Corrupt(Corruption::Size { declared: 4096 }),
+            Some("jobs/job_batch/long.script"),
         ),
         case(
             "ratio bomb",

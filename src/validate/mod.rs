@@ -167,7 +167,7 @@ fn examiner(
         Ok(match Definition::from_slice(kind, bytes) {
             Ok(definition) => {
                 let (mut diagnostics, mut summary) = examine(placed, &definition, bytes, context, options);
-                if context.keeps_copy(placed) {
+                if context.needs_copy(placed) {
                     summary.copy = Some(Box::new(Document::read_as(definition, bytes.to_vec())));
                 }
                 diagnostics.extend(warning_diagnostics(bom.as_slice()));
@@ -292,7 +292,7 @@ pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagno
             let document = entry.document();
             let (diagnostics, mut summary) =
                 examine(placed, document.definition(), &document.bytes(), &context, options);
-            if context.keeps_copy(placed) {
+            if context.needs_copy(placed) {
                 summary.copy = Some(Box::new(document.clone()));
             }
             (diagnostics, summary)
@@ -376,7 +376,7 @@ impl Context {
 
     /// Whether the rules across files compare this definition with a copy
     /// of the same name in another job folder.
-    fn keeps_copy(&self, placed: &Placed) -> bool {
+    fn needs_copy(&self, placed: &Placed) -> bool {
         let kind = placed.kind();
         kind != DefinitionKind::Job && self.repeated.get(placed.stem()).is_some_and(|kinds| kinds.contains(&kind))
     }
@@ -432,7 +432,9 @@ pub(crate) struct Wanted {
     pub(crate) position: Option<(usize, usize)>,
 }
 
-/// Runs the per-definition rules and summarises the definition.
+/// Runs the per-definition rules and summarises the definition. The
+/// summary's copy is the caller's to keep, when [`Context::needs_copy`]
+/// says the rules across files need it: the caller owns the definition.
 fn examine(
     placed: &Placed,
     definition: &Definition,
@@ -488,7 +490,7 @@ fn examine(
         size: bytes.len() as u64,
         // A boxed slice drops the spare capacity collecting in place leaves.
         references: references.into_boxed_slice(),
-        copy: None,
+        copy: None, // filled by the caller: see this function's doc
     };
     (found, summary)
 }
