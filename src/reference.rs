@@ -193,7 +193,7 @@ pub enum ParamStyle {
 pub fn variables(text: &str, style: ParamStyle) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(at) = find_opening(rest, b'$') {
+    while let Some(at) = crate::expression::find_opening(rest, b'$') {
         let after = rest.get(at + 2..).unwrap_or_default();
         let Some(end) = after.find('}') else { break };
         let name = after.get(..end).unwrap_or_default().trim();
@@ -207,22 +207,6 @@ pub fn variables(text: &str, style: ParamStyle) -> Vec<&str> {
         }
     }
     out
-}
-
-/// Where the first `${` (`sigil` `$`) or `#{` of `text` starts. Scripts are
-/// long and property values many, while sigils are rare: memchr finds each
-/// in one pass with no searcher to build per text.
-fn find_opening(text: &str, sigil: u8) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(at) = memchr::memchr(sigil, bytes.get(from..)?) {
-        let at = from + at;
-        if bytes.get(at + 1) == Some(&b'{') {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
 }
 
 /// The simple variable set's date forms: `${yyyy}`, `${yyyymm±N}`, `${yyyymmdd±N}`.
@@ -245,7 +229,7 @@ fn environment_variables<'t>(text: &'t str, style: ParamStyle, defined: &dyn Fn(
         .filter(|name| !defined(name) && !is_builtin(name))
         .map(str::to_owned)
         .collect();
-    if find_opening(text, b'#').is_some() {
+    if crate::expression::find_opening(text, b'#').is_some() {
         for found in crate::expression::find(text) {
             let Ok(expr) = &found.parsed else { continue };
             for (object, member, arguments) in crate::expression::members(expr) {

@@ -55,6 +55,15 @@ fn expressions_are_found_in_text_with_braces_inside_quotes() {
     assert_eq!((found[0].offset, found[1].offset), (2, 20));
 }
 
+/// A `#` opens an expression only with its `{`, even right before one that does.
+#[test]
+fn a_hash_without_its_brace_opens_nothing() {
+    let found = find("# ##{Job.name} 测#x #");
+    let found: Vec<(usize, &str)> = found.iter().map(|f| (f.offset, f.source.as_str())).collect();
+    assert_eq!(found, [(3, "Job.name")]);
+    assert!(find("#").is_empty() && find("# #x 测#").is_empty());
+}
+
 #[test]
 fn the_reference_typo_gets_a_hint() {
     use dlf_bundle::validate::{Code, ValidateOptions, validate_bundle};

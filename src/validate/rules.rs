@@ -405,7 +405,9 @@ impl Checker<'_> {
     /// The `#{…}` expressions of a node's properties.
     fn expressions(&mut self, nodes: &[Node], node: &Node, base: &str) {
         for (j, property) in node.properties().iter().enumerate() {
-            let Some(text) = property.text().filter(|text| text.contains("#{")) else { continue };
+            let Some(text) = property.text().filter(|text| expression::find_opening(text, b'#').is_some()) else {
+                continue;
+            };
             let pointer = Item { base, list: "properties", index: j, field: "value" }.render();
             for found in expression::find(text) {
                 match &found.parsed {
