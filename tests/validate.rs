@@ -537,3 +537,26 @@ proptest::proptest! {
         proptest::prop_assert_eq!(reported, has_cycle(&known, 5), "{:?}", edges);
     }
 }
+
+/// A bundle read into memory validates as its zip does, for the rules on
+/// definitions and across files (DLFB0101 on): the same codes, entries and
+/// pointers.
+#[test]
+fn bundles_in_memory_validate_as_their_zips_do() {
+    use dlf_bundle::validate::validate_bundle;
+    let options = ValidateOptions::default();
+    let key = |d: &dlf_bundle::validate::Diagnostic| (d.code, d.entry.clone(), d.pointer.clone());
+    let mut compared = Vec::new();
+    for rule in rules().into_iter().filter(|rule| rule.code >= "DLFB0101") {
+        for archive in [rule.triggers, rule.passes] {
+            let Ok(bundle) = dlf_bundle::Bundle::from_slice(&archive) else { continue };
+            let of_definitions = |d: &&dlf_bundle::validate::Diagnostic| d.code.as_str() >= "DLFB0101";
+            let in_memory: Vec<_> = validate_bundle(&bundle, &options).iter().filter(of_definitions).map(key).collect();
+            let from_zip: Vec<_> =
+                validate_archive(&archive, &options).iter().filter(of_definitions).map(key).collect();
+            assert_eq!(in_memory, from_zip, "{}", rule.code);
+            compared.push(rule.code);
+        }
+    }
+    assert!(compared.contains(&"DLFB0305"), "the copies rule is among those compared: {compared:?}");
+}

@@ -167,9 +167,7 @@ fn examiner(
         Ok(match Definition::from_slice(kind, bytes) {
             Ok(definition) => {
                 let (mut diagnostics, mut summary) = examine(placed, &definition, bytes, context, options);
-                if context.needs_copy(placed) {
-                    summary.copy = Some(Box::new(Document::read_as(definition, bytes.to_vec())));
-                }
+                summary.keep_copy_if_needed(context, || Document::read_as(definition, bytes.to_vec()));
                 diagnostics.extend(warning_diagnostics(bom.as_slice()));
                 (diagnostics, Some(summary))
             }
@@ -292,9 +290,7 @@ pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagno
             let document = entry.document();
             let (diagnostics, mut summary) =
                 examine(placed, document.definition(), &document.bytes(), &context, options);
-            if context.needs_copy(placed) {
-                summary.copy = Some(Box::new(document.clone()));
-            }
+            summary.keep_copy_if_needed(&context, || document.clone());
             (diagnostics, summary)
         })
         .collect();
@@ -408,6 +404,14 @@ impl Summary {
     pub(crate) fn name(&self) -> &str {
         self.renamed.as_deref().unwrap_or_else(|| self.placed.stem())
     }
+
+    /// Keeps the definition (made by `copy`) when the rules across files
+    /// compare it with a namesake: rarely, so it is made only then.
+    fn keep_copy_if_needed(&mut self, context: &Context, copy: impl FnOnce() -> Document) {
+        if context.needs_copy(&self.placed) {
+            self.copy = Some(Box::new(copy()));
+        }
+    }
 }
 
 /// One reference of a job, as the rules across files need it.
@@ -432,9 +436,9 @@ pub(crate) struct Wanted {
     pub(crate) position: Option<(usize, usize)>,
 }
 
-/// Runs the per-definition rules and summarises the definition. The
-/// summary's copy is the caller's to keep, when [`Context::needs_copy`]
-/// says the rules across files need it: the caller owns the definition.
+/// Runs the per-definition rules and summarises the definition. The caller,
+/// which owns the definition, keeps its copy
+/// ([`Summary::keep_copy_if_needed`]).
 fn examine(
     placed: &Placed,
     definition: &Definition,
@@ -490,7 +494,7 @@ fn examine(
         size: bytes.len() as u64,
         // A boxed slice drops the spare capacity collecting in place leaves.
         references: references.into_boxed_slice(),
-        copy: None, // filled by the caller: see this function's doc
+        copy: None,
     };
     (found, summary)
 }
