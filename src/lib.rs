@@ -5,6 +5,7 @@
 // one way: docs/ARCHITECTURE.md lists the layers.
 mod archive;
 mod bundle;
+pub mod catalog;
 pub mod check;
 pub mod diff;
 mod error;
@@ -31,6 +32,7 @@ mod workspace;
 mod write;
 
 pub use bundle::{Bundle, BundleDir, Entry, PackReport, Packed, UnpackOptions};
+pub use catalog::values::{FailPolicy, NodeType, ProcessType, ResourceType, ScheduleType, ScriptType};
 pub use error::{
     ArchiveEntry, Corruption, Error, ErrorKind, HeaderField, Limit, NameProblem, Position, Result, Unsupported,
     ZipHeader,
@@ -39,9 +41,8 @@ pub use kind::DefinitionKind;
 pub use layout::{Layout, Placement};
 pub use limits::Limits;
 pub use model::{
-    Approver, BasicConfig, Condition, Cron, CronTrigger, Definition, DependJobs, DependPackage, Document, Event,
-    FailPolicy, Job, JobParam, Location, Node, NodeType, ProcessType, Property, Rendering, Resource, ResourceType,
-    Scalar, Schedule, ScheduleType, Script, ScriptType, WorkspaceJob,
+    Approver, BasicConfig, Condition, Cron, CronTrigger, Definition, DependJobs, DependPackage, Document, Event, Job,
+    JobParam, Location, Node, Property, Rendering, Resource, Scalar, Schedule, Script, WorkspaceJob,
 };
 pub use read::ReadOptions;
 pub use warning::{Warning, WarningKind};

@@ -237,6 +237,31 @@ impl NameRules {
     }
 }
 
+/// The candidate nearest to `name`, when one is close enough to be what was
+/// meant: one that differs only in case first, else the one fewest edits
+/// away, if they are at most a third of the name's length (at least 2).
+///
+/// ```
+/// use dlf_bundle::name::nearest;
+/// assert_eq!(nearest("post", ["GET", "POST"]), Some("POST"));
+/// assert_eq!(nearest("dws_sqll", ["dws_sql", "hive_sql"]), Some("dws_sql"));
+/// assert_eq!(nearest("x", ["dws_sql"]), None);
+/// ```
+pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    if let Some(same) = candidates.iter().find(|candidate| candidate.eq_ignore_ascii_case(name)) {
+        return Some(same);
+    }
+    let folded = name.to_lowercase();
+    let limit = (name.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::levenshtein(&folded, &candidate.to_lowercase()), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{MAX_COMPONENT_BYTES, MAX_DEPTH, check_entry_name, is_macos_metadata};

@@ -65,6 +65,27 @@ impl fmt::Display for FieldPath {
 }
 
 impl FieldPath {
+    /// The keys of a dotted path (`schedule.cron.expression`); `None` for
+    /// `property.NAME` and `param.NAME`.
+    pub fn keys(&self) -> Option<Vec<&str>> {
+        self.steps
+            .iter()
+            .map(|step| match step {
+                Step::Key(key) => Some(key.as_str()),
+                Step::Named { .. } => None,
+            })
+            .collect()
+    }
+
+    /// For `property.NAME` and `param.NAME`: the list (`properties`,
+    /// `params`) and the name.
+    pub fn named(&self) -> Option<(&'static str, &str)> {
+        match self.steps.as_slice() {
+            [Step::Named { list, name }] => Some((list, name)),
+            _ => None,
+        }
+    }
+
     /// The value at the path, when there is one.
     pub fn get<'a>(&self, root: &'a Value) -> Option<&'a Value> {
         let mut at = root;

@@ -7,69 +7,13 @@
 //! other workspaces) never do and must already exist where the bundle is
 //! imported.
 
+use crate::catalog::values::{NodeType, ScriptType};
+use crate::catalog::{self, FieldSpec, Form, NodeSpec, Refers};
 use crate::kind::DefinitionKind;
-use crate::model::{Definition, DependJobs, Job, Node, NodeType, Resource, Script, ScriptType};
+pub use crate::kind::EnvironmentKind;
+use crate::model::{Definition, DependJobs, Job, Node, Resource, Script};
 use std::collections::BTreeSet;
 use std::fmt;
-
-/// Kinds of environment object a bundle cannot carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EnvironmentKind {
-    /// A data connection (`connectionName`, `connectionId`, `Data Warehouse`).
-    Connection,
-    /// A CDM cluster (`CDMJob` nodes, the relay agent of `RESTAPI` nodes).
-    CdmCluster,
-    /// A job inside a CDM cluster, named `cluster/job`.
-    CdmJob,
-    /// A DLI queue.
-    DliQueue,
-    /// An MRS cluster.
-    MrsCluster,
-    /// A DIS stream.
-    DisStream,
-    /// An SMN topic (URN).
-    SmnTopic,
-    /// An OBS path (`obs://…`).
-    ObsPath,
-    /// A job in another workspace, named `workspace/job`.
-    OtherWorkspaceJob,
-    /// A workspace environment variable (`${name}` that no job parameter
-    /// defines, `#{Env.get("name")}`).
-    EnvVariable,
-}
-
-impl EnvironmentKind {
-    /// Every kind, in declaration order.
-    pub const ALL: [Self; 10] = [
-        Self::Connection,
-        Self::CdmCluster,
-        Self::CdmJob,
-        Self::DliQueue,
-        Self::MrsCluster,
-        Self::DisStream,
-        Self::SmnTopic,
-        Self::ObsPath,
-        Self::OtherWorkspaceJob,
-        Self::EnvVariable,
-    ];
-
-    /// Lower-case name used in reports: `connection`, `cdm_cluster`, …
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Connection => "connection",
-            Self::CdmCluster => "cdm_cluster",
-            Self::CdmJob => "cdm_job",
-            Self::DliQueue => "dli_queue",
-            Self::MrsCluster => "mrs_cluster",
-            Self::DisStream => "dis_stream",
-            Self::SmnTopic => "smn_topic",
-            Self::ObsPath => "obs_path",
-            Self::OtherWorkspaceJob => "other_workspace_job",
-            Self::EnvVariable => "env_variable",
-        }
-    }
-}
 
 /// What a reference points at.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -243,26 +187,6 @@ fn environment_variables<'t>(text: &'t str, style: ParamStyle, defined: &dyn Fn(
     out
 }
 
-/// Node types whose `scriptName` is a script reference (in script mode).
-fn uses_script(node_type: &NodeType) -> bool {
-    matches!(
-        node_type,
-        NodeType::HiveSql
-            | NodeType::SparkSql
-            | NodeType::DwsSql
-            | NodeType::DliSql
-            | NodeType::RdsSql
-            | NodeType::RdsSqlCompact
-            | NodeType::Shell
-            | NodeType::Python
-            | NodeType::CsJob
-            | NodeType::MrsHetuEngine
-            | NodeType::MrsSparkPython
-            | NodeType::MrsFlink
-            | NodeType::MrsFlinkJob
-    )
-}
-
 /// Import replacement type of a connection used by this node or script type.
 fn connection_import_type(type_name: &str) -> Option<&'static str> {
     match type_name {
@@ -281,33 +205,6 @@ fn import_type(kind: EnvironmentKind, owner_type: &str) -> Option<&'static str> 
         EnvironmentKind::DisStream => Some("DIS_STREAM"),
         _ => None,
     }
-}
-
-/// Node properties that name an environment object, by node type.
-fn environment_properties(node_type: &NodeType) -> &'static [(&'static str, EnvironmentKind)] {
-    use EnvironmentKind::{CdmCluster, DisStream, DliQueue, MrsCluster, ObsPath, SmnTopic};
-    match node_type {
-        NodeType::DliSql => &[("queueName", DliQueue)],
-        // DLI Spark's `clusterName` is the DLI queue.
-        NodeType::DliSpark => &[("clusterName", DliQueue)],
-        NodeType::MrsSpark
-        | NodeType::MapReduce
-        | NodeType::MrsFlink
-        | NodeType::MrsFlinkJob
-        | NodeType::MrsHetuEngine
-        | NodeType::MrsSparkPython => &[("clusterName", MrsCluster)],
-        // The CDM cluster that relays the call.
-        NodeType::RestApi => &[("agentName", CdmCluster)],
-        NodeType::Smn => &[("topic", SmnTopic)],
-        NodeType::DisTransferTask | NodeType::DisStream => &[("streamName", DisStream)],
-        NodeType::ObsManager => &[("path", ObsPath), ("sourceDirectory", ObsPath), ("targetDirectory", ObsPath)],
-        _ => &[],
-    }
-}
-
-/// `true` when a node with `statementOrScript` runs a script (absent means script mode).
-fn in_script_mode(node: &Node) -> bool {
-    node.property("statementOrScript").is_none_or(|mode| mode.eq_ignore_ascii_case("SCRIPT"))
 }
 
 struct Collector<'a> {
@@ -416,55 +313,33 @@ fn node_references<'a>(
     let Some(node_type) = node.node_type.as_ref() else { return };
     collector.node = node.name.as_deref();
     collector.owner_type = node_type.as_str();
-    let property = |name: &str| node.property(name).filter(|v| !v.is_empty());
-
-    if uses_script(node_type) && in_script_mode(node) {
-        let flink_jar = matches!(node_type, NodeType::MrsFlink | NodeType::MrsFlinkJob)
-            && property("flinkJobType").is_some_and(|t| t.to_ascii_uppercase().contains("JAR"));
-        if let Some(script) = property("scriptName").filter(|_| !flink_jar) {
-            collector.push(Target::Script(script.to_owned()), "scriptName", false);
+    let value = |name: &str| node.property(name);
+    for (row, probable) in property_rows(node_type) {
+        let Some(refers) = row.refers else { continue };
+        let Some(text) = value(row.name).filter(|text| !text.is_empty()) else { continue };
+        if !row.applies(value) {
+            continue;
+        }
+        match refers {
+            Refers::Script => collector.push(Target::Script(text.to_owned()), row.name, probable),
+            Refers::Resource => collector.resource_path(text, row.name),
+            Refers::Job => collector.push(Target::Job(text.to_owned()), row.name, probable),
+            Refers::Database => {}
+            Refers::Environment(EnvironmentKind::CdmJob) => {
+                // A CDM job is named within its cluster.
+                let cluster =
+                    ["clusterName", "clusterId"].into_iter().find_map(|key| value(key).filter(|v| !v.is_empty()));
+                collector.environment(EnvironmentKind::CdmJob, &format!("{}/{text}", cluster.unwrap_or("?")), row.name);
+            }
+            // Paths are OBS objects when the row says so, or when they say `obs://`
+            // (an MRS job's input may be on HDFS).
+            Refers::Environment(EnvironmentKind::ObsPath)
+                if !matches!(row.form, Form::ObsPath | Form::StoragePath) && !text.starts_with("obs://") => {}
+            Refers::Environment(kind) => collector.environment(kind, text, row.name),
         }
     }
-    for key in ["connectionName", "connectionId", "Data Warehouse"] {
-        if let Some(name) = property(key) {
-            collector.environment(EnvironmentKind::Connection, name, key);
-        }
-    }
-    match node_type {
-        NodeType::DliSpark => {
-            if let Some(path) = property("resourcePath") {
-                if property("resourceType").is_some_and(|t| t.eq_ignore_ascii_case("OBS")) {
-                    collector.environment(EnvironmentKind::ObsPath, path, "resourcePath");
-                } else {
-                    collector.resource_path(path, "resourcePath");
-                }
-            }
-        }
-        NodeType::MrsSpark | NodeType::MapReduce | NodeType::MrsFlink | NodeType::MrsFlinkJob => {
-            if let Some(path) = property("resourcePath") {
-                collector.resource_path(path, "resourcePath");
-            }
-        }
-        NodeType::CdmJob => {
-            let (via, cluster) = match property("clusterName") {
-                Some(name) => ("clusterName", Some(name)),
-                None => ("clusterId", property("clusterId")),
-            };
-            if let Some(cluster) = cluster {
-                collector.environment(EnvironmentKind::CdmCluster, cluster, via);
-            }
-            if let Some(job) = property("jobName") {
-                let qualified = format!("{}/{job}", cluster.unwrap_or("?"));
-                collector.environment(EnvironmentKind::CdmJob, &qualified, "jobName");
-            }
-        }
-        NodeType::SubJob | NodeType::ForEach => sub_job_references(collector, node, options, known_jobs),
-        _ => {}
-    }
-    for (key, kind) in environment_properties(node_type) {
-        if let Some(name) = property(key) {
-            collector.environment(*kind, name, key);
-        }
+    if node_type.spec().is_some_and(|spec| spec.runs_jobs) {
+        sub_job_references(collector, node, options, known_jobs);
     }
     if let Some(depend) = node.cron_trigger.as_ref().and_then(|t| t.depend_jobs.as_ref()) {
         collector.depend_jobs(depend, "cronTrigger.dependJobs");
@@ -475,6 +350,41 @@ fn node_references<'a>(
     {
         collector.environment(EnvironmentKind::DisStream, channel, "eventTrigger.channel");
     }
+}
+
+/// The catalog's rows for a node of `node_type`, each with whether what it
+/// names is only probable: a type the catalog does not describe (unknown, or
+/// with unverified property names) is read through the rows every such node
+/// is taken to have ([`catalog::UNDESCRIBED_PROPERTIES`]), its script
+/// probable, so that the script counts as used but is never asked for.
+pub(crate) fn property_rows(node_type: &NodeType) -> impl Iterator<Item = (&'static FieldSpec, bool)> {
+    let spec = node_type.spec();
+    let own = spec.into_iter().flat_map(NodeSpec::rows).map(|row| (row, false));
+    let described = spec.is_some_and(|spec| spec.verified);
+    let undescribed = catalog::UNDESCRIBED_PROPERTIES
+        .iter()
+        .filter(move |row| !described && spec.is_none_or(|spec| spec.property(row.name).is_none()))
+        .map(|row| (row, row.refers == Some(Refers::Script)));
+    own.chain(undescribed)
+}
+
+/// The names the properties that give a node's script its parameters
+/// (`scriptArgs`, `arguments`: `key=value` items) define.
+pub(crate) fn script_parameters(node: &Node) -> impl Iterator<Item = &str> {
+    let properties = node.node_type.as_ref().and_then(NodeType::spec).map_or(&[][..], |spec| spec.parameters);
+    properties.iter().filter_map(|key| node.property(key)).flat_map(str::lines).flat_map(parameter_names)
+}
+
+/// The names one line of parameters defines: `key=value`, or several
+/// `key=value` (`--key=value`) items apart.
+fn parameter_names(line: &str) -> Vec<&str> {
+    let items: Vec<&str> = line.split_whitespace().collect();
+    let keys: Vec<&str> = if items.len() > 1 && items.iter().all(|item| item.contains('=')) {
+        items.iter().filter_map(|item| item.split_once('=')).map(|(key, _)| key).collect()
+    } else {
+        line.split_once('=').map(|(key, _)| key.trim()).into_iter().collect()
+    };
+    keys.into_iter().map(|key| key.trim_start_matches('-')).filter(|key| !key.is_empty()).collect()
 }
 
 /// Sub Job and For Each nodes: configured properties name a job; any other

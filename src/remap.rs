@@ -15,7 +15,9 @@
 //! bizdate = "2024-01-01"
 //! ```
 
+use crate::NodeType;
 use crate::bundle::Bundle;
+use crate::catalog::Refers;
 use crate::error::{Error, ErrorKind, Result};
 use crate::json;
 use crate::json::Value;
@@ -433,6 +435,12 @@ fn rewrite_script(script: &Script, entry: &str, map: &Map, changes: &mut Vec<Cha
     Some(script)
 }
 
+/// Whether the catalog says the property `key` of a node of `node_type`
+/// names a database (`database`, `HetuEngine`'s `Database` and `Schema`).
+fn names_database(node_type: &NodeType, key: &str) -> bool {
+    reference::property_rows(node_type).any(|(row, _)| row.name == key && row.refers == Some(Refers::Database))
+}
+
 /// The part of a reference's name the map keys: the workspace of a job
 /// in another workspace (`workspace/job`), else the name.
 fn rename_key(kind: EnvironmentKind, name: &str) -> &str {
@@ -521,6 +529,7 @@ impl Rewriter<'_> {
 
     fn node(&mut self, node: &mut Value, index: usize, references: &[Reference]) {
         let node_name = node.as_object().and_then(|n| n.get("name")).and_then(Value::as_str).map(str::to_owned);
+        let node_type = node.as_object().and_then(|n| n.get("type")).and_then(Value::as_str).map(NodeType::from);
         let base = format!("/nodes/{index}");
         if let Some(channel) = Self::member(node, "eventTrigger").and_then(|event| Self::member(event, "channel")) {
             self.rename(channel, Section::DisStream, format!("{base}/eventTrigger/channel"));
@@ -537,7 +546,7 @@ impl Rewriter<'_> {
             };
             let Some(value) = Self::member(property, "value") else { continue };
             let pointer = format!("{base}/properties/{j}/value");
-            if key.eq_ignore_ascii_case("database") {
+            if node_type.as_ref().is_some_and(|node_type| names_database(node_type, &key)) {
                 self.rename(value, Section::Database, pointer);
                 continue;
             }

@@ -5,7 +5,9 @@ use crate::bundle::{Bundle, Entry};
 use crate::error::{Error, Result};
 use crate::kind::DefinitionKind;
 use crate::model::{Definition, Job};
-use crate::reference::{EnvironmentKind, Reference, ReferenceOptions, Target, definition_references, job_references};
+use crate::reference::{
+    EnvironmentKind, Reference, ReferenceOptions, Target, definition_references, job_references, script_parameters,
+};
 use crate::workspace::Workspace;
 use rayon::prelude::*;
 
@@ -110,17 +112,12 @@ fn dependencies_of<L: Lookup>(
 }
 
 /// An environment variable of a script that the job's own parameters, or
-/// the script arguments of the node running it, define.
+/// the script parameters of the node running it (`scriptArgs`, `arguments`), define.
 fn defined_by(job: &Job, node: Option<&str>, need: &Reference) -> bool {
     let Target::Environment { kind: EnvironmentKind::EnvVariable, name, .. } = &need.target else { return false };
     let is_param = job.params().iter().any(|param| param.name.as_deref() == Some(name.as_str()));
-    let script_args = node.and_then(|node| job.node(node)).and_then(|node| node.property("scriptArgs"));
-    is_param || script_args.is_some_and(|args| script_arg_names(args).any(|arg| arg == name))
-}
-
-/// The names a node's `scriptArgs` (`key=value` lines) supply.
-fn script_arg_names(args: &str) -> impl Iterator<Item = &str> {
-    args.lines().filter_map(|line| line.split_once('=')).map(|(key, _)| key.trim()).filter(|key| !key.is_empty())
+    let node = node.and_then(|node| job.node(node));
+    is_param || node.is_some_and(|node| script_parameters(node).any(|parameter| parameter == name))
 }
 
 struct BundleLookup<'a>(&'a Bundle);

@@ -30,8 +30,9 @@ const JOB: &str = r#"{
 }
 "#;
 
-/// The 1-based line of the `report` node (`{` before `"name": "report"`).
-const REPORT_NODE_LINE: usize = 12;
+/// Where the `report` node's `scriptName` value `"s2"` is (1-based line and column).
+const REPORT_SCRIPT_LINE: usize = 17;
+const REPORT_SCRIPT_COLUMN: usize = 54;
 
 /// A single-layout folder whose job needs `s1` (present) and `s2` (missing).
 fn folder_with_a_missing_script() -> tempfile::TempDir {
@@ -74,10 +75,13 @@ fn sarif_of_a_folder_points_at_the_job_files_line() {
     let missing = results.iter().find(|r| r["ruleId"] == "DLFB0302").expect("DLFB0302 reported");
     let physical = &missing["locations"][0]["physicalLocation"];
     assert_eq!(physical["artifactLocation"]["uri"], "jobs/job_a.job");
-    assert_eq!(physical["region"]["startLine"], REPORT_NODE_LINE);
-    assert_eq!(physical["region"]["startColumn"], 5);
+    assert_eq!(physical["region"]["startLine"], REPORT_SCRIPT_LINE);
+    assert_eq!(physical["region"]["startColumn"], REPORT_SCRIPT_COLUMN);
     assert_eq!(missing["level"], "error");
-    assert_eq!(missing["locations"][0]["logicalLocations"][0]["fullyQualifiedName"], "jobs/job_a.job#/nodes/1");
+    assert_eq!(
+        missing["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "jobs/job_a.job#/nodes/1/properties/0/value"
+    );
     let again: serde_json::Value =
         serde_json::from_slice(&run_in(dir.path(), &["validate", ".", "--format", "sarif"]).stdout).unwrap();
     assert_eq!(again["runs"][0]["results"], run["results"], "fingerprints and all are stable across runs");
@@ -94,17 +98,25 @@ fn sarif_of_a_zip_names_the_entry_in_the_message() {
     let result =
         value["runs"][0]["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == "DLFB0302").cloned().unwrap();
     assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "jobs.zip");
-    assert!(result["message"]["text"].as_str().unwrap().contains("entry `jobs/job_a.job#/nodes/1`"), "{result}");
+    assert!(
+        result["message"]["text"].as_str().unwrap().contains("entry `jobs/job_a.job#/nodes/1/properties/0/value`"),
+        "{result}"
+    );
 }
 
 #[test]
 fn text_github_and_junit_formats() {
     let dir = folder_with_a_missing_script();
     let text = stdout(&run_in(dir.path(), &["validate", "."]));
-    assert!(text.contains(&format!("--> ./jobs/job_a.job:{REPORT_NODE_LINE}:5 (#/nodes/1)")), "{text}");
+    assert!(
+        text.contains(&format!(
+            "--> ./jobs/job_a.job:{REPORT_SCRIPT_LINE}:{REPORT_SCRIPT_COLUMN} (#/nodes/1/properties/0/value)"
+        )),
+        "{text}"
+    );
     let github = stdout(&run_in(dir.path(), &["validate", ".", "--format", "github"]));
     let expected = format!(
-        "::error file=jobs/job_a.job,line={REPORT_NODE_LINE},col=5,title=DLFB0302::node `report` needs script `s2`"
+        "::error file=jobs/job_a.job,line={REPORT_SCRIPT_LINE},col={REPORT_SCRIPT_COLUMN},title=DLFB0302::node `report` needs script `s2`"
     );
     assert!(github.lines().any(|line| line.starts_with(&expected)), "{github}");
     let junit = stdout(&run_in(dir.path(), &["validate", ".", "--format", "junit"]));

@@ -227,7 +227,11 @@ fn cases() -> Vec<Case> {
         case(
             "entry left out of the directory",
             with(batch_entries(), unlisted),
-            ErrorKind::UnlistedEntry { offset: 410 },
+            // Right after the listed entries' local records (30-byte header, name, data).
+            ErrorKind::UnlistedEntry {
+                offset: batch_entries().iter().map(|entry| 30 + entry.name.len() + entry.data.len()).sum::<usize>()
+                    as u64,
+            },
             None,
         ),
         case("entry count lie", count_lie, ErrorKind::Corrupt(Corruption::EntryCount { declared: 2, listed: 3 }), None),

@@ -60,6 +60,20 @@ fn with_node(nodes: &[String]) -> Vec<u8> {
     bundle(&job_with("a", &[nodes.join(","), job_node()].join(","), ""), vec![])
 }
 
+/// An SMN topic URN.
+const TOPIC: &str = "urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:alerts";
+
+/// A node of `node_type` with these properties (values JSON-escaped here).
+fn typed_node(node_type: &str, properties: &[(&str, &str)]) -> String {
+    let properties: Vec<String> = properties
+        .iter()
+        .map(|(name, value)| format!(r#"{{"name":"{name}","value":{}}}"#, serde_json::to_string(value).unwrap()))
+        .collect();
+    node("x", "")
+        .replace("Dummy", node_type)
+        .replace(r#""properties":[]"#, &format!(r#""properties":[{}]"#, properties.join(",")))
+}
+
 fn job_node() -> String {
     r#"{"name":"n1","type":"DWSSQL","location":{"x":"0","y":"0"},"properties":[{"name":"scriptName","value":"s"}]}"#
         .into()
@@ -106,10 +120,10 @@ fn rules() -> Vec<Rule> {
             with_node(&[r#"{"name":"x","type":"Dummy","properties":[]}"#.into()]),
             with_node(&[node("x", "")]),
         ),
-        rule("DLFB0102", bundle(&job("a").replace("\"BATCH\"", "\"STREAMING\""), vec![]), valid.clone()),
+        rule("DLFB0107", bundle(&job("a").replace("\"BATCH\"", "\"STREAMING\""), vec![]), valid.clone()),
         rule("DLFB0102", with_node(&[node("x", "").replace("Dummy", "QuantumSQL")]), with_node(&[node("x", "")])),
         rule(
-            "DLFB0102",
+            "DLFB0107",
             with_node(&[node("x", r#","failPolicy":"RETRY""#)]),
             with_node(&[node("x", r#","failPolicy":"IGNORE""#)]),
         ),
@@ -167,6 +181,65 @@ fn rules() -> Vec<Rule> {
             "DLFB0106",
             bundle(&job("a").replace("/etl", "/a/b/c/d/e/f/g/h/i/j/k"), vec![]),
             bundle(&job("a").replace("/etl", "/数据/etl-1/"), vec![]),
+        ),
+        rule(
+            "DLFB0101",
+            with_node(&[typed_node("SMN", &[("topic", TOPIC), ("subject", "s"), ("messageType", "NORMAL")])]),
+            with_node(&[typed_node(
+                "SMN",
+                &[("topic", TOPIC), ("subject", "s"), ("messageType", "NORMAL"), ("message", "m")],
+            )]),
+        ),
+        rule(
+            "DLFB0107",
+            with_node(&[typed_node("RESTAPI", &[("url", "https://example.com/api"), ("method", "FETCH")])]),
+            with_node(&[typed_node("RESTAPI", &[("url", "https://example.com/api"), ("method", "GET")])]),
+        ),
+        rule(
+            "DLFB0108",
+            with_node(&[typed_node(
+                "SMN",
+                &[("topic", "alerts"), ("subject", "s"), ("messageType", "NORMAL"), ("message", "m")],
+            )]),
+            with_node(&[typed_node(
+                "SMN",
+                &[("topic", TOPIC), ("subject", "s"), ("messageType", "NORMAL"), ("message", "m")],
+            )]),
+        ),
+        rule(
+            "DLFB0109",
+            with_node(&[node("x", "").replace(r#""properties":[]"#, r#""properties":[{"name":"k","value":3}]"#)]),
+            with_node(&[node("x", "").replace(r#""properties":[]"#, r#""properties":[{"name":"k","value":"3"}]"#)]),
+        ),
+        rule(
+            "DLFB0110",
+            with_node(&[typed_node(
+                "RESTAPI",
+                &[
+                    ("url", "https://example.com/api"),
+                    ("method", "GET"),
+                    ("headers", "Authorization=Basic dXNlcjpwYXNzd29yZA=="),
+                ],
+            )]),
+            with_node(&[typed_node(
+                "RESTAPI",
+                &[
+                    ("url", "https://example.com/api"),
+                    ("method", "GET"),
+                    ("headers", r#"Authorization=#{Env.get("auth")}"#),
+                ],
+            )]),
+        ),
+        rule(
+            "DLFB0307",
+            raw_zip(&[
+                RawEntry::new("jobs/a/a.job", job("a")),
+                RawEntry::new(
+                    "jobs/a/s.script",
+                    r#"{"name":"s","type":"HiveSQL","content":"select 1;","connectionName":"hive"}"#,
+                ),
+            ]),
+            valid.clone(),
         ),
         rule("DLFB0201", with_node(&[node("x", ""), node("x", "")]), with_node(&[node("x", ""), node("y", "")])),
         rule(

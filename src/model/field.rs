@@ -5,6 +5,7 @@
 //! that order, so a read-then-write reproduces keys, order and scalar forms.
 //! A documented key holding `null` is kept in `extra` (typed as absent).
 
+use crate::catalog::values::{FailPolicy, NodeType, ProcessType, ResourceType, ScheduleType, ScriptType};
 use crate::json::{Detour, Number, Object, PathSegment, Reader, Value};
 use std::fmt::Write as _;
 use tinyvec::TinyVec;
@@ -251,6 +252,79 @@ impl Field for Scalar {
     }
 }
 
+/// A field's value as the catalog's rules read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FieldValue<'a> {
+    /// A JSON string.
+    String(&'a str),
+    /// A number or boolean, as written.
+    Scalar(&'a str),
+    /// An object or an array.
+    Structure,
+}
+
+impl<'a> FieldValue<'a> {
+    /// The text of a string, number or boolean.
+    pub(crate) fn text(self) -> Option<&'a str> {
+        match self {
+            Self::String(text) | Self::Scalar(text) => Some(text),
+            Self::Structure => None,
+        }
+    }
+}
+
+/// Values that are fields of model objects.
+pub(crate) trait Slotted {
+    /// The value as the rules read it; `None` for a JSON `null`.
+    fn slot(&self) -> Option<FieldValue<'_>>;
+}
+
+impl Slotted for String {
+    fn slot(&self) -> Option<FieldValue<'_>> {
+        Some(FieldValue::String(self))
+    }
+}
+
+impl Slotted for Scalar {
+    fn slot(&self) -> Option<FieldValue<'_>> {
+        Some(match self {
+            Self::String(text) => FieldValue::String(text),
+            other => FieldValue::Scalar(other.as_text()),
+        })
+    }
+}
+
+impl Slotted for Value {
+    fn slot(&self) -> Option<FieldValue<'_>> {
+        match self {
+            Value::Null => None,
+            Value::String(text) => Some(FieldValue::String(text)),
+            Value::Number(number) => Some(FieldValue::Scalar(number.as_str())),
+            Value::Bool(true) => Some(FieldValue::Scalar("true")),
+            Value::Bool(false) => Some(FieldValue::Scalar("false")),
+            Value::Array(_) | Value::Object(_) => Some(FieldValue::Structure),
+        }
+    }
+}
+
+impl<T> Slotted for Vec<T> {
+    fn slot(&self) -> Option<FieldValue<'_>> {
+        Some(FieldValue::Structure)
+    }
+}
+
+impl Slotted for Object {
+    fn slot(&self) -> Option<FieldValue<'_>> {
+        Some(FieldValue::Structure)
+    }
+}
+
+/// Model objects: their fields by name, documented or kept in `extra`.
+pub(crate) trait Fields {
+    /// The value of the field `key`, when present and not `null`.
+    fn field_value(&self, key: &str) -> Option<FieldValue<'_>>;
+}
+
 /// Where each key of an object appeared: a documented field (its index in
 /// the type's `KEYS`) or the next entry of `extra`.
 ///
@@ -377,6 +451,22 @@ macro_rules! model_object {
             }
         }
 
+        impl $crate::model::field::Fields for $name {
+            fn field_value(&self, key: &str) -> Option<$crate::model::field::FieldValue<'_>> {
+                use $crate::model::field::Slotted;
+                match key {
+                    $( $key => self.$field.as_ref().and_then(Slotted::slot), )*
+                    _ => self.extra.get(key).and_then(Slotted::slot),
+                }
+            }
+        }
+
+        impl $crate::model::field::Slotted for $name {
+            fn slot(&self) -> Option<$crate::model::field::FieldValue<'_>> {
+                Some($crate::model::field::FieldValue::Structure)
+            }
+        }
+
         // The key order numbers documented keys with a byte.
         const _: () = assert!($name::KEYS.len() < 255);
 
@@ -488,75 +578,33 @@ macro_rules! model_object {
     };
 }
 
-/// Declares an open enumeration: known values as variants, anything else kept
-/// verbatim in `Other`, so an unknown type never stops a read and is written
-/// back unchanged.
-macro_rules! open_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )*
-            /// A value this version does not know, kept verbatim.
-            Other(String),
-        }
-
-        impl $name {
-            /// Every known value, as written in files.
-            pub const KNOWN: &'static [&'static str] = &[$($text),*];
-
-            /// The value as written in files.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( Self::$variant => $text, )*
-                    Self::Other(text) => text,
-                }
-            }
-
-            /// `true` for a value outside [`Self::KNOWN`].
-            pub fn is_unknown(&self) -> bool {
-                matches!(self, Self::Other(_))
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(text: &str) -> Self {
-                match text {
-                    $( $text => Self::$variant, )*
-                    other => Self::Other(other.to_owned()),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl $crate::model::field::Field for $name {
-            fn from_json(
-                value: $crate::json::Value,
-            ) -> Result<Self, $crate::model::field::TypeMismatch> {
+/// The service's enumerations (the catalog's open enums) read and write as
+/// strings; an unknown value is kept verbatim.
+macro_rules! open_enum_fields {
+    ($($name:ty),*) => {$(
+        impl Field for $name {
+            fn from_json(value: Value) -> Result<Self, TypeMismatch> {
                 match value {
-                    $crate::json::Value::String(text) => Ok(Self::from(text.as_str())),
-                    other => Err($crate::model::field::TypeMismatch::new("a string", &other)),
+                    Value::String(text) => Ok(Self::from(text.as_str())),
+                    other => Err(TypeMismatch::new("a string", &other)),
                 }
             }
-            fn to_json(&self) -> $crate::json::Value {
-                $crate::json::Value::String(self.as_str().to_owned())
+            fn to_json(&self) -> Value {
+                Value::String(self.as_str().to_owned())
             }
-            fn read(reader: &mut $crate::json::Reader<'_>) -> Result<Self, $crate::json::Detour> {
+            fn read(reader: &mut Reader<'_>) -> Result<Self, Detour> {
                 reader.with_str(|text| Self::from(text))
             }
         }
-    };
+
+        impl Slotted for $name {
+            fn slot(&self) -> Option<FieldValue<'_>> {
+                Some(FieldValue::String(self.as_str()))
+            }
+        }
+    )*};
 }
 
-pub(crate) use {model_object, open_enum};
+open_enum_fields!(NodeType, ScriptType, ResourceType, ProcessType, FailPolicy, ScheduleType);
+
+pub(crate) use model_object;

@@ -1,118 +1,8 @@
 //! `.job` files: the body of the Create Job API request.
 
-use super::field::{Scalar, model_object, open_enum};
+use super::field::{Scalar, model_object};
+use crate::catalog::values::{FailPolicy, NodeType, ProcessType, ScheduleType};
 use crate::json::{Object, Value};
-
-open_enum! {
-    /// `processType`: batch or real-time.
-    pub enum ProcessType {
-        /// `BATCH`
-        Batch = "BATCH",
-        /// `REAL_TIME`
-        RealTime = "REAL_TIME",
-    }
-}
-
-open_enum! {
-    /// Node `type`. Real workspaces use types beyond the documented enum
-    /// (`DLFSubJob`, `ForEachJob`, `DataQualityMonitor`, `Python`), listed here too.
-    pub enum NodeType {
-        /// `HiveSQL`
-        HiveSql = "HiveSQL",
-        /// `SparkSQL`
-        SparkSql = "SparkSQL",
-        /// `DWSSQL`
-        DwsSql = "DWSSQL",
-        /// `DLISQL`
-        DliSql = "DLISQL",
-        /// `RDS SQL` (with the space, as the spec writes it)
-        RdsSql = "RDS SQL",
-        /// `RDSSQL` (the V2 spelling)
-        RdsSqlCompact = "RDSSQL",
-        /// `Shell`
-        Shell = "Shell",
-        /// `Python`
-        Python = "Python",
-        /// `CDMJob`
-        CdmJob = "CDMJob",
-        /// `DataMigration`
-        DataMigration = "DataMigration",
-        /// `DISTransferTask`
-        DisTransferTask = "DISTransferTask",
-        /// `DISStream` (legacy)
-        DisStream = "DISStream",
-        /// `CSJob` (legacy)
-        CsJob = "CSJob",
-        /// `CloudTableManage`
-        CloudTableManage = "CloudTableManage",
-        /// `CloudTableManager` (prose spelling)
-        CloudTableManager = "CloudTableManager",
-        /// `OBSManager`
-        ObsManager = "OBSManager",
-        /// `RESTAPI`
-        RestApi = "RESTAPI",
-        /// `MachineLearning`
-        MachineLearning = "MachineLearning",
-        /// `SMN`
-        Smn = "SMN",
-        /// `MRSSpark`
-        MrsSpark = "MRSSpark",
-        /// `MapReduce`
-        MapReduce = "MapReduce",
-        /// `DLISpark`
-        DliSpark = "DLISpark",
-        /// `MRSFlink`
-        MrsFlink = "MRSFlink",
-        /// `MRSFlinkJob`
-        MrsFlinkJob = "MRSFlinkJob",
-        /// `MRSHetuEngine`
-        MrsHetuEngine = "MRSHetuEngine",
-        /// `MRSSparkPython`
-        MrsSparkPython = "MRSSparkPython",
-        /// `OneclickCDC`
-        OneclickCdc = "OneclickCDC",
-        /// `Dummy`
-        Dummy = "Dummy",
-        /// `DLFSubJob` (Sub Job)
-        SubJob = "DLFSubJob",
-        /// `ForEachJob` (For Each)
-        ForEach = "ForEachJob",
-        /// `DataQualityMonitor`
-        DataQualityMonitor = "DataQualityMonitor",
-    }
-}
-
-open_enum! {
-    /// Node `failPolicy`.
-    pub enum FailPolicy {
-        /// `FAIL`: stop the job (default).
-        Fail = "FAIL",
-        /// `IGNORE`: continue.
-        Ignore = "IGNORE",
-        /// `SUSPEND`: suspend the job.
-        Suspend = "SUSPEND",
-        /// `FAIL_CHILD`: stop downstream nodes.
-        FailChild = "FAIL_CHILD",
-    }
-}
-
-open_enum! {
-    /// `schedule.type`.
-    pub enum ScheduleType {
-        /// `EXECUTE_ONCE`
-        ExecuteOnce = "EXECUTE_ONCE",
-        /// `CRON`
-        Cron = "CRON",
-        /// `EVENT`
-        Event = "EVENT",
-        /// `EVENT_TRIGGER` (spec)
-        EventTrigger = "EVENT_TRIGGER",
-        /// `RUN_ONCE` (spec)
-        RunOnce = "RUN_ONCE",
-        /// `SCHEDULE` (spec)
-        Schedule = "SCHEDULE",
-    }
-}
 
 model_object! {
     /// A job definition (`.job`).
@@ -222,10 +112,11 @@ impl Job {
     }
 
     /// Sets the value of the parameter called `name`, keeping its other keys
-    /// (`type`), or appends the parameter.
-    pub fn set_param(&mut self, name: &str, value: impl Into<Scalar>) {
+    /// (`type`), or appends the parameter. The value is a string, as the
+    /// service's models type every parameter value.
+    pub fn set_param(&mut self, name: &str, value: impl Into<String>) {
         let params = self.params.get_or_insert_with(Vec::new);
-        let value = Some(value.into());
+        let value = Some(Scalar::String(value.into()));
         match params.iter_mut().find(|param| param.name.as_deref() == Some(name)) {
             Some(param) => param.value = value,
             None => params.push(JobParam { name: Some(name.to_owned()), value, ..JobParam::default() }),

@@ -12,11 +12,11 @@ mod script;
 
 pub use field::Scalar;
 pub use job::{
-    Approver, BasicConfig, Condition, Cron, CronTrigger, DependJobs, Event, FailPolicy, Job, JobParam, Location, Node,
-    NodeType, ProcessType, Property, Schedule, ScheduleType, WorkspaceJob,
+    Approver, BasicConfig, Condition, Cron, CronTrigger, DependJobs, Event, Job, JobParam, Location, Node, Property,
+    Schedule, WorkspaceJob,
 };
-pub use resource::{DependPackage, Resource, ResourceType};
-pub use script::{Script, ScriptType};
+pub use resource::{DependPackage, Resource};
+pub use script::Script;
 
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::json::{self, Value};
@@ -341,5 +341,44 @@ impl PartialEq for Document {
     /// Documents are equal when they would write the same bytes.
     fn eq(&self, other: &Self) -> bool {
         self.bytes() == other.bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{self, ObjectSpec};
+
+    /// The catalog describes every field the model types, and nothing else
+    /// (`set` refuses a field it does not list).
+    #[test]
+    fn the_catalog_lists_every_field_of_the_model() {
+        let pairs: [(&[&str], &ObjectSpec); 17] = [
+            (Job::KEYS, &catalog::JOB),
+            (Node::KEYS, &catalog::NODE),
+            (Schedule::KEYS, &catalog::SCHEDULE),
+            (Cron::KEYS, &catalog::CRON),
+            (CronTrigger::KEYS, &catalog::CRON_TRIGGER),
+            (Event::KEYS, &catalog::EVENT),
+            (DependJobs::KEYS, &catalog::DEPEND_JOBS),
+            (WorkspaceJob::KEYS, &catalog::WORKSPACE_JOB),
+            (JobParam::KEYS, &catalog::JOB_PARAM),
+            (Condition::KEYS, &catalog::CONDITION),
+            (Property::KEYS, &catalog::PROPERTY),
+            (Location::KEYS, &catalog::LOCATION),
+            (BasicConfig::KEYS, &catalog::BASIC_CONFIG),
+            (Approver::KEYS, &catalog::APPROVER),
+            (Script::KEYS, &catalog::SCRIPT),
+            (Resource::KEYS, &catalog::RESOURCE),
+            (DependPackage::KEYS, &catalog::DEPEND_PACKAGE),
+        ];
+        for (keys, spec) in pairs {
+            let mut model: Vec<&str> = keys.to_vec();
+            let mut listed: Vec<&str> = spec.fields.iter().map(|field| field.name).collect();
+            model.sort_unstable();
+            listed.sort_unstable();
+            assert_eq!(listed, model, "{}", spec.name);
+        }
+        assert_eq!(catalog::OBJECTS.len(), pairs.len());
     }
 }

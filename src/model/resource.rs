@@ -1,20 +1,7 @@
 //! `.resource` files: the body of the Create Resource API request.
 
-use super::field::{Scalar, model_object, open_enum};
-
-open_enum! {
-    /// Resource `type`.
-    pub enum ResourceType {
-        /// `archive`
-        Archive = "archive",
-        /// `file`
-        File = "file",
-        /// `jar`
-        Jar = "jar",
-        /// `pyFile`
-        PyFile = "pyFile",
-    }
-}
+use super::field::{Scalar, model_object};
+use crate::catalog::values::ResourceType;
 
 model_object! {
     /// A resource definition (`.resource`): it points at a file on OBS.

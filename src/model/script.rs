@@ -1,40 +1,9 @@
 //! `.script` files: the body of the Create Script API request.
 
-use super::field::{Scalar, model_object, open_enum};
+use super::field::{Scalar, model_object};
 use super::job::Approver;
+use crate::catalog::values::ScriptType;
 use crate::json::Value;
-
-open_enum! {
-    /// Script `type`.
-    pub enum ScriptType {
-        /// `FlinkSQL`
-        FlinkSql = "FlinkSQL",
-        /// `DLISQL`
-        DliSql = "DLISQL",
-        /// `SparkSQL`
-        SparkSql = "SparkSQL",
-        /// `HiveSQL`
-        HiveSql = "HiveSQL",
-        /// `DWSSQL`
-        DwsSql = "DWSSQL",
-        /// `RDSSQL`
-        RdsSql = "RDSSQL",
-        /// `Shell`
-        Shell = "Shell",
-        /// `PRESTO`
-        Presto = "PRESTO",
-        /// `ClickHouseSQL`
-        ClickHouseSql = "ClickHouseSQL",
-        /// `HetuEngineSQL`
-        HetuEngineSql = "HetuEngineSQL",
-        /// `PYTHON`
-        Python = "PYTHON",
-        /// `ImpalaSQL`
-        ImpalaSql = "ImpalaSQL",
-        /// `SparkPython`
-        SparkPython = "SparkPython",
-    }
-}
 
 model_object! {
     /// A script definition (`.script`).

@@ -161,22 +161,26 @@ codes! {
      written back unchanged); DataArts writes none, and some JSON tools refuse it.\n\nExample: a \
      `job_batch.job` edited in Notepad on Windows 7.\n\nFix: save the file as UTF-8 without a BOM (Notepad \
      10+: \"UTF-8\"; `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`).";
-    /// A required field is missing.
-    MissingField = "DLFB0101", Error, "a required field is missing",
-    "A field the service requires is absent: a job's `name`, `nodes`, `schedule` or `processType`; a node's \
-     `name`, `type`, `location` or `properties`; a script's `name`, `type` or `content`; a resource's \
-     `name`, `type` or `location`.\n\nExample: a node without `location`.\n\nFix: add the field as the \
-     Create Job, Create Script or Create Resource API documents it.";
-    /// An enum field has a value this tool does not know.
+    /// A required field or property is missing or empty.
+    MissingField = "DLFB0101", Error, "a required field or property is missing or empty",
+    "A field or node property the service requires is absent, or an empty string: a job's `name`, `nodes`, \
+     `schedule` or `processType`; a node's `name`, `type`, `location` or `properties`; a cron's `startTime` and \
+     `expression`; a property the node's type requires (an SMN node's `topic`, `subject`, `messageType` and \
+     `message`, a REST API node's `url` and `method`); a field a script type requires (a DLI SQL script's \
+     `queueName`). `dlf-bundle explain DLFB0101` lists every required row of the catalog.\n\nExample: an \
+     `OBSManager` node without `path`.\n\nFix: add the field or property as the Create Job, Create Script or \
+     Create Resource API documents it.";
+    /// A value this tool does not know, where the service adds values over time.
     UnknownEnumValue = "DLFB0102", Warning, "an enum field has a value this tool does not know",
-    "A field with a fixed set of values holds one this tool does not know. The service adds node and script \
-     types over time, so this is a warning.\n\nExample: `\"type\": \"HiveSq\"`.\n\nFix: correct a typo; a \
-     value the service has added can be ignored.";
+    "A node, script, resource or schedule type is one this tool does not know. The service adds types over \
+     time, so this is a warning, and nothing more is checked of a node of an unknown type.\n\nExample: \
+     `\"type\": \"HiveSq\"`.\n\nFix: correct a typo (the hint names the nearest known value); a value the \
+     service has added can be ignored.";
     /// A numeric field is out of range or not a number.
     NumberOutOfRange = "DLFB0103", Error, "a numeric field is out of range or not a number",
-    "A numeric node setting is outside the range the service accepts, or not a whole number: \
-     `pollingInterval` 1–60 s, `maxExecutionTime` 5–1440 min, `retryTimes` 0–5, `retryInterval` 5–120 s.\n\n\
-     Example: `\"retryTimes\": 9`.\n\nFix: set the value within its range.";
+    "A numeric setting is outside the range the service accepts, or not a whole number (`dlf-bundle explain \
+     DLFB0103` lists the ranges).\n\nExample: `\"retryTimes\": 9` (0–5).\n\nFix: set the value within its \
+     range.";
     /// A name breaks the naming rule.
     InvalidName = "DLFB0104", Error, "a name breaks the naming rule",
     "A job, node, script, resource or parameter name is empty, too long or holds a character the service \
@@ -191,6 +195,35 @@ codes! {
     InvalidDirectory = "DLFB0106", Error, "a directory path is invalid",
     "A `directory` is not an absolute path of at most 10 levels of 1–64 letters, digits, `_` or `-`.\n\n\
      Example: `etl/daily` (no leading `/`).\n\nFix: write it as `/etl/daily`.";
+    /// A value is not one the service accepts.
+    ValueNotAllowed = "DLFB0107", Error, "a value is not one the service accepts",
+    "A field or node property with a fixed set of values holds another (values are compared exactly, case \
+     included).\n\nExample: a REST API node's `method` `FETCH`, or `post` for `POST`.\n\nFix: use one of the \
+     values the message lists; the hint names the nearest.";
+    /// A value has the wrong form.
+    MalformedValue = "DLFB0108", Error, "a value has the wrong form",
+    "A value does not have the form the service reads: an http(s) URL, an OBS path `obs://bucket/path` \
+     (bucket names are 3–63 lower-case letters, digits, `-` and `.`), an SMN topic URN \
+     `urn:smn:<region>:<project id>:<topic>`, `key=value` lines, `true` or `false`, an interval such as \
+     `1 hours`. A value that is an EL expression or a `${parameter}` is checked only when the job runs, not \
+     here.\n\nExample: an SMN node whose `topic` is `alerts` instead of its URN.\n\nFix: write the value in \
+     the form the message gives.";
+    /// A property or parameter value is not a JSON string.
+    NotAString = "DLFB0109", Error, "a property or parameter value is not a JSON string",
+    "The service's models type every node property value and job parameter value as a string; a number, \
+     boolean or object there is refused or read otherwise.\n\nExample: `{\"name\": \"retry\", \"value\": 3}`.\n\n\
+     Fix: quote the value: `\"value\": \"3\"`.";
+    /// A credential is written in plain text.
+    LiteralCredential = "DLFB0110", Warning, "a credential is written in plain text",
+    "A node property, job parameter, script or script argument holds a literal credential: an \
+     `Authorization` or token header with its value, `user:password@` in a URL, `password=…`, `--token …` or \
+     a `\"secret\": …` member, a Huawei Cloud secret key, a private key. Bundles are kept in git and shared; \
+     the service's own exports mask what it knows to be secret. EL (`#{Env.get(\"db_password\")}`), \
+     `${parameters}`, masked values (`******`) and empty values are not findings. The message names the \
+     key and never the secret. With `--deny-warnings`, or `DLFB0110 = \"error\"` in the config, it fails \
+     the run.\n\nExample: a REST API node's `headers` `Authorization=Basic dXNlcjpwYXNz`.\n\nFix: keep the \
+     secret in a DataArts connection, or in an environment variable read with `#{Env.get(\"name\")}`, and \
+     rotate the leaked one.";
     /// Two nodes of a job share a name.
     DuplicateNodeName = "DLFB0201", Error, "two nodes of a job share a name",
     "Nodes are identified by name within a job; two with the same name make its edges ambiguous.\n\n\
@@ -226,9 +259,9 @@ codes! {
      job, or raise the workspace's quota first.";
     /// A node in script mode names no script.
     ScriptModeWithoutScript = "DLFB0209", Warning, "a node in script mode names no script",
-    "`statementOrScript` is `SCRIPT` but the node has no `scriptName`.\n\nExample: a Hive SQL node switched \
-     to script mode and never given its script.\n\nFix: add a `scriptName` property, or set \
-     `statementOrScript` to `STATEMENT`.";
+    "A node of a type that runs scripts is in script mode (`statementOrScript` is absent or `SCRIPT`, in any \
+     case) but has no `scriptName`.\n\nExample: a Hive SQL node switched to script mode and never given its \
+     script.\n\nFix: add a `scriptName` property, or set `statementOrScript` to `STATEMENT`.";
     /// A schedule lacks its cron or event block.
     ScheduleBlockMissing = "DLFB0210", Warning, "a schedule lacks its cron or event block",
     "A schedule of type `CRON` has no `cron` block, or one of type `EVENT` no `event` block.\n\nExample: \
@@ -289,6 +322,12 @@ codes! {
      but the first run waits for or fails on the missing job.\n\nExample: `job_report` depends on \
      `job_load`, exported separately.\n\nFix: make sure the job exists in the target workspace, or export it \
      too (`--with-upstream`).";
+    /// A node runs a script of a type it cannot run.
+    ScriptTypeMismatch = "DLFB0307", Error, "a node runs a script of a type it cannot run",
+    "Each node type runs scripts of its own type: a DWS SQL node a `DWSSQL` script, a Hive SQL node a \
+     `HiveSQL` one, a Shell node a `Shell` one, a Python node a `PYTHON` one (`dlf-bundle explain DLFB0307` \
+     lists them all).\n\nExample: a `DWSSQL` node whose `scriptName` names a `HiveSQL` script.\n\nFix: name a \
+     script of the node's type, or change the node's type.";
     /// `plan`: an environment object the bundle uses is missing in the target.
     PlanMissingObject = "DLFB0501", Error, "an environment object the bundle uses is missing in the target",
     "A node or script uses a data connection, DLI queue, CDM or MRS cluster, DIS stream or SMN topic (after \

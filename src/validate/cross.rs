@@ -1,9 +1,10 @@
 //! Rules across the files of a bundle.
 
-use super::{Code, Diagnostic, IMPORT_LIMIT_BYTES, Need, Summary, Wanted, diagnostic};
+use super::{Code, Diagnostic, IMPORT_LIMIT_BYTES, Need, Runner, Summary, Wanted, diagnostic};
 use crate::kind::DefinitionKind;
 use crate::layout::Placed;
 use crate::reference::Target;
+use crate::{NodeType, ScriptType};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::collections::BTreeMap;
 
@@ -51,11 +52,19 @@ fn check_references<'a>(
         .any(|kind| kind != DefinitionKind::Job);
     let mut used: HashSet<&str> = HashSet::new();
     let mut must_exist: BTreeMap<(DefinitionKind, String), Vec<String>> = BTreeMap::new();
+    let script_types: HashMap<&str, &ScriptType> =
+        summaries.iter().filter_map(|summary| Some((summary.path(), summary.script_type.as_ref()?))).collect();
+    let present = Present::of(summaries, unparsed);
     for job in summaries.iter().filter(|s| s.kind() == DefinitionKind::Job) {
         for need in &job.references {
             let Wanted { reference, pointer, path, position } = match need {
-                Need::Held(path) => {
+                Need::Held(path, runner) => {
                     used.insert(path);
+                    if let Some(runner) = runner
+                        && let Some(script_type) = script_types.get(&**path)
+                    {
+                        check_script_type(job, path, runner, script_type, out);
+                    }
                     continue;
                 }
                 Need::Other(wanted) => &**wanted,
@@ -87,12 +96,16 @@ fn check_references<'a>(
             let Some(path) = path.as_deref() else { continue };
             let node = reference.node.as_deref().unwrap_or("?");
             if carries_dependencies {
+                let hint = match present.nearest(kind, name) {
+                    Some(nearest) => format!("did you mean `{nearest}`? Otherwise {}", present.add_hint),
+                    None => present.add_hint.to_owned(),
+                };
                 let mut missing = diagnostic(
                     Code::MissingDependency,
                     Some(job.path()),
                     pointer.clone(),
                     format!("node `{node}` needs {} `{name}`, which is not at `{path}`", kind.as_str()),
-                    "export again with dependencies (exportDepend=true), or add the file",
+                    &hint,
                 );
                 (missing.line, missing.column) = (position.map(|p| p.0), position.map(|p| p.1));
                 out.push(missing);
@@ -115,6 +128,49 @@ fn check_references<'a>(
         ));
     }
     used
+}
+
+/// A script whose type the node running it cannot run.
+fn check_script_type(job: &Summary, path: &str, runner: &Runner, script_type: &ScriptType, out: &mut Vec<Diagnostic>) {
+    let Some(spec) = NodeType::from(runner.node_type).spec() else { return };
+    // An unknown script type has its own warning; a type the node lists is fine.
+    if script_type.is_unknown() || spec.scripts.is_empty() || spec.may_run(script_type.as_str()) {
+        return;
+    }
+    let expected = spec.scripts.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ");
+    out.push(diagnostic(
+        Code::ScriptTypeMismatch,
+        Some(job.path()),
+        Some(runner.pointer()),
+        format!("a `{}` node runs {expected} scripts, but `{path}` is a `{script_type}` script", runner.node_type),
+        &format!(
+            "name a script of type {expected}, or change the node's type to one that runs `{script_type}` scripts"
+        ),
+    ));
+}
+
+/// The scripts and resources a bundle holds, for "did you mean", and how
+/// to add a missing one.
+struct Present<'a> {
+    names: BTreeMap<DefinitionKind, Vec<&'a str>>,
+    add_hint: &'static str,
+}
+
+impl<'a> Present<'a> {
+    fn of(summaries: &'a [Summary], unparsed: &'a [Placed]) -> Self {
+        let mut names: BTreeMap<DefinitionKind, Vec<&str>> = BTreeMap::new();
+        for summary in summaries.iter().filter(|s| s.kind() != DefinitionKind::Job) {
+            names.entry(summary.kind()).or_default().push(summary.name());
+        }
+        for placed in unparsed.iter().filter(|p| p.kind() != DefinitionKind::Job) {
+            names.entry(placed.kind()).or_default().push(placed.stem());
+        }
+        Self { names, add_hint: "export again with dependencies (exportDepend=true), or add the file" }
+    }
+
+    fn nearest(&self, kind: DefinitionKind, name: &str) -> Option<&'a str> {
+        crate::name::nearest(name, self.names.get(&kind)?.iter().copied())
+    }
 }
 
 /// Definitions no job uses, and copies of one object that differ.

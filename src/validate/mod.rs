@@ -8,28 +8,31 @@
 
 mod code;
 mod config;
+mod credential;
 mod cross;
 mod dir;
+mod edit;
 mod rules;
-mod syntax;
 
 pub use code::{Code, Severity};
 pub use config::{CONFIG_FILE, Config, Level};
 pub use dir::validate_dir;
+pub use edit::{EditScope, check_edit};
 
+use crate::ScriptType;
 use crate::bundle::{Bundle, Entry};
 use crate::error::{ArchiveEntry, Error, ErrorKind};
 use crate::json;
 use crate::kind::DefinitionKind;
 use crate::layout::{Layout, Placed, Plan};
-use crate::model::{Definition, Document};
+use crate::model::{Definition, Document, Job};
 use crate::name::NameRules;
 use crate::read::{self, EntryData, ReadOptions, Scan};
 use crate::reference::{self, Reference, ReferenceOptions};
 use crate::warning::{Warning, WarningKind};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rayon::prelude::*;
-use rules::{Checker, node_pointer};
+use rules::{Checker, property_pointer};
 use std::fmt;
 use std::sync::Arc;
 
@@ -389,6 +392,8 @@ pub(crate) struct Summary {
     pub(crate) references: Box<[Need]>,
     /// Kept only when another job folder holds an object of the same name.
     pub(crate) copy: Option<Box<Document>>,
+    /// Scripts: their type.
+    pub(crate) script_type: Option<ScriptType>,
 }
 
 impl Summary {
@@ -417,10 +422,37 @@ impl Summary {
 /// One reference of a job, as the rules across files need it.
 pub(crate) enum Need {
     /// A script or resource the bundle holds, at this path: it is used, and
-    /// nothing more is said of it (most references; kept small).
-    Held(Arc<str>),
+    /// nothing more is said of it (most references; kept small) but, for a
+    /// script, whether the node running it may run its type.
+    Held(Arc<str>, Option<Runner>),
     /// Anything else: what a diagnostic about it says.
     Other(Box<Wanted>),
+}
+
+/// The node that runs a script the bundle holds.
+pub(crate) struct Runner {
+    /// Its type, as written.
+    pub(crate) node_type: &'static str,
+    /// Its index among the job's nodes.
+    pub(crate) node: u32,
+    /// The index of its `scriptName` among its properties.
+    pub(crate) property: u32,
+}
+
+impl Runner {
+    /// The node that makes `reference`, when its type is one the catalog
+    /// knows the script types of.
+    fn of(job: &Job, reference: &Reference) -> Option<Self> {
+        let (node, found) =
+            job.nodes().iter().enumerate().find(|(_, n)| n.name.as_deref() == reference.node.as_deref())?;
+        let node_type = found.node_type.as_ref()?.known()?;
+        let property = found.properties().iter().position(|p| p.name.as_deref() == Some(reference.via.as_str()))?;
+        Some(Self { node_type, node: u32::try_from(node).ok()?, property: u32::try_from(property).ok()? })
+    }
+
+    pub(crate) fn pointer(&self) -> String {
+        format!("/nodes/{}/properties/{}/value", self.node, self.property)
+    }
 }
 
 /// A reference that may need a diagnostic: a job, or a script or resource
@@ -467,12 +499,19 @@ fn examine(
                     let path = (kind != DefinitionKind::Job).then(|| context.layout.path_for(kind, name, Some(folder)));
                     // What the bundle holds needs only its path kept, shared.
                     if let Some(held) = path.as_deref().and_then(|path| context.paths.get(path)) {
-                        return Some(Need::Held(Arc::clone(held)));
+                        let runner = (kind == DefinitionKind::Script && !reference.probable)
+                            .then(|| Runner::of(job, &reference))
+                            .flatten();
+                        return Some(Need::Held(Arc::clone(held), runner));
+                    }
+                    // A probable script or resource is never asked for.
+                    if reference.probable && kind != DefinitionKind::Job {
+                        return None;
                     }
                     // Where the rules across files will point: only for what
                     // the bundle lacks, so that the text is scanned rarely.
                     let absent = path.is_some() || !context.job_names.contains(reference.target.name());
-                    let pointer = node_pointer(job, reference.node.as_deref());
+                    let pointer = property_pointer(job, reference.node.as_deref(), &reference.via);
                     let position = pointer
                         .as_deref()
                         .filter(|_| absent)
@@ -495,6 +534,7 @@ fn examine(
         // A boxed slice drops the spare capacity collecting in place leaves.
         references: references.into_boxed_slice(),
         copy: None,
+        script_type: definition.as_script().and_then(|script| script.script_type.clone()),
     };
     (found, summary)
 }

@@ -1,15 +1,17 @@
-//! Rules on one definition at a time.
+//! Rules on one definition at a time: what the catalog says of each object,
+//! node type and script type, and the rules of a job's structure.
 
-use super::syntax::{check_cron, is_start_time};
+use super::credential;
 use super::{Code, Diagnostic, MAX_SCRIPT_BYTES, diagnostic};
+use crate::catalog::{self, FieldSpec, Form, ObjectSpec, Presence};
 use crate::expression;
 use crate::graph::{self, Vertices};
 use crate::layout::Placed;
-use crate::model::{
-    Cron, Definition, DependJobs, FailPolicy, Job, Node, NodeType, ProcessType, Resource, ResourceType, Scalar,
-    ScheduleType, Script, ScriptType,
-};
-use crate::name::{NameRule, NameRules};
+use crate::model::field::{FieldValue, Fields};
+use crate::model::{Definition, Property};
+use crate::model::{DependJobs, Job, Node, Resource, Scalar, Script};
+use crate::name::{self, NameRule, NameRules};
+use crate::{NodeType, ScriptType};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
@@ -70,6 +72,79 @@ impl Pointer for Item<'_> {
     }
 }
 
+/// What a message calls the value a row describes.
+#[derive(Clone, Copy)]
+pub(crate) enum Subject<'a> {
+    /// A field of an object (its noun, the field's name).
+    Field(&'static str, &'a str),
+    /// A property of a node (the node's type, the property's name).
+    Property(&'a str, &'a str),
+}
+
+impl std::fmt::Display for Subject<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Field(noun, name) => write!(f, "{noun} `{name}`"),
+            Self::Property(node_type, name) => write!(f, "`{node_type}` node property `{name}`"),
+        }
+    }
+}
+
+/// The code that reports a value of the wrong form.
+fn form_code(form: Form) -> Code {
+    match form {
+        Form::Known(_) => Code::UnknownEnumValue,
+        Form::OneOf(_) => Code::ValueNotAllowed,
+        Form::Integer { .. } | Form::ZeroOr { .. } => Code::NumberOutOfRange,
+        Form::Bounded(_) => Code::TextTooLong,
+        Form::Cron => Code::MalformedCron,
+        Form::Time => Code::MalformedTime,
+        _ => Code::MalformedValue,
+    }
+}
+
+/// What is wrong with `text` as the value of `row`: the code, the message
+/// and the hint, as `validate` and `set` report them; `None` when nothing
+/// is (a value that is EL or a parameter is known only when the job runs).
+pub(crate) fn value_problem(row: &FieldSpec, text: &str, subject: Subject<'_>) -> Option<(Code, String, String)> {
+    if !row.form.is_checked() || catalog::is_dynamic(text) {
+        return None;
+    }
+    let problem = row.form.check(text).err()?;
+    let code = form_code(row.form);
+    let message = match row.form {
+        Form::Known(_) => format!("{subject} is `{text}`, which this tool does not know"),
+        // Long texts and what may hold a secret are not repeated.
+        Form::Bounded(_) => format!("{subject} {problem}"),
+        _ if row.secret => format!("{subject} {problem}"),
+        _ => format!("{subject} is `{text}`, which {problem}"),
+    };
+    let hint = match row.form {
+        Form::Known(values) => match name::nearest(text, values.iter().copied()) {
+            Some(nearest) => format!("did you mean `{nearest}`? (a value the service has added can be ignored)"),
+            None => "no known value is close; a value the service has added can be ignored".into(),
+        },
+        Form::OneOf(values) => match name::nearest(text, values.iter().copied()) {
+            Some(nearest) => format!("did you mean `{nearest}`?"),
+            None => format!("use one of {}", values.join(", ")),
+        },
+        Form::Integer { min, max } | Form::ZeroOr { min, max } => format!("set it between {min} and {max}"),
+        Form::Bounded(_) => "shorten it".into(),
+        Form::Cron => {
+            "write 6 fields `<sec> <min> <hour> <day> <month> <week>` with seconds `0`, e.g. `0 20 1 * * ?`".into()
+        }
+        Form::Time => "write it like `2018-10-22T23:59:59+08`".into(),
+        form => format!("write {}", form.describe()),
+    };
+    Some((code, message, hint))
+}
+
+/// The diagnostic `set` gives a new value, as `validate` would report it.
+pub(crate) fn value_diagnostic(row: &FieldSpec, text: &str, subject: Subject<'_>) -> Option<Diagnostic> {
+    let (code, message, hint) = value_problem(row, text, subject)?;
+    Some(diagnostic(code, None, None, message, &hint))
+}
+
 impl Checker<'_> {
     fn push(&mut self, code: Code, pointer: impl Pointer, message: String, hint: &str) {
         let pointer = pointer.render();
@@ -77,42 +152,49 @@ impl Checker<'_> {
         self.out.push(diagnostic(code, Some(self.entry), pointer, message, hint));
     }
 
-    fn required(&mut self, present: bool, pointer: impl Pointer, what: &str, hint: &str) {
-        if !present {
-            self.push(Code::MissingField, pointer, format!("{what} is missing"), hint);
+    /// Every row of `spec` on `object`, which sits at `pointer`.
+    fn object(&mut self, spec: &ObjectSpec, object: &impl Fields, pointer: &str) {
+        let text = |name: &str| object.field_value(name).and_then(FieldValue::text);
+        for row in spec.fields {
+            if (row.presence == Presence::Optional && !row.form.is_checked()) || !row.applies(text) {
+                continue;
+            }
+            match object.field_value(row.name).filter(|found| row.empty || *found != FieldValue::String("")) {
+                None => {
+                    if !row.also.iter().any(|name| object.field_value(name).is_some()) {
+                        self.absent(row, Subject::Field(spec.noun, row.name), pointer, Code::ScheduleBlockMissing);
+                    }
+                }
+                Some(found) => {
+                    if let Some(text) = found.text()
+                        && let Some((code, message, hint)) =
+                            value_problem(row, text, Subject::Field(spec.noun, row.name))
+                    {
+                        self.push(code, (pointer, row.name), message, &hint);
+                    }
+                }
+            }
         }
     }
 
-    fn known(&mut self, value: Option<&str>, known: &[&str], pointer: impl Pointer, field: &str) {
-        if let Some(value) = value
-            && !known.contains(&value)
-        {
-            self.push(
-                Code::UnknownEnumValue,
-                pointer,
-                format!("`{field}` is `{value}`, which this tool does not know"),
-                &format!("expected one of {}; if the service has added it, ignore this warning", known.join(", ")),
-            );
-        }
-    }
-
-    fn range(&mut self, value: Option<&Scalar>, range: (i64, i64), pointer: impl Pointer, field: &str, unit: &str) {
-        let Some(value) = value else { return };
-        match value.as_i64() {
-            Some(number) if number >= range.0 && number <= range.1 => {}
-            Some(number) => self.push(
-                Code::NumberOutOfRange,
-                pointer,
-                format!("`{field}` is {number}; it must be {}–{} {unit}", range.0, range.1),
-                &format!("set `{field}` between {} and {}", range.0, range.1),
+    /// A row's value is absent where it applies: an error when required, a
+    /// warning (`expected`: its code) when expected.
+    fn absent(&mut self, row: &FieldSpec, subject: Subject<'_>, pointer: &str, expected: Code) {
+        let code = match row.presence {
+            Presence::Optional => return,
+            Presence::Required => Code::MissingField,
+            Presence::Expected => expected,
+        };
+        let when = row.conditions();
+        let when = if when.is_empty() { String::new() } else { format!(" ({when})") };
+        let hint = match subject {
+            Subject::Property(..) => format!(
+                "add `{{\"name\": \"{}\", \"value\": …}}` to the node's properties: {}",
+                row.name, row.description
             ),
-            None => self.push(
-                Code::NumberOutOfRange,
-                pointer,
-                format!("`{field}` is `{}`, not a whole number", value.as_text()),
-                &format!("write `{field}` as a number of {unit}"),
-            ),
-        }
+            Subject::Field(..) => format!("add `{}`: {}", row.name, row.description),
+        };
+        self.push(code, pointer, format!("{subject} is missing{when}"), &hint);
     }
 
     fn name(&mut self, name: Option<&str>, rule: NameRule, pointer: impl Pointer, what: &str) {
@@ -146,67 +228,56 @@ impl Checker<'_> {
         }
     }
 
+    /// Credentials written into `text`, found at `pointer`.
+    fn credentials(&mut self, text: &str, pointer: impl Pointer + Copy, key: Option<&str>) {
+        for found in credential::find(text, key) {
+            self.push(Code::LiteralCredential, pointer, found.message(), credential::HINT);
+        }
+    }
+
     pub(crate) fn job(&mut self, job: &Job) {
-        let hint = "add it as the Create Job API documents";
-        self.required(job.name.is_some(), "", "job `name`", hint);
-        self.required(job.nodes.is_some(), "", "job `nodes`", hint);
-        self.required(job.schedule.is_some(), "", "job `schedule`", hint);
-        self.required(
-            job.process_type.is_some(),
-            "",
-            "job `processType`",
-            "add `\"processType\": \"BATCH\"` or `\"REAL_TIME\"`",
-        );
+        self.object(&catalog::JOB, job, "");
         self.name(job.name.as_deref(), NameRule::Job, "/name", "job name");
         self.directory(job.directory.as_deref(), "/directory");
-        self.known(
-            job.process_type.as_ref().map(ProcessType::as_str),
-            ProcessType::KNOWN,
-            "/processType",
-            "processType",
-        );
         if let Some(schedule) = &job.schedule {
-            let kind = schedule.schedule_type.as_ref().map(ScheduleType::as_str);
-            self.required(
-                kind.is_some(),
-                "/schedule",
-                "schedule `type`",
-                "add `\"type\": \"CRON\"`, `\"EXECUTE_ONCE\"` or `\"EVENT\"`",
-            );
-            self.known(kind, ScheduleType::KNOWN, "/schedule/type", "schedule.type");
-            if kind == Some("CRON") && schedule.cron.is_none() {
-                self.push(
-                    Code::ScheduleBlockMissing,
-                    "/schedule",
-                    "schedule type is CRON but there is no `cron` block".into(),
-                    "add `cron` with `startTime` and `expression`",
-                );
-            }
-            if kind == Some("EVENT") && schedule.event.is_none() {
-                self.push(
-                    Code::ScheduleBlockMissing,
-                    "/schedule",
-                    "schedule type is EVENT but there is no `event` block".into(),
-                    "add `event` with `eventType` and `channel`",
-                );
-            }
+            self.object(&catalog::SCHEDULE, schedule, "/schedule");
             if let Some(cron) = &schedule.cron {
-                self.cron(cron, "/schedule/cron");
+                self.object(&catalog::CRON, cron, "/schedule/cron");
+                if let Some(depend) = &cron.depend_jobs {
+                    self.depend_jobs(depend, "/schedule/cron/dependJobs");
+                }
             }
+            if let Some(event) = &schedule.event {
+                self.object(&catalog::EVENT, event, "/schedule/event");
+            }
+        }
+        if let Some(basic) = &job.basic_config {
+            self.object(&catalog::BASIC_CONFIG, basic, "/basicConfig");
+        }
+        for (i, approver) in job.approvers.iter().flatten().enumerate() {
+            self.object(&catalog::APPROVER, approver, &format!("/approvers/{i}"));
         }
         for (i, param) in job.params().iter().enumerate() {
             let pointer = format!("/params/{i}");
-            self.required(param.name.is_some(), &pointer, "parameter `name`", "give every parameter a name");
+            self.object(&catalog::JOB_PARAM, param, &pointer);
             self.name(param.name.as_deref(), NameRule::Param, (pointer.as_str(), "name"), "parameter name");
-            if let Some(value) = &param.value
-                && value.as_text().chars().count() > 1024
-            {
-                self.push(
-                    Code::TextTooLong,
-                    (pointer.as_str(), "value"),
-                    "parameter value is longer than 1,024 characters".into(),
-                    "shorten the value",
-                );
+            let value_pointer = (pointer.as_str(), "value");
+            match &param.value {
+                Some(Scalar::String(text)) => {
+                    self.el(text, &value_pointer.render(), None);
+                    self.credentials(text, value_pointer, param.name.as_deref());
+                }
+                Some(other) => self.push(
+                    Code::NotAString,
+                    value_pointer,
+                    format!(
+                        "parameter `{}` has the value {}, not a string",
+                        param.name.as_deref().unwrap_or("?"),
+                        other.as_text()
+                    ),
+                    &format!("quote it: `\"{}\"`", other.as_text()),
+                ),
+                None => {}
             }
         }
         self.nodes(job);
@@ -223,53 +294,15 @@ impl Checker<'_> {
         }
     }
 
-    fn cron(&mut self, cron: &Cron, pointer: &str) {
-        self.required(
-            cron.expression.is_some(),
-            pointer,
-            "cron `expression`",
-            "add a 6-field expression such as `0 20 1 * * ?`",
-        );
-        if let Some(expression) = &cron.expression
-            && let Err(problem) = check_cron(expression)
+    fn depend_jobs(&mut self, depend: &DependJobs, pointer: &str) {
+        self.object(&catalog::DEPEND_JOBS, depend, pointer);
+        for (list, jobs) in
+            [("sameWorkSpaceJobs", &depend.same_work_space_jobs), ("otherWorkSpaceJobs", &depend.other_work_space_jobs)]
         {
-            self.push(
-                Code::MalformedCron,
-                (pointer, "expression"),
-                format!("cron expression `{expression}` {problem}"),
-                "write 6 fields `<sec> <min> <hour> <day> <month> <week>` with seconds `0`, e.g. `0 20 1 * * ?`",
-            );
-        }
-        for (field, value) in [("startTime", &cron.start_time), ("endTime", &cron.end_time)] {
-            if let Some(value) = value
-                && !is_start_time(value)
-            {
-                self.push(
-                    Code::MalformedTime,
-                    (pointer, field),
-                    format!("`{field}` is `{value}`, not yyyy-MM-dd'T'HH:mm:ssZ"),
-                    "write it like `2018-10-22T23:59:59+08`",
-                );
+            for (i, job) in jobs.iter().flatten().enumerate() {
+                self.object(&catalog::WORKSPACE_JOB, job, &Item { base: pointer, list, index: i, field: "" }.render());
             }
         }
-        if let Some(depend) = &cron.depend_jobs {
-            self.depend_jobs(depend, &format!("{pointer}/dependJobs"));
-        }
-    }
-
-    fn depend_jobs(&mut self, depend: &DependJobs, pointer: &str) {
-        self.known(
-            depend.depend_period.as_deref(),
-            &["SAME_PERIOD", "PRE_PERIOD"],
-            (pointer, "dependPeriod"),
-            "dependPeriod",
-        );
-        self.known(
-            depend.depend_fail_policy.as_deref(),
-            &["FAIL", "IGNORE", "SUSPEND"],
-            (pointer, "dependFailPolicy"),
-            "dependFailPolicy",
-        );
     }
 
     fn nodes(&mut self, job: &Job) {
@@ -319,7 +352,24 @@ impl Checker<'_> {
         }
         for (i, node) in nodes.iter().enumerate() {
             let base = write_node_pointer(&mut buffer, i);
-            self.expressions(nodes, node, base);
+            for (j, property) in node.properties().iter().enumerate() {
+                if let Some(text) = property.text() {
+                    self.el(
+                        text,
+                        &Item { base, list: "properties", index: j, field: "value" }.render(),
+                        Some((nodes, node)),
+                    );
+                }
+            }
+            for (j, condition) in node.conditions.iter().flatten().enumerate() {
+                if let Some(text) = &condition.expression {
+                    self.el(
+                        text,
+                        &Item { base, list: "conditions", index: j, field: "expression" }.render(),
+                        Some((nodes, node)),
+                    );
+                }
+            }
         }
         if let Some(cycle) = node_cycle(nodes) {
             self.push(
@@ -332,98 +382,129 @@ impl Checker<'_> {
     }
 
     fn node(&mut self, node: &Node, pointer: &str) {
-        let hint = "nodes need `name`, `type`, `location` and `properties`";
-        self.required(node.name.is_some(), pointer, "node `name`", hint);
-        self.required(node.node_type.is_some(), pointer, "node `type`", hint);
-        self.required(
-            node.location.is_some(),
-            pointer,
-            "node `location`",
-            "add `\"location\": {\"x\": \"0\", \"y\": \"0\"}`",
-        );
-        self.required(node.properties.is_some(), pointer, "node `properties`", hint);
+        self.object(&catalog::NODE, node, pointer);
         self.name(node.name.as_deref(), NameRule::Node, (pointer, "name"), "node name");
-        self.known(node.node_type.as_ref().map(NodeType::as_str), NodeType::KNOWN, (pointer, "type"), "type");
-        self.known(
-            node.fail_policy.as_ref().map(FailPolicy::as_str),
-            FailPolicy::KNOWN,
-            (pointer, "failPolicy"),
-            "failPolicy",
-        );
-        self.range(node.polling_interval.as_ref(), (1, 60), (pointer, "pollingInterval"), "pollingInterval", "seconds");
-        self.range(
-            node.max_execution_time.as_ref(),
-            (5, 1440),
-            (pointer, "maxExecutionTime"),
-            "maxExecutionTime",
-            "minutes",
-        );
-        self.range(node.retry_times.as_ref(), (0, 5), (pointer, "retryTimes"), "retryTimes", "retries");
-        self.range(node.retry_interval.as_ref(), (5, 120), (pointer, "retryInterval"), "retryInterval", "seconds");
+        let node_type = node.node_type.as_ref().map_or("?", NodeType::as_str);
         let mut names = BTreeSet::new();
         for (j, property) in node.properties().iter().enumerate() {
-            let property_pointer = Item { base: pointer, list: "properties", index: j, field: "" };
-            self.required(
-                property.name.is_some(),
-                property_pointer,
-                "property `name`",
-                "every property is `{\"name\": …, \"value\": …}`",
-            );
-            self.required(
-                property.value.is_some(),
-                property_pointer,
-                "property `value`",
-                "every property is `{\"name\": …, \"value\": …}`",
-            );
-            if let Some(name) = property.name.as_deref()
-                && !names.insert(name)
-            {
+            let property_pointer = Item { base: pointer, list: "properties", index: j, field: "" }.render();
+            self.object(&catalog::PROPERTY, property, &property_pointer);
+            let Some(name) = property.name.as_deref() else { continue };
+            if !names.insert(name) {
                 self.push(
                     Code::DuplicateProperty,
-                    Item { field: "name", ..property_pointer },
+                    Item { base: pointer, list: "properties", index: j, field: "name" },
                     format!("property `{name}` appears more than once; the first is used"),
                     "keep one property of each name",
                 );
             }
-        }
-        let script_mode = node.property("statementOrScript").is_some_and(|m| m == "SCRIPT");
-        if script_mode && node.property("scriptName").is_none_or(str::is_empty) {
-            self.push(
-                Code::ScriptModeWithoutScript,
-                (pointer, "properties"),
-                "statementOrScript is SCRIPT but no `scriptName` is given".into(),
-                "add a `scriptName` property, or set statementOrScript to STATEMENT",
+            self.property_value(
+                node,
+                node_type,
+                property,
+                Item { base: pointer, list: "properties", index: j, field: "value" },
             );
         }
-        if let Some(trigger) = &node.cron_trigger
-            && let Some(depend) = &trigger.depend_jobs
-        {
-            self.depend_jobs(depend, &format!("{pointer}/cronTrigger/dependJobs"));
+        self.properties(node, node_type, pointer);
+        if let Some(trigger) = &node.event_trigger {
+            self.object(&catalog::EVENT, trigger, &format!("{pointer}/eventTrigger"));
+        }
+        if let Some(trigger) = &node.cron_trigger {
+            let base = format!("{pointer}/cronTrigger");
+            self.object(&catalog::CRON_TRIGGER, trigger, &base);
+            if let Some(depend) = &trigger.depend_jobs {
+                self.depend_jobs(depend, &format!("{base}/dependJobs"));
+            }
+        }
+        for (j, condition) in node.conditions.iter().flatten().enumerate() {
+            self.object(
+                &catalog::CONDITION,
+                condition,
+                &Item { base: pointer, list: "conditions", index: j, field: "" }.render(),
+            );
         }
     }
 
-    /// The `#{…}` expressions of a node's properties.
-    fn expressions(&mut self, nodes: &[Node], node: &Node, base: &str) {
-        for (j, property) in node.properties().iter().enumerate() {
-            let Some(text) = property.text().filter(|text| expression::find_opening(text, b'#').is_some()) else {
+    /// One property's value: a string, and no literal credential where one
+    /// may be (a row that may carry one, a property the catalog does not
+    /// know, a secret's name, or a value the console marks sensitive).
+    fn property_value(&mut self, node: &Node, node_type: &str, property: &Property, pointer: Item<'_>) {
+        let name = property.name.as_deref().unwrap_or("?");
+        let Some(value) = &property.value else { return };
+        let Some(text) = value.as_str() else {
+            if !value.is_null() {
+                let written = crate::json::to_string_compact(value);
+                self.push(
+                    Code::NotAString,
+                    pointer,
+                    format!("`{node_type}` node property `{name}` is {}, not a string", value.type_name()),
+                    &format!("quote it: `\"value\": {written:?}`"),
+                );
+            }
+            return;
+        };
+        let row = node.node_type.as_ref().and_then(NodeType::spec).and_then(|spec| spec.property(name));
+        let sensitive = property.value_is_sensitive.as_ref().and_then(Scalar::as_bool) == Some(true);
+        if row.is_none_or(|row| row.secret) || sensitive || credential::is_secret_key(name) {
+            self.credentials(text, pointer, Some(name));
+        }
+    }
+
+    /// What the catalog says of the node's type: its properties, where they
+    /// apply, are present and of their form. A type it does not know, or
+    /// whose property names are unverified, is not checked.
+    fn properties(&mut self, node: &Node, node_type: &str, pointer: &str) {
+        let Some(spec) = node.node_type.as_ref().and_then(NodeType::spec).filter(|spec| spec.verified) else { return };
+        let properties = node.properties();
+        let value = |name: &str| node.property(name);
+        for row in spec.rows() {
+            if (row.presence == Presence::Optional && !row.form.is_checked()) || !row.applies(value) {
                 continue;
-            };
-            let pointer = Item { base, list: "properties", index: j, field: "value" }.render();
-            for found in expression::find(text) {
-                match &found.parsed {
-                    Err(problem) => self.push(
-                        Code::MalformedEl,
-                        &pointer,
-                        format!("`#{{{}}}`: {problem}", found.source),
-                        "balance the braces, parentheses and quotes of the expression",
-                    ),
-                    Ok(expr) => self.expression(nodes, node, expr, &pointer),
+            }
+            let subject = Subject::Property(node_type, row.name);
+            let found = properties.iter().position(|p| p.name.as_deref() == Some(row.name));
+            match found.map(|j| (j, properties.get(j).and_then(Property::text))) {
+                // Not a string: reported as such.
+                Some((_, None)) => {}
+                Some((j, Some(text))) if !text.is_empty() => {
+                    if let Some((code, message, hint)) = value_problem(row, text, subject) {
+                        self.push(
+                            code,
+                            Item { base: pointer, list: "properties", index: j, field: "value" },
+                            message,
+                            &hint,
+                        );
+                    }
+                }
+                _ => {
+                    if !row.also.iter().any(|name| value(name).is_some_and(|v| !v.is_empty())) {
+                        self.absent(row, subject, &format!("{pointer}/properties"), Code::ScriptModeWithoutScript);
+                    }
                 }
             }
         }
     }
 
-    fn expression(&mut self, nodes: &[Node], node: &Node, expr: &expression::Expr, pointer: &str) {
+    /// The `#{…}` expressions of a text where EL may stand; `node`: the
+    /// node it belongs to, among the job's nodes, when it does.
+    fn el(&mut self, text: &str, pointer: &str, node: Option<(&[Node], &Node)>) {
+        if expression::find_opening(text, b'#').is_none() {
+            return;
+        }
+        for found in expression::find(text) {
+            match &found.parsed {
+                Err(problem) => self.push(
+                    Code::MalformedEl,
+                    pointer,
+                    format!("`#{{{}}}`: {problem}", found.source),
+                    "balance the braces, parentheses and quotes of the expression",
+                ),
+                Ok(expr) => self.expression(node, expr, pointer),
+            }
+        }
+    }
+
+    fn expression(&mut self, node: Option<(&[Node], &Node)>, expr: &expression::Expr, pointer: &str) {
         for (object, member, arguments) in expression::members(expr) {
             let Some((_, members)) = expression::OBJECTS.iter().find(|(known, _)| *known == object) else {
                 // A lower-case name is a variable (`Loop` sub-jobs, lambda-like use); objects are capitalised.
@@ -462,6 +543,7 @@ impl Checker<'_> {
             }
             if object == "Job"
                 && matches!(member, "getNodeOutput" | "getRunningData")
+                && let Some((nodes, node)) = node
                 && let Some(expression::Expr::Text(target)) = arguments.first()
                 && !upstream_of(nodes, node).contains(target.as_str())
             {
@@ -476,55 +558,50 @@ impl Checker<'_> {
     }
 
     pub(crate) fn script(&mut self, script: &Script) {
-        let hint = "add it as the Create Script API documents";
-        self.required(script.name.is_some(), "", "script `name`", hint);
-        self.required(script.script_type.is_some(), "", "script `type`", hint);
-        self.required(script.content.is_some(), "", "script `content`", hint);
-        self.name(script.name.as_deref(), NameRule::Script, "/name", "script name");
-        self.known(script.script_type.as_ref().map(ScriptType::as_str), ScriptType::KNOWN, "/type", "type");
-        self.directory(script.directory.as_deref(), "/directory");
-        if let Some(content) = &script.content
-            && content.len() > MAX_SCRIPT_BYTES
-        {
-            self.push(
-                Code::TextTooLong,
-                "/content",
-                format!("script content is {} bytes; at most 4 MB", content.len()),
-                "split the script",
-            );
+        self.object(&catalog::SCRIPT, script, "");
+        if let Some(spec) = script.script_type.as_ref().and_then(ScriptType::spec) {
+            let fields = catalog::ObjectSpec { fields: spec.fields, ..catalog::SCRIPT };
+            self.object(&fields, script, "");
         }
-        if let Some(description) = &script.description
-            && description.chars().count() > 255
-        {
-            self.push(
-                Code::TextTooLong,
-                "/description",
-                "description is longer than 255 characters".into(),
-                "shorten it",
-            );
+        self.name(script.name.as_deref(), NameRule::Script, "/name", "script name");
+        self.directory(script.directory.as_deref(), "/directory");
+        if let Some(content) = &script.content {
+            if content.len() > MAX_SCRIPT_BYTES {
+                self.push(
+                    Code::TextTooLong,
+                    "/content",
+                    format!("script content is {} bytes; at most 4 MB", content.len()),
+                    "split the script",
+                );
+            }
+            self.credentials(content, "/content", None);
         }
     }
 
     pub(crate) fn resource(&mut self, resource: &Resource) {
-        let hint = "add it as the Create Resource API documents";
-        self.required(resource.name.is_some(), "", "resource `name`", hint);
-        self.required(resource.resource_type.is_some(), "", "resource `type`", hint);
-        self.required(resource.location.is_some(), "", "resource `location`", hint);
+        self.object(&catalog::RESOURCE, resource, "");
+        for (i, package) in resource.depend_packages.iter().flatten().enumerate() {
+            self.object(&catalog::DEPEND_PACKAGE, package, &format!("/dependPackages/{i}"));
+        }
         self.name(resource.name.as_deref(), NameRule::Resource, "/name", "resource name");
-        self.known(resource.resource_type.as_ref().map(ResourceType::as_str), ResourceType::KNOWN, "/type", "type");
         self.directory(resource.directory.as_deref(), "/directory");
     }
 }
 
-pub(crate) fn node_pointer(job: &Job, node: Option<&str>) -> Option<String> {
-    let node = node?;
-    job.nodes().iter().position(|n| n.name.as_deref() == Some(node)).map(|i| format!("/nodes/{i}"))
+/// The pointer to the value of the property `property` of the node `node`
+/// (to the node, when it has no such property).
+pub(crate) fn property_pointer(job: &Job, node: Option<&str>, property: &str) -> Option<String> {
+    let name = node?;
+    let (i, node) = job.nodes().iter().enumerate().find(|(_, n)| n.name.as_deref() == Some(name))?;
+    Some(match node.properties().iter().position(|p| p.name.as_deref() == Some(property)) {
+        Some(j) => format!("/nodes/{i}/properties/{j}/value"),
+        None => format!("/nodes/{i}"),
+    })
 }
 
 /// "did you mean `Env`?" for the nearest of `names`, when one is close.
 fn nearest_hint(name: &str, names: &[&str]) -> String {
-    let nearest = names.iter().min_by_key(|candidate| strsim::levenshtein(name, candidate));
-    match nearest.filter(|candidate| strsim::levenshtein(name, candidate) <= 3) {
+    match name::nearest(name, names.iter().copied()) {
         Some(candidate) => format!("did you mean `{candidate}`?"),
         None => format!("the reference documents {}", names.join(", ")),
     }

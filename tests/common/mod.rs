@@ -185,7 +185,7 @@ pub fn job_json(name: &str) -> Vec<u8> {
 
 /// A minimal script definition named `name`.
 pub fn script_json(name: &str) -> Vec<u8> {
-    format!(r#"{{"name":"{name}","type":"DWSSQL","content":"select 1;"}}"#).into_bytes()
+    format!(r#"{{"name":"{name}","type":"DWSSQL","content":"select 1;","connectionName":"dws_link"}}"#).into_bytes()
 }
 
 /// A minimal resource definition named `name`.

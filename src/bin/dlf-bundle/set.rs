@@ -1,11 +1,12 @@
 //! `dlf-bundle set`: change values of a job, node, script or resource,
 //! keeping every other byte.
 
-use crate::common::{Failure, LimitArgs, Outcome, Output, note};
+use crate::common::{Failure, LimitArgs, Outcome, Output, note, print_error};
 use crate::input::{self, Opened};
 use crate::target::Selector;
 use dlf_bundle::json::{self, Value};
 use dlf_bundle::path::FieldPath;
+use dlf_bundle::validate::check_edit;
 use dlf_bundle::{Definition, Document};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,9 +31,13 @@ pub struct Args {
     remove: Vec<String>,
     #[command(flatten)]
     limits: LimitArgs,
-    /// Replace an existing output file that is not a zip.
+    /// Write a value the catalog refuses (the finding is printed as a
+    /// warning), and replace an existing output file that is not a zip.
     #[arg(long)]
     force: bool,
+    /// PATH is a field the model does not know on that object, and is meant.
+    #[arg(long)]
+    new_field: bool,
 }
 
 pub fn run(args: &Args) -> Outcome {
@@ -45,7 +50,7 @@ pub fn run(args: &Args) -> Outcome {
     let output = args.output.as_deref().map(|path| Output::checked(path, &[&args.target], args.force)).transpose()?;
     let assignments = parse_assignments(&args.assignments)?;
     let removals = args.remove.iter().map(|path| path.parse()).collect::<Result<Vec<FieldPath>, _>>()?;
-    let edit = |document: &mut Document| edit_document(document, &args.selector, &assignments, &removals);
+    let edit = |document: &mut Document| edit_document(document, args, &assignments, &removals);
     let (changed, chosen) = match input::open(&args.target, &args.limits.read_options())? {
         Opened::Bundle(mut bundle) => {
             let paths = args.selector.entries(&bundle)?;
@@ -72,30 +77,59 @@ pub fn run(args: &Args) -> Outcome {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `PATH=VALUE` pairs; a VALUE that parses as JSON is that JSON.
+/// `PATH=VALUE` pairs; a VALUE that parses as JSON is that JSON, but a
+/// property's or parameter's value is always a string (`property.database=2024`
+/// is `"2024"`), as the service types them.
 fn parse_assignments(texts: &[String]) -> Result<Vec<(FieldPath, Value)>, Failure> {
     texts
         .iter()
         .map(|text| {
             let (path, value) =
                 text.split_once('=').ok_or_else(|| Failure::Usage(format!("`{text}` is not PATH=VALUE")))?;
-            let value = json::parse(value.as_bytes()).unwrap_or_else(|_| Value::String(value.to_owned()));
-            Ok((path.parse()?, value))
+            let path: FieldPath = path.parse()?;
+            let parsed = json::parse(value.as_bytes()).ok();
+            let value = match parsed {
+                Some(Value::String(text)) => Value::String(text),
+                Some(json) if path.named().is_none() => json,
+                _ => Value::String(value.to_owned()),
+            };
+            Ok((path, value))
         })
         .collect()
 }
 
 fn edit_document(
     document: &mut Document,
-    selector: &Selector,
+    args: &Args,
     assignments: &[(FieldPath, Value)],
     removals: &[FieldPath],
 ) -> Result<(), Failure> {
     let kind = document.kind();
     let mut value = document.definition().to_value();
-    let scope = selector.scope(&mut value)?;
+    let scope = args.selector.scope(&mut value)?;
     for (field, new) in assignments {
         field.set(scope, new.clone())?;
+    }
+    // Checked with every assignment made: a property's rules depend on the others.
+    let edited = args.selector.edit_scope();
+    for (field, new) in assignments {
+        match check_edit(edited, scope, field, new) {
+            Ok(None) => {}
+            Ok(Some(finding)) if args.force => {
+                print_error(format_args!("warning[{}]: {} (written: --force)", finding.code, finding.message));
+            }
+            Ok(Some(finding)) => {
+                return Err(Failure::Message(format!(
+                    "{} [{}]\n  = hint: {} (--force writes it anyway)",
+                    finding.message, finding.code, finding.hint
+                )));
+            }
+            Err(_) if args.new_field && field.keys().is_some() => {}
+            Err(error) => {
+                let hint = if field.keys().is_some() { " (--new-field writes it anyway)" } else { "" };
+                return Err(Failure::Message(format!("{}{hint}", error.message())));
+            }
+        }
     }
     for field in removals {
         field.remove(scope)?;

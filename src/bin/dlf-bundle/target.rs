@@ -3,6 +3,7 @@
 
 use crate::common::Failure;
 use dlf_bundle::json::{Object, Value};
+use dlf_bundle::validate::EditScope;
 use dlf_bundle::{Bundle, DefinitionKind, Document, Workspace};
 
 /// `--job NAME [--node NAME] | --script NAME | --resource NAME`.
@@ -31,6 +32,16 @@ impl Selector {
             (None, None, Some(resource)) => (DefinitionKind::Resource, resource),
             // clap requires one of the three.
             (None, None, None) => (DefinitionKind::Job, ""),
+        }
+    }
+
+    /// What the paths are relative to: a job, one of its nodes, a script or a resource.
+    pub fn edit_scope(&self) -> EditScope {
+        match (self.kind_and_name().0, &self.node) {
+            (DefinitionKind::Job, Some(_)) => EditScope::Node,
+            (DefinitionKind::Job, None) => EditScope::Job,
+            (DefinitionKind::Script, _) => EditScope::Script,
+            (DefinitionKind::Resource, _) => EditScope::Resource,
         }
     }
 

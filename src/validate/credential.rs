@@ -1,0 +1,278 @@
+//! Credentials written in plain text: found by key, header, URL, token and
+//! key-block patterns after a keyword prefilter, and reported without the
+//! secret.
+
+use crate::catalog::{self, MASKED_VALUES, SECRET_HEADERS, SECRET_KEYS};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::sync::LazyLock;
+
+/// Where a credential should live instead.
+pub(crate) const HINT: &str = "keep the secret in a DataArts connection, or in an environment variable read with \
+     `#{Env.get(\"name\")}`; remove it from the bundle and rotate it";
+
+/// One credential found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    /// What holds it: "the `Authorization` header", "the value of `password`".
+    pub(crate) holder: String,
+    /// The secret's first characters (none for a short one), never more.
+    pub(crate) redacted: String,
+}
+
+impl Found {
+    pub(crate) fn message(&self) -> String {
+        format!("{} is written in plain text (`{}`)", self.holder, self.redacted)
+    }
+}
+
+/// Substrings of which every pattern below holds one (spelled as people
+/// spell them; none of two bytes, which slows the searcher tenfold).
+/// `None` only if the searcher could not be built, which its fixed, small
+/// set of patterns rules out.
+fn prefilter() -> Option<&'static AhoCorasick> {
+    static SEARCHER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+        let mut words: Vec<String> = Vec::new();
+        for word in ["pass", "pwd", "secret", "token", "key", "auth"] {
+            let mut capital = word.to_owned();
+            capital[..1].make_ascii_uppercase();
+            words.extend([word.to_owned(), word.to_ascii_uppercase(), capital]);
+        }
+        words.extend(["://", "eyJ", "BEGIN", "sk=", "SK=", "_sk", "_SK", "-sk", "\"sk\"", "'sk'"].map(String::from));
+        AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostFirst).build(words).ok()
+    });
+    SEARCHER.as_ref()
+}
+
+/// Whether `key` names a secret (`password`, `db_password`, `X-Auth-Token`).
+pub(crate) fn is_secret_key(key: &str) -> bool {
+    let key = normalise(key);
+    SECRET_KEYS
+        .iter()
+        .any(|secret| key.strip_suffix(secret).is_some_and(|prefix| prefix.is_empty() || prefix.ends_with('_')))
+        || is_secret_header(&key)
+}
+
+fn is_secret_header(key: &str) -> bool {
+    let key = normalise(key);
+    SECRET_HEADERS.iter().any(|header| normalise(header) == key)
+}
+
+/// Snake case (`dbPassword` is `db_password`), `-` read as `_`, leading
+/// dashes (`--password`) dropped.
+fn normalise(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    let mut previous: Option<char> = None;
+    for c in key.trim_start_matches(['-', '_']).chars() {
+        if c.is_ascii_uppercase() && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit()) {
+            out.push('_');
+        }
+        out.push(if c == '-' { '_' } else { c.to_ascii_lowercase() });
+        previous = Some(c);
+    }
+    out
+}
+
+/// Whether `value` is a literal secret: not empty, not EL or a parameter
+/// (`#{…}`, `${…}`, a shell `$VAR`), not masked, not a placeholder.
+fn is_literal(value: &str) -> bool {
+    let value = value.trim().trim_matches(['"', '\'']);
+    !(value.is_empty()
+        || catalog::is_dynamic(value)
+        || value.starts_with(['$', '%', '{', '<', '?', '#'])
+        || value.chars().all(|c| c == '*' || c == 'x' || c == 'X')
+        || MASKED_VALUES.contains(&value)
+        || ["true", "false", "null", "none", "yes", "no"].iter().any(|word| value.eq_ignore_ascii_case(word)))
+}
+
+/// The first characters of a secret, when it is long enough that they give
+/// nothing away, then `…`.
+fn redact(secret: &str) -> String {
+    let secret = secret.trim().trim_matches(['"', '\'']);
+    if secret.chars().count() >= 8 {
+        let start: String = secret.chars().take(2).collect();
+        format!("{start}…")
+    } else {
+        "…".to_owned()
+    }
+}
+
+/// Every credential in `text`; `key`: the name the text is the value of
+/// (a property or parameter), which may itself name a secret.
+pub(crate) fn find(text: &str, key: Option<&str>) -> Vec<Found> {
+    let mut found = Vec::new();
+    if let Some(key) = key
+        && is_secret_key(key)
+    {
+        if is_secret_header(key) {
+            found.extend(header(key, text));
+        } else if is_literal(text) {
+            found.push(Found { holder: format!("the value of `{key}`"), redacted: redact(text) });
+        }
+        return found;
+    }
+    let Some(prefilter) = prefilter() else { return found };
+    let bytes = text.as_bytes();
+    let mut done = 0;
+    for hit in prefilter.find_iter(bytes) {
+        if hit.start() < done {
+            continue;
+        }
+        let (end, credential) = match bytes.get(hit.start()..hit.end()) {
+            Some(b"://") => url_userinfo(text, hit.end()),
+            Some(b"eyJ") => jwt(text, hit.start()),
+            Some(b"BEGIN") => private_key(text, hit.start()),
+            _ => keyed(text, hit.start(), hit.end()),
+        };
+        done = end.max(hit.end());
+        if let Some(credential) = credential
+            && !found.contains(&credential)
+        {
+            found.push(credential);
+        }
+    }
+    found
+}
+
+fn is_key_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-'
+}
+
+/// A key around the keyword at `start..end` (`db_password`, `--token`,
+/// `"api_key"`), followed by its value.
+fn keyed(text: &str, start: usize, end: usize) -> (usize, Option<Found>) {
+    let bytes = text.as_bytes();
+    let key_start =
+        bytes.get(..start).map_or(start, |before| before.iter().rposition(|b| !is_key_byte(*b)).map_or(0, |at| at + 1));
+    let key_end =
+        bytes.get(end..).map_or(end, |after| end + after.iter().position(|b| !is_key_byte(*b)).unwrap_or(after.len()));
+    let Some(key) = text.get(key_start..key_end) else { return (key_end, None) };
+    if !is_secret_key(key) {
+        return (key_end, None);
+    }
+    let quoted = key_start > 0 && matches!(bytes.get(key_start - 1), Some(b'"' | b'\''));
+    let flag = key.starts_with('-');
+    let mut at = key_end;
+    if quoted && matches!(bytes.get(at), Some(b'"' | b'\'')) {
+        at += 1;
+    }
+    let spaces_before = count_spaces(bytes, at);
+    at += spaces_before;
+    let holder = key.trim_start_matches('-');
+    let value = match bytes.get(at) {
+        Some(b'=' | b':') => {
+            at += 1;
+            let spaces_after = count_spaces(bytes, at);
+            at += spaces_after;
+            if is_secret_header(key) {
+                // `Authorization: Basic dXNl…`: the rest of the line.
+                let line = line_from(text, at);
+                return (at + line.len(), header(holder, line));
+            }
+            let spaced = spaces_before + spaces_after > 0 && !quoted;
+            value_at(text, at, spaced)
+        }
+        // `--token abc`: a flag and its argument.
+        _ if flag && spaces_before > 0 => value_at(text, at, false).filter(|value| !value.starts_with('-')),
+        _ => None,
+    };
+    let Some(value) = value else { return (at, None) };
+    let end = at + value.len();
+    let found =
+        is_literal(value).then(|| Found { holder: format!("the value of `{holder}`"), redacted: redact(value) });
+    (end, found)
+}
+
+fn count_spaces(bytes: &[u8], at: usize) -> usize {
+    bytes.get(at..).map_or(0, |rest| rest.iter().take_while(|b| matches!(b, b' ' | b'\t')).count())
+}
+
+fn line_from(text: &str, at: usize) -> &str {
+    let rest = text.get(at..).unwrap_or_default();
+    rest.split(['\n', '\r']).next().unwrap_or_default()
+}
+
+/// The value at `at`: a quoted string (quotes included), or (unless
+/// `spaced`, where code such as `password = get_secret()` is no literal) a
+/// bare word.
+fn value_at(text: &str, at: usize, spaced: bool) -> Option<&str> {
+    let rest = text.get(at..)?;
+    match rest.as_bytes().first() {
+        Some(&quote @ (b'"' | b'\'')) => {
+            let end = rest.bytes().skip(1).position(|b| b == quote)?;
+            rest.get(..end + 2)
+        }
+        Some(_) if !spaced => {
+            let end =
+                rest.bytes().position(|b| b.is_ascii_whitespace() || b"&;,\"')}]".contains(&b)).unwrap_or(rest.len());
+            rest.get(..end).filter(|value| !value.is_empty())
+        }
+        _ => None,
+    }
+}
+
+/// A header's value, `Basic dXNl…` or a bare token: a credential unless
+/// it is EL, a parameter or masked.
+fn header(name: &str, value: &str) -> Option<Found> {
+    let value = value.trim();
+    let value = match value.as_bytes().first() {
+        Some(&quote @ (b'"' | b'\'')) => {
+            let inner = value.get(1..)?;
+            inner.get(..inner.bytes().position(|b| b == quote).unwrap_or(inner.len()))?
+        }
+        _ => value,
+    };
+    let (scheme, credential) = match value.split_once(' ') {
+        Some((scheme, credential)) => (Some(scheme), credential.trim()),
+        None => (None, value),
+    };
+    if !is_literal(credential) {
+        return None;
+    }
+    let redacted = match scheme {
+        Some(scheme) => format!("{scheme} {}", redact(credential)),
+        None => redact(credential),
+    };
+    Some(Found { holder: format!("the `{name}` header"), redacted })
+}
+
+/// `scheme://user:password@host`, the userinfo just after `at` (JDBC URLs
+/// included).
+fn url_userinfo(text: &str, at: usize) -> (usize, Option<Found>) {
+    let rest = text.get(at..).unwrap_or_default();
+    let end = rest.find(|c: char| c.is_whitespace() || "/?#\"'\\".contains(c)).unwrap_or(rest.len());
+    let authority = rest.get(..end).unwrap_or_default();
+    let found =
+        authority.rsplit_once('@').and_then(|(userinfo, _)| userinfo.split_once(':')).and_then(|(user, password)| {
+            is_literal(password)
+                .then(|| Found { holder: format!("the password of `{user}` in a URL"), redacted: redact(password) })
+        });
+    (at + end, found)
+}
+
+/// The length of a run of base64url characters.
+fn base64url_run(text: &str) -> usize {
+    text.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-').count()
+}
+
+/// A JSON Web Token: `eyJ…` header, a payload, a signature, `.` apart.
+fn jwt(text: &str, at: usize) -> (usize, Option<Found>) {
+    let rest = text.get(at..).unwrap_or_default();
+    let header = base64url_run(rest);
+    let after = rest.get(header..).unwrap_or_default();
+    let payload = after.strip_prefix('.').map_or(0, base64url_run);
+    let signed = after.get(payload + 1..).is_some_and(|tail| tail.starts_with('.'));
+    let found = (header >= 10 && payload >= 8 && signed).then(|| Found {
+        holder: "a JSON Web Token".to_owned(),
+        redacted: redact(rest.get(..header).unwrap_or_default()),
+    });
+    (at + header + payload + 1, found)
+}
+
+/// `-----BEGIN … PRIVATE KEY-----`.
+fn private_key(text: &str, at: usize) -> (usize, Option<Found>) {
+    let line = line_from(text, at);
+    let start = at.checked_sub(5).and_then(|start| text.get(start..at)) == Some("-----");
+    let found = (start && line.contains("PRIVATE KEY-----"))
+        .then(|| Found { holder: "a private key".to_owned(), redacted: format!("-----{}", line.trim()) });
+    (at + line.len(), found)
+}
