@@ -1,7 +1,7 @@
 //! Validation of folders: an unpacked bundle of either layout, or a
 //! workspace, with the rules and codes of the zip of that folder.
 
-use super::{Diagnostic, Examined, ValidateOptions, examiner, prepare, read_error, report};
+use super::{Diagnostic, Examined, ValidateOptions, examiner, prepare, read_error, relocate, report};
 use crate::error::{Error, ErrorKind};
 use crate::folder;
 use crate::layout::{self, Plan};
@@ -64,6 +64,12 @@ pub fn validate_dir(dir: &Path, options: &ValidateOptions) -> Vec<Diagnostic> {
         }
     }
     let mut found = report(Ok((Scan { plan, names, items }, None)));
+    relocate(&mut found, |wanted| {
+        let read = |entry: &String| {
+            Some((entry.clone(), folder::read_file(file_of.get(entry)?, limits.max_entry_bytes).ok()?))
+        };
+        wanted.iter().filter_map(read).collect()
+    });
     for diagnostic in &mut found {
         if diagnostic.file.is_none() {
             let file = diagnostic.entry.as_deref().and_then(|entry| file_of.get(entry).copied()).unwrap_or(dir);

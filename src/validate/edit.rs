@@ -73,10 +73,7 @@ pub fn check_edit(scope: EditScope, object: &Value, path: &FieldPath, value: &Va
         };
         if scope != expected {
             let what = if expected == EditScope::Node { "properties (give --node)" } else { "parameters" };
-            return Err(Error::new(
-                ErrorKind::InvalidRequest,
-                format!("`{path}`: a {} has no {what}", scope.noun()),
-            ));
+            return Err(Error::new(ErrorKind::InvalidRequest, format!("`{path}`: a {} has no {what}", scope.noun())));
         }
         return Ok(match expected {
             EditScope::Node => property_problem(object, name, value),
@@ -132,7 +129,10 @@ fn property_problem(node: &Value, name: &str, value: &Value) -> Option<Diagnosti
     let spec = node_type.spec().filter(|spec| spec.verified)?;
     let properties = object.get("properties").and_then(Value::as_array);
     let lookup = |key: &str| {
-        properties?.iter().filter_map(Value::as_object).find(|p| p.get("name").and_then(Value::as_str) == Some(key))?
+        properties?
+            .iter()
+            .filter_map(Value::as_object)
+            .find(|p| p.get("name").and_then(Value::as_str) == Some(key))?
             .get("value")?
             .as_str()
     };

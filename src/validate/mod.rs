@@ -120,10 +120,12 @@ pub const MAX_SCRIPT_BYTES: usize = 4 * 1024 * 1024;
 /// The archive goes through the safe reader with `options.read`'s limits.
 pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnostic> {
     // The rules across files reuse what the scan freed: one thread of the pool does both.
-    read::on_worker(|| {
+    let mut found = read::on_worker(|| {
         let scanned = read::scan(bytes, &options.read, prepare, examiner(options));
         report(scanned.map(|scan| (scan, Some(bytes.len() as u64))))
-    })
+    });
+    relocate(&mut found, |wanted| texts(read::scan(bytes, &options.read, |_| (), reader(wanted))));
+    found
 }
 
 /// Validates the zip file at `path`: its size is checked against the read
@@ -142,6 +144,9 @@ pub fn validate_file(path: &std::path::Path, options: &ValidateOptions) -> Vec<D
     let mut found = read::on_worker(|| {
         let scanned = read::scan_file(path, &options.read, prepare, examiner(options));
         report(scanned.map(|(scan, size)| (scan, Some(size))))
+    });
+    relocate(&mut found, |wanted| {
+        texts(read::scan_file(path, &options.read, |_| (), reader(wanted)).map(|(scan, _)| scan))
     });
     let file = path.display().to_string();
     for diagnostic in &mut found {
@@ -239,6 +244,45 @@ pub(crate) fn read_error(error: &Error) -> Diagnostic {
     found
 }
 
+/// Lines and columns for what the rules across files found after the texts
+/// were dropped (a script of a type its node cannot run): the entries they
+/// name are read again, which happens only then. `read` gives the texts of
+/// the entries asked for.
+pub(crate) fn relocate(found: &mut [Diagnostic], read: impl FnOnce(&HashSet<String>) -> HashMap<String, Vec<u8>>) {
+    let unplaced = |d: &Diagnostic| d.line.is_none() && d.pointer.is_some();
+    let wanted: HashSet<String> = found.iter().filter(|d| unplaced(d)).filter_map(|d| d.entry.clone()).collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let texts = read(&wanted);
+    for diagnostic in found.iter_mut().filter(|d| unplaced(d)) {
+        let text = diagnostic.entry.as_deref().and_then(|entry| texts.get(entry));
+        let pointer = diagnostic.pointer.as_deref().unwrap_or_default();
+        if let Some((line, column)) = text.and_then(|text| json::pointer_position(text, pointer)) {
+            (diagnostic.line, diagnostic.column) = (Some(line), Some(column));
+        }
+    }
+}
+
+/// An entry's path and text, as a [`reader`] scan keeps them.
+type Text = Option<(String, Vec<u8>)>;
+
+/// A scan's `process` that keeps the texts of the `wanted` entries.
+fn reader(
+    wanted: &HashSet<String>,
+) -> impl Fn(&Plan, &(), usize, DefinitionKind, EntryData<'_>) -> crate::error::Result<Text> + Sync + '_ {
+    move |plan, (), index, _, data| {
+        let path = plan.placed_at(index).map(Placed::path).filter(|path| wanted.contains(*path));
+        Ok(path.map(|path| (path.to_owned(), data.into_vec())))
+    }
+}
+
+/// The texts a [`reader`] scan kept, by entry.
+fn texts(scanned: crate::error::Result<Scan<Text>>) -> HashMap<String, Vec<u8>> {
+    let Ok(scan) = scanned else { return HashMap::new() };
+    scan.items.into_iter().filter_map(|item| item.ok().flatten().flatten()).collect()
+}
+
 /// Sets each diagnostic's line and column from its pointer into `text`
 /// (the document itself when it has none).
 fn locate(diagnostics: &mut [Diagnostic], text: &[u8]) {
@@ -303,6 +347,11 @@ pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagno
         summaries.push(summary);
     }
     cross::cross_file(&summaries, &[], None, &mut out);
+    relocate(&mut out, |wanted| {
+        let held =
+            wanted.iter().filter_map(|path| Some((path.clone(), bundle.get(path)?.document().bytes().into_owned())));
+        held.collect()
+    });
     out
 }
 

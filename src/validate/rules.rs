@@ -41,9 +41,9 @@ impl Pointer for &String {
 }
 
 /// `(base, field)`: the pointer `base/field`.
-impl Pointer for (&str, &str) {
+impl<P: Pointer> Pointer for (P, &str) {
     fn render(self) -> String {
-        format!("{}/{}", self.0, self.1)
+        format!("{}/{}", self.0.render(), self.1)
     }
 }
 
@@ -107,10 +107,11 @@ fn form_code(form: Form) -> Code {
 /// and the hint, as `validate` and `set` report them; `None` when nothing
 /// is (a value that is EL or a parameter is known only when the job runs).
 pub(crate) fn value_problem(row: &FieldSpec, text: &str, subject: Subject<'_>) -> Option<(Code, String, String)> {
-    if !row.form.is_checked() || catalog::is_dynamic(text) {
+    // The form first: most values pass it, and EL is looked for only in those that fail.
+    let problem = row.form.check(text).err()?;
+    if catalog::is_dynamic(text) {
         return None;
     }
-    let problem = row.form.check(text).err()?;
     let code = form_code(row.form);
     let message = match row.form {
         Form::Known(_) => format!("{subject} is `{text}`, which this tool does not know"),
@@ -153,7 +154,7 @@ impl Checker<'_> {
     }
 
     /// Every row of `spec` on `object`, which sits at `pointer`.
-    fn object(&mut self, spec: &ObjectSpec, object: &impl Fields, pointer: &str) {
+    fn object(&mut self, spec: &ObjectSpec, object: &impl Fields, pointer: impl Pointer + Copy) {
         let text = |name: &str| object.field_value(name).and_then(FieldValue::text);
         for row in spec.fields {
             if (row.presence == Presence::Optional && !row.form.is_checked()) || !row.applies(text) {
@@ -166,7 +167,8 @@ impl Checker<'_> {
                     }
                 }
                 Some(found) => {
-                    if let Some(text) = found.text()
+                    if row.form.is_checked()
+                        && let Some(text) = found.text()
                         && let Some((code, message, hint)) =
                             value_problem(row, text, Subject::Field(spec.noun, row.name))
                     {
@@ -179,7 +181,7 @@ impl Checker<'_> {
 
     /// A row's value is absent where it applies: an error when required, a
     /// warning (`expected`: its code) when expected.
-    fn absent(&mut self, row: &FieldSpec, subject: Subject<'_>, pointer: &str, expected: Code) {
+    fn absent(&mut self, row: &FieldSpec, subject: Subject<'_>, pointer: impl Pointer, expected: Code) {
         let code = match row.presence {
             Presence::Optional => return,
             Presence::Required => Code::MissingField,
@@ -255,7 +257,7 @@ impl Checker<'_> {
             self.object(&catalog::BASIC_CONFIG, basic, "/basicConfig");
         }
         for (i, approver) in job.approvers.iter().flatten().enumerate() {
-            self.object(&catalog::APPROVER, approver, &format!("/approvers/{i}"));
+            self.object(&catalog::APPROVER, approver, Item { base: "", list: "approvers", index: i, field: "" });
         }
         for (i, param) in job.params().iter().enumerate() {
             let pointer = format!("/params/{i}");
@@ -264,7 +266,7 @@ impl Checker<'_> {
             let value_pointer = (pointer.as_str(), "value");
             match &param.value {
                 Some(Scalar::String(text)) => {
-                    self.el(text, &value_pointer.render(), None);
+                    self.el(text, value_pointer, None);
                     self.credentials(text, value_pointer, param.name.as_deref());
                 }
                 Some(other) => self.push(
@@ -300,7 +302,7 @@ impl Checker<'_> {
             [("sameWorkSpaceJobs", &depend.same_work_space_jobs), ("otherWorkSpaceJobs", &depend.other_work_space_jobs)]
         {
             for (i, job) in jobs.iter().flatten().enumerate() {
-                self.object(&catalog::WORKSPACE_JOB, job, &Item { base: pointer, list, index: i, field: "" }.render());
+                self.object(&catalog::WORKSPACE_JOB, job, Item { base: pointer, list, index: i, field: "" });
             }
         }
     }
@@ -354,18 +356,14 @@ impl Checker<'_> {
             let base = write_node_pointer(&mut buffer, i);
             for (j, property) in node.properties().iter().enumerate() {
                 if let Some(text) = property.text() {
-                    self.el(
-                        text,
-                        &Item { base, list: "properties", index: j, field: "value" }.render(),
-                        Some((nodes, node)),
-                    );
+                    self.el(text, Item { base, list: "properties", index: j, field: "value" }, Some((nodes, node)));
                 }
             }
             for (j, condition) in node.conditions.iter().flatten().enumerate() {
                 if let Some(text) = &condition.expression {
                     self.el(
                         text,
-                        &Item { base, list: "conditions", index: j, field: "expression" }.render(),
+                        Item { base, list: "conditions", index: j, field: "expression" },
                         Some((nodes, node)),
                     );
                 }
@@ -387,8 +385,7 @@ impl Checker<'_> {
         let node_type = node.node_type.as_ref().map_or("?", NodeType::as_str);
         let mut names = BTreeSet::new();
         for (j, property) in node.properties().iter().enumerate() {
-            let property_pointer = Item { base: pointer, list: "properties", index: j, field: "" }.render();
-            self.object(&catalog::PROPERTY, property, &property_pointer);
+            self.object(&catalog::PROPERTY, property, Item { base: pointer, list: "properties", index: j, field: "" });
             let Some(name) = property.name.as_deref() else { continue };
             if !names.insert(name) {
                 self.push(
@@ -407,7 +404,7 @@ impl Checker<'_> {
         }
         self.properties(node, node_type, pointer);
         if let Some(trigger) = &node.event_trigger {
-            self.object(&catalog::EVENT, trigger, &format!("{pointer}/eventTrigger"));
+            self.object(&catalog::EVENT, trigger, (pointer, "eventTrigger"));
         }
         if let Some(trigger) = &node.cron_trigger {
             let base = format!("{pointer}/cronTrigger");
@@ -420,7 +417,7 @@ impl Checker<'_> {
             self.object(
                 &catalog::CONDITION,
                 condition,
-                &Item { base: pointer, list: "conditions", index: j, field: "" }.render(),
+                Item { base: pointer, list: "conditions", index: j, field: "" },
             );
         }
     }
@@ -445,7 +442,8 @@ impl Checker<'_> {
         };
         let row = node.node_type.as_ref().and_then(NodeType::spec).and_then(|spec| spec.property(name));
         let sensitive = property.value_is_sensitive.as_ref().and_then(Scalar::as_bool) == Some(true);
-        if row.is_none_or(|row| row.secret) || sensitive || credential::is_secret_key(name) {
+        // A row the catalog lists is never a secret's name.
+        if row.is_none_or(|row| row.secret) || sensitive {
             self.credentials(text, pointer, Some(name));
         }
     }
@@ -478,7 +476,7 @@ impl Checker<'_> {
                 }
                 _ => {
                     if !row.also.iter().any(|name| value(name).is_some_and(|v| !v.is_empty())) {
-                        self.absent(row, subject, &format!("{pointer}/properties"), Code::ScriptModeWithoutScript);
+                        self.absent(row, subject, (pointer, "properties"), Code::ScriptModeWithoutScript);
                     }
                 }
             }
@@ -487,7 +485,7 @@ impl Checker<'_> {
 
     /// The `#{…}` expressions of a text where EL may stand; `node`: the
     /// node it belongs to, among the job's nodes, when it does.
-    fn el(&mut self, text: &str, pointer: &str, node: Option<(&[Node], &Node)>) {
+    fn el(&mut self, text: &str, pointer: impl Pointer + Copy, node: Option<(&[Node], &Node)>) {
         if expression::find_opening(text, b'#').is_none() {
             return;
         }
@@ -504,7 +502,7 @@ impl Checker<'_> {
         }
     }
 
-    fn expression(&mut self, node: Option<(&[Node], &Node)>, expr: &expression::Expr, pointer: &str) {
+    fn expression(&mut self, node: Option<(&[Node], &Node)>, expr: &expression::Expr, pointer: impl Pointer + Copy) {
         for (object, member, arguments) in expression::members(expr) {
             let Some((_, members)) = expression::OBJECTS.iter().find(|(known, _)| *known == object) else {
                 // A lower-case name is a variable (`Loop` sub-jobs, lambda-like use); objects are capitalised.
@@ -581,7 +579,11 @@ impl Checker<'_> {
     pub(crate) fn resource(&mut self, resource: &Resource) {
         self.object(&catalog::RESOURCE, resource, "");
         for (i, package) in resource.depend_packages.iter().flatten().enumerate() {
-            self.object(&catalog::DEPEND_PACKAGE, package, &format!("/dependPackages/{i}"));
+            self.object(
+                &catalog::DEPEND_PACKAGE,
+                package,
+                Item { base: "", list: "dependPackages", index: i, field: "" },
+            );
         }
         self.name(resource.name.as_deref(), NameRule::Resource, "/name", "resource name");
         self.directory(resource.directory.as_deref(), "/directory");
