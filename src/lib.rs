@@ -26,6 +26,7 @@ pub mod reference;
 pub mod remap;
 pub mod render;
 pub mod resolve;
+pub mod schema;
 pub mod validate;
 mod warning;
 mod workspace;

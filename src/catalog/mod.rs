@@ -85,6 +85,25 @@ pub enum Condition {
     Absent(&'static str),
 }
 
+/// Every node type the catalog has a row for, with its spellings (`RDS SQL`
+/// and `RDSSQL` share a row), in the order of [`NodeType::KNOWN`](crate::NodeType::KNOWN).
+///
+/// ```
+/// let rds = dlf_bundle::catalog::node_types().into_iter().find(|(names, _)| names.contains(&"RDSSQL")).unwrap();
+/// assert_eq!(rds.0, ["RDS SQL", "RDSSQL"]);
+/// ```
+pub fn node_types() -> Vec<(Vec<&'static str>, &'static NodeSpec)> {
+    let mut out: Vec<(Vec<&'static str>, &'static NodeSpec)> = Vec::new();
+    for spelling in values::NodeType::KNOWN {
+        let Some(spec) = values::NodeType::from(*spelling).spec() else { continue };
+        match out.iter_mut().find(|(_, seen)| std::ptr::eq(*seen, spec)) {
+            Some((spellings, _)) => spellings.push(spelling),
+            None => out.push((vec![spelling], spec)),
+        }
+    }
+    out
+}
+
 /// The property that chooses between a node's script and its inline statement.
 pub const MODE_PROPERTY: &str = "statementOrScript";
 
@@ -164,6 +183,8 @@ pub struct FieldSpec {
     pub el: bool,
     /// The object it holds (or its list's items), for structures.
     pub holds: Option<&'static ObjectSpec>,
+    /// Whether it holds a list of those objects, not one.
+    pub many: bool,
     /// Whether an empty string is a value (an empty property value); for
     /// other rows an empty string is as good as absent.
     pub empty: bool,
@@ -198,6 +219,7 @@ impl FieldSpec {
             secret: false,
             el: false,
             holds: None,
+            many: false,
             empty: false,
             description,
         }
@@ -215,11 +237,17 @@ impl FieldSpec {
         self
     }
 
-    /// The object this field holds (or its list's items), with rows of its own.
+    /// The object this field holds, with rows of its own.
     pub(crate) const fn holds(mut self, object: &'static ObjectSpec) -> Self {
         self.form = Form::Structure;
         self.holds = Some(object);
         self
+    }
+
+    /// The list of objects this field holds, each with rows of its own.
+    pub(crate) const fn lists(mut self, object: &'static ObjectSpec) -> Self {
+        self.many = true;
+        self.holds(object)
     }
 
     /// The same row, with this form.

@@ -27,7 +27,7 @@ impl ObjectSpec {
 
 const TARGET_STATUS: FieldSpec = FieldSpec::new("targetStatus", "the state after saving (review enabled)")
     .form(Form::OneOf(&["SAVED", "SUBMITTED", "PRODUCTION"]));
-const APPROVERS: FieldSpec = FieldSpec::new("approvers", "who reviews it (review enabled)").holds(&APPROVER);
+const APPROVERS: FieldSpec = FieldSpec::new("approvers", "who reviews it (review enabled)").lists(&APPROVER);
 
 /// A job (`.job`), the body of the Create Job request.
 pub const JOB: ObjectSpec = ObjectSpec {
@@ -35,9 +35,9 @@ pub const JOB: ObjectSpec = ObjectSpec {
     noun: "job",
     fields: &[
         FieldSpec::new("name", "the job's name: ≤128 letters, digits, `-`, `_`, `.`").required(),
-        FieldSpec::new("nodes", "the job's nodes").required().holds(&NODE),
+        FieldSpec::new("nodes", "the job's nodes").required().lists(&NODE),
         FieldSpec::new("schedule", "when the job runs").required().holds(&SCHEDULE),
-        FieldSpec::new("params", "the job's parameters").holds(&JOB_PARAM),
+        FieldSpec::new("params", "the job's parameters").lists(&JOB_PARAM),
         FieldSpec::new("directory", "the folder in the job tree, e.g. `/dir/a`"),
         FieldSpec::new("processType", "batch or real-time").required().form(Form::OneOf(ProcessType::KNOWN)),
         FieldSpec::new("id", "the job's id (Show Job)"),
@@ -68,9 +68,9 @@ pub const NODE: ObjectSpec = ObjectSpec {
         FieldSpec::new("name", "the node's name, unique in the job").required(),
         FieldSpec::new("type", "the node type").required().form(Form::Known(NodeType::KNOWN)),
         FieldSpec::new("location", "the position on the canvas").required().holds(&LOCATION),
-        FieldSpec::new("properties", "the node type's properties, `{name, value}`").required().holds(&PROPERTY),
+        FieldSpec::new("properties", "the node type's properties, `{name, value}`").required().lists(&PROPERTY),
         FieldSpec::new("preNodeName", "the nodes it runs after").form(Form::Structure),
-        FieldSpec::new("conditions", "conditions on upstream nodes").holds(&CONDITION),
+        FieldSpec::new("conditions", "conditions on upstream nodes").lists(&CONDITION),
         FieldSpec::new("pollingInterval", "seconds between status checks").form(Form::Integer { min: 1, max: 60 }),
         FieldSpec::new("maxExecutionTime", "minutes before the node times out")
             .form(Form::Integer { min: 5, max: 1440 }),
@@ -174,8 +174,8 @@ pub const DEPEND_JOBS: ObjectSpec = ObjectSpec {
         FieldSpec::new("jobs", "the jobs waited for, by name").required().form(Form::Structure),
         FieldSpec::new("dependPeriod", "which of their periods").form(Form::OneOf(&["SAME_PERIOD", "PRE_PERIOD"])),
         FieldSpec::new("dependFailPolicy", "what their failure does").form(Form::OneOf(&["FAIL", "IGNORE", "SUSPEND"])),
-        FieldSpec::new("sameWorkSpaceJobs", "jobs of this workspace").holds(&WORKSPACE_JOB),
-        FieldSpec::new("otherWorkSpaceJobs", "jobs of other workspaces").holds(&WORKSPACE_JOB),
+        FieldSpec::new("sameWorkSpaceJobs", "jobs of this workspace").lists(&WORKSPACE_JOB),
+        FieldSpec::new("otherWorkSpaceJobs", "jobs of other workspaces").lists(&WORKSPACE_JOB),
     ],
 };
 
@@ -301,7 +301,7 @@ pub const RESOURCE: ObjectSpec = ObjectSpec {
         FieldSpec::new("location", "the file on OBS (or HDFS)").required().form(Form::StoragePath).names(ObsPath),
         FieldSpec::new("dependFiles", "files the main JAR needs").form(Form::Structure),
         FieldSpec::new("dependPackages", "packages the main JAR needs (wins over `dependFiles`)")
-            .holds(&DEPEND_PACKAGE),
+            .lists(&DEPEND_PACKAGE),
         FieldSpec::new("desc", "what the resource is").form(Form::Bounded(255)),
         FieldSpec::new("directory", "the folder in the resource tree"),
         FieldSpec::new("id", "the resource's id (Show Resource)"),

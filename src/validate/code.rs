@@ -377,6 +377,87 @@ codes! {
      in production.\n\nFix: check the value in the target's environment variables before the first run.";
 }
 
+impl Code {
+    /// The rows of the catalog this code checks, one line each
+    /// (`` `SMN` node property `topic`: the SMN topic's URN ``), for `explain`;
+    /// empty for codes the catalog does not drive.
+    ///
+    /// ```
+    /// use dlf_bundle::validate::Code;
+    /// let rows = Code::ValueNotAllowed.catalog_rows();
+    /// assert!(rows.iter().any(|row| row.starts_with("`RESTAPI` node property `method`: one of GET, POST, PUT, DELETE")));
+    /// ```
+    pub fn catalog_rows(self) -> Vec<String> {
+        use crate::catalog::{Form, Presence};
+        let wanted = |field: &crate::catalog::FieldSpec, in_node: bool| -> Option<String> {
+            let matches = match self {
+                Self::MissingField => field.presence == Presence::Required,
+                Self::ScriptModeWithoutScript => in_node && field.presence == Presence::Expected,
+                Self::ScheduleBlockMissing => !in_node && field.presence == Presence::Expected,
+                Self::UnknownEnumValue => matches!(field.form, Form::Known(_)),
+                Self::ValueNotAllowed => matches!(field.form, Form::OneOf(_)),
+                Self::NumberOutOfRange => matches!(field.form, Form::Integer { .. } | Form::ZeroOr { .. }),
+                Self::TextTooLong => matches!(field.form, Form::Bounded(_)),
+                Self::MalformedCron => field.form == Form::Cron,
+                Self::MalformedTime => field.form == Form::Time,
+                Self::MalformedValue => field.form.is_checked()
+                    && !matches!(
+                        field.form,
+                        Form::Known(_) | Form::OneOf(_) | Form::Integer { .. } | Form::ZeroOr { .. } | Form::Bounded(_) | Form::Cron | Form::Time
+                    ),
+                Self::LiteralCredential => field.secret,
+                _ => false,
+            };
+            matches.then(|| {
+                let what = match self {
+                    Self::MissingField | Self::ScriptModeWithoutScript | Self::ScheduleBlockMissing | Self::LiteralCredential => {
+                        field.description.to_owned()
+                    }
+                    _ => field.form.describe(),
+                };
+                let when = field.conditions();
+                if when.is_empty() { what } else { format!("{what} ({when})") }
+            })
+        };
+        let mut rows = Vec::new();
+        for object in crate::catalog::OBJECTS {
+            for field in object.fields {
+                if let Some(what) = wanted(field, false) {
+                    rows.push(format!("{} `{}`: {what}", object.noun, field.name));
+                }
+            }
+        }
+        for (spellings, spec) in crate::catalog::node_types() {
+            let spellings = spellings.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" / ");
+            if self == Self::ScriptTypeMismatch && !spec.scripts.is_empty() {
+                rows.push(format!("{spellings} node: runs {} scripts", spec.scripts.join(", ")));
+            }
+            for field in spec.properties {
+                if let Some(what) = wanted(field, true) {
+                    rows.push(format!("{spellings} node property `{}`: {what}", field.name));
+                }
+            }
+        }
+        for field in crate::catalog::GENERIC_PROPERTIES {
+            if let Some(what) = wanted(field, true) {
+                rows.push(format!("property `{}` of any node the catalog describes: {what}", field.name));
+            }
+        }
+        for spelling in crate::ScriptType::KNOWN {
+            for field in crate::ScriptType::from(*spelling).spec().map_or(&[][..], |spec| spec.fields) {
+                if let Some(what) = wanted(field, false) {
+                    rows.push(format!("`{spelling}` script `{}`: {what}", field.name));
+                }
+            }
+        }
+        if self == Self::NotAString {
+            rows.push("property `value`: every node property's value".into());
+            rows.push("parameter `value`: every job parameter's value".into());
+        }
+        rows
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -324,6 +324,23 @@ impl<'a> Output<'a> {
     }
 }
 
+/// Writes a report or schema to `path` whole or not at all (a temporary
+/// file beside it, renamed), with the mode a new file gets.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let folder = path.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".dlf-bundle-").suffix(".tmp");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let write = || -> std::io::Result<()> {
+        let mut file = builder.tempfile_in(folder)?;
+        std::io::Write::write_all(&mut file, bytes)?;
+        file.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    };
+    write().map_err(|e| Failure::Message(format!("cannot write `{}`: {e}", path.display())))
+}
+
 /// Starts like a zip: a local header, or the end record of an empty one.
 fn is_zip(path: &Path) -> bool {
     let mut head = [0u8; 4];

@@ -52,5 +52,12 @@ pub fn run(args: &Args) -> Outcome {
     let code: Code =
         text.parse().map_err(|e| Failure::Usage(format!("{e}; `dlf-bundle explain --list` lists them")))?;
     print_line(format_args!("{code} ({}): {}\n\n{}", code.severity().as_str(), code.title(), code.explanation()))?;
+    let rows = code.catalog_rows();
+    if !rows.is_empty() {
+        print_line(format_args!("\nWhat it checks (from the catalog):"))?;
+        for row in rows {
+            print_line(format_args!("  {row}"))?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

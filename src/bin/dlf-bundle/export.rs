@@ -1,7 +1,7 @@
 //! `dlf-bundle export`: export jobs from an unpacked workspace, as the
 //! batch-export API does.
 
-use crate::common::{Failure, LayoutArg, Outcome, Output, leave_to_exit, note, print, print_error, print_line};
+use crate::common::{Failure, LayoutArg, Outcome, Output, leave_to_exit, note, print, print_error, print_line, write_file};
 use dlf_bundle::export::{self, ExportOptions};
 use dlf_bundle::{DefinitionKind, Workspace};
 use std::path::{Path, PathBuf};
@@ -116,13 +116,7 @@ fn split(workspace: &Workspace, batch_size: usize, options: &ExportOptions, dir:
     let text =
         serde_json::to_vec_pretty(&plan).map_err(|e| Failure::Message(format!("cannot write plan.json: {e}")))?;
     // Written last, and whole or not at all: its presence says every batch was written.
-    let write_plan = || -> std::io::Result<()> {
-        let mut file = tempfile::NamedTempFile::new_in(dir)?;
-        std::io::Write::write_all(&mut file, &text)?;
-        file.persist(dir.join("plan.json")).map_err(|e| e.error)?;
-        Ok(())
-    };
-    write_plan().map_err(|e| Failure::Message(format!("cannot write `{}`: {e}", dir.join("plan.json").display())))?;
+    write_file(&dir.join("plan.json"), &text)?;
     print_line(format_args!("plan.json: {} batches in import order", groups.len()))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -14,6 +14,7 @@ mod list;
 mod pack;
 mod plan;
 mod remap;
+mod schema;
 mod set;
 mod target;
 mod unpack;
@@ -67,6 +68,8 @@ enum Command {
     Diff(diff::Args),
     /// Explain a diagnostic code, or list every code.
     Explain(explain::Args),
+    /// Print the JSON Schema of job, script or resource files, for editors.
+    Schema(schema::Args),
     /// Change values of a job, node, script or resource, keeping every other byte.
     Set(set::Args),
     /// Print a value of a job, node, script or resource as JSON.
@@ -98,6 +101,7 @@ fn main() -> ExitCode {
         Command::Deps(args) => deps::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Schema(args) => schema::run(&args),
         Command::Set(args) => set::run(&args),
         Command::Get(args) => get::run(&args),
         Command::Remap(args) => remap::run(&args),
