@@ -20,9 +20,9 @@
 //! assert_eq!(schema["$defs"]["Node"]["properties"]["retryTimes"]["anyOf"][0]["maximum"], 5);
 //! ```
 
+use crate::ScriptType;
 use crate::catalog::{self, Condition, FieldSpec, Form, ObjectSpec, Presence};
 use crate::kind::DefinitionKind;
-use crate::ScriptType;
 use serde_json::{Map, Value, json};
 
 /// The schema of `kind` definitions, as pretty-printed JSON.
@@ -96,7 +96,9 @@ fn object_schema(spec: &ObjectSpec) -> Value {
             [] if field.also.is_empty() => required.push(field.name),
             [] => conditional.push(requirement),
             [Condition::Is(name, values)] => {
-                conditional.push(json!({"if": {"properties": {*name: {"enum": values}}, "required": [name]}, "then": requirement}));
+                conditional.push(
+                    json!({"if": {"properties": {*name: {"enum": values}}, "required": [name]}, "then": requirement}),
+                );
             }
             _ => {}
         }
@@ -159,9 +161,13 @@ fn form_schema(form: Form) -> Value {
         Form::ObsPath => text_pattern("^obs://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$"),
         Form::StoragePath => text_pattern("^(obs://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?|hdfs://.*)$"),
         Form::TopicUrn => text_pattern("^urn:smn:[a-z0-9-]+:[0-9a-fA-F]{32}:[A-Za-z0-9][A-Za-z0-9_-]{0,254}$"),
-        Form::KeyValueLines => text_pattern("^(\\s*|[^=\\n]*[^=\\s][^=\\n]*=.*)(\\n(\\s*|[^=\\n]*[^=\\s][^=\\n]*=.*))*$"),
+        Form::KeyValueLines => {
+            text_pattern("^(\\s*|[^=\\n]*[^=\\s][^=\\n]*=.*)(\\n(\\s*|[^=\\n]*[^=\\s][^=\\n]*=.*))*$")
+        }
         Form::Cron => text_pattern("^\\s*0\\s+\\S+\\s+\\S+\\s+\\S+\\s+\\*\\s+\\S+\\s*$"),
-        Form::Time => text_pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"),
+        Form::Time => {
+            text_pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}(:?[0-9]{2})?)$")
+        }
         Form::Period => text_pattern("^[0-9]+ (minutes?|hours?|days?|weeks?|months?|years?)$"),
     }
 }
@@ -192,7 +198,8 @@ fn property(name: &str, value: Option<Value>) -> Value {
 fn property_rules<'a>(rows: impl Iterator<Item = &'a FieldSpec>) -> Vec<Value> {
     let mut rules = Vec::new();
     for row in rows {
-        let contains = |name: &str| json!({"contains": property(name, Some(json!({"type": "string", "minLength": 1})))});
+        let contains =
+            |name: &str| json!({"contains": property(name, Some(json!({"type": "string", "minLength": 1})))});
         let requirement = if row.also.is_empty() {
             contains(row.name)
         } else {
@@ -223,8 +230,12 @@ fn script_types() -> Vec<(Vec<&'static str>, Value)> {
         .iter()
         .filter_map(|spelling| {
             let spec = ScriptType::from(*spelling).spec()?;
-            let required: Vec<&str> =
-                spec.fields.iter().filter(|f| f.presence == Presence::Required && f.when.is_empty()).map(|f| f.name).collect();
+            let required: Vec<&str> = spec
+                .fields
+                .iter()
+                .filter(|f| f.presence == Presence::Required && f.when.is_empty())
+                .map(|f| f.name)
+                .collect();
             (!required.is_empty()).then(|| (vec![*spelling], json!({"required": required})))
         })
         .collect()

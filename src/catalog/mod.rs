@@ -161,6 +161,7 @@ impl Condition {
 /// One row of the catalog: a node property, or a field of an object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
+#[allow(clippy::struct_excessive_bools, reason = "independent facts of the format about one field")]
 pub struct FieldSpec {
     /// The property's or field's name, as written in files.
     pub name: &'static str,

@@ -400,19 +400,28 @@ impl Code {
                 Self::TextTooLong => matches!(field.form, Form::Bounded(_)),
                 Self::MalformedCron => field.form == Form::Cron,
                 Self::MalformedTime => field.form == Form::Time,
-                Self::MalformedValue => field.form.is_checked()
-                    && !matches!(
-                        field.form,
-                        Form::Known(_) | Form::OneOf(_) | Form::Integer { .. } | Form::ZeroOr { .. } | Form::Bounded(_) | Form::Cron | Form::Time
-                    ),
+                Self::MalformedValue => {
+                    field.form.is_checked()
+                        && !matches!(
+                            field.form,
+                            Form::Known(_)
+                                | Form::OneOf(_)
+                                | Form::Integer { .. }
+                                | Form::ZeroOr { .. }
+                                | Form::Bounded(_)
+                                | Form::Cron
+                                | Form::Time
+                        )
+                }
                 Self::LiteralCredential => field.secret,
                 _ => false,
             };
             matches.then(|| {
                 let what = match self {
-                    Self::MissingField | Self::ScriptModeWithoutScript | Self::ScheduleBlockMissing | Self::LiteralCredential => {
-                        field.description.to_owned()
-                    }
+                    Self::MissingField
+                    | Self::ScriptModeWithoutScript
+                    | Self::ScheduleBlockMissing
+                    | Self::LiteralCredential => field.description.to_owned(),
                     _ => field.form.describe(),
                 };
                 let when = field.conditions();

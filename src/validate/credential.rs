@@ -105,6 +105,13 @@ fn redact(secret: &str) -> String {
     }
 }
 
+/// A value the console marks sensitive (`value_is_sensitive`), when it is
+/// written in plain text: the whole value is the secret.
+pub(crate) fn sensitive(name: &str, value: &str) -> Option<Found> {
+    is_literal(value)
+        .then(|| Found { holder: format!("the value of `{name}`, marked sensitive,"), redacted: redact(value) })
+}
+
 /// Every credential in `text`; `key`: the name the text is the value of
 /// (a property or parameter), which may itself name a secret.
 pub(crate) fn find(text: &str, key: Option<&str>) -> Vec<Found> {

@@ -441,9 +441,12 @@ impl Checker<'_> {
             return;
         };
         let row = node.node_type.as_ref().and_then(NodeType::spec).and_then(|spec| spec.property(name));
-        let sensitive = property.value_is_sensitive.as_ref().and_then(Scalar::as_bool) == Some(true);
-        // A row the catalog lists is never a secret's name.
-        if row.is_none_or(|row| row.secret) || sensitive {
+        if property.value_is_sensitive.as_ref().and_then(Scalar::as_bool) == Some(true) {
+            if let Some(found) = credential::sensitive(name, text) {
+                self.push(Code::LiteralCredential, pointer, found.message(), credential::HINT);
+            }
+        } else if row.is_none_or(|row| row.secret) {
+            // A row the catalog lists that carries none is never a secret's name.
             self.credentials(text, pointer, Some(name));
         }
     }

@@ -1,7 +1,9 @@
 //! `dlf-bundle export`: export jobs from an unpacked workspace, as the
 //! batch-export API does.
 
-use crate::common::{Failure, LayoutArg, Outcome, Output, leave_to_exit, note, print, print_error, print_line, write_file};
+use crate::common::{
+    Failure, LayoutArg, Outcome, Output, leave_to_exit, note, print, print_error, print_line, write_file,
+};
 use dlf_bundle::export::{self, ExportOptions};
 use dlf_bundle::{DefinitionKind, Workspace};
 use std::path::{Path, PathBuf};
