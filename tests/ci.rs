@@ -40,13 +40,11 @@ fn folder_with_a_missing_script() -> tempfile::TempDir {
     std::fs::create_dir_all(dir.path().join("jobs")).unwrap();
     std::fs::create_dir_all(dir.path().join("scripts")).unwrap();
     std::fs::write(dir.path().join("jobs/job_a.job"), JOB).unwrap();
-    std::fs::write(
-        dir.path().join("scripts/s1.script"),
-        r#"{"name": "s1", "type": "DWSSQL", "content": "select 1", "connectionName": "c"}"#,
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("scripts/s1.script"), SCRIPT).unwrap();
     dir
 }
+
+const SCRIPT: &str = r#"{"name": "s1", "type": "DWSSQL", "content": "select 1", "connectionName": "c"}"#;
 
 fn run_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dlf-bundle")).current_dir(dir).args(args).output().unwrap()
@@ -351,4 +349,94 @@ fn deps_of_an_unpacked_batch_export() {
         .cloned()
         .unwrap();
     assert_eq!((script["name"].as_str(), script["status"].as_str()), (Some("dws_sql"), Some("present")));
+}
+
+/// A folder whose only finding is one warning (an unused script).
+fn folder_with_one_warning() -> tempfile::TempDir {
+    let dir = folder_with_a_missing_script();
+    std::fs::write(dir.path().join("scripts/s2.script"), SCRIPT.replace("s1", "s2")).unwrap();
+    std::fs::write(dir.path().join("scripts/extra.script"), SCRIPT.replace("s1", "extra")).unwrap();
+    dir
+}
+
+/// Under `--deny-warnings` a warning is a failure in every format, as the
+/// exit status says.
+#[test]
+fn denied_warnings_fail_in_every_format() {
+    let dir = folder_with_one_warning();
+    let plain = run_in(dir.path(), &["validate", "."]);
+    assert_eq!(plain.status.code(), Some(0), "{}", stdout(&plain));
+    assert!(stdout(&plain).contains(".: valid (0 errors, 1 warning)"), "{}", stdout(&plain));
+    let args = |format: &'static str| vec!["validate", ".", "--deny-warnings", "--format", format];
+    let text = run_in(dir.path(), &args("text"));
+    assert_eq!(text.status.code(), Some(1));
+    assert!(stdout(&text).contains(".: invalid (0 errors, 1 warning denied by --deny-warnings)"), "{}", stdout(&text));
+    let json: serde_json::Value = serde_json::from_slice(&run_in(dir.path(), &args("json")).stdout).unwrap();
+    assert_eq!(json["bundles"][0]["valid"], false);
+    let junit = stdout(&run_in(dir.path(), &args("junit")));
+    assert!(junit.contains("failures=\"1\"") && junit.contains("<failure type=\"DLFB0304\""), "{junit}");
+    let sarif: serde_json::Value = serde_json::from_slice(&run_in(dir.path(), &args("sarif")).stdout).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!((result["ruleId"].as_str(), result["level"].as_str()), (Some("DLFB0304"), Some("error")));
+    let github = stdout(&run_in(dir.path(), &args("github")));
+    assert!(github.starts_with("::error "), "{github}");
+}
+
+/// JUnit consumers count test cases: every definition checked is one.
+#[test]
+fn junit_lists_every_definition_checked() {
+    let dir = folder_with_one_warning();
+    let junit = stdout(&run_in(dir.path(), &["validate", ".", "--format", "junit"]));
+    for case in ["(bundle)", "jobs/job_a.job", "scripts/s1.script", "scripts/s2.script", "scripts/extra.script"] {
+        assert!(junit.contains(&format!("name=\"{case}\"")), "{case}: {junit}");
+    }
+    assert!(junit.contains("tests=\"5\" failures=\"0\""), "{junit}");
+}
+
+/// An input that cannot be read is reported in every format, which is
+/// still written whole, and the exit status is 2.
+#[test]
+fn an_unreadable_input_is_reported_in_every_format() {
+    let dir = folder_with_one_warning();
+    let args = |format: &'static str| vec!["validate", ".", "missing.zip", "--format", format];
+    let sarif_run = run_in(dir.path(), &args("sarif"));
+    assert_eq!(sarif_run.status.code(), Some(2));
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif_run.stdout).unwrap();
+    let _: serde_sarif::sarif::Sarif = serde_json::from_slice(&sarif_run.stdout).unwrap();
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert!(invocation["toolExecutionNotifications"][0]["message"]["text"].as_str().unwrap().contains("missing.zip"));
+    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "DLFB0304", "the readable input is still reported");
+    let json_run = run_in(dir.path(), &args("json"));
+    assert_eq!(json_run.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&json_run.stdout).unwrap();
+    assert_eq!(json["bundles"][1]["path"], "missing.zip");
+    assert!(json["bundles"][1]["error"].as_str().unwrap().contains("does not exist"));
+    let junit = run_in(dir.path(), &args("junit"));
+    assert_eq!(junit.status.code(), Some(2));
+    assert!(stdout(&junit).contains("errors=\"1\"") && stdout(&junit).contains("<error type=\"unreadable\""));
+    let text = run_in(dir.path(), &args("text"));
+    assert_eq!(text.status.code(), Some(2));
+    assert!(stdout(&text).contains("missing.zip: unreadable"), "{}", stdout(&text));
+}
+
+/// What the settings suppress is counted, and SARIF carries it with its
+/// suppression; an error in a settings file names that file.
+#[test]
+fn suppressed_findings_are_visible_and_settings_errors_name_their_file() {
+    let dir = folder_with_one_warning();
+    std::fs::write(dir.path().join("dlf-bundle.toml"), "[severity]\nDLFB0304 = \"allow\"\n").unwrap();
+    let text = stdout(&run_in(dir.path(), &["validate", "."]));
+    assert!(text.contains("(0 errors, 0 warnings; 1 suppressed by ./dlf-bundle.toml)"), "{text}");
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&run_in(dir.path(), &["validate", ".", "--format", "sarif"]).stdout).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "DLFB0304");
+    assert_eq!(result["suppressions"][0]["kind"], "external");
+    std::fs::write(dir.path().join("cfgbad.toml"), "[severity]\nDLFB9999 = \"allow\"\n").unwrap();
+    let output = run_in(dir.path(), &["validate", ".", "--config", "cfgbad.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cfgbad.toml") && !stderr.contains("dlf-bundle.toml"), "{stderr}");
+    assert!(stderr.contains("line 2, column 1"), "{stderr}");
 }

@@ -2,7 +2,7 @@
 //! findings it has decided to ignore.
 
 use super::{Code, Diagnostic, Severity};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Position, Result};
 use crate::json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -79,20 +79,23 @@ impl std::str::FromStr for Config {
     type Err = Error;
 
     fn from_str(text: &str) -> Result<Self> {
-        let at = |offset: usize| format!("line {}", json::line_column(text.as_bytes(), offset).0);
+        // Errors say where (line and column); `Config::read` adds which file.
+        let located = |offset: usize, message: String| {
+            let (line, column) = json::line_column(text.as_bytes(), offset);
+            Error::new(ErrorKind::InvalidRequest, message).at(Position::new(line, column))
+        };
         let file: File = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|span| format!(" ({})", at(span.start))).unwrap_or_default();
-            Error::new(ErrorKind::InvalidRequest, format!("{CONFIG_FILE}: {}{line}", e.message().trim()))
+            let message = format!("the settings are not valid: {}", e.message().trim());
+            match e.span() {
+                Some(span) => located(span.start, message),
+                None => Error::new(ErrorKind::InvalidRequest, message),
+            }
         })?;
         let code = |spanned: &toml::Spanned<String>| -> Result<Code> {
-            spanned.get_ref().parse().map_err(|_| {
-                let message = format!(
-                    "{CONFIG_FILE}: `{}` is not a diagnostic code ({})",
-                    spanned.get_ref(),
-                    at(spanned.span().start)
-                );
-                Error::new(ErrorKind::InvalidRequest, message)
-            })
+            spanned
+                .get_ref()
+                .parse()
+                .map_err(|_| located(spanned.span().start, format!("`{}` is not a diagnostic code", spanned.get_ref())))
         };
         let mut config = Self::default();
         for (key, level) in &file.severity {
@@ -102,14 +105,7 @@ impl std::str::FromStr for Config {
             let matcher = match &entry.entry {
                 Some(glob) => Some(
                     globset::Glob::new(glob.get_ref())
-                        .map_err(|e| {
-                            let message = format!(
-                                "{CONFIG_FILE}: `{}` is not a glob: {e} ({})",
-                                glob.get_ref(),
-                                at(glob.span().start)
-                            );
-                            Error::new(ErrorKind::InvalidRequest, message)
-                        })?
+                        .map_err(|e| located(glob.span().start, format!("`{}` is not a glob: {e}", glob.get_ref())))?
                         .compile_matcher(),
                 ),
                 None => None,
@@ -138,28 +134,40 @@ impl Config {
 
     /// The diagnostics with severities set and ignored findings dropped.
     pub fn apply(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        diagnostics
-            .into_iter()
-            .filter_map(|mut diagnostic| {
-                let ignored = self.ignore.iter().any(|ignore| {
-                    ignore.code == diagnostic.code
-                        && ignore
-                            .entry
-                            .as_ref()
-                            .is_none_or(|glob| diagnostic.entry.as_deref().is_some_and(|entry| glob.is_match(entry)))
-                });
-                if ignored {
-                    return None;
-                }
-                diagnostic.severity = match self.severity.get(&diagnostic.code) {
-                    Some(Level::Allow) => return None,
-                    Some(Level::Info) => Severity::Info,
-                    Some(Level::Warning) => Severity::Warning,
-                    Some(Level::Error) => Severity::Error,
-                    None => diagnostic.severity,
-                };
-                Some(diagnostic)
-            })
-            .collect()
+        self.partition(diagnostics).0
+    }
+
+    /// The diagnostics with severities set, and apart those the settings
+    /// suppress (ignored, or of a code set to `allow`), as they were found.
+    pub fn partition(&self, diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+        let mut kept = Vec::with_capacity(diagnostics.len());
+        let mut suppressed = Vec::new();
+        for mut diagnostic in diagnostics {
+            let ignored = self.ignore.iter().any(|ignore| {
+                ignore.code == diagnostic.code
+                    && ignore
+                        .entry
+                        .as_ref()
+                        .is_none_or(|glob| diagnostic.entry.as_deref().is_some_and(|entry| glob.is_match(entry)))
+            });
+            let level = self.severity.get(&diagnostic.code);
+            if ignored || level == Some(&Level::Allow) {
+                suppressed.push(diagnostic);
+                continue;
+            }
+            diagnostic.severity = match level {
+                Some(Level::Info) => Severity::Info,
+                Some(Level::Warning) => Severity::Warning,
+                Some(Level::Error) => Severity::Error,
+                Some(Level::Allow) | None => diagnostic.severity,
+            };
+            kept.push(diagnostic);
+        }
+        (kept, suppressed)
+    }
+
+    /// Whether the settings change anything (a file was read and has rules).
+    pub fn is_empty(&self) -> bool {
+        self.severity.is_empty() && self.ignore.is_empty()
     }
 }

@@ -1,7 +1,7 @@
 //! Validation of folders: an unpacked bundle of either layout, or a
 //! workspace, with the rules and codes of the zip of that folder.
 
-use super::{Diagnostic, Examined, ValidateOptions, examiner, prepare, read_error, relocate, report};
+use super::{Diagnostic, Examined, ValidateOptions, Validation, examiner, prepare, read_error, relocate, report};
 use crate::error::{Error, ErrorKind};
 use crate::folder;
 use crate::layout::{self, Plan};
@@ -29,17 +29,35 @@ use std::sync::Arc;
 /// relative path passes the entry-name rules; file count and sizes are
 /// checked against `options.read`'s limits.
 pub fn validate_dir(dir: &Path, options: &ValidateOptions) -> Vec<Diagnostic> {
+    Validation::of_dir(dir, options).diagnostics
+}
+
+impl Validation {
+    /// Validates the folder `dir` ([`validate_dir`]), listing the
+    /// definitions checked.
+    ///
+    /// # Security
+    /// As [`validate_dir`].
+    pub fn of_dir(dir: &Path, options: &ValidateOptions) -> Self {
+        let (diagnostics, definitions) = check_dir(dir, options);
+        Self { diagnostics, definitions }
+    }
+}
+
+fn check_dir(dir: &Path, options: &ValidateOptions) -> (Vec<Diagnostic>, Vec<Arc<str>>) {
     let limits = &options.read.limits;
     let files = match folder::list_files(dir, limits) {
         Ok(files) => files,
-        Err(error) => return vec![read_error(&with_file(error, dir))],
+        Err(error) => return (vec![read_error(&with_file(error, dir))], Vec::new()),
     };
+    // The settings file of the project kept in this folder is no stray file.
+    let files = files.into_iter().filter(|(name, _)| name != super::CONFIG_FILE).collect();
     let (files, mut out) = placed(files);
     // Shared with the plan's paths, and handed to the report as the scan's names.
     let names: Vec<Arc<str>> = files.iter().map(|(name, _)| Arc::from(name.as_str())).collect();
     let plan = match Plan::new(&names, Vec::new()) {
         Ok(plan) => plan,
-        Err(error) => return vec![read_error(&error.in_file(dir))],
+        Err(error) => return (vec![read_error(&error.in_file(dir))], Vec::new()),
     };
     let context = prepare(&plan);
     let examine = examiner(options);
@@ -63,7 +81,7 @@ pub fn validate_dir(dir: &Path, options: &ValidateOptions) -> Vec<Diagnostic> {
             file_of.insert(placed.path().to_owned(), path);
         }
     }
-    let mut found = report(Ok((Scan { plan, names, items }, None)));
+    let Validation { diagnostics: mut found, definitions } = report(Ok((Scan { plan, names, items }, None)));
     relocate(&mut found, |wanted| {
         let read = |entry: &String| {
             Some((entry.clone(), folder::read_file(file_of.get(entry)?, limits.max_entry_bytes).ok()?))
@@ -77,7 +95,7 @@ pub fn validate_dir(dir: &Path, options: &ValidateOptions) -> Vec<Diagnostic> {
         }
     }
     out.append(&mut found);
-    out
+    (out, definitions)
 }
 
 fn with_file(error: Error, dir: &Path) -> Error {

@@ -108,7 +108,63 @@ pub const IMPORT_LIMIT_BYTES: u64 = 10 * 1024 * 1024;
 /// Largest script content, in bytes (4 MB).
 pub const MAX_SCRIPT_BYTES: usize = 4 * 1024 * 1024;
 
-/// Validates zip bytes: reader failures become error diagnostics.
+/// What validating one input found, and which definitions it checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Validation {
+    /// The findings.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every definition checked, those that did not parse included, by its
+    /// entry name (its layout path, for a folder): what a JUnit report lists
+    /// as test cases, passing ones too.
+    pub definitions: Vec<Arc<str>>,
+}
+
+impl Validation {
+    /// Validates zip bytes: reader failures become error diagnostics.
+    ///
+    /// ```
+    /// use dlf_bundle::validate::{Validation, ValidateOptions};
+    /// let zip = std::fs::read("examples/workspace/jobs/job_batch.job")?;
+    /// let found = Validation::of_archive(&zip, &ValidateOptions::default());
+    /// assert!(found.definitions.is_empty(), "not a zip: nothing checked");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    ///
+    /// # Security
+    /// The archive goes through the safe reader with `options.read`'s limits.
+    pub fn of_archive(bytes: &[u8], options: &ValidateOptions) -> Self {
+        // The rules across files reuse what the scan freed: one thread of the pool does both.
+        let mut found = read::on_worker(|| {
+            let scanned = read::scan(bytes, &options.read, prepare, examiner(options));
+            report(scanned.map(|scan| (scan, Some(bytes.len() as u64))))
+        });
+        relocate(&mut found.diagnostics, |wanted| texts(read::scan(bytes, &options.read, |_| (), reader(wanted))));
+        found
+    }
+
+    /// Validates the zip file at `path`: its size is checked against the
+    /// read limits before it is read; unreadable files become a diagnostic.
+    ///
+    /// # Security
+    /// As [`Validation::of_archive`].
+    pub fn of_file(path: &std::path::Path, options: &ValidateOptions) -> Self {
+        let mut found = read::on_worker(|| {
+            let scanned = read::scan_file(path, &options.read, prepare, examiner(options));
+            report(scanned.map(|(scan, size)| (scan, Some(size))))
+        });
+        relocate(&mut found.diagnostics, |wanted| {
+            texts(read::scan_file(path, &options.read, |_| (), reader(wanted)).map(|(scan, _)| scan))
+        });
+        let file = path.display().to_string();
+        for diagnostic in &mut found.diagnostics {
+            diagnostic.file.get_or_insert_with(|| file.clone());
+        }
+        found
+    }
+}
+
+/// Validates zip bytes ([`Validation::of_archive`], its diagnostics).
 ///
 /// ```
 /// use dlf_bundle::validate::{Code, ValidateOptions, validate_archive};
@@ -119,17 +175,10 @@ pub const MAX_SCRIPT_BYTES: usize = 4 * 1024 * 1024;
 /// # Security
 /// The archive goes through the safe reader with `options.read`'s limits.
 pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnostic> {
-    // The rules across files reuse what the scan freed: one thread of the pool does both.
-    let mut found = read::on_worker(|| {
-        let scanned = read::scan(bytes, &options.read, prepare, examiner(options));
-        report(scanned.map(|scan| (scan, Some(bytes.len() as u64))))
-    });
-    relocate(&mut found, |wanted| texts(read::scan(bytes, &options.read, |_| (), reader(wanted))));
-    found
+    Validation::of_archive(bytes, options).diagnostics
 }
 
-/// Validates the zip file at `path`: its size is checked against the read
-/// limits before it is read; unreadable files become a diagnostic.
+/// Validates the zip file at `path` ([`Validation::of_file`], its diagnostics).
 ///
 /// ```
 /// use dlf_bundle::validate::{Code, ValidateOptions, validate_file};
@@ -141,18 +190,7 @@ pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnost
 /// # Security
 /// As [`validate_archive`].
 pub fn validate_file(path: &std::path::Path, options: &ValidateOptions) -> Vec<Diagnostic> {
-    let mut found = read::on_worker(|| {
-        let scanned = read::scan_file(path, &options.read, prepare, examiner(options));
-        report(scanned.map(|(scan, size)| (scan, Some(size))))
-    });
-    relocate(&mut found, |wanted| {
-        texts(read::scan_file(path, &options.read, |_| (), reader(wanted)).map(|(scan, _)| scan))
-    });
-    let file = path.display().to_string();
-    for diagnostic in &mut found {
-        diagnostic.file.get_or_insert_with(|| file.clone());
-    }
-    found
+    Validation::of_file(path, options).diagnostics
 }
 
 // Validation streams: each definition is parsed, checked and summarised,
@@ -186,12 +224,13 @@ fn examiner(
 
 /// The diagnostics of a scanned archive of `archive_bytes` bytes (`None`
 /// for a folder).
-fn report(scanned: crate::error::Result<(Scan<Examined>, Option<u64>)>) -> Vec<Diagnostic> {
+fn report(scanned: crate::error::Result<(Scan<Examined>, Option<u64>)>) -> Validation {
     let (scan, archive_bytes) = match scanned {
         Ok(scanned) => scanned,
-        Err(error) => return vec![read_error(&error)],
+        Err(error) => return Validation { diagnostics: vec![read_error(&error)], definitions: Vec::new() },
     };
     let Scan { plan, names, items } = scan;
+    let definitions = plan.placed().map(|placed| Arc::clone(placed.shared_path())).collect();
     let mut out = warning_diagnostics(plan.warnings());
     // Definitions that did not parse: present, but of unknown content.
     let mut unparsed = Vec::new();
@@ -219,7 +258,7 @@ fn report(scanned: crate::error::Result<(Scan<Examined>, Option<u64>)>) -> Vec<D
     // rules across files: one thread does each.
     rayon::join(|| cross::cross_file(&summaries, &unparsed, archive_bytes, &mut out), move || drop((plan, names)));
     summaries.into_par_iter().for_each(drop);
-    out
+    Validation { diagnostics: out, definitions }
 }
 
 /// The diagnostic for an error of the reader.

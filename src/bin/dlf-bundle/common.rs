@@ -63,6 +63,16 @@ pub enum Failure {
     Usage(String),
 }
 
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Input(error) => write!(f, "{error}"),
+            Self::Api(error) => write!(f, "{}: {}", error.error_code, error.error_msg),
+            Self::Message(message) | Self::Usage(message) => f.write_str(message),
+        }
+    }
+}
+
 impl From<dlf_bundle::Error> for Failure {
     fn from(error: dlf_bundle::Error) -> Self {
         Self::Input(error)

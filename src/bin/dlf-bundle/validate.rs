@@ -4,12 +4,13 @@
 use crate::common::{Failure, LimitArgs, Outcome, Paint, print, print_json, quiet};
 use crate::input;
 use clap::ValueEnum;
-use dlf_bundle::validate::{self, Code, Config, Diagnostic, Severity, ValidateOptions};
+use dlf_bundle::validate::{Code, Config, Diagnostic, Severity, ValidateOptions, Validation};
 use serde::Serialize;
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(clap::Args)]
 #[command(
@@ -47,23 +48,68 @@ enum ValidateFormat {
 #[derive(Serialize)]
 struct ValidationReport {
     path: String,
+    /// No error (and, with `--deny-warnings`, no warning), and the input was read.
     valid: bool,
+    /// Why the input could not be read at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
     diagnostics: Vec<Diagnostic>,
+    /// How many findings the settings suppressed.
+    suppressed: usize,
+    #[serde(skip)]
+    suppressed_findings: Vec<Diagnostic>,
+    #[serde(skip)]
+    definitions: Vec<Arc<str>>,
+}
+
+/// What the reports are judged by: warnings fail with `--deny-warnings`,
+/// and the settings file found, if any.
+struct Verdict<'a> {
+    deny_warnings: bool,
+    settings: Option<&'a Path>,
+}
+
+impl Verdict<'_> {
+    /// A diagnostic's severity as this run counts it.
+    fn fails(&self, d: &Diagnostic) -> bool {
+        d.severity == Severity::Error || (self.deny_warnings && d.severity == Severity::Warning)
+    }
 }
 
 pub fn run(args: &Args) -> Outcome {
     let mut options = ValidateOptions::default().strict_names(args.strict_names);
     options.read = args.limits.read_options();
-    let config = config(args.config.as_deref())?;
-    let mut failed = false;
+    let (settings, config) = config(args.config.as_deref())?;
+    let verdict = Verdict { deny_warnings: args.deny_warnings, settings: settings.as_deref() };
     let mut reports = Vec::new();
     for path in &args.bundles {
-        let diagnostics = config.apply(validate_input(path, &options)?);
-        let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-        let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
-        failed |= errors > 0 || (args.deny_warnings && warnings > 0);
-        reports.push(ValidationReport { path: path.display().to_string(), valid: errors == 0, diagnostics });
+        let report = match validate_input(path, &options) {
+            Ok(validation) => {
+                let (diagnostics, suppressed_findings) = config.partition(validation.diagnostics);
+                let valid = !diagnostics.iter().any(|d| verdict.fails(d));
+                ValidationReport {
+                    path: path.display().to_string(),
+                    valid,
+                    error: None,
+                    suppressed: suppressed_findings.len(),
+                    diagnostics,
+                    suppressed_findings,
+                    definitions: validation.definitions,
+                }
+            }
+            Err(error) => ValidationReport {
+                path: path.display().to_string(),
+                valid: false,
+                error: Some(error),
+                diagnostics: Vec::new(),
+                suppressed: 0,
+                suppressed_findings: Vec::new(),
+                definitions: Vec::new(),
+            },
+        };
+        reports.push(report);
     }
+    // Every format is written whole, unreadable inputs reported in it.
     match args.format {
         ValidateFormat::Json => {
             #[derive(Serialize)]
@@ -72,41 +118,49 @@ pub fn run(args: &Args) -> Outcome {
             }
             print_json(&Bundles { bundles: &reports })?;
         }
-        ValidateFormat::Text => print(text(&reports, &Paint::stdout()))?,
-        ValidateFormat::Sarif => print_json(&sarif(&reports))?,
-        ValidateFormat::Github => print(github(&reports))?,
-        ValidateFormat::Junit => print(junit(&reports))?,
+        ValidateFormat::Text => print(text(&reports, &verdict, &Paint::stdout()))?,
+        ValidateFormat::Sarif => print_json(&sarif(&reports, &verdict))?,
+        ValidateFormat::Github => print(github(&reports, &verdict))?,
+        ValidateFormat::Junit => print(junit(&reports, &verdict))?,
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    if reports.iter().any(|report| report.error.is_some()) {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(if reports.iter().all(|report| report.valid) { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 /// `--config FILE`, else the nearest `dlf-bundle.toml`, else none; a file
-/// that cannot be read or parsed is a usage error.
-fn config(explicit: Option<&Path>) -> Result<Config, Failure> {
+/// that cannot be read or parsed is a usage error naming it.
+fn config(explicit: Option<&Path>) -> Result<(Option<PathBuf>, Config), Failure> {
     let found = match explicit {
         Some(path) => Some(path.to_path_buf()),
         None => std::env::current_dir().ok().and_then(|dir| Config::find(&dir)),
     };
     match found {
-        Some(path) => Config::read(&path).map_err(|e| Failure::Usage(e.to_string())),
-        None => Ok(Config::default()),
+        Some(path) => {
+            let config = Config::read(&path).map_err(|e| Failure::Usage(e.to_string()))?;
+            Ok((Some(path), config))
+        }
+        None => Ok((None, Config::default())),
     }
 }
 
-/// One input: `-` (standard input, a zip), a folder, or a zip file. A
-/// missing input is a usage error, not a finding.
-fn validate_input(path: &Path, options: &ValidateOptions) -> Result<Vec<Diagnostic>, Failure> {
+/// One input: `-` (standard input, a zip), a folder, or a zip file. An
+/// input that is missing or cannot be read is its own error, reported in
+/// every format (exit 2), not a finding.
+fn validate_input(path: &Path, options: &ValidateOptions) -> Result<Validation, String> {
     if path.as_os_str() == "-" {
-        let mut found = validate::validate_archive(&input::read_stdin(&options.read)?, options);
-        for diagnostic in &mut found {
+        let bytes = input::read_stdin(&options.read).map_err(|failure| failure.to_string())?;
+        let mut found = Validation::of_archive(&bytes, options);
+        for diagnostic in &mut found.diagnostics {
             diagnostic.file.get_or_insert_with(|| "-".to_owned());
         }
         return Ok(found);
     }
     if !path.exists() {
-        return Err(Failure::Usage(format!("file `{}` does not exist", path.display())));
+        return Err(format!("file `{}` does not exist", path.display()));
     }
-    Ok(if path.is_dir() { validate::validate_dir(path, options) } else { validate::validate_file(path, options) })
+    Ok(if path.is_dir() { Validation::of_dir(path, options) } else { Validation::of_file(path, options) })
 }
 
 /// Where a diagnostic points: `file:line:column`, and inside an archive
@@ -135,11 +189,33 @@ fn is_archive(file: &str, input: &str) -> bool {
     file == input && !Path::new(input).is_dir()
 }
 
-/// In the manner of rustc: `error[CODE]: message`, `--> location`, `= hint:`.
-fn text(reports: &[ValidationReport], paint: &Paint) -> String {
+/// "1 error", "2 warnings".
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+/// A settings file as reports name it: relative to the working directory
+/// when below it (`./dlf-bundle.toml`).
+fn shown(path: &Path) -> String {
+    let relative = std::env::current_dir().ok().and_then(|dir| path.strip_prefix(dir).ok().map(Path::to_path_buf));
+    match relative {
+        Some(relative) => format!("./{}", relative.display()),
+        None => path.display().to_string(),
+    }
+}
+
+/// In the manner of rustc: `error[CODE]: message`, `--> location`, `= hint:`,
+/// then per input its verdict and counts.
+fn text(reports: &[ValidationReport], verdict: &Verdict<'_>, paint: &Paint) -> String {
     let mut out = String::new();
-    for ValidationReport { path, valid, diagnostics } in reports {
-        for d in diagnostics.iter().filter(|d| !quiet() || d.severity == Severity::Error) {
+    for report in reports {
+        let ValidationReport { path, valid, diagnostics, .. } = report;
+        if let Some(error) = &report.error {
+            let _ = writeln!(out, "{}: {error}\n", paint.paint("1;31", "error"));
+            let _ = writeln!(out, "{path}: {} (it could not be read)", paint.paint("1;31", "unreadable"));
+            continue;
+        }
+        for d in diagnostics.iter().filter(|d| !quiet() || verdict.fails(d)) {
             let style = match d.severity {
                 Severity::Error => "1;31",
                 Severity::Warning => "1;33",
@@ -151,11 +227,21 @@ fn text(reports: &[ValidationReport], paint: &Paint) -> String {
             let _ = writeln!(out, "   {} {}\n", paint.paint("1;34", "= hint:"), d.hint);
         }
         let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
-        let verdict = if *valid { paint.paint("1;32", "valid") } else { paint.paint("1;31", "invalid") };
-        let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
-        let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+        let shown_verdict = if *valid { paint.paint("1;32", "valid") } else { paint.paint("1;31", "invalid") };
+        let (errors, warnings, notes) = (count(Severity::Error), count(Severity::Warning), count(Severity::Info));
+        let mut counts = format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"));
+        if verdict.deny_warnings && warnings > 0 {
+            counts.push_str(" denied by --deny-warnings");
+        }
+        if notes > 0 {
+            let _ = write!(counts, ", {}", plural(notes, "note"));
+        }
+        if report.suppressed > 0 {
+            let by = verdict.settings.map_or_else(|| "the settings".to_owned(), shown);
+            let _ = write!(counts, "; {} suppressed by {by}", report.suppressed);
+        }
         if !quiet() || !valid {
-            let _ = writeln!(out, "{path}: {verdict} ({}, {})", plural(errors, "error"), plural(warnings, "warning"));
+            let _ = writeln!(out, "{path}: {shown_verdict} ({counts})");
         }
     }
     out
@@ -171,8 +257,18 @@ fn uri(file: &str) -> String {
     parts.join("/").trim_start_matches("./").to_owned()
 }
 
-fn sarif_level(severity: Severity) -> &'static str {
-    match severity {
+fn sarif_level(d: &Diagnostic, verdict: &Verdict<'_>) -> &'static str {
+    match d.severity {
+        _ if verdict.fails(d) => "error",
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A code's level when nothing changes it.
+fn default_level(code: Code) -> &'static str {
+    match code.severity() {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Info => "note",
@@ -192,8 +288,10 @@ fn fingerprint(d: &Diagnostic, file: &str) -> String {
     format!("{hash:016x}")
 }
 
-/// SARIF 2.1.0: one run, a rule for every code, a result per diagnostic.
-fn sarif(reports: &[ValidationReport]) -> serde_json::Value {
+/// SARIF 2.1.0: one run, a rule for every code, a result per diagnostic
+/// (suppressed ones with their suppression), and the invocation's outcome
+/// with a notification per input that could not be read.
+fn sarif(reports: &[ValidationReport], verdict: &Verdict<'_>) -> serde_json::Value {
     let rules: Vec<serde_json::Value> = Code::ALL
         .iter()
         .map(|code| {
@@ -201,44 +299,34 @@ fn sarif(reports: &[ValidationReport]) -> serde_json::Value {
                 "id": code.as_str(),
                 "shortDescription": {"text": code.title()},
                 "fullDescription": {"text": code.title()},
-                "defaultConfiguration": {"level": sarif_level(code.severity())},
+                "defaultConfiguration": {"level": default_level(*code)},
                 "help": {"text": code.explanation()},
                 "helpUri": concat!(env!("CARGO_PKG_HOMEPAGE"), "/latest/dlf_bundle/validate/enum.Code.html"),
             })
         })
         .collect();
+    let settings = verdict.settings.map_or_else(|| "the settings".to_owned(), shown);
     let mut results = Vec::new();
+    let mut notifications = Vec::new();
     for report in reports {
-        for d in &report.diagnostics {
-            let file = d.file.as_deref().unwrap_or(&report.path);
-            let mut physical = serde_json::Map::new();
-            physical.insert("artifactLocation".into(), json!({"uri": uri(file)}));
-            if let (Some(line), Some(column)) = (d.line, d.column) {
-                physical.insert("region".into(), json!({"startLine": line, "startColumn": column}));
-            }
-            let mut location = serde_json::Map::new();
-            location.insert("physicalLocation".into(), serde_json::Value::Object(physical));
-            let inside = is_archive(file, &report.path) && d.entry.is_some();
-            let mut message = d.message.clone();
-            if let Some(entry) = &d.entry {
-                let pointer = d.pointer.as_deref().map(|p| format!("#{p}")).unwrap_or_default();
-                let logical = json!([{"fullyQualifiedName": format!("{entry}{pointer}"), "kind": "member"}]);
-                location.insert("logicalLocations".into(), logical);
-                if inside {
-                    message = format!("{message} (entry `{entry}{pointer}`)");
-                }
-            }
-            let index = Code::ALL.iter().position(|code| *code == d.code).unwrap_or_default();
-            results.push(json!({
-                "ruleId": d.code.as_str(),
-                "ruleIndex": index,
-                "level": sarif_level(d.severity),
-                "message": {"text": format!("{message}. Hint: {}", d.hint)},
-                "locations": [location],
-                "partialFingerprints": {"dlfBundleFinding/v1": fingerprint(d, file)},
+        if let Some(error) = &report.error {
+            notifications.push(json!({
+                "level": "error",
+                "message": {"text": error},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(&report.path)}}}],
             }));
         }
+        let found = report.diagnostics.iter().map(|d| (d, false));
+        for (d, suppressed) in found.chain(report.suppressed_findings.iter().map(|d| (d, true))) {
+            let mut result = sarif_result(d, &report.path, verdict);
+            if suppressed && let Some(map) = result.as_object_mut() {
+                let justification = format!("suppressed by {settings}");
+                map.insert("suppressions".into(), json!([{"kind": "external", "justification": justification}]));
+            }
+            results.push(result);
+        }
     }
+    let successful = notifications.is_empty();
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -249,20 +337,55 @@ fn sarif(reports: &[ValidationReport]) -> serde_json::Value {
                 "informationUri": env!("CARGO_PKG_HOMEPAGE"),
                 "rules": rules,
             }},
+            "invocations": [{"executionSuccessful": successful, "toolExecutionNotifications": notifications}],
             "results": results,
         }],
     })
 }
 
+fn sarif_result(d: &Diagnostic, input: &str, verdict: &Verdict<'_>) -> serde_json::Value {
+    let file = d.file.as_deref().unwrap_or(input);
+    let mut physical = serde_json::Map::new();
+    physical.insert("artifactLocation".into(), json!({"uri": uri(file)}));
+    if let (Some(line), Some(column)) = (d.line, d.column) {
+        physical.insert("region".into(), json!({"startLine": line, "startColumn": column}));
+    }
+    let mut location = serde_json::Map::new();
+    location.insert("physicalLocation".into(), serde_json::Value::Object(physical));
+    let inside = is_archive(file, input) && d.entry.is_some();
+    let mut message = d.message.clone();
+    if let Some(entry) = &d.entry {
+        let pointer = d.pointer.as_deref().map(|p| format!("#{p}")).unwrap_or_default();
+        let logical = json!([{"fullyQualifiedName": format!("{entry}{pointer}"), "kind": "member"}]);
+        location.insert("logicalLocations".into(), logical);
+        if inside {
+            message = format!("{message} (entry `{entry}{pointer}`)");
+        }
+    }
+    let index = Code::ALL.iter().position(|code| *code == d.code).unwrap_or_default();
+    json!({
+        "ruleId": d.code.as_str(),
+        "ruleIndex": index,
+        "level": sarif_level(d, verdict),
+        "message": {"text": format!("{message}. Hint: {}", d.hint)},
+        "locations": [location],
+        "partialFingerprints": {"dlfBundleFinding/v1": fingerprint(d, file)},
+    })
+}
+
 /// GitHub workflow commands: `::error file=…,line=…,col=…,title=CODE::message`.
-fn github(reports: &[ValidationReport]) -> String {
+fn github(reports: &[ValidationReport], verdict: &Verdict<'_>) -> String {
     // Workflow commands escape `%`, CR and LF in data, and `,` `:` in properties too.
     let data = |text: &str| text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
     let property = |text: &str| data(text).replace(':', "%3A").replace(',', "%2C");
     let mut out = String::new();
     for report in reports {
+        if let Some(error) = &report.error {
+            let _ = writeln!(out, "::error file={},title=unreadable::{}", property(&uri(&report.path)), data(error));
+        }
         for d in &report.diagnostics {
             let command = match d.severity {
+                _ if verdict.fails(d) => "error",
                 Severity::Error => "error",
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
@@ -295,27 +418,39 @@ fn xml(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// JUnit XML: a test suite per input, a test case per definition (and one
-/// for the bundle as a whole), a failure per error.
-fn junit(reports: &[ValidationReport]) -> String {
+/// JUnit XML: a test suite per input, a test case per definition checked
+/// (passing ones too) and one for the bundle as a whole, a failure per
+/// error (and per warning with `--deny-warnings`); an input that could not
+/// be read is a suite with one errored case.
+fn junit(reports: &[ValidationReport], verdict: &Verdict<'_>) -> String {
     let mut out =
         String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"dlf-bundle validate\">\n");
     for report in reports {
+        let classname = xml(&report.path);
+        if let Some(error) = &report.error {
+            let _ = writeln!(out, "  <testsuite name=\"{classname}\" tests=\"1\" failures=\"0\" errors=\"1\">");
+            let _ = writeln!(out, "    <testcase classname=\"{classname}\" name=\"(bundle)\">");
+            let _ = writeln!(out, "      <error type=\"unreadable\" message=\"{}\"/>", xml(error));
+            out.push_str("    </testcase>\n  </testsuite>\n");
+            continue;
+        }
         let mut cases: std::collections::BTreeMap<&str, Vec<&Diagnostic>> = std::collections::BTreeMap::new();
+        cases.insert("(bundle)", Vec::new());
+        for definition in &report.definitions {
+            cases.entry(definition).or_default();
+        }
         for d in &report.diagnostics {
             cases.entry(d.entry.as_deref().unwrap_or("(bundle)")).or_default().push(d);
         }
-        cases.entry("(bundle)").or_default();
-        let failures = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        let failures = report.diagnostics.iter().filter(|d| verdict.fails(d)).count();
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
-            xml(&report.path),
+            "  <testsuite name=\"{classname}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
             cases.len()
         );
         for (case, diagnostics) in &cases {
-            let _ = writeln!(out, "    <testcase classname=\"{}\" name=\"{}\">", xml(&report.path), xml(case));
-            for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+            let _ = writeln!(out, "    <testcase classname=\"{classname}\" name=\"{}\">", xml(case));
+            for d in diagnostics.iter().filter(|d| verdict.fails(d)) {
                 let place = location(d, &report.path);
                 let _ = writeln!(
                     out,
