@@ -241,6 +241,67 @@ pub struct Report {
     pub changes: Vec<Change>,
     /// The environment objects left as they are.
     pub unmapped: Vec<Unmapped>,
+    /// The map's entries that matched no value of the bundle (a typo, or an
+    /// object the bundle does not use).
+    pub unmatched: Vec<Unmatched>,
+}
+
+/// A map entry that matched nothing.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Unmatched {
+    /// Its section (`connection`, …, `params`, or `jobs.<job>.params`).
+    pub section: String,
+    /// Its key.
+    pub name: String,
+    /// The name of that section in the bundle nearest to it, when one is close.
+    pub nearest: Option<String>,
+}
+
+/// A value the map could have renamed: its section and the value (for a
+/// parameter, `job/param`).
+type Seen = (Section, String);
+
+/// The map's entries no value of the bundle matched.
+fn unmatched(map: &Map, seen: &[Seen]) -> Vec<Unmatched> {
+    let values = |section: Section| seen.iter().filter(move |(s, _)| *s == section).map(|(_, value)| value.as_str());
+    let params = || values(Section::Params).filter_map(|value| value.split_once('/'));
+    let mut out = Vec::new();
+    for (section, names) in &map.names {
+        for key in names.keys() {
+            let matched = match section {
+                Section::ObsPath => values(*section).any(|value| value.starts_with(key.as_str())),
+                Section::Params => params().any(|(_, param)| param == key),
+                _ => values(*section).any(|value| value == key),
+            };
+            if matched {
+                continue;
+            }
+            let nearest = match section {
+                Section::Params => crate::name::nearest(key, params().map(|(_, param)| param)),
+                _ => crate::name::nearest(key, values(*section)),
+            };
+            out.push(Unmatched {
+                section: section.as_str().to_owned(),
+                name: key.clone(),
+                nearest: nearest.map(str::to_owned),
+            });
+        }
+    }
+    for (job, names) in &map.job_params {
+        for key in names.keys() {
+            if params().any(|(j, param)| j == job && param == key) {
+                continue;
+            }
+            let nearest = crate::name::nearest(key, params().filter(|(j, _)| j == job).map(|(_, param)| param));
+            out.push(Unmatched {
+                section: format!("jobs.{job}.params"),
+                name: key.clone(),
+                nearest: nearest.map(str::to_owned),
+            });
+        }
+    }
+    out
 }
 
 /// Rewrites every value of `bundle` the map names, in place; the bundle's
@@ -275,8 +336,11 @@ pub fn apply(bundle: &mut Bundle, map: &Map) -> Result<Report> {
     );
     let mut changes = Vec::new();
     let mut documents = Vec::new();
+    let mut seen = Vec::new();
     for (entry, result) in entries.iter().zip(rewritten) {
-        if let Some((document, mut entry_changes)) = result? {
+        let (rewritten, mut entry_seen) = result?;
+        seen.append(&mut entry_seen);
+        if let Some((document, mut entry_changes)) = rewritten {
             documents.push((entry.path().to_owned(), document));
             changes.append(&mut entry_changes);
         }
@@ -286,7 +350,7 @@ pub fn apply(bundle: &mut Bundle, map: &Map) -> Result<Report> {
             *entry.document_mut() = document;
         }
     }
-    Ok(Report { changes, unmapped })
+    Ok(Report { changes, unmapped, unmatched: unmatched(map, &seen) })
 }
 
 /// [`apply`] on a workspace: every definition is read, the changed ones
@@ -319,14 +383,17 @@ pub fn apply_workspace(workspace: &mut Workspace, map: &Map) -> Result<Report> {
         .map(|(kind, name)| (kind, entry_of(kind, &name), name))
         .collect();
     let mut changes = Vec::new();
+    let mut seen = Vec::new();
     for (kind, entry, name) in definitions {
         let Some(document) = workspace.load(kind, &name)? else { continue };
-        if let Some((document, mut document_changes)) = rewritten(&document, &entry, map)? {
+        let (rewritten, mut document_seen) = rewritten(&document, &entry, map)?;
+        seen.append(&mut document_seen);
+        if let Some((document, mut document_changes)) = rewritten {
             workspace.keep_changed(kind, &name, document);
             changes.append(&mut document_changes);
         }
     }
-    Ok(Report { changes, unmapped })
+    Ok(Report { changes, unmapped, unmatched: unmatched(map, &seen) })
 }
 
 /// What is left unmapped: what `deps` reports as external, minus the map;
@@ -363,28 +430,38 @@ pub(crate) fn remapped<'b>(bundle: &'b Bundle, map: Option<&Map>) -> Result<std:
 /// the new bytes are the original's with those strings replaced, found by
 /// scanning; other changes (a number parameter set to a string) go through
 /// the general editor when the document is written.
-fn rewritten(document: &Document, entry: &str, map: &Map) -> Result<Option<(Document, Vec<Change>)>> {
+/// With it, every value the map could have renamed.
+fn rewritten(document: &Document, entry: &str, map: &Map) -> Result<(Option<(Document, Vec<Change>)>, Vec<Seen>)> {
     let mut changes = Vec::new();
-    let Some(definition) = rewrite(document.definition(), entry, map, &mut changes)? else { return Ok(None) };
+    let mut seen = Vec::new();
+    let Some(definition) = rewrite(document.definition(), entry, map, &mut changes, &mut seen)? else {
+        return Ok((None, seen));
+    };
     let replacements: Vec<(&str, &str)> =
         changes.iter().map(|change| (change.pointer.as_str(), change.to.as_str())).collect();
     let edited = document.original().and_then(|original| json::replace_strings(original, &replacements));
     let mut document = document.clone();
     document.replace(definition, edited);
-    Ok(Some((document, changes)))
+    Ok((Some((document, changes)), seen))
 }
 
 /// The definition with every value the map names rewritten, its changes
 /// appended to `changes`; `None` when nothing changed.
-fn rewrite(definition: &Definition, entry: &str, map: &Map, changes: &mut Vec<Change>) -> Result<Option<Definition>> {
+fn rewrite(
+    definition: &Definition,
+    entry: &str,
+    map: &Map,
+    changes: &mut Vec<Change>,
+    seen: &mut Vec<Seen>,
+) -> Result<Option<Definition>> {
     if let Definition::Script(script) = definition {
         // Scripts are most of a bundle and carry long texts: renamed on the
         // model, without building their JSON.
-        return Ok(rewrite_script(script, entry, map, changes).map(Definition::Script));
+        return Ok(rewrite_script(script, entry, map, changes, seen).map(Definition::Script));
     }
     let kind = definition.kind();
     let mut value = definition.to_value();
-    let mut rewriter = Rewriter { map, entry, changes: Vec::new() };
+    let mut rewriter = Rewriter { map, entry, changes: Vec::new(), seen };
     match definition {
         Definition::Job(job) => {
             let references = reference::job_references(job, &ReferenceOptions::default(), &|_| false);
@@ -402,13 +479,20 @@ fn rewrite(definition: &Definition, entry: &str, map: &Map, changes: &mut Vec<Ch
 
 /// A script's renamed fields: its connection, DLI queue and databases.
 /// The script (with its long text) is copied only when one is renamed.
-fn rewrite_script(script: &Script, entry: &str, map: &Map, changes: &mut Vec<Change>) -> Option<Script> {
+fn rewrite_script(
+    script: &Script,
+    entry: &str,
+    map: &Map,
+    changes: &mut Vec<Change>,
+    seen: &mut Vec<Seen>,
+) -> Option<Script> {
     let fields = [
         ("connectionName", Section::Connection, &script.connection_name),
         ("queueName", Section::DliQueue, &script.queue_name),
         ("database", Section::Database, &script.database),
         ("currentDatabase", Section::Database, &script.current_database),
     ];
+    seen.extend(fields.iter().filter_map(|(_, section, value)| Some((*section, (*value).clone()?))));
     let renamed: Vec<Change> = fields
         .iter()
         .filter_map(|(key, section, value)| {
@@ -454,12 +538,15 @@ struct Rewriter<'a> {
     map: &'a Map,
     entry: &'a str,
     changes: Vec<Change>,
+    /// Every value the map could have renamed.
+    seen: &'a mut Vec<Seen>,
 }
 
 impl Rewriter<'_> {
     /// Renames the string at `value` through `section`, recording the change.
     fn rename(&mut self, value: &mut Value, section: Section, pointer: String) {
         let Value::String(old) = value else { return };
+        self.seen.push((section, old.clone()));
         let Some(new) = self.map.rename(section, old) else { return };
         self.set(value, section, pointer, new);
     }
@@ -515,6 +602,7 @@ impl Rewriter<'_> {
             for (index, param) in params.iter_mut().enumerate() {
                 let name = param.as_object().and_then(|p| p.get("name")).and_then(Value::as_str).map(str::to_owned);
                 let Some(name) = name else { continue };
+                self.seen.push((Section::Params, format!("{job_name}/{name}")));
                 let Some(new) = self.map.param(job_name, &name).map(str::to_owned) else { continue };
                 if let Some(value) = Self::member(param, "value") {
                     self.set(value, Section::Params, format!("/params/{index}/value"), new);

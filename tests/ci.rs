@@ -440,3 +440,37 @@ fn suppressed_findings_are_visible_and_settings_errors_name_their_file() {
     assert!(stderr.contains("cfgbad.toml") && !stderr.contains("dlf-bundle.toml"), "{stderr}");
     assert!(stderr.contains("line 2, column 1"), "{stderr}");
 }
+
+/// `source <(dlf-bundle completions bash)` completes options of
+/// subcommands (the generated names once did not match for a hyphenated
+/// binary name): the shell itself is run, with `COMP_WORDS` set as bash
+/// sets them.
+#[test]
+fn bash_completes_subcommands_options_and_values() {
+    if Command::new("bash").arg("--version").output().is_err() {
+        eprintln!("skipping: no bash");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("dlf-bundle.bash");
+    std::fs::write(&script, run_in(dir.path(), &["completions", "bash"]).stdout).unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["dlf-bundle", "val"], "validate"),
+        (&["dlf-bundle", "validate", "--f"], "--format"),
+        (&["dlf-bundle", "validate", "--format", ""], "text json sarif github junit"),
+        (&["dlf-bundle", "remap", "--dry"], "--dry-run"),
+    ];
+    for (words, expected) in cases {
+        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        let (cword, cur, prev) = (words.len() - 1, words[words.len() - 1], words[words.len() - 2]);
+        let program = format!(
+            "source '{}'; COMP_WORDS=({}); COMP_CWORD={cword}; \
+             fn=$(complete -p dlf-bundle | sed -E 's/.*-F ([^ ]+).*/\\1/'); \"$fn\" dlf-bundle '{cur}' '{prev}'; \
+             echo \"${{COMPREPLY[*]}}\"",
+            script.display(),
+            quoted.join(" ")
+        );
+        let output = Command::new("bash").args(["-c", &program]).output().unwrap();
+        assert_eq!(stdout(&output).trim(), *expected, "{words:?}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+}

@@ -303,3 +303,43 @@ fn unpack_allow_invalid_extracts_what_does_not_parse() {
     assert_eq!(code(&refused), 1);
     assert!(!dir.path().join("out2").exists());
 }
+
+/// Wherever a name is looked up and missing, the answer names the nearest.
+#[test]
+fn unknown_names_get_the_nearest_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/workspace");
+    let workspace = workspace.to_str().unwrap();
+    let out = dir.path().join("x.zip");
+    let out = out.to_str().unwrap();
+    let map = dir.path().join("map.toml");
+    std::fs::write(&map, "[connection]\ndws_lnk = \"dws_prod\"\n[params]\nbizdat = \"x\"\n").unwrap();
+    let map = map.to_str().unwrap();
+    // (arguments, exit status, what standard error must say)
+    let cases: &[(&[&str], i32, &str)] = &[
+        (&["export", "--workspace", workspace, "--job", "job_bach", "-o", out], 2, "did you mean `job_batch`?"),
+        (&["deps", "--workspace", workspace, "--job", "job_bach"], 1, "did you mean `job_batch`?"),
+        (&["deps", "--workspace", workspace, "--job", "nope"], 1, "no job `nope`"),
+        (&["set", workspace, "--job", "job_bach", "retryTimes=1"], 1, "`job_batch`"),
+        (&["remap", workspace, "--map", map, "--dry-run", "--strict"], 1, "map entries that match nothing"),
+    ];
+    for (args, status, message) in cases {
+        let output = run(args);
+        assert_eq!(code(&output), *status, "{args:?}: {}", stderr(&output));
+        assert!(stderr(&output).contains(message), "{args:?}: {}", stderr(&output));
+    }
+    // The API's own body is kept as the service writes it, the suggestion on a line of its own.
+    let export = run(cases[0].0);
+    let first = stderr(&export).lines().next().unwrap().to_owned();
+    assert!(serde_json::from_str::<serde_json::Value>(&first).unwrap()["error_code"] == "DLF.0100", "{first}");
+    let remap = run(&["remap", workspace, "--map", map, "--dry-run", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&remap.stdout).unwrap();
+    assert_eq!(
+        report["unmatched"][0],
+        serde_json::json!({"section": "connection", "name": "dws_lnk", "nearest": "dws_link"})
+    );
+    assert_eq!(
+        report["unmatched"][1],
+        serde_json::json!({"section": "params", "name": "bizdat", "nearest": "bizdate"})
+    );
+}

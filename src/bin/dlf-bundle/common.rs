@@ -54,8 +54,9 @@ impl LimitArgs {
 pub enum Failure {
     /// Unreadable, unsafe or invalid input: `error: …`, exit 1.
     Input(dlf_bundle::Error),
-    /// A request the service would refuse: its error body on stderr, exit 2.
-    Api(ApiError),
+    /// A request the service would refuse: its error body on stderr (and
+    /// on a line of its own, the nearest name when one is unknown), exit 2.
+    Api(ApiError, Option<String>),
     /// Anything else that stops the command, such as a name the input does
     /// not have or a report that cannot be written: exit 1.
     Message(String),
@@ -67,7 +68,7 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Input(error) => write!(f, "{error}"),
-            Self::Api(error) => write!(f, "{}: {}", error.error_code, error.error_msg),
+            Self::Api(error, _) => write!(f, "{}: {}", error.error_code, error.error_msg),
             Self::Message(message) | Self::Usage(message) => f.write_str(message),
         }
     }
@@ -83,7 +84,24 @@ impl Failure {
     /// An error of a call that mirrors the service's API, answered as the
     /// service would when it has a code for it.
     pub fn api(error: dlf_bundle::Error) -> Self {
-        ApiError::from_error(&error).map_or(Self::Input(error), Self::Api)
+        ApiError::from_error(&error).map_or(Self::Input(error), |body| Self::Api(body, None))
+    }
+
+    /// [`Failure::api`], with the nearest of `names` (by kind) when the
+    /// error is a definition the workspace does not have.
+    pub fn api_naming<'a, N: Iterator<Item = &'a str>>(
+        error: dlf_bundle::Error,
+        names: impl Fn(dlf_bundle::DefinitionKind) -> N,
+    ) -> Self {
+        let suggestion = match error.kind() {
+            dlf_bundle::ErrorKind::NotFound { kind, name } => dlf_bundle::name::nearest(name, names(*kind))
+                .map(|nearest| format!("hint: no {} `{name}`; did you mean `{nearest}`?", kind.as_str())),
+            _ => None,
+        };
+        match Self::api(error) {
+            Self::Api(body, _) => Self::Api(body, suggestion),
+            other => other,
+        }
     }
 
     pub fn report(self) -> ExitCode {
@@ -107,8 +125,11 @@ impl Failure {
                 }
                 ExitCode::from(1)
             }
-            Self::Api(body) => {
+            Self::Api(body, suggestion) => {
                 print_error(body.to_json());
+                if let Some(suggestion) = suggestion {
+                    print_error(suggestion);
+                }
                 ExitCode::from(2)
             }
             Self::Message(message) => {

@@ -3,6 +3,7 @@
 use crate::common::{Failure, LimitArgs, Outcome, print, print_json, print_line, print_warnings};
 use crate::input::{self, Opened};
 use clap::ValueEnum;
+use dlf_bundle::DefinitionKind;
 use dlf_bundle::reference::{ParamStyle, ReferenceOptions, Target};
 use dlf_bundle::render;
 use dlf_bundle::resolve::{self, JobDependencies};
@@ -65,6 +66,18 @@ pub fn run(args: &Args) -> Outcome {
         (Some(path), None) => Opened::Bundle(input::open_bundle(path, &read)?),
         (None, None) => return Ok(ExitCode::SUCCESS),
     };
+    let jobs: Vec<String> = match &opened {
+        Opened::Workspace(workspace) => workspace.names(DefinitionKind::Job).map(str::to_owned).collect(),
+        Opened::Bundle(bundle) => {
+            bundle.iter().filter(|e| e.kind() == DefinitionKind::Job).map(|e| e.name().to_owned()).collect()
+        }
+    };
+    // A job asked for that is not there is an error naming the nearest.
+    if let Some(unknown) = args.jobs.iter().find(|job| !jobs.contains(job)) {
+        let nearest = dlf_bundle::name::nearest(unknown, jobs.iter().map(String::as_str));
+        let hint = nearest.map(|nearest| format!("; did you mean `{nearest}`?")).unwrap_or_default();
+        return Err(Failure::Message(format!("no job `{unknown}`{hint}")));
+    }
     let report = match &opened {
         Opened::Workspace(workspace) => {
             resolve::workspace_dependencies(workspace, &args.jobs, &options).map_err(Failure::api)?

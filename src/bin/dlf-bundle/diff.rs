@@ -76,7 +76,7 @@ fn open(side: &str, path: &Path, options: &ReadOptions) -> Result<Bundle, Failur
         let reason = match failure {
             Failure::Input(error) => format!("refused by the reader: {error}"),
             Failure::Usage(message) | Failure::Message(message) => message,
-            Failure::Api(body) => body.to_json(),
+            Failure::Api(body, _) => body.to_json(),
         };
         Failure::Usage(format!("{side} `{}`: {reason}", path.display()))
     })

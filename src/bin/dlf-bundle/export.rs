@@ -57,7 +57,8 @@ pub fn run(args: &Args) -> Outcome {
     let output = Output::checked(&args.output, &[&args.workspace], args.force)?;
     let jobs: Vec<String> =
         if args.all { workspace.names(DefinitionKind::Job).map(str::to_owned).collect() } else { args.jobs.clone() };
-    let export = export::export(&workspace, &jobs, &options).map_err(Failure::api)?;
+    let export = export::export(&workspace, &jobs, &options)
+        .map_err(|error| Failure::api_naming(error, |kind| workspace.names(kind)))?;
     for noted in &export.notes {
         note(format!("note: {noted}"));
     }

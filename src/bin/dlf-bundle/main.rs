@@ -87,6 +87,30 @@ enum Command {
     ImportRequest(import_request::Args),
 }
 
+/// The completion script for `shell`. clap_complete names bash's functions
+/// from the binary's name and mangles a hyphenated one two ways (the cases
+/// it matches are not the names it sets, so nothing completes past the
+/// subcommand): bash's script is made for a name without the hyphen, then
+/// registered for `dlf-bundle`.
+fn completions(shell: clap_complete::Shell) -> String {
+    let name = if shell == clap_complete::Shell::Bash { "dlfbundle" } else { "dlf-bundle" };
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), name, &mut script);
+    let script = String::from_utf8_lossy(&script).into_owned();
+    if shell != clap_complete::Shell::Bash {
+        return script;
+    }
+    script
+        .lines()
+        .map(|line| match line.trim_start().starts_with("complete ") {
+            true => line.replace(" dlfbundle", " dlf-bundle").replace("-F _dlf-bundle", "-F _dlfbundle"),
+            false => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     common::set_global(cli.color, cli.quiet);
@@ -107,11 +131,7 @@ fn main() -> ExitCode {
         Command::Remap(args) => remap::run(&args),
         Command::ImportRequest(args) => import_request::run(&args),
         // Made in memory, then printed: the generators panic, or fail, on a closed pipe.
-        Command::Completions { shell } => {
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "dlf-bundle", &mut script);
-            common::print(String::from_utf8_lossy(&script)).map(|()| ExitCode::SUCCESS)
-        }
+        Command::Completions { shell } => common::print(completions(shell)).map(|()| ExitCode::SUCCESS),
         Command::Man => {
             let mut page = Vec::new();
             clap_mangen::Man::new(Cli::command())

@@ -25,7 +25,7 @@ pub struct Args {
     /// Report what would change; write nothing.
     #[arg(long)]
     dry_run: bool,
-    /// Fail (exit 1, nothing written) when the bundle references an object the map does not name.
+    /// Fail (exit 1, nothing written) when the bundle references an object the map does not name, or the map names one the bundle does not use.
     #[arg(long)]
     strict: bool,
     /// Output format of the report.
@@ -72,6 +72,14 @@ pub fn run(args: &Args) -> Outcome {
             for object in &report.unmapped {
                 let _ = writeln!(out, "unmapped {} `{}` ({})", object.kind, object.name, object.entries.join(", "));
             }
+            for entry in &report.unmatched {
+                let nearest = entry.nearest.as_ref().map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "unmatched map entry [{}] `{}`: no value of the input{nearest}",
+                    entry.section, entry.name
+                );
+            }
             out
         }
     };
@@ -81,8 +89,12 @@ pub fn run(args: &Args) -> Outcome {
     } else {
         print(report_text)?;
     }
-    if args.strict && !report.unmapped.is_empty() {
-        print_error(format_args!("error: {} objects the map does not name; nothing written", report.unmapped.len()));
+    if args.strict && !(report.unmapped.is_empty() && report.unmatched.is_empty()) {
+        print_error(format_args!(
+            "error: {} objects the map does not name and {} map entries that match nothing; nothing written",
+            report.unmapped.len(),
+            report.unmatched.len()
+        ));
         return Ok(ExitCode::from(1));
     }
     if args.dry_run {
