@@ -633,3 +633,30 @@ fn bundles_in_memory_validate_as_their_zips_do() {
     }
     assert!(compared.contains(&"DLFB0305"), "the copies rule is among those compared: {compared:?}");
 }
+
+/// A `scriptName` typo points at the value, names the script the bundle
+/// holds, and says how to add one as fits the input.
+#[test]
+fn a_missing_script_names_the_nearest_and_the_way_to_add_one() {
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["jobs", "scripts"] {
+        std::fs::create_dir(dir.path().join(folder)).unwrap();
+    }
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/workspace");
+    let job =
+        std::fs::read_to_string(examples.join("jobs/job_batch.job")).unwrap().replace("\"dws_sql\"", "\"dws_sqll\"");
+    std::fs::write(dir.path().join("jobs/job_batch.job"), &job).unwrap();
+    std::fs::copy(examples.join("scripts/dws_sql.script"), dir.path().join("scripts/dws_sql.script")).unwrap();
+    let found = validate_dir(dir.path(), &ValidateOptions::default());
+    let missing = found.iter().find(|d| d.code == Code::MissingDependency).unwrap();
+    assert_eq!(missing.pointer.as_deref(), Some("/nodes/0/properties/0/value"));
+    assert!(missing.hint.starts_with("did you mean `dws_sql`?"), "{missing:?}");
+    assert!(missing.hint.contains("add `scripts/dws_sqll.script` to the"), "{missing:?}");
+    let zip = raw_zip(&[
+        RawEntry::new("jobs/job_batch/job_batch.job", job),
+        RawEntry::new("jobs/job_batch/dws_sql.script", std::fs::read(examples.join("scripts/dws_sql.script")).unwrap()),
+    ]);
+    let found = validate_archive(&zip, &ValidateOptions::default());
+    let missing = found.iter().find(|d| d.code == Code::MissingDependency).unwrap();
+    assert!(missing.hint.contains("export again with dependencies"), "{missing:?}");
+}

@@ -1,6 +1,6 @@
 //! Rules across the files of a bundle.
 
-use super::{Code, Diagnostic, IMPORT_LIMIT_BYTES, Need, Runner, Summary, Wanted, diagnostic};
+use super::{Code, Diagnostic, IMPORT_LIMIT_BYTES, Need, Origin, Runner, Summary, Wanted, diagnostic};
 use crate::kind::DefinitionKind;
 use crate::layout::Placed;
 use crate::reference::Target;
@@ -9,15 +9,16 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::collections::BTreeMap;
 
 /// Rules across files: references, unused definitions, conflicting copies,
-/// and the size of the bundle (`zipped`: the archive's, when there is one).
+/// and the size of the bundle (the archive's too, when there is one).
 /// Definitions that did not parse (`unparsed`, kind and path) have their
 /// own diagnostic and cause no other: they count as present, and when a job
 /// did not parse, no script or resource is called unused.
-pub(crate) fn cross_file(summaries: &[Summary], unparsed: &[Placed], zipped: Option<u64>, out: &mut Vec<Diagnostic>) {
-    let used = check_references(summaries, unparsed, out);
+pub(crate) fn cross_file(summaries: &[Summary], unparsed: &[Placed], origin: Origin, out: &mut Vec<Diagnostic>) {
+    let used = check_references(summaries, unparsed, origin, out);
     if !unparsed.iter().any(|placed| placed.kind() == DefinitionKind::Job) {
         check_unused_and_copies(summaries, &used, out);
     }
+    let zipped = if let Origin::Archive(size) = origin { Some(size) } else { None };
     check_import_size(summaries, zipped, out);
 }
 
@@ -41,6 +42,7 @@ fn check_import_size(summaries: &[Summary], zipped: Option<u64>, out: &mut Vec<D
 fn check_references<'a>(
     summaries: &'a [Summary],
     unparsed: &'a [Placed],
+    origin: Origin,
     out: &mut Vec<Diagnostic>,
 ) -> HashSet<&'a str> {
     let job_names: HashSet<&str> =
@@ -54,7 +56,7 @@ fn check_references<'a>(
     let mut must_exist: BTreeMap<(DefinitionKind, String), Vec<String>> = BTreeMap::new();
     let script_types: HashMap<&str, &ScriptType> =
         summaries.iter().filter_map(|summary| Some((summary.path(), summary.script_type.as_ref()?))).collect();
-    let present = Present::of(summaries, unparsed);
+    let present = Present::of(summaries, unparsed, origin);
     for job in summaries.iter().filter(|s| s.kind() == DefinitionKind::Job) {
         for need in &job.references {
             let Wanted { reference, pointer, path, position } = match need {
@@ -96,9 +98,10 @@ fn check_references<'a>(
             let Some(path) = path.as_deref() else { continue };
             let node = reference.node.as_deref().unwrap_or("?");
             if carries_dependencies {
+                let add = present.add_hint(path);
                 let hint = match present.nearest(kind, name) {
-                    Some(nearest) => format!("did you mean `{nearest}`? Otherwise {}", present.add_hint),
-                    None => present.add_hint.to_owned(),
+                    Some(nearest) => format!("did you mean `{nearest}`? Otherwise {add}"),
+                    None => add,
                 };
                 let mut missing = diagnostic(
                     Code::MissingDependency,
@@ -153,11 +156,11 @@ fn check_script_type(job: &Summary, path: &str, runner: &Runner, script_type: &S
 /// to add a missing one.
 struct Present<'a> {
     names: BTreeMap<DefinitionKind, Vec<&'a str>>,
-    add_hint: &'static str,
+    origin: Origin,
 }
 
 impl<'a> Present<'a> {
-    fn of(summaries: &'a [Summary], unparsed: &'a [Placed]) -> Self {
+    fn of(summaries: &'a [Summary], unparsed: &'a [Placed], origin: Origin) -> Self {
         let mut names: BTreeMap<DefinitionKind, Vec<&str>> = BTreeMap::new();
         for summary in summaries.iter().filter(|s| s.kind() != DefinitionKind::Job) {
             names.entry(summary.kind()).or_default().push(summary.name());
@@ -165,7 +168,18 @@ impl<'a> Present<'a> {
         for placed in unparsed.iter().filter(|p| p.kind() != DefinitionKind::Job) {
             names.entry(placed.kind()).or_default().push(placed.stem());
         }
-        Self { names, add_hint: "export again with dependencies (exportDepend=true), or add the file" }
+        Self { names, origin }
+    }
+
+    /// How to add the definition missing at `path`, as fits the input.
+    fn add_hint(&self, path: &str) -> String {
+        match self.origin {
+            Origin::Workspace => format!("add `{path}` to the workspace (any sub-folder of its kind's folder)"),
+            Origin::Folder => format!("add `{path}` to the folder, or export again with dependencies"),
+            Origin::Archive(_) | Origin::Memory => {
+                "export again with dependencies (exportDepend=true), or add the file".to_owned()
+            }
+        }
     }
 
     fn nearest(&self, kind: DefinitionKind, name: &str) -> Option<&'a str> {

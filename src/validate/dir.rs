@@ -1,7 +1,9 @@
 //! Validation of folders: an unpacked bundle of either layout, or a
 //! workspace, with the rules and codes of the zip of that folder.
 
-use super::{Diagnostic, Examined, ValidateOptions, Validation, examiner, prepare, read_error, relocate, report};
+use super::{
+    Diagnostic, Examined, Origin, ValidateOptions, Validation, examiner, prepare, read_error, relocate, report,
+};
 use crate::error::{Error, ErrorKind};
 use crate::folder;
 use crate::layout::{self, Plan};
@@ -52,7 +54,7 @@ fn check_dir(dir: &Path, options: &ValidateOptions) -> (Vec<Diagnostic>, Vec<Arc
     };
     // The settings file of the project kept in this folder is no stray file.
     let files = files.into_iter().filter(|(name, _)| name != super::CONFIG_FILE).collect();
-    let (files, mut out) = placed(files);
+    let (files, mut out, origin) = placed(files);
     // Shared with the plan's paths, and handed to the report as the scan's names.
     let names: Vec<Arc<str>> = files.iter().map(|(name, _)| Arc::from(name.as_str())).collect();
     let plan = match Plan::new(&names, Vec::new()) {
@@ -81,7 +83,7 @@ fn check_dir(dir: &Path, options: &ValidateOptions) -> (Vec<Diagnostic>, Vec<Arc
             file_of.insert(placed.path().to_owned(), path);
         }
     }
-    let Validation { diagnostics: mut found, definitions } = report(Ok((Scan { plan, names, items }, None)));
+    let Validation { diagnostics: mut found, definitions } = report(Ok((Scan { plan, names, items }, origin)));
     relocate(&mut found, |wanted| {
         let read = |entry: &String| {
             Some((entry.clone(), folder::read_file(file_of.get(entry)?, limits.max_entry_bytes).ok()?))
@@ -107,10 +109,10 @@ fn with_file(error: Error, dir: &Path) -> Error {
 /// `jobs/`, `scripts/`, `resources/`) has each definition named as the
 /// single layout names it, and a second file of one kind and name is a
 /// diagnostic, not a definition.
-fn placed(files: Vec<(String, PathBuf)>) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
+fn placed(files: Vec<(String, PathBuf)>) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>, Origin) {
     let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
     if !layout::reads_as_workspace(&names) {
-        return (files, Vec::new());
+        return (files, Vec::new(), Origin::Folder);
     }
     let mut out = Vec::with_capacity(files.len());
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
@@ -132,5 +134,5 @@ fn placed(files: Vec<(String, PathBuf)>) -> (Vec<(String, PathBuf)>, Vec<Diagnos
         out.push((placed, path));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    (out, duplicates)
+    (out, duplicates, Origin::Workspace)
 }

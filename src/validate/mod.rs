@@ -137,7 +137,7 @@ impl Validation {
         // The rules across files reuse what the scan freed: one thread of the pool does both.
         let mut found = read::on_worker(|| {
             let scanned = read::scan(bytes, &options.read, prepare, examiner(options));
-            report(scanned.map(|scan| (scan, Some(bytes.len() as u64))))
+            report(scanned.map(|scan| (scan, Origin::Archive(bytes.len() as u64))))
         });
         relocate(&mut found.diagnostics, |wanted| texts(read::scan(bytes, &options.read, |_| (), reader(wanted))));
         found
@@ -151,7 +151,7 @@ impl Validation {
     pub fn of_file(path: &std::path::Path, options: &ValidateOptions) -> Self {
         let mut found = read::on_worker(|| {
             let scanned = read::scan_file(path, &options.read, prepare, examiner(options));
-            report(scanned.map(|(scan, size)| (scan, Some(size))))
+            report(scanned.map(|(scan, size)| (scan, Origin::Archive(size))))
         });
         relocate(&mut found.diagnostics, |wanted| {
             texts(read::scan_file(path, &options.read, |_| (), reader(wanted)).map(|(scan, _)| scan))
@@ -222,10 +222,10 @@ fn examiner(
     }
 }
 
-/// The diagnostics of a scanned archive of `archive_bytes` bytes (`None`
+/// The diagnostics of a scanned archive (or folder, as `origin` says
 /// for a folder).
-fn report(scanned: crate::error::Result<(Scan<Examined>, Option<u64>)>) -> Validation {
-    let (scan, archive_bytes) = match scanned {
+fn report(scanned: crate::error::Result<(Scan<Examined>, Origin)>) -> Validation {
+    let (scan, origin) = match scanned {
         Ok(scanned) => scanned,
         Err(error) => return Validation { diagnostics: vec![read_error(&error)], definitions: Vec::new() },
     };
@@ -256,7 +256,7 @@ fn report(scanned: crate::error::Result<(Scan<Examined>, Option<u64>)>) -> Valid
         .collect();
     // Freeing thousands of names and placements takes as long as half the
     // rules across files: one thread does each.
-    rayon::join(|| cross::cross_file(&summaries, &unparsed, archive_bytes, &mut out), move || drop((plan, names)));
+    rayon::join(|| cross::cross_file(&summaries, &unparsed, origin, &mut out), move || drop((plan, names)));
     summaries.into_par_iter().for_each(drop);
     Validation { diagnostics: out, definitions }
 }
@@ -385,7 +385,7 @@ pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagno
         out.extend(diagnostics);
         summaries.push(summary);
     }
-    cross::cross_file(&summaries, &[], None, &mut out);
+    cross::cross_file(&summaries, &[], Origin::Memory, &mut out);
     relocate(&mut out, |wanted| {
         let held =
             wanted.iter().filter_map(|path| Some((path.clone(), bundle.get(path)?.document().bytes().into_owned())));
@@ -424,6 +424,20 @@ fn warning_diagnostics(warnings: &[Warning]) -> Vec<Diagnostic> {
         out.push(diagnostic(code, warning.entry.as_deref(), None, warning.message.clone(), hint));
     }
     out
+}
+
+/// Where the definitions validated come from, which decides how a missing
+/// one is best added.
+#[derive(Clone, Copy)]
+pub(crate) enum Origin {
+    /// A zip of this many bytes.
+    Archive(u64),
+    /// An unpacked export.
+    Folder,
+    /// A workspace folder (definitions below `jobs/`, `scripts/`, `resources/`).
+    Workspace,
+    /// A bundle in memory.
+    Memory,
 }
 
 /// What every entry's examination may consult: the bundle's jobs and which
