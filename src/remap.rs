@@ -258,6 +258,9 @@ pub struct Unmatched {
     pub nearest: Option<String>,
 }
 
+/// A document rewritten, and its changes.
+type Rewritten = (Document, Vec<Change>);
+
 /// A value the map could have renamed: its section and the value (for a
 /// parameter, `job/param`).
 type Seen = (Section, String);
@@ -431,7 +434,7 @@ pub(crate) fn remapped<'b>(bundle: &'b Bundle, map: Option<&Map>) -> Result<std:
 /// scanning; other changes (a number parameter set to a string) go through
 /// the general editor when the document is written.
 /// With it, every value the map could have renamed.
-fn rewritten(document: &Document, entry: &str, map: &Map) -> Result<(Option<(Document, Vec<Change>)>, Vec<Seen>)> {
+fn rewritten(document: &Document, entry: &str, map: &Map) -> Result<(Option<Rewritten>, Vec<Seen>)> {
     let mut changes = Vec::new();
     let mut seen = Vec::new();
     let Some(definition) = rewrite(document.definition(), entry, map, &mut changes, &mut seen)? else {

@@ -474,3 +474,29 @@ fn bash_completes_subcommands_options_and_values() {
         assert_eq!(stdout(&output).trim(), *expected, "{words:?}: {}", String::from_utf8_lossy(&output.stderr));
     }
 }
+
+/// Text output shows the line of each finding with a caret under its
+/// column, as rustc does; never the line of a credential.
+#[test]
+fn text_shows_the_source_line_with_a_caret() {
+    let dir = folder_with_a_missing_script();
+    let text = stdout(&run_in(dir.path(), &["validate", "."]));
+    let expected = format!(
+        "{REPORT_SCRIPT_LINE} |       \"properties\": [{{\"name\": \"scriptName\", \"value\": \"s2\"}}]\n   | {}^\n",
+        " ".repeat(REPORT_SCRIPT_COLUMN - 1)
+    );
+    assert!(text.contains(&expected), "{text}");
+    std::fs::write(
+        dir.path().join("jobs/job_a.job"),
+        JOB.replace("\"s2\"}]", "\"s2\"}, {\"name\": \"password\", \"value\": \"hunter2hunter2\"}]"),
+    )
+    .unwrap();
+    let text = stdout(&run_in(dir.path(), &["validate", "."]));
+    assert!(text.contains("DLFB0110") && !text.contains("hunter2hunter2"), "{text}");
+    let json = stdout(&run_in(dir.path(), &["validate", ".", "--format", "json"]));
+    let sarif = stdout(&run_in(dir.path(), &["validate", ".", "--format", "sarif"]));
+    let github = stdout(&run_in(dir.path(), &["validate", ".", "--format", "github"]));
+    for output in [json, sarif, github] {
+        assert!(!output.contains("hunter2hunter2"), "{output}");
+    }
+}

@@ -248,3 +248,17 @@ fn reading_straight_from_text_agrees_with_the_value_tree() {
         }
     }
 }
+
+/// A trailing comma is reported at the comma, not at the `}` after it.
+#[test]
+fn a_trailing_comma_is_reported_where_it_stands() {
+    for (text, line, column) in [
+        ("{\n  \"name\": \"a\",\n  \"nodes\": [],\n}\n", 3, 14),
+        ("{\"name\": \"a\", \"nodes\": [1,]}", 1, 26),
+        ("{\"name\": \"a\",}", 1, 13),
+    ] {
+        let error = dlf_bundle::Job::from_slice(text.as_bytes()).unwrap_err();
+        assert!(error.message().contains("trailing comma"), "{text}: {error}");
+        assert_eq!(error.position(), Some(dlf_bundle::Position::new(line, column)), "{text}: {error}");
+    }
+}

@@ -73,11 +73,11 @@ fn every_commands_json_keeps_its_shape() {
         (&["explain", "--list", "--format", "json"], "[{code: string, severity: string, title: string}]"),
         (
             &["validate", &changed, "--format", "json"],
-            "{bundles: [{diagnostics: [{code: string, column: null, entry: string, file: string, hint: string, line: null, message: string, pointer: null, severity: string}], path: string, valid: bool}]}",
+            "{bundles: [{diagnostics: [{code: string, column: null, entry: string, file: string, hint: string, line: null, message: string, pointer: null, severity: string}], path: string, suppressed: number, valid: bool}]}",
         ),
         (
             &["remap", &seed, "--map", "map.toml", "--dry-run", "--format", "json"],
-            "{changes: [{entry: string, from: string, kind: string, pointer: string, to: string}], unmapped: [{entries: [string], kind: string, name: string}]}",
+            "{changes: [{entry: string, from: string, kind: string, pointer: string, to: string}], unmapped: [{entries: [string], kind: string, name: string}], unmatched: []}",
         ),
         (
             &["import-request", &seed, "--map", "map.toml", "--path", "obs://b/jobs.zip"],

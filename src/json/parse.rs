@@ -265,6 +265,18 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Consumes the `,` at the cursor; a `}` or `]` right after it is an
+    /// error at the comma, which is the mistake (JSON has no trailing commas).
+    fn comma(&mut self, close: u8) -> Result<(), SyntaxError> {
+        let comma = self.pos;
+        self.pos += 1;
+        self.skip_whitespace();
+        if self.peek() == Some(close) {
+            return Err(self.error_at(comma, format!("trailing comma before `{}`: remove it", char::from(close))));
+        }
+        Ok(())
+    }
+
     pub(super) fn enter(&self, depth: usize) -> Result<(), SyntaxError> {
         if depth > MAX_DEPTH { Err(self.error(format!("nesting deeper than {MAX_DEPTH} levels"))) } else { Ok(()) }
     }
@@ -387,7 +399,7 @@ impl<'a> Parser<'a> {
             items.push(self.value(depth)?);
             self.skip_whitespace();
             match self.peek() {
-                Some(b',') => self.pos += 1,
+                Some(b',') => self.comma(b']')?,
                 Some(b']') => {
                     self.pos += 1;
                     return Ok(Value::Array(items));
@@ -446,7 +458,7 @@ impl<'a> Parser<'a> {
             }
             self.skip_whitespace();
             match self.peek() {
-                Some(b',') => self.pos += 1,
+                Some(b',') => self.comma(b'}')?,
                 Some(b'}') => {
                     self.pos += 1;
                     return Ok(Value::Object(object));
@@ -495,7 +507,7 @@ impl<'a> Parser<'a> {
                 }
                 self.skip_whitespace();
                 match self.peek() {
-                    Some(b',') => self.pos += 1,
+                    Some(b',') => self.comma(close)?,
                     Some(c) if c == close => {
                         self.pos += 1;
                         break;

@@ -87,7 +87,7 @@ fn check_references<'a>(
                             ),
                             "make sure the job exists in the target workspace, or export it too",
                         );
-                        (outside.line, outside.column) = (position.map(|p| p.0), position.map(|p| p.1));
+                        set_position(&mut outside, position.as_ref());
                         out.push(outside);
                     }
                     continue;
@@ -110,7 +110,7 @@ fn check_references<'a>(
                     format!("node `{node}` needs {} `{name}`, which is not at `{path}`", kind.as_str()),
                     &hint,
                 );
-                (missing.line, missing.column) = (position.map(|p| p.0), position.map(|p| p.1));
+                set_position(&mut missing, position.as_ref());
                 out.push(missing);
             } else {
                 must_exist.entry((kind, name.clone())).or_default().push(format!("{}/{node}", job.name()));
@@ -131,6 +131,12 @@ fn check_references<'a>(
         ));
     }
     used
+}
+
+fn set_position(diagnostic: &mut Diagnostic, position: Option<&(usize, usize, Option<String>)>) {
+    if let Some((line, column, source)) = position {
+        (diagnostic.line, diagnostic.column, diagnostic.source) = (Some(*line), Some(*column), source.clone());
+    }
 }
 
 /// A script whose type the node running it cannot run.

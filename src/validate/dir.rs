@@ -2,7 +2,7 @@
 //! workspace, with the rules and codes of the zip of that folder.
 
 use super::{
-    Diagnostic, Examined, Origin, ValidateOptions, Validation, examiner, prepare, read_error, relocate, report,
+    Diagnostic, Examined, Origin, ValidateOptions, Validation, examiner, prepare, read_error, relocate, report, scrub,
 };
 use crate::error::{Error, ErrorKind};
 use crate::folder;
@@ -97,6 +97,7 @@ fn check_dir(dir: &Path, options: &ValidateOptions) -> (Vec<Diagnostic>, Vec<Arc
         }
     }
     out.append(&mut found);
+    scrub(&mut out);
     (out, definitions)
 }
 

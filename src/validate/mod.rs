@@ -63,6 +63,10 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub hint: String,
+    /// The text of the line the finding is on, for a display that shows it
+    /// (never for a finding whose line may hold a secret); not serialised.
+    #[serde(skip)]
+    pub source: Option<String>,
 }
 
 impl fmt::Display for Diagnostic {
@@ -140,6 +144,7 @@ impl Validation {
             report(scanned.map(|scan| (scan, Origin::Archive(bytes.len() as u64))))
         });
         relocate(&mut found.diagnostics, |wanted| texts(read::scan(bytes, &options.read, |_| (), reader(wanted))));
+        scrub(&mut found.diagnostics);
         found
     }
 
@@ -156,6 +161,7 @@ impl Validation {
         relocate(&mut found.diagnostics, |wanted| {
             texts(read::scan_file(path, &options.read, |_| (), reader(wanted)).map(|(scan, _)| scan))
         });
+        scrub(&mut found.diagnostics);
         let file = path.display().to_string();
         for diagnostic in &mut found.diagnostics {
             diagnostic.file.get_or_insert_with(|| file.clone());
@@ -217,7 +223,11 @@ fn examiner(
                 diagnostics.extend(warning_diagnostics(bom.as_slice()));
                 (diagnostics, Some(summary))
             }
-            Err(error) => (vec![read_error(&error.in_entry(path))], None),
+            Err(error) => {
+                let mut found = read_error(&error.in_entry(path));
+                found.source = found.line.and_then(|line| source_line(found.code, bytes, line));
+                (vec![found], None)
+            }
         })
     }
 }
@@ -297,8 +307,11 @@ pub(crate) fn relocate(found: &mut [Diagnostic], read: impl FnOnce(&HashSet<Stri
     for diagnostic in found.iter_mut().filter(|d| unplaced(d)) {
         let text = diagnostic.entry.as_deref().and_then(|entry| texts.get(entry));
         let pointer = diagnostic.pointer.as_deref().unwrap_or_default();
-        if let Some((line, column)) = text.and_then(|text| json::pointer_position(text, pointer)) {
+        if let Some(text) = text
+            && let Some((line, column)) = json::pointer_position(text, pointer)
+        {
             (diagnostic.line, diagnostic.column) = (Some(line), Some(column));
+            diagnostic.source = source_line(diagnostic.code, text, line);
         }
     }
 }
@@ -328,8 +341,34 @@ fn locate(diagnostics: &mut [Diagnostic], text: &[u8]) {
     for found in diagnostics {
         if let Some((line, column)) = json::pointer_position(text, found.pointer.as_deref().unwrap_or_default()) {
             (found.line, found.column) = (Some(line), Some(column));
+            found.source = source_line(found.code, text, line);
         }
     }
+}
+
+/// Drops the source line of every finding on a line that holds a literal
+/// credential, whatever the finding: the line would show the secret.
+pub(crate) fn scrub(diagnostics: &mut [Diagnostic]) {
+    let secret: Vec<(Option<String>, Option<usize>)> =
+        diagnostics.iter().filter(|d| d.code == Code::LiteralCredential).map(|d| (d.entry.clone(), d.line)).collect();
+    if secret.is_empty() {
+        return;
+    }
+    for diagnostic in diagnostics {
+        if secret.iter().any(|(entry, line)| *entry == diagnostic.entry && *line == diagnostic.line) {
+            diagnostic.source = None;
+        }
+    }
+}
+
+/// The text of line `line` of `text` (at most 240 characters), for the
+/// display of a finding of `code`; none for one whose line may hold a secret.
+pub(crate) fn source_line(code: Code, text: &[u8], line: usize) -> Option<String> {
+    if code == Code::LiteralCredential {
+        return None;
+    }
+    let text = String::from_utf8_lossy(text.split(|b| *b == b'\n').nth(line.checked_sub(1)?)?);
+    Some(text.trim_end_matches('\r').chars().take(240).collect())
 }
 
 pub(crate) fn diagnostic(
@@ -349,6 +388,7 @@ pub(crate) fn diagnostic(
         column: None,
         message,
         hint: hint.to_owned(),
+        source: None,
     }
 }
 
@@ -391,6 +431,7 @@ pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagno
             wanted.iter().filter_map(|path| Some((path.clone(), bundle.get(path)?.document().bytes().into_owned())));
         held.collect()
     });
+    scrub(&mut out);
     out
 }
 
@@ -566,8 +607,9 @@ pub(crate) struct Wanted {
     /// Scripts and resources: where the bundle must hold them, and does not
     /// (what it holds is a [`Need::Held`]).
     pub(crate) path: Option<String>,
-    /// Line and column of the node, when what it needs is not in the bundle.
-    pub(crate) position: Option<(usize, usize)>,
+    /// Line, column and the line's text of the value that names what the
+    /// bundle lacks.
+    pub(crate) position: Option<(usize, usize, Option<String>)>,
 }
 
 /// Runs the per-definition rules and summarises the definition. The caller,
@@ -617,7 +659,8 @@ fn examine(
                     let position = pointer
                         .as_deref()
                         .filter(|_| absent)
-                        .and_then(|pointer| json::pointer_position(bytes, pointer));
+                        .and_then(|pointer| json::pointer_position(bytes, pointer))
+                        .map(|(line, column)| (line, column, source_line(Code::MissingDependency, bytes, line)));
                     Some(Need::Other(Box::new(Wanted { reference, pointer, path, position })))
                 })
                 .collect();

@@ -87,7 +87,7 @@ enum Command {
     ImportRequest(import_request::Args),
 }
 
-/// The completion script for `shell`. clap_complete names bash's functions
+/// The completion script for `shell`. `clap_complete` names bash's functions
 /// from the binary's name and mangles a hyphenated one two ways (the cases
 /// it matches are not the names it sets, so nothing completes past the
 /// subcommand): bash's script is made for a name without the hyphen, then
@@ -102,9 +102,12 @@ fn completions(shell: clap_complete::Shell) -> String {
     }
     script
         .lines()
-        .map(|line| match line.trim_start().starts_with("complete ") {
-            true => line.replace(" dlfbundle", " dlf-bundle").replace("-F _dlf-bundle", "-F _dlfbundle"),
-            false => line.to_owned(),
+        .map(|line| {
+            if line.trim_start().starts_with("complete ") {
+                line.replace(" dlfbundle", " dlf-bundle").replace("-F _dlf-bundle", "-F _dlfbundle")
+            } else {
+                line.to_owned()
+            }
         })
         .collect::<Vec<_>>()
         .join("\n")

@@ -194,6 +194,21 @@ fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
+/// The source line of a finding with a caret under its column, as rustc
+/// shows it (tabs before the column kept, so the caret lines up).
+fn snippet(source: &str, line: usize, column: usize, paint: &Paint) -> String {
+    let number = line.to_string();
+    let gutter = " ".repeat(number.len());
+    let bar = paint.paint("1;34", "|");
+    let before: String =
+        source.chars().take(column.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+    format!(
+        "{gutter} {bar}\n{} {bar} {source}\n{gutter} {bar} {before}{}\n",
+        paint.paint("1;34", &number),
+        paint.paint("1;31", "^")
+    )
+}
+
 /// A settings file as reports name it: relative to the working directory
 /// when below it (`./dlf-bundle.toml`).
 fn shown(path: &Path) -> String {
@@ -224,6 +239,9 @@ fn text(reports: &[ValidationReport], verdict: &Verdict<'_>, paint: &Paint) -> S
             let head = paint.paint(style, &format!("{}[{}]", d.severity.as_str(), d.code));
             let _ = writeln!(out, "{head}{}", paint.paint("1", &format!(": {}", d.message)));
             let _ = writeln!(out, "  {} {}", paint.paint("1;34", "-->"), location(d, path));
+            if let (Some(source), Some(line), Some(column)) = (&d.source, d.line, d.column) {
+                out.push_str(&snippet(source, line, column, paint));
+            }
             let _ = writeln!(out, "   {} {}\n", paint.paint("1;34", "= hint:"), d.hint);
         }
         let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
