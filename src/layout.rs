@@ -214,8 +214,9 @@ pub(crate) fn workspace_name(name: &str) -> Option<String> {
 /// Whether a folder holding files of these relative `names` is a workspace
 /// (definitions in sub-folders of `jobs/`, `scripts/`, `resources/`) rather
 /// than an unpacked bundle: some definition sits where a workspace puts it,
-/// and the names either form no layout or leave such a definition out as a
-/// stray file. One answer for every command that reads a folder.
+/// none sits where a workspace would not hold it, and the names either form
+/// no layout or leave such a definition out as a stray file. One answer for
+/// every command that reads a folder.
 pub(crate) fn reads_as_workspace(names: &[&str]) -> bool {
     names.iter().any(|name| workspace_name(name).is_some()) && bundle_plan(names).is_none()
 }
@@ -234,7 +235,16 @@ pub(crate) fn bundle_plan(names: &[&str]) -> Option<Result<Plan>> {
                 && warning.entry.as_deref().is_some_and(|entry| workspace_name(entry).is_some())
         })
     };
+    // A definition a workspace would not hold (a script in a job's folder)
+    // says the folder is an export, however broken: its own error stands.
+    let outside_a_workspace = || {
+        names.iter().any(|name| {
+            let extension = name.rsplit_once('.').map(|(_, extension)| extension);
+            extension.and_then(DefinitionKind::from_extension).is_some() && workspace_name(name).is_none()
+        })
+    };
     match &plan {
+        Err(_) if outside_a_workspace() => Some(plan),
         Err(_) => None,
         Ok(placed) if leaves_out_a_workspace_definition(placed) => None,
         Ok(_) => Some(plan),

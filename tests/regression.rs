@@ -4,6 +4,8 @@
 
 mod common;
 
+#[path = "regression/a_renamed_job_in_a_batch_folder_was_read_as_a_workspace.rs"]
+mod a_renamed_job_in_a_batch_folder_was_read_as_a_workspace;
 #[path = "regression/a_script_of_the_wrong_type_was_reported_valid.rs"]
 mod a_script_of_the_wrong_type_was_reported_valid;
 #[path = "regression/disk_number_placeholder_without_zip64_record_read_as_one_part.rs"]
