@@ -86,11 +86,14 @@ impl FieldPath {
         }
     }
 
-    /// The value at the path, when there is one.
+    /// The value at the path, when there is one; a step into a list is its
+    /// index (`nodes.0.name`).
     pub fn get<'a>(&self, root: &'a Value) -> Option<&'a Value> {
         let mut at = root;
         for step in &self.steps {
             at = match step {
+                // An index into a list (`nodes.0.name`), a member of an object.
+                Step::Key(key) if at.as_array().is_some() => at.as_array()?.get(key.parse::<usize>().ok()?)?,
                 Step::Key(key) => at.as_object()?.get(key)?,
                 Step::Named { list, name } => named_item(at, list, name)?.as_object()?.get("value")?,
             };

@@ -109,7 +109,7 @@ fn unpack_refuses_to_overwrite_without_force() {
     let before = snapshot(&out);
 
     let refused = run(&["unpack", &zip, "-d", out.to_str().unwrap()]);
-    assert_eq!(code(&refused), 1);
+    assert_eq!(code(&refused), 2, "an output that would be overwritten is a usage error, as in pack and export");
     assert!(stderr(&refused).contains("--force"), "{}", stderr(&refused));
     assert_eq!(snapshot(&out), before, "nothing written when refusing");
 
@@ -342,4 +342,83 @@ fn unknown_names_get_the_nearest_one() {
         report["unmatched"][1],
         serde_json::json!({"section": "params", "name": "bizdat", "nearest": "bizdate"})
     );
+}
+
+/// The commands agree: an existing output is a usage error (2) in each,
+/// a missing output folder is named, `--quiet` silences every command's
+/// output but errors, and counts are worded as counts.
+#[test]
+fn outputs_quiet_and_wording_are_the_same_in_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/workspace");
+    let workspace = workspace.to_str().unwrap();
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "mine").unwrap();
+    let text = text.to_str().unwrap();
+    let missing = dir.path().join("nodir/x.zip");
+    let missing = missing.to_str().unwrap();
+    for args in [
+        vec!["pack", workspace, "-o", text],
+        vec!["export", "--workspace", workspace, "--job", "job_batch", "-o", text],
+    ] {
+        let output = run(&args);
+        assert_eq!(code(&output), 2, "{args:?}: {}", stderr(&output));
+        assert_eq!(std::fs::read_to_string(text).unwrap(), "mine");
+    }
+    for args in [
+        vec!["pack", workspace, "-o", missing],
+        vec!["export", "--workspace", workspace, "--job", "job_batch", "-o", missing],
+    ] {
+        let output = run(&args);
+        assert_eq!(code(&output), 2, "{args:?}");
+        assert!(
+            stderr(&output).contains("folder") && stderr(&output).contains("nodir"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    let zip = dir.path().join("x.zip");
+    let zip = zip.to_str().unwrap();
+    let quiet = run(&["--quiet", "export", "--workspace", workspace, "--job", "job_batch", "-o", zip]);
+    assert_eq!(code(&quiet), 0);
+    assert!(quiet.stdout.is_empty() && quiet.stderr.is_empty(), "{quiet:?}");
+    let loud = run(&["export", "--workspace", workspace, "--job", "job_batch", "-o", zip]);
+    assert!(String::from_utf8_lossy(&loud.stdout).contains("job_batch.job"));
+    // `set` counts the whole bundle.
+    let out = dir.path().join("y.zip");
+    let set =
+        run(&["set", zip, "-o", out.to_str().unwrap(), "--job", "job_batch", "--node", "DWS_SQL", "retryTimes=2"]);
+    assert!(stderr(&set).contains("1 of 2 definitions changed"), "{}", stderr(&set));
+}
+
+/// A console export becomes a workspace in one step.
+#[test]
+fn unpack_converts_the_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = write_bundle(dir.path(), &batch_entries());
+    let out = dir.path().join("ws");
+    let output = run(&["unpack", &zip, "-d", out.to_str().unwrap(), "--layout", "single"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let files: Vec<String> = snapshot(&out).into_keys().collect();
+    assert_eq!(files, ["jobs/job_batch.job", "jobs/job_stream.job", "scripts/dws_sql.script"]);
+}
+
+/// `get`: a whole node, an element of a list, and a script's text as it is.
+#[test]
+fn get_prints_nodes_list_elements_and_raw_text() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/workspace");
+    let workspace = workspace.to_str().unwrap();
+    let out = |args: &[&str]| {
+        let output = run(args);
+        assert_eq!(code(&output), 0, "{args:?}: {}", stderr(&output));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert_eq!(out(&["get", workspace, "--job", "job_batch", "nodes.0.name"]), "\"DWS_SQL\"\n");
+    let node: serde_json::Value =
+        serde_json::from_str(&out(&["get", workspace, "--job", "job_batch", "--node", "DWS_SQL"])).unwrap();
+    assert_eq!(node["type"], "DWSSQL");
+    let script = std::fs::read_to_string(Path::new(workspace).join("scripts/dws_sql.script")).unwrap();
+    let content = serde_json::from_str::<serde_json::Value>(&script).unwrap()["content"].as_str().unwrap().to_owned();
+    assert_eq!(out(&["get", workspace, "--script", "dws_sql", "content", "--raw"]), content);
+    assert_eq!(code(&run(&["get", workspace, "--job", "job_batch", "nodes.9.name"])), 1);
 }

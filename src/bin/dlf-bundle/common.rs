@@ -311,6 +311,13 @@ impl<'a> Output<'a> {
         if path.is_dir() {
             return Err(Failure::Usage(format!("-o `{}` is a folder: name the zip file to write", path.display())));
         }
+        if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty() && !parent.is_dir()) {
+            return Err(Failure::Usage(format!(
+                "-o `{}`: folder `{}` does not exist; create it first",
+                path.display(),
+                parent.display()
+            )));
+        }
         if !force && path.is_file() && !is_zip(path) {
             return Err(Failure::Usage(format!(
                 "file `{}` exists and is not a zip: pass --force to replace it",
@@ -352,6 +359,15 @@ impl<'a> Output<'a> {
     /// The path, for messages.
     pub fn display(&self) -> std::path::Display<'_> {
         self.path.display()
+    }
+}
+
+/// "1 job", "3 jobs", "2 batches".
+pub fn plural(count: usize, word: &str) -> String {
+    match count {
+        1 => format!("1 {word}"),
+        _ if word.ends_with("ch") || word.ends_with('s') => format!("{count} {word}es"),
+        _ => format!("{count} {word}s"),
     }
 }
 

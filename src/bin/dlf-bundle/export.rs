@@ -2,7 +2,7 @@
 //! batch-export API does.
 
 use crate::common::{
-    Failure, LayoutArg, Outcome, Output, leave_to_exit, note, print, print_error, print_line, write_file,
+    Failure, LayoutArg, Outcome, Output, leave_to_exit, note, plural, print, print_error, print_line, quiet, write_file,
 };
 use dlf_bundle::export::{self, ExportOptions};
 use dlf_bundle::{DefinitionKind, Workspace};
@@ -67,11 +67,13 @@ pub fn run(args: &Args) -> Outcome {
     let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     // One write: the tree of a 100-job export is hundreds of lines; on
     // standard error when the zip goes to standard output.
-    let tree = format!("{name}\n{}", dlf_bundle::render::tree(&export.bundle));
-    if output.is_stdout() {
-        print_error(tree.trim_end_matches('\n'));
-    } else {
-        print(tree)?;
+    if !quiet() {
+        let tree = format!("{name}\n{}", dlf_bundle::render::tree(&export.bundle));
+        if output.is_stdout() {
+            print_error(tree.trim_end_matches('\n'));
+        } else {
+            print(tree)?;
+        }
     }
     leave_to_exit((workspace, export));
     Ok(ExitCode::SUCCESS)
@@ -113,13 +115,17 @@ fn split(workspace: &Workspace, batch_size: usize, options: &ExportOptions, dir:
     for (file, jobs) in files.iter().zip(&groups) {
         let bundle = export::export_batch(workspace, jobs, options).map_err(Failure::api)?;
         bundle.write_to_path(dir.join(file))?;
-        print_line(format_args!("{file}: {} jobs", jobs.len()))?;
+        if !quiet() {
+            print_line(format_args!("{file}: {}", plural(jobs.len(), "job")))?;
+        }
     }
     let plan = SplitPlan { batches: files.iter().zip(&groups).map(|(file, jobs)| SplitBatch { file, jobs }).collect() };
     let text =
         serde_json::to_vec_pretty(&plan).map_err(|e| Failure::Message(format!("cannot write plan.json: {e}")))?;
     // Written last, and whole or not at all: its presence says every batch was written.
     write_file(&dir.join("plan.json"), &text)?;
-    print_line(format_args!("plan.json: {} batches in import order", groups.len()))?;
+    if !quiet() {
+        print_line(format_args!("plan.json: {} in import order", plural(groups.len(), "batch")))?;
+    }
     Ok(ExitCode::SUCCESS)
 }

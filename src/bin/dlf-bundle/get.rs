@@ -10,21 +10,25 @@ use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(
-    after_help = "Example:\n  dlf-bundle get jobs.zip --job job_batch schedule.cron.expression\n\nExit status: 0; 1 when unset or unknown; 2 usage or a missing input."
+    after_help = "Examples:\n  dlf-bundle get jobs.zip --job job_batch schedule.cron.expression\n  dlf-bundle get jobs.zip --job job_batch nodes.0.name\n  dlf-bundle get jobs.zip --job job_batch --node load\n  dlf-bundle get jobs.zip --script dws_sql content --raw > dws_sql.sql\n\nExit status: 0; 1 when unset or unknown; 2 usage or a missing input."
 )]
 pub struct Args {
     /// A bundle, or a folder of either layout or a workspace.
     target: PathBuf,
     #[command(flatten)]
     selector: Selector,
-    /// The field: `retryTimes`, `schedule.cron.expression`, `property.NAME`, `param.NAME`.
-    path: String,
+    /// The field: `retryTimes`, `schedule.cron.expression`, `nodes.0.name`,
+    /// `property.NAME`, `param.NAME` (default: the whole job, node, script or resource).
+    path: Option<String>,
+    /// Print a string as its text (a script's `content` as it runs), not as JSON.
+    #[arg(long)]
+    raw: bool,
     #[command(flatten)]
     limits: LimitArgs,
 }
 
 pub fn run(args: &Args) -> Outcome {
-    let field: FieldPath = args.path.parse()?;
+    let field: Option<FieldPath> = args.path.as_deref().map(str::parse).transpose()?;
     let (value, shown) = match input::open(&args.target, &args.limits.read_options())? {
         Opened::Bundle(bundle) => {
             let paths = args.selector.entries(&bundle)?;
@@ -38,7 +42,16 @@ pub fn run(args: &Args) -> Outcome {
         }
     };
     let scope = args.selector.scope_of(&value)?;
-    let found = field.get(scope).ok_or_else(|| Failure::Message(format!("`{field}` is not set in `{shown}`")))?;
-    print(String::from_utf8_lossy(&json::to_vec_pretty(found)))?;
+    let found = match &field {
+        Some(field) => {
+            field.get(scope).ok_or_else(|| Failure::Message(format!("`{field}` is not set in `{shown}`")))?
+        }
+        None => scope,
+    };
+    match found.as_str() {
+        Some(text) if args.raw => print(text)?,
+        _ if args.raw => return Err(Failure::Message("--raw prints a string; the value is not one".into())),
+        _ => print(String::from_utf8_lossy(&json::to_vec_pretty(found)))?,
+    }
     Ok(ExitCode::SUCCESS)
 }

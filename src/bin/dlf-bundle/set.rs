@@ -1,13 +1,13 @@
 //! `dlf-bundle set`: change values of a job, node, script or resource,
 //! keeping every other byte.
 
-use crate::common::{Failure, LimitArgs, Outcome, Output, note, print_error};
+use crate::common::{Failure, LimitArgs, Outcome, Output, note, plural, print_error};
 use crate::input::{self, Opened};
 use crate::target::Selector;
 use dlf_bundle::json::{self, Value};
 use dlf_bundle::path::FieldPath;
 use dlf_bundle::validate::check_edit;
-use dlf_bundle::{Definition, Document};
+use dlf_bundle::{Definition, DefinitionKind, Document};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -66,14 +66,15 @@ pub fn run(args: &Args) -> Outcome {
                     bundle.write_changes_to_dir(&args.target)?;
                 }
             }
-            (changed, paths.len())
+            (changed, bundle.len())
         }
         Opened::Workspace(mut workspace) => {
             edit(args.selector.workspace_document(&mut workspace)?)?;
-            (workspace.save()?, 1)
+            let definitions = DefinitionKind::ALL.iter().map(|kind| workspace.names(*kind).count()).sum();
+            (workspace.save()?, definitions)
         }
     };
-    note(format!("{changed} of {chosen} definitions changed"));
+    note(format!("{changed} of {} changed", plural(chosen, "definition")));
     Ok(ExitCode::SUCCESS)
 }
 

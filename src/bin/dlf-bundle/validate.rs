@@ -1,7 +1,7 @@
 //! `dlf-bundle validate`: offline validation with precise diagnostics, for
 //! people (text), programs (JSON) and CI (SARIF, GitHub annotations, JUnit).
 
-use crate::common::{Failure, LimitArgs, Outcome, Paint, print, print_json, quiet};
+use crate::common::{Failure, LimitArgs, Outcome, Paint, plural, print, print_json, quiet};
 use crate::input;
 use clap::ValueEnum;
 use dlf_bundle::validate::{Code, Config, Diagnostic, Severity, ValidateOptions, Validation};
@@ -187,11 +187,6 @@ fn spaced(pointer: &str) -> String {
 /// `file` is the bundle given (not a file inside a folder given).
 fn is_archive(file: &str, input: &str) -> bool {
     file == input && !Path::new(input).is_dir()
-}
-
-/// "1 error", "2 warnings".
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
 /// The source line of a finding with a caret under its column, as rustc
