@@ -422,3 +422,24 @@ fn get_prints_nodes_list_elements_and_raw_text() {
     assert_eq!(out(&["get", workspace, "--script", "dws_sql", "content", "--raw"]), content);
     assert_eq!(code(&run(&["get", workspace, "--job", "job_batch", "nodes.9.name"])), 1);
 }
+
+/// `export --workspace` on an unpacked batch export says what the folder is
+/// and how to convert it, instead of "needs script … which the workspace
+/// does not have".
+#[test]
+fn export_from_an_unpacked_batch_export_names_the_conversion() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = write_bundle(dir.path(), &batch_entries());
+    let unpacked = dir.path().join("unpacked");
+    assert_eq!(code(&run(&["unpack", &zip, "-d", unpacked.to_str().unwrap()])), 0);
+    let out = dir.path().join("out.zip");
+    let output =
+        run(&["export", "--workspace", unpacked.to_str().unwrap(), "--job", "job_batch", "-o", out.to_str().unwrap()]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("unpacked batch export") && stderr(&output).contains("--layout single"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.exists());
+}

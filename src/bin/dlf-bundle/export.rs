@@ -5,7 +5,7 @@ use crate::common::{
     Failure, LayoutArg, Outcome, Output, leave_to_exit, note, plural, print, print_error, print_line, quiet, write_file,
 };
 use dlf_bundle::export::{self, ExportOptions};
-use dlf_bundle::{DefinitionKind, Workspace};
+use dlf_bundle::{BundleDir, DefinitionKind, Layout, ReadOptions, Workspace};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -46,6 +46,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Outcome {
+    refuse_batch_export(&args.workspace)?;
     let workspace = Workspace::open(&args.workspace)?;
     let options = ExportOptions::default()
         .export_depend(!args.no_depend)
@@ -77,6 +78,22 @@ pub fn run(args: &Args) -> Outcome {
     }
     leave_to_exit((workspace, export));
     Ok(ExitCode::SUCCESS)
+}
+
+/// A folder in the batch layout (an unpacked `jobs.zip`) is no workspace:
+/// its scripts sit in the job folders, where a workspace never looks. Said
+/// with the commands that convert it, instead of "needs script … which the
+/// workspace does not have".
+fn refuse_batch_export(dir: &Path) -> Result<(), Failure> {
+    let Ok(Some(folder)) = BundleDir::open_unless_workspace(dir, &ReadOptions::default()) else { return Ok(()) };
+    if folder.layout() != Layout::Batch {
+        return Ok(());
+    }
+    let shown = dir.display();
+    Err(Failure::Usage(format!(
+        "`{shown}` is an unpacked batch export (`jobs/<job>/<job>.job` with the job's scripts beside it), not a \
+         workspace; convert it first:\n  dlf-bundle pack {shown} -o jobs.zip\n  dlf-bundle unpack jobs.zip -d workspace --layout single"
+    )))
 }
 
 /// `{"batches": [{"file", "jobs"}]}`, in import order.
