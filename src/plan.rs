@@ -273,6 +273,20 @@ pub struct PlannedObject {
     pub name: String,
     /// What the import does with it.
     pub action: Action,
+    /// Whether an inventory listed the target's objects of this kind; when
+    /// none did, the action is what it would be in a target without them
+    /// (`create`), not checked.
+    pub checked: bool,
+}
+
+/// The object a problem concerns: `{"kind", "name"}`, as `deps` names objects.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct ObjectRef {
+    /// `job`, `script`, `resource`, or an environment kind (`connection`, …).
+    pub kind: &'static str,
+    /// Its name.
+    pub name: String,
 }
 
 /// Something that will make the import or the first run fail, or that a
@@ -286,9 +300,30 @@ pub struct Problem {
     pub code: Code,
     /// What is wrong, and how to fix it.
     pub message: String,
-    /// The name of the object it concerns (the missing connection, the
-    /// running job), where there is one.
-    pub object: Option<String>,
+    /// The object it concerns (the missing connection, the running job),
+    /// where there is one.
+    pub object: Option<ObjectRef>,
+}
+
+/// How many objects get each action, and how many problems of each
+/// severity: `{"create", "overwrite", "skip", "not_checked", "errors", "warnings", "notes"}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Summary {
+    /// Objects the import creates.
+    pub create: usize,
+    /// Objects it overwrites.
+    pub overwrite: usize,
+    /// Objects it skips.
+    pub skip: usize,
+    /// Objects of a kind no inventory listed (counted in their action too).
+    pub not_checked: usize,
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Notes.
+    pub notes: usize,
 }
 
 /// What an import would do: `{"objects": […], "problems": […], "not_checked": […]}`.
@@ -301,6 +336,8 @@ pub struct Plan {
     pub problems: Vec<Problem>,
     /// The inventory kinds no file listed, which were not checked.
     pub not_checked: Vec<InventoryKind>,
+    /// The counts.
+    pub summary: Summary,
 }
 
 impl Plan {
@@ -319,7 +356,7 @@ impl Plan {
 /// let target = Inventory::from_slice(br#"{"connections": [], "jobs": [{"name": "job_batch", "status": "NORMAL"}]}"#)?;
 /// let planned = plan(&bundle, &target, &PlanOptions::new())?;
 /// assert_eq!(planned.objects[0].action, Action::Skip, "SKIP keeps the target's job_batch");
-/// assert!(planned.problems.iter().any(|p| p.code == "DLFB0501" && p.object.as_deref() == Some("dws_link")));
+/// assert!(planned.problems.iter().any(|p| p.code == "DLFB0501" && p.object.as_ref().is_some_and(|o| o.name == "dws_link")));
 /// assert!(planned.has_errors());
 /// # Ok::<(), dlf_bundle::Error>(())
 /// ```
@@ -336,6 +373,17 @@ pub fn plan(bundle: &Bundle, inventory: &Inventory, options: &PlanOptions) -> Re
     let mut plan = planner.plan;
     plan.problems.sort_by_key(|problem| (problem.severity, problem.code));
     plan.not_checked = inventory.unknown_kinds();
+    let count = |action| plan.objects.iter().filter(|object| object.action == action).count();
+    let severity = |severity| plan.problems.iter().filter(|problem| problem.severity == severity).count();
+    plan.summary = Summary {
+        create: count(Action::Create),
+        overwrite: count(Action::Overwrite),
+        skip: count(Action::Skip),
+        not_checked: plan.objects.iter().filter(|object| !object.checked).count(),
+        errors: severity(Severity::Error),
+        warnings: severity(Severity::Warning),
+        notes: severity(Severity::Info),
+    };
     Ok(plan)
 }
 
@@ -346,13 +394,9 @@ struct Planner<'a> {
 }
 
 impl Planner<'_> {
-    fn problem(&mut self, code: Code, message: String, object: Option<&str>) {
-        self.plan.problems.push(Problem {
-            severity: code.severity(),
-            code,
-            message,
-            object: object.map(str::to_owned),
-        });
+    fn problem(&mut self, code: Code, message: String, object: Option<(&'static str, &str)>) {
+        let object = object.map(|(kind, name)| ObjectRef { kind, name: name.to_owned() });
+        self.plan.problems.push(Problem { severity: code.severity(), code, message, object });
     }
 
     /// Each definition once (a script in several job folders is one object).
@@ -364,6 +408,7 @@ impl Planner<'_> {
                     continue;
                 }
                 let name = entry.name();
+                let checked = self.inventory.is_known(InventoryKind::of_definition(kind));
                 let existing = self.inventory.get(InventoryKind::of_definition(kind), name).cloned();
                 let action = match (&existing, self.options.same_name_policy) {
                     (None, _) => Action::Create,
@@ -375,19 +420,19 @@ impl Planner<'_> {
                     (Action::Skip, _) => self.problem(
                         Code::PlanSkipped,
                         format!("the target has {what} `{name}`: sameNamePolicy SKIP keeps it and the bundle's version is not imported; pass --same-name-policy overwrite to replace it"),
-                        Some(name),
+                        Some((what, name)),
                     ),
                     (Action::Overwrite, Some(item)) if kind == DefinitionKind::Job && !is_stopped(&item) => {
                         let status = item.status.as_deref().unwrap_or("unknown");
                         self.problem(
                             Code::PlanOverwritesRunningJob,
                             format!("job `{name}` is {status} in the target: stop it before the import overwrites it"),
-                            Some(name),
+                            Some(("job", name)),
                         );
                     }
                     _ => {}
                 }
-                self.plan.objects.push(PlannedObject { kind: what, name: name.to_owned(), action });
+                self.plan.objects.push(PlannedObject { kind: what, name: name.to_owned(), action, checked });
             }
         }
     }
@@ -426,20 +471,20 @@ impl Planner<'_> {
             (EnvironmentKind::EnvVariable, None) => self.problem(
                 Code::PlanMissingVariable,
                 format!("job `{job}` needs the environment variable `{name}`, which the target lacks: add it to the target workspace"),
-                Some(name),
+                Some((kind.as_str(), name)),
             ),
             (EnvironmentKind::EnvVariable, Some(item)) if item.item_type.as_deref() == Some("variable") => {
                 let value = item.value.as_deref().map_or_else(String::new, |value| format!(" (there: `{value}`)"));
                 self.problem(
                     Code::PlanVariableToSet,
                     format!("environment variable `{name}` is a variable: its value must be set in the target{value}"),
-                    Some(name),
+                    Some((kind.as_str(), name)),
                 );
             }
             (_, None) => self.problem(
                 Code::PlanMissingObject,
                 format!("job `{job}` uses the {what} `{name}`, which the target lacks: create it there, or map it (--map)"),
-                Some(name),
+                Some((kind.as_str(), name)),
             ),
             _ => {}
         }
@@ -453,12 +498,12 @@ impl Planner<'_> {
             None => self.problem(
                 Code::PlanMissingUpstream,
                 format!("job `{job}` depends on `{upstream}`, which neither the bundle nor the target holds: the first run fails with \"depend job [{upstream}] is not running or pause\"; export it too"),
-                Some(upstream),
+                Some(("job", upstream)),
             ),
             Some(item) if is_stopped(item) => self.problem(
                 Code::PlanStoppedUpstream,
                 format!("job `{job}` depends on `{upstream}`, which is {} in the target: start it, or the first run waits on it", item.status.as_deref().unwrap_or("stopped")),
-                Some(upstream),
+                Some(("job", upstream)),
             ),
             Some(_) => {}
         }
@@ -491,7 +536,8 @@ impl Planner<'_> {
                 let object = diagnostic
                     .entry
                     .as_deref()
-                    .map(|entry| Placement::of(entry).map_or_else(|| entry.to_owned(), |p| p.stem));
+                    .and_then(Placement::of)
+                    .map(|placement| ObjectRef { kind: placement.kind.as_str(), name: placement.stem });
                 self.plan.problems.push(Problem { severity: Severity::Error, code: diagnostic.code, message, object });
             }
         }

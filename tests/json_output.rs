@@ -85,7 +85,7 @@ fn every_commands_json_keeps_its_shape() {
         ),
         (
             &["plan", &seed, "--target", "target.json", "--format", "json"],
-            "{not_checked: [string], objects: [{action: string, kind: string, name: string}], problems: [{code: string, message: string, object: string, severity: string}]}",
+            "{not_checked: [string], objects: [{action: string, checked: bool, kind: string, name: string}], problems: [{code: string, message: string, object: {kind: string, name: string}, severity: string}], summary: {create: number, errors: number, not_checked: number, notes: number, overwrite: number, skip: number, warnings: number}}",
         ),
         (
             &["diff", &seed, &changed, "--format", "json"],

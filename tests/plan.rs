@@ -118,8 +118,11 @@ fn one_row_per_problem() {
         let definitions: Vec<(&str, &str)> = definitions.iter().map(|(p, t)| (*p, t.as_str())).collect();
         let inventory = Inventory::from_slice(inventory.as_bytes()).unwrap();
         let planned = plan(&bundle(&definitions), &inventory, &PlanOptions::new().same_name_policy(*policy)).unwrap();
-        let problems: Vec<(String, &str)> =
-            planned.problems.iter().map(|p| (p.code.to_string(), p.object.as_deref().unwrap_or(""))).collect();
+        let problems: Vec<(String, &str)> = planned
+            .problems
+            .iter()
+            .map(|p| (p.code.to_string(), p.object.as_ref().map_or("", |o| o.name.as_str())))
+            .collect();
         let expected: Vec<(String, &str)> = expected.iter().map(|(c, o)| ((*c).to_owned(), *o)).collect();
         assert_eq!(problems, expected, "{what}");
     }
@@ -229,9 +232,12 @@ fn the_command_exits_1_on_errors_and_2_on_a_bad_inventory() {
     let json = run(&["--format", "json"]);
     assert_eq!(json.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(report["objects"][0], serde_json::json!({"kind": "job", "name": "job_a", "action": "create"}));
+    assert_eq!(
+        report["objects"][0],
+        serde_json::json!({"kind": "job", "name": "job_a", "action": "create", "checked": false})
+    );
     assert_eq!(report["problems"][0]["code"], "DLFB0501");
-    assert_eq!(report["problems"][0]["object"], "dws_dev");
+    assert_eq!(report["problems"][0]["object"], serde_json::json!({"kind": "connection", "name": "dws_dev"}));
     assert!(report["not_checked"].as_array().unwrap().iter().any(|k| k == "dli_queues"));
     let map = dir.path().join("map.toml");
     std::fs::write(&map, "[connection]\ndws_dev = \"dws_prod\"\n").unwrap();
@@ -245,4 +251,27 @@ fn the_command_exits_1_on_errors_and_2_on_a_bad_inventory() {
     let bad = run(&[]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not an inventory key"));
+}
+
+/// An action on a kind no inventory listed says it was not checked.
+#[test]
+fn actions_on_kinds_not_checked_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("target.json");
+    std::fs::write(&target, r#"{"jobs": []}"#).unwrap();
+    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/workspace");
+    let run = |format: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dlf-bundle"))
+            .args(["plan", workspace.to_str().unwrap(), "--target", target.to_str().unwrap(), "--format", format])
+            .output()
+            .unwrap()
+    };
+    let text = String::from_utf8(run("text").stdout).unwrap();
+    assert!(text.contains("create (not checked) script dws_sql"), "{text}");
+    assert!(text.contains("create job job_batch") || text.contains("create    job job_batch"), "{text}");
+    assert!(text.contains("(1 not checked)"), "{text}");
+    let json: serde_json::Value = serde_json::from_slice(&run("json").stdout).unwrap();
+    let script = json["objects"].as_array().unwrap().iter().find(|o| o["kind"] == "script").unwrap();
+    assert_eq!(script["checked"], false);
+    assert_eq!(json["summary"]["not_checked"], 1);
 }

@@ -1,7 +1,7 @@
 //! `dlf-bundle plan`: what an import would do in the target workspace, and
 //! what would make it or the first run fail, checked offline.
 
-use crate::common::{Failure, LimitArgs, Outcome, Paint, Policy, print, print_json, read_map};
+use crate::common::{Failure, LimitArgs, Outcome, Paint, Policy, plural, print, print_json, read_map};
 use crate::input;
 use clap::ValueEnum;
 use dlf_bundle::plan::{self, Action, Inventory, Plan, PlanOptions};
@@ -72,19 +72,26 @@ fn action_str(action: Action) -> &'static str {
     }
 }
 
-/// Counts: "3 to create, 1 to skip; 2 errors, 1 warning".
+/// Counts: "3 to create (1 not checked), 0 to overwrite, 1 to skip; 2 errors, 1 warning, 0 notes".
 fn summary(planned: &Plan) -> String {
-    let count = |action| planned.objects.iter().filter(|object| object.action == action).count();
-    let severity = |severity| planned.problems.iter().filter(|problem| problem.severity == severity).count();
+    let counts = &planned.summary;
+    let not_checked =
+        if counts.not_checked > 0 { format!(" ({} not checked)", counts.not_checked) } else { String::new() };
     format!(
-        "{} to create, {} to overwrite, {} to skip; {} errors, {} warnings, {} notes",
-        count(Action::Create),
-        count(Action::Overwrite),
-        count(Action::Skip),
-        severity(Severity::Error),
-        severity(Severity::Warning),
-        severity(Severity::Info)
+        "{} to create{not_checked}, {} to overwrite, {} to skip; {}, {}, {}",
+        counts.create,
+        counts.overwrite,
+        counts.skip,
+        plural(counts.errors, "error"),
+        plural(counts.warnings, "warning"),
+        plural(counts.notes, "note")
     )
+}
+
+/// `create`, or `create (not checked)` for a kind no inventory listed.
+fn action_shown(object: &dlf_bundle::plan::PlannedObject) -> String {
+    let action = action_str(object.action);
+    if object.checked { action.to_owned() } else { format!("{action} (not checked)") }
 }
 
 fn not_checked(planned: &Plan) -> Option<String> {
@@ -95,7 +102,7 @@ fn not_checked(planned: &Plan) -> Option<String> {
 fn text(planned: &Plan, paint: &Paint) -> String {
     let mut out = String::new();
     for object in &planned.objects {
-        let _ = writeln!(out, "  {:<9} {} {}", action_str(object.action), object.kind, object.name);
+        let _ = writeln!(out, "  {:<9} {} {}", action_shown(object), object.kind, object.name);
     }
     for problem in &planned.problems {
         let style = match problem.severity {
@@ -119,7 +126,7 @@ fn markdown(planned: &Plan) -> String {
     if !planned.problems.is_empty() {
         out.push_str("\n| severity | code | object | problem |\n|---|---|---|---|\n");
         for problem in &planned.problems {
-            let object = problem.object.as_deref().map(|o| format!("`{o}`")).unwrap_or_default();
+            let object = problem.object.as_ref().map(|o| format!("{} `{}`", o.kind, o.name)).unwrap_or_default();
             let message = problem.message.replace('|', "\\|");
             let _ = writeln!(out, "| {} | `{}` | {object} | {message} |", problem.severity.as_str(), problem.code);
         }
@@ -129,7 +136,7 @@ fn markdown(planned: &Plan) -> String {
     }
     out.push_str("\n<details><summary>Objects</summary>\n\n| action | kind | name |\n|---|---|---|\n");
     for object in &planned.objects {
-        let _ = writeln!(out, "| {} | {} | `{}` |", action_str(object.action), object.kind, object.name);
+        let _ = writeln!(out, "| {} | {} | `{}` |", action_shown(object), object.kind, object.name);
     }
     out.push_str("\n</details>\n");
     out
