@@ -244,7 +244,7 @@ fn the_command_exits_1_on_errors_and_2_on_a_bad_inventory() {
     assert_eq!(run(&["--map", map.to_str().unwrap()]).status.code(), Some(0));
     let markdown = String::from_utf8(run(&["--format", "markdown"]).stdout).unwrap();
     assert!(
-        markdown.starts_with("## Import plan") && markdown.contains("| error | `DLFB0501` | `dws_dev` |"),
+        markdown.starts_with("## Import plan") && markdown.contains("| error | `DLFB0501` | connection `dws_dev` |"),
         "{markdown}"
     );
     std::fs::write(&inventory, "{\"conections\": []}").unwrap();
