@@ -362,6 +362,16 @@ impl<'a> Output<'a> {
     }
 }
 
+/// A list as a line of text shows it: the first few, then "and N more"
+/// (JSON keeps lists whole).
+pub fn shortened(items: &[String]) -> String {
+    const SHOWN: usize = 3;
+    match items.len().checked_sub(SHOWN) {
+        Some(rest) if rest > 0 => format!("{} and {rest} more", items.get(..SHOWN).unwrap_or(items).join(", ")),
+        _ => items.join(", "),
+    }
+}
+
 /// "1 job", "3 jobs", "2 batches".
 pub fn plural(count: usize, word: &str) -> String {
     match count {

@@ -1,7 +1,7 @@
 //! `dlf-bundle diff`: what changed between two bundles or folders, by
 //! meaning, for review.
 
-use crate::common::{Failure, LimitArgs, Outcome, Paint, print, print_json, read_map};
+use crate::common::{Failure, LimitArgs, Outcome, Paint, print, print_json, read_map, shortened};
 use crate::input;
 use clap::ValueEnum;
 use dlf_bundle::diff::{self, Change, Diff, DiffOptions, KindDiff, Op};
@@ -112,7 +112,7 @@ fn text(result: &Diff, paint: &Paint) -> String {
                 text_change(&mut out, change, paint);
             }
             if !changed.affected.is_empty() {
-                let _ = writeln!(out, "    affected jobs: {}", changed.affected.join(", "));
+                let _ = writeln!(out, "    affected jobs: {}", shortened(&changed.affected));
             }
         }
         for copies in &changes.differing_copies {
@@ -125,7 +125,7 @@ fn text(result: &Diff, paint: &Paint) -> String {
                         "! {kind} {}: its copies in {} differ ({})",
                         copies.name,
                         copies.side,
-                        copies.entries.join(", ")
+                        shortened(&copies.entries)
                     )
                 )
             );

@@ -1,7 +1,9 @@
 //! `dlf-bundle remap`: rewrite connections, queues, clusters, buckets and
 //! parameters for another environment, value by value.
 
-use crate::common::{Failure, Format, LimitArgs, Outcome, Output, leave_to_exit, note, print, print_error, read_map};
+use crate::common::{
+    Failure, Format, LimitArgs, Outcome, Output, leave_to_exit, note, print, print_error, read_map, shortened,
+};
 use crate::input::{self, Opened};
 use dlf_bundle::UnpackOptions;
 use dlf_bundle::remap;
@@ -70,7 +72,7 @@ pub fn run(args: &Args) -> Outcome {
                 let _ = writeln!(out, "{entry}#{pointer}  {kind}  {from} -> {to}");
             }
             for object in &report.unmapped {
-                let _ = writeln!(out, "unmapped {} `{}` ({})", object.kind, object.name, object.entries.join(", "));
+                let _ = writeln!(out, "unmapped {} `{}` ({})", object.kind, object.name, shortened(&object.entries));
             }
             for entry in &report.unmatched {
                 let nearest = entry.nearest.as_ref().map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
