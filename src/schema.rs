@@ -55,10 +55,10 @@ fn collect(spec: &ObjectSpec, defs: &mut Map<String, Value>) {
     }
     defs.insert(spec.name.into(), Value::Null);
     let mut object = object_schema(spec);
-    if std::ptr::eq(spec, &catalog::NODE) {
+    if spec.name == catalog::NODE.name {
         add_conditions(&mut object, node_types());
     }
-    if std::ptr::eq(spec, &catalog::SCRIPT) {
+    if spec.name == catalog::SCRIPT.name {
         add_conditions(&mut object, script_types());
     }
     defs.insert(spec.name.into(), object);
@@ -76,7 +76,7 @@ fn object_schema(spec: &ObjectSpec) -> Value {
     for field in spec.fields {
         let mut schema = field_schema(field);
         // Property values are strings (DLFB0109), whatever their form.
-        if std::ptr::eq(spec, &catalog::PROPERTY)
+        if spec.name == catalog::PROPERTY.name
             && field.name == "value"
             && let Some(map) = schema.as_object_mut()
         {

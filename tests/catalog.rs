@@ -434,6 +434,9 @@ fn literal_credentials_are_found_and_never_shown() {
         ),
         ("headers", "X-Auth-Token=MIIZ8AYJKoZIhvcNAQcCoIIZ4TCCGd0CAQExDTALBglg".into(), true),
         ("headers", "Authorization=#{Env.get(\"auth\")}".into(), false),
+        // Not `Name=value` lines, and a credential: the form's finding does not quote it either.
+        ("headers", format!("Authorization: Bearer {secret}"), true),
+        ("password", "12345678".into(), true),
         ("headers", "Authorization=Bearer ${token}".into(), false),
         ("headers", "Content-Type=application/json".into(), false),
         ("url", format!("https://admin:{secret}@api.example.com/v1"), true),
@@ -464,6 +467,9 @@ fn literal_credentials_are_found_and_never_shown() {
         let job = job_json(vec![node_json("RESTAPI", &properties)]);
         let zip = raw_zip(&[RawEntry::new("jobs/a/a.job", serde_json::to_vec(&job).unwrap())]);
         let diagnostics = validate_archive(&zip, &ValidateOptions::default());
+        for diagnostic in &diagnostics {
+            assert!(!diagnostic.message.contains(secret) && !diagnostic.hint.contains(secret), "{diagnostic:?}");
+        }
         let credentials: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.code == Code::LiteralCredential).collect();
         assert_eq!(!credentials.is_empty(), *found, "`{name}` = `{value}`: {credentials:?}");
         for diagnostic in credentials {
@@ -473,6 +479,13 @@ fn literal_credentials_are_found_and_never_shown() {
             assert!(diagnostic.pointer.as_deref().is_some_and(|p| p.ends_with("/value")), "{diagnostic:?}");
         }
     }
+    // A number under a secret's name is a credential too, and not repeated.
+    let mut job = job_json(vec![node_json("Dummy", &[("db_password".to_owned(), json!(87_654_321))])]);
+    job["params"] = json!([{"name": "api_token", "value": 87_654_321}]);
+    let zip = raw_zip(&[RawEntry::new("jobs/a/a.job", serde_json::to_vec(&job).unwrap())]);
+    let found = validate_archive(&zip, &ValidateOptions::default());
+    assert_eq!(found.iter().filter(|d| d.code == Code::LiteralCredential).count(), 2, "{found:?}");
+    assert!(found.iter().all(|d| !d.message.contains("87654321") && !d.hint.contains("87654321")), "{found:?}");
     // A value the console marks sensitive is a credential whatever its name.
     let mut job = job_json(vec![node_json("Dummy", &[])]);
     job["nodes"][0]["properties"] = json!([{"name": "conn", "value": secret, "value_is_sensitive": true}]);
@@ -484,11 +497,26 @@ fn literal_credentials_are_found_and_never_shown() {
         .map(|d| d.pointer)
         .collect();
     assert_eq!(found, [Some("/params/0/value".to_owned()), Some("/nodes/0/properties/0/value".to_owned())]);
-    // Scripts.
+    // Scripts: (content, found?).
     for (content, expected) in [
         (format!("mysql -uroot -p{secret} -e 'select 1'\nexport DB_PASSWORD={secret}"), true),
         ("export DB_PASSWORD=$DB_PASSWORD_FROM_VAULT\nselect * from t where token = ${token};".to_owned(), false),
         (format!("conn = connect(url='jdbc:mysql://etl:{secret}@db:3306/dw')"), true),
+        (format!("curl -H \"X-Auth-Token: {secret}\" https://iam.example.com"), true),
+        (format!("key = \"-----BEGIN PRIVATE KEY-----\\n{secret}\\n-----END PRIVATE KEY-----\""), true),
+        (format!("AUTHORIZATION: Bearer {secret}"), true),
+        (format!("dbPwd={secret}"), true),
+        (format!("--conf spark.hadoop.fs.obs.secret.key={secret}"), true),
+        (format!("sk = \"{secret}{secret}\""), true),
+        (format!("{{\"Authorization\":\"Bearer x{secret}\",\"password\":\"{secret}\"}}"), true),
+        (format!("git clone https://{secret}:x-oauth-basic@github.com/o/r"), true),
+        ("conn = pymysql.connect(host=h, user=u, password=pwd)".to_owned(), false),
+        ("password=os.environ[\"DB_PASSWORD\"]\npassword=get_pw()".to_owned(), false),
+        ("print(\"Token: refreshed\")\necho \"Password: incorrect\"".to_owned(), false),
+        ("{\"password\": password}".to_owned(), false),
+        ("select * from users where password = :pwd and token = @tok".to_owned(), false),
+        ("cd $PWD; PWD=/opt/app".to_owned(), false),
+        ("-H \"X-Auth-Token: $T\" -H \"Accept: */*\"".to_owned(), false),
     ] {
         let script = json!({"name": "s", "type": "Shell", "content": content, "connectionName": "c"});
         let zip = raw_zip(&[RawEntry::new("scripts/s.script", serde_json::to_vec(&script).unwrap())]);
@@ -497,7 +525,10 @@ fn literal_credentials_are_found_and_never_shown() {
             .filter(|d| d.code == Code::LiteralCredential)
             .collect();
         assert_eq!(!found.is_empty(), expected, "{content}: {found:?}");
-        assert!(found.iter().all(|d| !d.message.contains(secret) && d.pointer.as_deref() == Some("/content")));
+        assert!(
+            found.iter().all(|d| !d.message.contains(&secret[2..]) && d.pointer.as_deref() == Some("/content")),
+            "{found:?}"
+        );
     }
 }
 

@@ -1,6 +1,7 @@
 //! One row per node type of the format (FORMAT.md §4.1–4.2): the script
 //! types it runs and its properties. [`NodeType`](crate::NodeType) maps each
-//! spelling to its row.
+//! spelling to its row. Rows are statics: spellings of one type share one
+//! row, by address.
 //!
 //! Script types by node type (the node runs its `scriptName` in script mode):
 //!
@@ -140,11 +141,11 @@ macro_rules! sql_node {
     };
 }
 
-pub(crate) const HIVE_SQL: NodeSpec = sql_node!("runs a Hive SQL script on MRS", "HiveSQL");
-pub(crate) const SPARK_SQL: NodeSpec = sql_node!("runs a Spark SQL script on MRS", "SparkSQL");
-pub(crate) const DWS_SQL: NodeSpec = sql_node!("runs a DWS SQL script", "DWSSQL");
-pub(crate) const RDS_SQL: NodeSpec = sql_node!("runs an RDS SQL script", "RDSSQL");
-pub(crate) const DLI_SQL: NodeSpec = sql_node!(
+pub(crate) static HIVE_SQL: NodeSpec = sql_node!("runs a Hive SQL script on MRS", "HiveSQL");
+pub(crate) static SPARK_SQL: NodeSpec = sql_node!("runs a Spark SQL script on MRS", "SparkSQL");
+pub(crate) static DWS_SQL: NodeSpec = sql_node!("runs a DWS SQL script", "DWSSQL");
+pub(crate) static RDS_SQL: NodeSpec = sql_node!("runs an RDS SQL script", "RDSSQL");
+pub(crate) static DLI_SQL: NodeSpec = sql_node!(
     "runs a DLI SQL script on a DLI queue",
     "DLISQL",
     FieldSpec::new("queueName", "the DLI queue").names(DliQueue),
@@ -152,7 +153,7 @@ pub(crate) const DLI_SQL: NodeSpec = sql_node!(
     FieldSpec::new("maximumOverloadRetries", "retries when the queue is busy")
 );
 
-pub(crate) const SHELL: NodeSpec = NodeSpec::new(
+pub(crate) static SHELL: NodeSpec = NodeSpec::new(
     "runs a Shell script on a host",
     &[
         SCRIPT_NAME,
@@ -168,7 +169,7 @@ pub(crate) const SHELL: NodeSpec = NodeSpec::new(
 )
 .runs(&["Shell"], &["arguments"]);
 
-pub(crate) const PYTHON: NodeSpec = NodeSpec::new(
+pub(crate) static PYTHON: NodeSpec = NodeSpec::new(
     "runs a Python script on a host",
     &[
         SCRIPT_NAME,
@@ -182,7 +183,7 @@ pub(crate) const PYTHON: NodeSpec = NodeSpec::new(
 )
 .runs(&["PYTHON"], &["arguments"]);
 
-pub(crate) const CDM_JOB: NodeSpec = NodeSpec::new(
+pub(crate) static CDM_JOB: NodeSpec = NodeSpec::new(
     "runs a CDM job of a CDM cluster",
     &[
         FieldSpec::new("clusterName", "the CDM cluster").required().also(&["clusterId"]).names(CdmCluster),
@@ -194,10 +195,10 @@ pub(crate) const CDM_JOB: NodeSpec = NodeSpec::new(
     ],
 );
 
-pub(crate) const DATA_MIGRATION: NodeSpec =
+pub(crate) static DATA_MIGRATION: NodeSpec =
     NodeSpec::new("runs a CDM job defined inline, on up to 16 CDM clusters", &[]);
 
-pub(crate) const DIS_TRANSFER_TASK: NodeSpec = NodeSpec::new(
+pub(crate) static DIS_TRANSFER_TASK: NodeSpec = NodeSpec::new(
     "dumps a DIS stream",
     &[
         FieldSpec::new("streamName", "the DIS stream").names(DisStream),
@@ -207,10 +208,10 @@ pub(crate) const DIS_TRANSFER_TASK: NodeSpec = NodeSpec::new(
     ],
 );
 
-pub(crate) const DIS_STREAM: NodeSpec =
+pub(crate) static DIS_STREAM: NodeSpec =
     NodeSpec::new("a DIS stream (legacy)", &[FieldSpec::new("streamName", "the DIS stream").names(DisStream)]);
 
-pub(crate) const CS_JOB: NodeSpec = NodeSpec::new(
+pub(crate) static CS_JOB: NodeSpec = NodeSpec::new(
     "runs a Cloud Stream job (legacy)",
     &[
         FieldSpec::new("scriptName", "the Flink SQL script").when(&[Condition::ScriptMode]).refers(Refers::Script),
@@ -223,7 +224,7 @@ pub(crate) const CS_JOB: NodeSpec = NodeSpec::new(
 )
 .runs(&["FlinkSQL"], &[]);
 
-pub(crate) const CLOUD_TABLE_MANAGE: NodeSpec = NodeSpec::new(
+pub(crate) static CLOUD_TABLE_MANAGE: NodeSpec = NodeSpec::new(
     "creates or deletes a CloudTable table",
     &[
         FieldSpec::new("namespace", "the namespace (default `default`)"),
@@ -233,7 +234,7 @@ pub(crate) const CLOUD_TABLE_MANAGE: NodeSpec = NodeSpec::new(
     ],
 );
 
-pub(crate) const OBS_MANAGER: NodeSpec = NodeSpec::new(
+pub(crate) static OBS_MANAGER: NodeSpec = NodeSpec::new(
     "creates or deletes an OBS path",
     &[
         FieldSpec::new("action", "what to do").required().form(Form::OneOf(&["CREATE_PATH", "DELETE_PATH"])),
@@ -243,7 +244,7 @@ pub(crate) const OBS_MANAGER: NodeSpec = NodeSpec::new(
     ],
 );
 
-pub(crate) const REST_API: NodeSpec = NodeSpec::new(
+pub(crate) static REST_API: NodeSpec = NodeSpec::new(
     "calls a REST API",
     &[
         FieldSpec::new("url", "the URL called").required().form(Form::Url).secret().el(),
@@ -257,7 +258,7 @@ pub(crate) const REST_API: NodeSpec = NodeSpec::new(
     ],
 );
 
-pub(crate) const SMN: NodeSpec = NodeSpec::new(
+pub(crate) static SMN: NodeSpec = NodeSpec::new(
     "sends an SMN message",
     &[
         FieldSpec::new("topic", "the SMN topic's URN").required().form(Form::TopicUrn).names(SmnTopic),
@@ -275,7 +276,7 @@ pub(crate) const SMN: NodeSpec = NodeSpec::new(
 const RESOURCE_PATH: FieldSpec =
     FieldSpec::new("resourcePath", "the JAR: a DataArts resource, or an OBS path").required().refers(Refers::Resource);
 
-pub(crate) const MRS_SPARK: NodeSpec = NodeSpec::new(
+pub(crate) static MRS_SPARK: NodeSpec = NodeSpec::new(
     "runs a Spark job on MRS",
     &[
         CLUSTER,
@@ -288,7 +289,7 @@ pub(crate) const MRS_SPARK: NodeSpec = NodeSpec::new(
     ],
 );
 
-pub(crate) const MAP_REDUCE: NodeSpec = NodeSpec::new(
+pub(crate) static MAP_REDUCE: NodeSpec = NodeSpec::new(
     "runs a MapReduce job on MRS",
     &[
         CLUSTER,
@@ -300,7 +301,7 @@ pub(crate) const MAP_REDUCE: NodeSpec = NodeSpec::new(
     ],
 );
 
-pub(crate) const DLI_SPARK: NodeSpec = NodeSpec::new(
+pub(crate) static DLI_SPARK: NodeSpec = NodeSpec::new(
     "runs a Spark job on a DLI queue",
     &[
         FieldSpec::new("clusterName", "the DLI queue").required().names(DliQueue),
@@ -321,7 +322,7 @@ pub(crate) const DLI_SPARK: NodeSpec = NodeSpec::new(
 const FLINK_JAR: Condition = Condition::Mentions("flinkJobType", "JAR");
 const FLINK_SQL: Condition = Condition::DoesNotMention("flinkJobType", "JAR");
 
-pub(crate) const MRS_FLINK: NodeSpec = NodeSpec::new(
+pub(crate) static MRS_FLINK: NodeSpec = NodeSpec::new(
     "runs a Flink SQL or Flink JAR job on MRS",
     &[
         CLUSTER,
@@ -337,7 +338,7 @@ pub(crate) const MRS_FLINK: NodeSpec = NodeSpec::new(
 )
 .runs(&["FlinkSQL"], &[]);
 
-pub(crate) const MRS_HETU_ENGINE: NodeSpec = NodeSpec::new(
+pub(crate) static MRS_HETU_ENGINE: NodeSpec = NodeSpec::new(
     "runs HetuEngine SQL on MRS",
     &[
         CLUSTER,
@@ -355,7 +356,7 @@ pub(crate) const MRS_HETU_ENGINE: NodeSpec = NodeSpec::new(
 
 /// Online mode runs a Spark Python script; the property names are unverified,
 /// so the row asserts nothing but what a `scriptName` names.
-pub(crate) const MRS_SPARK_PYTHON: NodeSpec = NodeSpec::new(
+pub(crate) static MRS_SPARK_PYTHON: NodeSpec = NodeSpec::new(
     "runs a Spark Python job on MRS",
     &[
         FieldSpec::new("scriptName", "the Spark Python script (online mode)")
@@ -367,13 +368,13 @@ pub(crate) const MRS_SPARK_PYTHON: NodeSpec = NodeSpec::new(
 .runs(&["SparkPython"], &[])
 .unverified();
 
-pub(crate) const SUB_JOB: NodeSpec =
+pub(crate) static SUB_JOB: NodeSpec =
     NodeSpec { runs_jobs: true, ..NodeSpec::new("runs another batch job of the workspace", &[]).unverified() };
-pub(crate) const FOR_EACH: NodeSpec = NodeSpec {
+pub(crate) static FOR_EACH: NodeSpec = NodeSpec {
     runs_jobs: true,
     ..NodeSpec::new("runs a batch job of the workspace once per row of a dataset", &[]).unverified()
 };
-pub(crate) const DATA_QUALITY_MONITOR: NodeSpec = NodeSpec::new("runs a data quality job", &[]).unverified();
-pub(crate) const MACHINE_LEARNING: NodeSpec = NodeSpec::new("runs a machine learning job", &[]).unverified();
-pub(crate) const ONECLICK_CDC: NodeSpec = NodeSpec::new("runs a one-click CDC task", &[]).unverified();
-pub(crate) const DUMMY: NodeSpec = NodeSpec::new("does nothing (joins or starts branches)", &[]);
+pub(crate) static DATA_QUALITY_MONITOR: NodeSpec = NodeSpec::new("runs a data quality job", &[]).unverified();
+pub(crate) static MACHINE_LEARNING: NodeSpec = NodeSpec::new("runs a machine learning job", &[]).unverified();
+pub(crate) static ONECLICK_CDC: NodeSpec = NodeSpec::new("runs a one-click CDC task", &[]).unverified();
+pub(crate) static DUMMY: NodeSpec = NodeSpec::new("does nothing (joins or starts branches)", &[]);

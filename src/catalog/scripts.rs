@@ -24,21 +24,21 @@ const fn with_connection(description: &'static str, has_database: bool) -> Scrip
     ScriptSpec { description, fields: &[CONNECTION], has_database }
 }
 
-pub(crate) const FLINK_SQL: ScriptSpec =
+pub(crate) static FLINK_SQL: ScriptSpec =
     ScriptSpec { description: "Flink SQL (Cloud Stream, MRS Flink)", fields: &[], has_database: false };
-pub(crate) const DLI_SQL: ScriptSpec = ScriptSpec {
+pub(crate) static DLI_SQL: ScriptSpec = ScriptSpec {
     description: "DLI SQL, run on a DLI queue",
     fields: &[CONNECTION, FieldSpec::new("queueName", "the DLI queue").required().names(DliQueue)],
     has_database: true,
 };
-pub(crate) const SPARK_SQL: ScriptSpec = with_connection("Spark SQL on MRS", true);
-pub(crate) const HIVE_SQL: ScriptSpec = with_connection("Hive SQL on MRS", true);
-pub(crate) const DWS_SQL: ScriptSpec = with_connection("DWS SQL", true);
-pub(crate) const RDS_SQL: ScriptSpec = with_connection("RDS SQL", true);
-pub(crate) const SHELL: ScriptSpec = with_connection("a Shell script, run on a host", false);
-pub(crate) const PRESTO: ScriptSpec = with_connection("Presto SQL on MRS", true);
-pub(crate) const CLICK_HOUSE_SQL: ScriptSpec = with_connection("ClickHouse SQL on MRS", true);
-pub(crate) const HETU_ENGINE_SQL: ScriptSpec = with_connection("HetuEngine SQL on MRS", true);
-pub(crate) const PYTHON: ScriptSpec = with_connection("a Python script, run on a host", false);
-pub(crate) const IMPALA_SQL: ScriptSpec = with_connection("Impala SQL on MRS", true);
-pub(crate) const SPARK_PYTHON: ScriptSpec = with_connection("Spark Python on MRS", false);
+pub(crate) static SPARK_SQL: ScriptSpec = with_connection("Spark SQL on MRS", true);
+pub(crate) static HIVE_SQL: ScriptSpec = with_connection("Hive SQL on MRS", true);
+pub(crate) static DWS_SQL: ScriptSpec = with_connection("DWS SQL", true);
+pub(crate) static RDS_SQL: ScriptSpec = with_connection("RDS SQL", true);
+pub(crate) static SHELL: ScriptSpec = with_connection("a Shell script, run on a host", false);
+pub(crate) static PRESTO: ScriptSpec = with_connection("Presto SQL on MRS", true);
+pub(crate) static CLICK_HOUSE_SQL: ScriptSpec = with_connection("ClickHouse SQL on MRS", true);
+pub(crate) static HETU_ENGINE_SQL: ScriptSpec = with_connection("HetuEngine SQL on MRS", true);
+pub(crate) static PYTHON: ScriptSpec = with_connection("a Python script, run on a host", false);
+pub(crate) static IMPALA_SQL: ScriptSpec = with_connection("Impala SQL on MRS", true);
+pub(crate) static SPARK_PYTHON: ScriptSpec = with_connection("Spark Python on MRS", false);

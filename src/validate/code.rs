@@ -388,31 +388,19 @@ impl Code {
     /// assert!(rows.iter().any(|row| row.starts_with("`RESTAPI` node property `method`: one of GET, POST, PUT, DELETE")));
     /// ```
     pub fn catalog_rows(self) -> Vec<String> {
-        use crate::catalog::{Form, Presence};
+        use crate::catalog::Presence;
         let wanted = |field: &crate::catalog::FieldSpec, in_node: bool| -> Option<String> {
             let matches = match self {
                 Self::MissingField => field.presence == Presence::Required,
                 Self::ScriptModeWithoutScript => in_node && field.presence == Presence::Expected,
                 Self::ScheduleBlockMissing => !in_node && field.presence == Presence::Expected,
-                Self::UnknownEnumValue => matches!(field.form, Form::Known(_)),
-                Self::ValueNotAllowed => matches!(field.form, Form::OneOf(_)),
-                Self::NumberOutOfRange => matches!(field.form, Form::Integer { .. } | Form::ZeroOr { .. }),
-                Self::TextTooLong => matches!(field.form, Form::Bounded(_)),
-                Self::MalformedCron => field.form == Form::Cron,
-                Self::MalformedTime => field.form == Form::Time,
-                Self::MalformedValue => {
-                    field.form.is_checked()
-                        && !matches!(
-                            field.form,
-                            Form::Known(_)
-                                | Form::OneOf(_)
-                                | Form::Integer { .. }
-                                | Form::ZeroOr { .. }
-                                | Form::Bounded(_)
-                                | Form::Cron
-                                | Form::Time
-                        )
-                }
+                Self::UnknownEnumValue
+                | Self::ValueNotAllowed
+                | Self::NumberOutOfRange
+                | Self::TextTooLong
+                | Self::MalformedCron
+                | Self::MalformedTime
+                | Self::MalformedValue => field.form.is_checked() && super::rules::form_code(field.form) == self,
                 Self::LiteralCredential => field.secret,
                 _ => false,
             };

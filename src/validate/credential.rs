@@ -26,14 +26,15 @@ impl Found {
 }
 
 /// Substrings of which every pattern below holds one, spelled as people
-/// spell them (`password`, `Password`, `PASSWORD`). Sixteen at most, none of
-/// two bytes: past that the SIMD searcher slows from 2.5 ms to 7–17 ms on the
-/// 46 MB of scripts of the 1000-job bundle.
+/// spell them (`password`, `Password`, `PASSWORD`). None of two bytes, and
+/// none that starts with a byte as frequent as `_`: either slows the SIMD
+/// searcher from 2.5 ms to 7–38 ms on the 46 MB of scripts of the 1000-job
+/// bundle.
 fn prefilter() -> Option<&'static AhoCorasick> {
     static SEARCHER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
         let words = [
-            "ass", "ASS", "pwd", "PWD", "ecret", "ECRET", "oken", "OKEN", "key", "Key", "KEY", "uth", "://", "sk=",
-            "SK=", "sk\"",
+            "ass", "ASS", "pwd", "PWD", "Pwd", "ecret", "ECRET", "oken", "OKEN", "key", "Key", "KEY", "uth", "UTH",
+            "://", "sk=", "sk\"", "sk'", "sk ", "SK=", "SK\"", "SK ",
         ];
         AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostFirst).build(words).ok()
     });
@@ -66,8 +67,8 @@ fn is_normalised_header(key: &str) -> bool {
     SECRET_HEADERS.iter().any(|header| header.bytes().map(|b| if b == b'-' { b'_' } else { b }).eq(key.bytes()))
 }
 
-/// Snake case (`dbPassword` is `db_password`), `-` read as `_`, leading
-/// dashes (`--password`) dropped.
+/// Snake case (`dbPassword` is `db_password`), `-` and `.` read as `_`
+/// (`fs.obs.secret.key`), leading dashes (`--password`) dropped.
 fn normalise(key: &str) -> String {
     let mut out = String::with_capacity(key.len() + 4);
     let mut previous: Option<char> = None;
@@ -75,7 +76,7 @@ fn normalise(key: &str) -> String {
         if c.is_ascii_uppercase() && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit()) {
             out.push('_');
         }
-        out.push(if c == '-' { '_' } else { c.to_ascii_lowercase() });
+        out.push(if c == '-' || c == '.' { '_' } else { c.to_ascii_lowercase() });
         previous = Some(c);
     }
     out
@@ -87,7 +88,8 @@ fn is_literal(value: &str) -> bool {
     let value = value.trim().trim_matches(['"', '\'']);
     !(value.is_empty()
         || catalog::is_dynamic(value)
-        || value.starts_with(['$', '%', '{', '<', '?', '#'])
+        // Variables, placeholders, bind parameters (`:pwd`, `@pwd`) and paths (`PWD=/opt/app`).
+        || value.starts_with(['$', '%', '{', '<', '?', '#', ':', '@', '/'])
         || value.chars().all(|c| c == '*' || c == 'x' || c == 'X')
         || MASKED_VALUES.contains(&value)
         || ["true", "false", "null", "none", "yes", "no"].iter().any(|word| value.eq_ignore_ascii_case(word)))
@@ -151,7 +153,7 @@ pub(crate) fn find(text: &str, key: Option<&str>) -> Vec<Found> {
 }
 
 fn is_key_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-'
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.')
 }
 
 /// A key around the keyword at `start` (`db_password`, `--token`,
@@ -167,10 +169,13 @@ fn keyed(text: &str, start: usize) -> (usize, Option<Found>) {
     if !is_secret_key(key) {
         return (key_end, None);
     }
-    let quoted = key_start > 0 && matches!(bytes.get(key_start - 1), Some(b'"' | b'\''));
+    // Quoted when the same quote stands on both sides (`"password": …`);
+    // `print("Token: refreshed")` has one only before.
+    let quote = key_start.checked_sub(1).and_then(|at| bytes.get(at)).copied().filter(|b| matches!(b, b'"' | b'\''));
+    let quoted = quote.is_some_and(|quote| bytes.get(key_end) == Some(&quote));
     let flag = key.starts_with('-');
     let mut at = key_end;
-    if quoted && matches!(bytes.get(at), Some(b'"' | b'\'')) {
+    if quoted {
         at += 1;
     }
     let spaces_before = count_spaces(bytes, at);
@@ -182,12 +187,18 @@ fn keyed(text: &str, start: usize) -> (usize, Option<Found>) {
             let spaces_after = count_spaces(bytes, at);
             at += spaces_after;
             if is_secret_header(key) {
-                // `Authorization: Basic dXNl…`: the rest of the line.
+                // `Authorization: Basic dXNl…`: up to a quote the key sits in, or the line's end.
                 let line = line_from(text, at);
-                return (at + line.len(), header(holder, line));
+                let value = match quote.filter(|_| !quoted) {
+                    Some(quote) => line.split(char::from(quote)).next().unwrap_or_default(),
+                    None => line,
+                };
+                return (at + value.len(), header(holder, value));
             }
-            let spaced = spaces_before + spaces_after > 0 && !quoted;
-            value_at(text, at, spaced)
+            // Code (`password = get_secret()`) is no literal: spaced or quoted
+            // keys need a quoted value (or a number, for a JSON member).
+            let strict = (spaces_before + spaces_after > 0 || quoted) && !flag;
+            value_at(text, at, strict)
         }
         // `--token abc`: a flag and its argument.
         _ if flag && spaces_before > 0 => value_at(text, at, false).filter(|value| !value.starts_with('-')),
@@ -195,8 +206,8 @@ fn keyed(text: &str, start: usize) -> (usize, Option<Found>) {
     };
     let Some(value) = value else { return (at, None) };
     let end = at + value.len();
-    let found =
-        is_literal(value).then(|| Found { holder: format!("the value of `{holder}`"), redacted: redact(value) });
+    let found = (is_literal(value) && !is_secret_key(value.trim_matches(['"', '\''])))
+        .then(|| Found { holder: format!("the value of `{holder}`"), redacted: redact(value) });
     (end, found)
 }
 
@@ -210,26 +221,32 @@ fn line_from(text: &str, at: usize) -> &str {
 }
 
 /// The value at `at`: a quoted string (quotes included), or (unless
-/// `spaced`, where code such as `password = get_secret()` is no literal) a
-/// bare word.
-fn value_at(text: &str, at: usize, spaced: bool) -> Option<&str> {
+/// `strict`, where only a quoted string or a number is a literal) a bare
+/// word that is no code (`get_pw()`, `env["X"]`).
+fn value_at(text: &str, at: usize, strict: bool) -> Option<&str> {
     let rest = text.get(at..)?;
     match rest.as_bytes().first() {
         Some(&quote @ (b'"' | b'\'')) => {
             let end = rest.bytes().skip(1).position(|b| b == quote)?;
             rest.get(..end + 2)
         }
-        Some(_) if !spaced => {
+        Some(_) => {
             let end =
                 rest.bytes().position(|b| b.is_ascii_whitespace() || b"&;,\"')}]".contains(&b)).unwrap_or(rest.len());
-            rest.get(..end).filter(|value| !value.is_empty())
+            let word = rest.get(..end).filter(|word| !word.is_empty())?;
+            let number = word.bytes().all(|b| b.is_ascii_digit());
+            let code = word.contains(['(', '[', '`']);
+            (!code && (!strict || number)).then_some(word)
         }
-        _ => None,
+        None => None,
     }
 }
 
+/// Schemes of the `Authorization` header, before the credential.
+const SCHEMES: &[&str] = &["basic", "bearer", "digest", "token", "jwt", "negotiate", "ntlm", "hoba", "mutual"];
+
 /// A header's value, `Basic dXNl…` or a bare token: a credential unless
-/// it is EL, a parameter or masked.
+/// it is EL, a parameter or masked. Only the scheme is shown as it is.
 fn header(name: &str, value: &str) -> Option<Found> {
     let value = value.trim();
     let value = match value.as_bytes().first() {
@@ -239,10 +256,14 @@ fn header(name: &str, value: &str) -> Option<Found> {
         }
         _ => value,
     };
-    let (scheme, credential) = match value.split_once(' ') {
-        Some((scheme, credential)) => (Some(scheme), credential.trim()),
-        None => (None, value),
+    let mut words = value.split_whitespace();
+    let first = words.next()?;
+    let (scheme, credential) = if SCHEMES.iter().any(|scheme| first.eq_ignore_ascii_case(scheme)) {
+        (Some(first), words.next().unwrap_or_default())
+    } else {
+        (None, first)
     };
+    let credential = credential.trim_end_matches([',', ';']);
     if !is_literal(credential) {
         return None;
     }
@@ -262,7 +283,11 @@ fn url_userinfo(text: &str, at: usize) -> (usize, Option<Found>) {
     let found =
         authority.rsplit_once('@').and_then(|(userinfo, _)| userinfo.split_once(':')).and_then(|(user, password)| {
             is_literal(password)
-                .then(|| Found { holder: format!("the password of `{user}` in a URL"), redacted: redact(password) })
+                // The user is not named: in `https://TOKEN:x-oauth-basic@host` it is the secret.
+                .then(|| Found {
+                    holder: format!("the password of a URL's user ({})", redact(user)),
+                    redacted: redact(password),
+                })
         });
     (at + end, found)
 }
@@ -272,6 +297,6 @@ fn private_key(text: &str, at: usize) -> (usize, Option<Found>) {
     let line_start = text.get(..at).and_then(|before| before.rfind('\n')).map_or(0, |at| at + 1);
     let line = line_from(text, line_start);
     let found = (line.contains("-----BEGIN ") && line.contains("PRIVATE KEY-----"))
-        .then(|| Found { holder: "a private key".to_owned(), redacted: line.trim().to_owned() });
+        .then(|| Found { holder: "a private key".to_owned(), redacted: "-----BEGIN … PRIVATE KEY-----".to_owned() });
     (line_start + line.len(), found)
 }

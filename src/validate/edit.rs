@@ -47,8 +47,9 @@ impl EditScope {
 /// does before it writes.
 ///
 /// `Err`: the path is no field the model knows on that object (the message
-/// names the nearest, `retrytimes` → `retryTimes`), or `property.`/`param.`
-/// on an object without properties or parameters. `Ok(Some(diagnostic))`:
+/// names the nearest, `retrytimes` → `retryTimes`), a property the catalog
+/// does not list for a node type it describes, or `property.`/`param.` on
+/// an object without properties or parameters. `Ok(Some(diagnostic))`:
 /// the value breaks the catalog's rule for it, with the code and message
 /// `validate` gives.
 ///
@@ -74,6 +75,11 @@ pub fn check_edit(scope: EditScope, object: &Value, path: &FieldPath, value: &Va
         if scope != expected {
             let what = if expected == EditScope::Node { "properties (give --node)" } else { "parameters" };
             return Err(Error::new(ErrorKind::InvalidRequest, format!("`{path}`: a {} has no {what}", scope.noun())));
+        }
+        if expected == EditScope::Node
+            && let Some(error) = unknown_property(object, name)
+        {
+            return Err(error);
         }
         return Ok(match expected {
             EditScope::Node => property_problem(object, name, value),
@@ -112,7 +118,7 @@ pub fn check_edit(scope: EditScope, object: &Value, path: &FieldPath, value: &Va
 
 /// The row for `key` of `spec`; for a script, its type's own rows first.
 fn field_of(scope: EditScope, spec: &'static ObjectSpec, object: &Value, key: &str) -> Option<&'static FieldSpec> {
-    if scope == EditScope::Script && std::ptr::eq(spec, &catalog::SCRIPT) {
+    if scope == EditScope::Script && spec.name == catalog::SCRIPT.name {
         let script_type = object.as_object().and_then(|o| o.get("type")).and_then(Value::as_str).map(ScriptType::from);
         let own = script_type.as_ref().and_then(ScriptType::spec).and_then(|s| s.fields.iter().find(|f| f.name == key));
         if own.is_some() {
@@ -138,6 +144,22 @@ fn property_problem(node: &Value, name: &str, value: &Value) -> Option<Diagnosti
     };
     let row = spec.rows().find(|row| row.name == name && row.applies(lookup))?;
     value_problem(Some(row), Subject::Property(node_type.as_str(), name), value)
+}
+
+/// A property the catalog does not list for a node type it describes: a
+/// typo, most likely (the nearest is named).
+fn unknown_property(node: &Value, name: &str) -> Option<Error> {
+    let node_type = NodeType::from(node.as_object()?.get("type").and_then(Value::as_str)?);
+    let spec = node_type.spec().filter(|spec| spec.verified)?;
+    if spec.rows().any(|row| row.name == name) {
+        return None;
+    }
+    let nearest = name::nearest(name, spec.rows().map(|row| row.name));
+    let suggestion = nearest.map(|nearest| format!("; did you mean `{nearest}`?")).unwrap_or_default();
+    Some(Error::new(
+        ErrorKind::InvalidRequest,
+        format!("`{name}` is not a property of a `{}` node{suggestion}", node_type.as_str()),
+    ))
 }
 
 fn value_problem(row: Option<&FieldSpec>, subject: Subject<'_>, value: &Value) -> Option<Diagnostic> {

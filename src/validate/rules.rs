@@ -91,7 +91,7 @@ impl std::fmt::Display for Subject<'_> {
 }
 
 /// The code that reports a value of the wrong form.
-fn form_code(form: Form) -> Code {
+pub(crate) fn form_code(form: Form) -> Code {
     match form {
         Form::Known(_) => Code::UnknownEnumValue,
         Form::OneOf(_) => Code::ValueNotAllowed,
@@ -117,7 +117,8 @@ pub(crate) fn value_problem(row: &FieldSpec, text: &str, subject: Subject<'_>) -
         Form::Known(_) => format!("{subject} is `{text}`, which this tool does not know"),
         // Long texts and what may hold a secret are not repeated.
         Form::Bounded(_) => format!("{subject} {problem}"),
-        _ if row.secret => format!("{subject} {problem}"),
+        // What may carry a secret is described, never quoted (a problem may quote a line of it).
+        _ if row.secret => format!("{subject} is not {}", row.form.describe()),
         _ => format!("{subject} is `{text}`, which {problem}"),
     };
     let hint = match row.form {
@@ -162,7 +163,8 @@ impl Checker<'_> {
             }
             match object.field_value(row.name).filter(|found| row.empty || *found != FieldValue::String("")) {
                 None => {
-                    if !row.also.iter().any(|name| object.field_value(name).is_some()) {
+                    let present = |name: &&str| object.field_value(name).is_some_and(|v| v != FieldValue::String(""));
+                    if !row.also.iter().any(present) {
                         self.absent(row, Subject::Field(spec.noun, row.name), pointer, Code::ScheduleBlockMissing);
                     }
                 }
@@ -269,16 +271,21 @@ impl Checker<'_> {
                     self.el(text, value_pointer, None);
                     self.credentials(text, value_pointer, param.name.as_deref());
                 }
-                Some(other) => self.push(
-                    Code::NotAString,
-                    value_pointer,
-                    format!(
-                        "parameter `{}` has the value {}, not a string",
-                        param.name.as_deref().unwrap_or("?"),
-                        other.as_text()
-                    ),
-                    &format!("quote it: `\"{}\"`", other.as_text()),
-                ),
+                Some(other) => {
+                    let name = param.name.as_deref().unwrap_or("?");
+                    // A number can be a secret too: not repeated where the name says so.
+                    let (message, hint) = if credential::is_secret_key(name) {
+                        (format!("parameter `{name}` has a value that is not a string"), "quote it".to_owned())
+                    } else {
+                        let text = other.as_text();
+                        (
+                            format!("parameter `{name}` has the value {text}, not a string"),
+                            format!("quote it: `\"{text}\"`"),
+                        )
+                    };
+                    self.push(Code::NotAString, value_pointer, message, &hint);
+                    self.credentials(other.as_text(), value_pointer, param.name.as_deref());
+                }
                 None => {}
             }
         }
@@ -428,20 +435,27 @@ impl Checker<'_> {
     fn property_value(&mut self, node: &Node, node_type: &str, property: &Property, pointer: Item<'_>) {
         let name = property.name.as_deref().unwrap_or("?");
         let Some(value) = &property.value else { return };
+        let sensitive = property.value_is_sensitive.as_ref().and_then(Scalar::as_bool) == Some(true);
         let Some(text) = value.as_str() else {
             if !value.is_null() {
                 let written = crate::json::to_string_compact(value);
+                // A number can be a secret too: not repeated where the name or the console says so.
+                let hidden = sensitive || credential::is_secret_key(name);
+                let hint = if hidden { "quote it".to_owned() } else { format!("quote it: `\"value\": {written:?}`") };
                 self.push(
                     Code::NotAString,
                     pointer,
                     format!("`{node_type}` node property `{name}` is {}, not a string", value.type_name()),
-                    &format!("quote it: `\"value\": {written:?}`"),
+                    &hint,
                 );
+                if matches!(value, crate::json::Value::Number(_)) {
+                    self.credentials(&written, pointer, Some(name));
+                }
             }
             return;
         };
         let row = node.node_type.as_ref().and_then(NodeType::spec).and_then(|spec| spec.property(name));
-        if property.value_is_sensitive.as_ref().and_then(Scalar::as_bool) == Some(true) {
+        if sensitive {
             if let Some(found) = credential::sensitive(name, text) {
                 self.push(Code::LiteralCredential, pointer, found.message(), credential::HINT);
             }

@@ -35,7 +35,7 @@ pub struct Args {
     /// warning), and replace an existing output file that is not a zip.
     #[arg(long)]
     force: bool,
-    /// PATH is a field the model does not know on that object, and is meant.
+    /// PATH is a field (or property) the catalog does not know on that object, and is meant.
     #[arg(long)]
     new_field: bool,
 }
@@ -125,10 +125,9 @@ fn edit_document(
                     finding.message, finding.code, finding.hint
                 )));
             }
-            Err(_) if args.new_field && field.keys().is_some() => {}
+            Err(_) if args.new_field => {}
             Err(error) => {
-                let hint = if field.keys().is_some() { " (--new-field writes it anyway)" } else { "" };
-                return Err(Failure::Message(format!("{}{hint}", error.message())));
+                return Err(Failure::Message(format!("{} (--new-field writes it anyway)", error.message())));
             }
         }
     }
