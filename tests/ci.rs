@@ -500,3 +500,18 @@ fn text_shows_the_source_line_with_a_caret() {
         assert!(!output.contains("hunter2hunter2"), "{output}");
     }
 }
+
+/// `man --all -o DIR` writes the page every subcommand the main page
+/// refers to (`dlf-bundle-validate(1)`, …).
+#[test]
+fn every_page_the_manual_refers_to_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_in(dir.path(), &["man", "--all", "-o", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let main = std::fs::read_to_string(dir.path().join("dlf-bundle.1")).unwrap();
+    for command in ["validate", "set", "remap", "diff", "schema", "export", "plan"] {
+        assert!(main.contains(&format!("dlf\\-bundle\\-{command}(1)")), "{command}");
+        let page = std::fs::read_to_string(dir.path().join(format!("dlf-bundle-{command}.1"))).unwrap();
+        assert!(page.contains(".SH SYNOPSIS") && page.contains(&format!("dlf\\-bundle\\-{command}")), "{command}");
+    }
+}

@@ -81,8 +81,16 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff): `dlf-bundle man > dlf-bundle.1`.
-    Man,
+    /// Print the manual page (roff): `dlf-bundle man > dlf-bundle.1`; with
+    /// `--all -o DIR`, write it and one page per subcommand (`dlf-bundle-validate.1`, …).
+    Man {
+        /// Write a page for every subcommand too.
+        #[arg(long, requires = "output")]
+        all: bool,
+        /// The folder the pages are written into (with --all).
+        #[arg(short = 'o', long = "output", value_name = "DIR", requires = "all")]
+        output: Option<std::path::PathBuf>,
+    },
     /// Print the ImportJob request body that asks the service to rename objects on import.
     ImportRequest(import_request::Args),
 }
@@ -114,6 +122,32 @@ fn completions(shell: clap_complete::Shell) -> String {
         + "\n"
 }
 
+/// One page, made in memory (the generator fails on a closed pipe).
+fn manual_page(command: clap::Command) -> Result<String, common::Failure> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command)
+        .render(&mut page)
+        .map_err(|e| common::Failure::Message(format!("cannot write the manual page: {e}")))?;
+    Ok(String::from_utf8_lossy(&page).into_owned())
+}
+
+/// `dlf-bundle.1` and `dlf-bundle-<subcommand>.1` for each subcommand, in
+/// `dir`, each written whole.
+fn manual_pages(dir: &std::path::Path) -> Result<(), common::Failure> {
+    if !dir.is_dir() {
+        return Err(common::Failure::Usage(format!("-o `{}` is no folder: create it first", dir.display())));
+    }
+    let mut command = Cli::command();
+    command.build();
+    common::write_file(&dir.join("dlf-bundle.1"), manual_page(command.clone())?.as_bytes())?;
+    for sub in command.get_subcommands().filter(|sub| sub.get_name() != "help") {
+        let name = format!("dlf-bundle-{}", sub.get_name());
+        let page = manual_page(sub.clone().name(name.clone()).display_name(name.clone()).bin_name(name.clone()))?;
+        common::write_file(&dir.join(format!("{name}.1")), page.as_bytes())?;
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     common::set_global(cli.color, cli.quiet);
@@ -135,14 +169,10 @@ fn main() -> ExitCode {
         Command::ImportRequest(args) => import_request::run(&args),
         // Made in memory, then printed: the generators panic, or fail, on a closed pipe.
         Command::Completions { shell } => common::print(completions(shell)).map(|()| ExitCode::SUCCESS),
-        Command::Man => {
-            let mut page = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut page)
-                .map_err(|e| common::Failure::Message(format!("cannot write the manual page: {e}")))
-                .and_then(|()| common::print(String::from_utf8_lossy(&page)))
-                .map(|()| ExitCode::SUCCESS)
+        Command::Man { output: None, .. } => {
+            manual_page(Cli::command()).and_then(common::print).map(|()| ExitCode::SUCCESS)
         }
+        Command::Man { output: Some(dir), .. } => manual_pages(&dir).map(|()| ExitCode::SUCCESS),
     };
     outcome.unwrap_or_else(common::Failure::report)
 }
