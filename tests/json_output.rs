@@ -77,7 +77,7 @@ fn every_commands_json_keeps_its_shape() {
         ),
         (
             &["remap", &seed, "--map", "map.toml", "--dry-run", "--format", "json"],
-            "{changes: [{entry: string, from: string, kind: string, pointer: string, to: string}], unmapped: [{entries: [string], kind: string, name: string}], unmatched: []}",
+            "{addressing: string, changes: [{entry: string, from: string, kind: string, pointer: string, to: string}], unmapped: [{entries: [string], kind: string, name: string}], unmatched: []}",
         ),
         (
             &["import-request", &seed, "--map", "map.toml", "--path", "obs://b/jobs.zip"],
@@ -89,7 +89,7 @@ fn every_commands_json_keeps_its_shape() {
         ),
         (
             &["diff", &seed, &changed, "--format", "json"],
-            "{jobs: {added: [], changed: [{affected: [], changes: [{new: string, old: string, op: string, path: string}], name: string}], removed: []}, resources: {added: [], changed: [], removed: []}, scripts: {added: [], changed: [{affected: [string], changes: [{diff: string, op: string, path: string}], name: string}], removed: []}}",
+            "{addressing: string, jobs: {added: [], changed: [{affected: [], changes: [{new: string, old: string, op: string, path: string}], name: string}], removed: []}, resources: {added: [], changed: [], removed: []}, scripts: {added: [], changed: [{affected: [string], changes: [{diff: string, op: string, path: string}], name: string}], removed: []}}",
         ),
     ];
     let mismatched: Vec<String> = table

@@ -362,6 +362,18 @@ impl<'a> Output<'a> {
     }
 }
 
+/// A report as JSON, with `"addressing"` saying how its pointers name list
+/// elements: `index` (RFC 6901, `/nodes/0/properties/3/value`: `remap`)
+/// or `name` (`/nodes/load/properties/connectionName`: `diff`).
+pub fn with_addressing(report: &impl serde::Serialize, addressing: &str) -> Result<serde_json::Value, Failure> {
+    let mut value =
+        serde_json::to_value(report).map_err(|e| Failure::Message(format!("cannot write the JSON report: {e}")))?;
+    if let Some(object) = value.as_object_mut() {
+        object.insert("addressing".into(), serde_json::Value::from(addressing));
+    }
+    Ok(value)
+}
+
 /// A list as a line of text shows it: the first few, then "and N more"
 /// (JSON keeps lists whole).
 pub fn shortened(items: &[String]) -> String {

@@ -1,7 +1,7 @@
 //! `dlf-bundle diff`: what changed between two bundles or folders, by
 //! meaning, for review.
 
-use crate::common::{Failure, LimitArgs, Outcome, Paint, print, print_json, read_map, shortened};
+use crate::common::{Failure, LimitArgs, Outcome, Paint, print, print_json, read_map, shortened, with_addressing};
 use crate::input;
 use clap::ValueEnum;
 use dlf_bundle::diff::{self, Change, Diff, DiffOptions, KindDiff, Op};
@@ -59,7 +59,7 @@ pub fn run(args: &Args) -> Outcome {
     let (old, new) = (old?, new?);
     let result = diff::diff(&old, &new, &options).map_err(|e| Failure::Usage(format!("cannot remap OLD: {e}")))?;
     match args.format {
-        DiffFormat::Json => print_json(&result)?,
+        DiffFormat::Json => print_json(&with_addressing(&result, "name")?)?,
         DiffFormat::Patch => print_json(&result.patch())?,
         DiffFormat::Text => print(text(&result, &Paint::stdout()))?,
         DiffFormat::Markdown => print(markdown(&result))?,

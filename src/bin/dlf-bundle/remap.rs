@@ -3,6 +3,7 @@
 
 use crate::common::{
     Failure, Format, LimitArgs, Outcome, Output, leave_to_exit, note, print, print_error, read_map, shortened,
+    with_addressing,
 };
 use crate::input::{self, Opened};
 use dlf_bundle::UnpackOptions;
@@ -61,7 +62,7 @@ pub fn run(args: &Args) -> Outcome {
         Opened::Workspace(workspace) => remap::apply_workspace(workspace, &map)?,
     };
     let report_text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&report)
+        Format::Json => serde_json::to_string_pretty(&with_addressing(&report, "index")?)
             .map(|json| json + "\n")
             .map_err(|e| Failure::Message(format!("cannot write the JSON report: {e}")))?,
         Format::Text => {

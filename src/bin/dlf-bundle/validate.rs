@@ -175,7 +175,8 @@ fn location(d: &Diagnostic, input: &str) -> String {
     match &d.entry {
         // A folder: the file is the definition itself.
         Some(_) if Path::new(file).is_file() && !is_archive(file, input) => format!("{file}{line}{}", spaced(&pointer)),
-        Some(entry) => format!("{file}: {entry}{line}{pointer}"),
+        // Inside an archive: `zip!entry:line:column (#pointer)`, as a file is shown.
+        Some(entry) => format!("{file}!{entry}{line}{}", spaced(&pointer)),
         None => format!("{file}{line}"),
     }
 }
