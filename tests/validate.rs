@@ -660,3 +660,15 @@ fn a_missing_script_names_the_nearest_and_the_way_to_add_one() {
     let missing = found.iter().find(|d| d.code == Code::MissingDependency).unwrap();
     assert!(missing.hint.contains("export again with dependencies"), "{missing:?}");
 }
+
+/// A mistyped node type names the nearest one, and its script is not then
+/// reported unused (no follow-on finding for a node of an unknown type).
+#[test]
+fn an_unknown_node_type_names_the_nearest_and_causes_nothing_else() {
+    let archive = bundle(&job("a").replace("\"DWSSQL\"", "\"DWSSql\""), vec![]);
+    let found = validate_archive(&archive, &ValidateOptions::default());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code, Code::UnknownEnumValue);
+    assert!(found[0].hint.starts_with("did you mean `DWSSQL`?"), "{:?}", found[0]);
+    assert!(!found[0].hint.contains("HiveSQL"), "names the nearest, not the list: {:?}", found[0]);
+}
