@@ -434,6 +434,10 @@ fn literal_credentials_are_found_and_never_shown() {
         ),
         ("headers", "X-Auth-Token=MIIZ8AYJKoZIhvcNAQcCoIIZ4TCCGd0CAQExDTALBglg".into(), true),
         ("headers", "Authorization=#{Env.get(\"auth\")}".into(), false),
+        // Spellings looked for in properties, not in script contents (one SIMD pass there).
+        ("headers", format!("AUTHORIZATION: Bearer {secret}"), true),
+        ("arguments", format!("dbPwd={secret}"), true),
+        ("body", format!("sk = \"{secret}{secret}\""), true),
         // Not `Name=value` lines, and a credential: the form's finding does not quote it either.
         ("headers", format!("Authorization: Bearer {secret}"), true),
         ("password", "12345678".into(), true),
@@ -504,10 +508,7 @@ fn literal_credentials_are_found_and_never_shown() {
         (format!("conn = connect(url='jdbc:mysql://etl:{secret}@db:3306/dw')"), true),
         (format!("curl -H \"X-Auth-Token: {secret}\" https://iam.example.com"), true),
         (format!("key = \"-----BEGIN PRIVATE KEY-----\\n{secret}\\n-----END PRIVATE KEY-----\""), true),
-        (format!("AUTHORIZATION: Bearer {secret}"), true),
-        (format!("dbPwd={secret}"), true),
         (format!("--conf spark.hadoop.fs.obs.secret.key={secret}"), true),
-        (format!("sk = \"{secret}{secret}\""), true),
         (format!("{{\"Authorization\":\"Bearer x{secret}\",\"password\":\"{secret}\"}}"), true),
         (format!("git clone https://{secret}:x-oauth-basic@github.com/o/r"), true),
         ("conn = pymysql.connect(host=h, user=u, password=pwd)".to_owned(), false),

@@ -54,9 +54,11 @@ fn check_references<'a>(
         .any(|kind| kind != DefinitionKind::Job);
     let mut used: HashSet<&str> = HashSet::new();
     let mut must_exist: BTreeMap<(DefinitionKind, String), Vec<String>> = BTreeMap::new();
-    let script_types: HashMap<&str, &ScriptType> =
-        summaries.iter().filter_map(|summary| Some((summary.path(), summary.script_type.as_ref()?))).collect();
-    let present = Present::of(summaries, unparsed, origin);
+    let mut script_types: HashMap<&str, &ScriptType> = HashMap::with_capacity(summaries.len());
+    script_types.extend(summaries.iter().filter_map(|summary| Some((summary.path(), summary.script_type.as_ref()?))));
+    // Only a missing script or resource needs them (this runs on one core).
+    let present = std::cell::OnceCell::new();
+    let present = || present.get_or_init(|| Present::of(summaries, unparsed, origin));
     for job in summaries.iter().filter(|s| s.kind() == DefinitionKind::Job) {
         for need in &job.references {
             let Wanted { reference, pointer, path, position } = match need {
@@ -98,8 +100,8 @@ fn check_references<'a>(
             let Some(path) = path.as_deref() else { continue };
             let node = reference.node.as_deref().unwrap_or("?");
             if carries_dependencies {
-                let add = present.add_hint(path);
-                let hint = match present.nearest(kind, name) {
+                let add = present().add_hint(path);
+                let hint = match present().nearest(kind, name) {
                     Some(nearest) => format!("did you mean `{nearest}`? Otherwise {add}"),
                     None => add,
                 };

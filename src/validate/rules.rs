@@ -233,8 +233,8 @@ impl Checker<'_> {
     }
 
     /// Credentials written into `text`, found at `pointer`.
-    fn credentials(&mut self, text: &str, pointer: impl Pointer + Copy, key: Option<&str>) {
-        for found in credential::find(text, key) {
+    fn credentials(&mut self, text: &str, pointer: impl Pointer + Copy, key: Option<&str>, depth: credential::Depth) {
+        for found in credential::find(text, key, depth) {
             self.push(Code::LiteralCredential, pointer, found.message(), credential::HINT);
         }
     }
@@ -269,7 +269,7 @@ impl Checker<'_> {
             match &param.value {
                 Some(Scalar::String(text)) => {
                     self.el(text, value_pointer, None);
-                    self.credentials(text, value_pointer, param.name.as_deref());
+                    self.credentials(text, value_pointer, param.name.as_deref(), credential::Depth::Every);
                 }
                 Some(other) => {
                     let name = param.name.as_deref().unwrap_or("?");
@@ -284,7 +284,7 @@ impl Checker<'_> {
                         )
                     };
                     self.push(Code::NotAString, value_pointer, message, &hint);
-                    self.credentials(other.as_text(), value_pointer, param.name.as_deref());
+                    self.credentials(other.as_text(), value_pointer, param.name.as_deref(), credential::Depth::Every);
                 }
                 None => {}
             }
@@ -392,7 +392,18 @@ impl Checker<'_> {
         let node_type = node.node_type.as_ref().map_or("?", NodeType::as_str);
         let mut names = BTreeSet::new();
         for (j, property) in node.properties().iter().enumerate() {
-            self.object(&catalog::PROPERTY, property, Item { base: pointer, list: "properties", index: j, field: "" });
+            // Most properties are whole (a name, a value, no odd `value_is_sensitive`): the
+            // rows of PROPERTY can find nothing in them, so they run only on the others.
+            let whole = property.name.as_deref().is_some_and(|name| !name.is_empty())
+                && property.value.is_some()
+                && property.value_is_sensitive.as_ref().is_none_or(|flag| flag.as_bool().is_some());
+            if !whole {
+                self.object(
+                    &catalog::PROPERTY,
+                    property,
+                    Item { base: pointer, list: "properties", index: j, field: "" },
+                );
+            }
             let Some(name) = property.name.as_deref() else { continue };
             if !names.insert(name) {
                 self.push(
@@ -449,7 +460,7 @@ impl Checker<'_> {
                     &hint,
                 );
                 if matches!(value, crate::json::Value::Number(_)) {
-                    self.credentials(&written, pointer, Some(name));
+                    self.credentials(&written, pointer, Some(name), credential::Depth::Every);
                 }
             }
             return;
@@ -461,7 +472,7 @@ impl Checker<'_> {
             }
         } else if row.is_none_or(|row| row.secret) {
             // A row the catalog lists that carries none is never a secret's name.
-            self.credentials(text, pointer, Some(name));
+            self.credentials(text, pointer, Some(name), credential::Depth::Every);
         }
     }
 
@@ -589,7 +600,7 @@ impl Checker<'_> {
                     "split the script",
                 );
             }
-            self.credentials(content, "/content", None);
+            self.credentials(content, "/content", None, credential::Depth::Common);
         }
     }
 
