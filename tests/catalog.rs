@@ -5,9 +5,7 @@
 //! credentials; the README's table of node types.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, clippy::too_many_lines)]
 
-mod common;
-
-use common::{RawEntry, raw_zip};
+use crate::common::{RawEntry, raw_zip};
 use dlf_bundle::catalog::{self, Condition, FieldSpec, Form, Presence};
 use dlf_bundle::validate::{Code, Diagnostic, Severity, ValidateOptions, validate_archive};
 use dlf_bundle::{DefinitionKind, NodeType};

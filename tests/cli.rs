@@ -3,9 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 #![allow(clippy::disallowed_methods, reason = "tests build fixture folders in fresh temporary folders")]
 
-mod common;
-
-use common::{RawEntry, batch_entries, raw_zip};
+use crate::common::{RawEntry, batch_entries, raw_zip};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -156,7 +154,7 @@ fn pack_refuses_symlinks_and_leaves_no_output() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("src");
     std::fs::create_dir_all(src.join("jobs/a")).unwrap();
-    std::fs::write(src.join("jobs/a/a.job"), common::job_json("a")).unwrap();
+    std::fs::write(src.join("jobs/a/a.job"), crate::common::job_json("a")).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", src.join("jobs/a/leak.script")).unwrap();
     let output_zip = dir.path().join("out.zip");
     let output = run(&["pack", src.to_str().unwrap(), "-o", output_zip.to_str().unwrap()]);
@@ -204,12 +202,12 @@ fn pack_refuses_to_merge_differing_copies() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("src");
     for (path, text) in [
-        ("jobs/a/a.job", common::job_json("a")),
-        ("jobs/a/s.script", common::script_json("s")),
-        ("jobs/b/b.job", common::job_json("b")),
+        ("jobs/a/a.job", crate::common::job_json("a")),
+        ("jobs/a/s.script", crate::common::script_json("s")),
+        ("jobs/b/b.job", crate::common::job_json("b")),
         (
             "jobs/b/s.script",
-            String::from_utf8(common::script_json("s")).unwrap().replace("select 1", "select 2").into_bytes(),
+            String::from_utf8(crate::common::script_json("s")).unwrap().replace("select 1", "select 2").into_bytes(),
         ),
     ] {
         let path = src.join(path);

@@ -3,10 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 #![allow(clippy::disallowed_methods, reason = "writes the seed corpus into the repository's own folder")]
 
-mod common;
-mod fuzz_support;
-
-use common::{RawEntry, batch_entries, job_json, raw_zip, resource_json, script_json};
+use crate::common::{RawEntry, batch_entries, job_json, raw_zip, resource_json, script_json};
 use std::path::{Path, PathBuf};
 
 fn fuzz_dir() -> PathBuf {
@@ -38,32 +35,32 @@ fn replay(target: &str, check: fn(&[u8])) {
 
 #[test]
 fn read_bundle_corpus_replays() {
-    replay("read_bundle", fuzz_support::read_target);
+    replay("read_bundle", crate::fuzz_support::read_target);
 }
 
 #[test]
 fn json_model_corpus_replays() {
-    replay("json_model", fuzz_support::json_target);
+    replay("json_model", crate::fuzz_support::json_target);
 }
 
 #[test]
 fn edit_corpus_replays() {
-    replay("edit", fuzz_support::edit_target);
+    replay("edit", crate::fuzz_support::edit_target);
 }
 
 #[test]
 fn expression_corpus_replays() {
-    replay("expression", fuzz_support::expression_target);
+    replay("expression", crate::fuzz_support::expression_target);
 }
 
 #[test]
 fn diff_corpus_replays() {
-    replay("diff", fuzz_support::diff_target);
+    replay("diff", crate::fuzz_support::diff_target);
 }
 
 #[test]
 fn round_trip_corpus_replays() {
-    replay("round_trip", fuzz_support::round_trip_target);
+    replay("round_trip", crate::fuzz_support::round_trip_target);
 }
 
 /// Writes the seed corpus (run with `--ignored` after changing the seeds).

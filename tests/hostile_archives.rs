@@ -3,10 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 #![allow(clippy::too_many_lines, reason = "the case table is one long list on purpose")]
 
-mod common;
-mod fuzz_support;
-
-use common::{
+use crate::common::{
     RawEntry, batch_entries, job_json, raw_zip, raw_zip_with_adjusted_prefix, raw_zip_with_prefix, script_json,
 };
 use dlf_bundle::{
@@ -453,7 +450,7 @@ fn entries_with_data_descriptors_that_agree_are_read() {
     entries[1].wide_descriptor = true;
     let archive = raw_zip(&entries);
     assert_eq!(Bundle::from_slice(&archive).unwrap().len(), 3);
-    fuzz_support::read_target(&archive);
+    crate::fuzz_support::read_target(&archive);
 }
 
 #[test]
@@ -497,7 +494,7 @@ fn every_single_byte_flip_is_an_error_or_a_read_that_another_reader_agrees_with(
             flipped[at] ^= 0x55;
             // Either outcome is acceptable for some bytes (e.g. timestamps), but
             // no panic, and what reads must read alike with another zip reader.
-            fuzz_support::read_target(&flipped);
+            crate::fuzz_support::read_target(&flipped);
         }
     }
 }

@@ -2,9 +2,7 @@
 //! folder, GBK names, and the warnings it gives for odd but readable input.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
-mod common;
-
-use common::{RawEntry, batch_entries, job_json, raw_zip, resource_json, script_json};
+use crate::common::{RawEntry, batch_entries, job_json, raw_zip, resource_json, script_json};
 use dlf_bundle::{Bundle, DefinitionKind, Layout};
 
 fn paths(bundle: &Bundle) -> Vec<&str> {

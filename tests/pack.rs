@@ -4,9 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 #![allow(clippy::disallowed_methods, reason = "tests build fixture folders in fresh temporary folders")]
 
-mod common;
-
-use common::{job_json, script_json};
+use crate::common::{job_json, script_json};
 use dlf_bundle::{Bundle, BundleDir, ErrorKind, Limit, Limits, Packed, ReadOptions};
 use std::path::Path;
 

@@ -16,8 +16,6 @@ use dlf_bundle::{
 use proptest::prelude::*;
 use proptest::sample::select;
 
-mod common;
-
 fn name() -> impl Strategy<Value = String> {
     prop_oneof!["[a-zA-Z][a-zA-Z0-9_-]{0,12}", "[\u{4e00}-\u{9fa5}]{1,4}", "[a-z]{1,4}_[\u{4e00}-\u{9fa5}]{1,3}",]
 }
@@ -415,9 +413,9 @@ proptest! {
     ) {
         let bundle = build_bundle(&generated, if single { Layout::Single } else { Layout::Batch });
         let prefix = if wrapped { "export/" } else { "" };
-        let mut plain: Vec<common::RawEntry> = bundle
+        let mut plain: Vec<crate::common::RawEntry> = bundle
             .iter()
-            .map(|e| common::RawEntry::new(format!("{prefix}{}", e.path()), e.document().bytes()).deflated())
+            .map(|e| crate::common::RawEntry::new(format!("{prefix}{}", e.path()), e.document().bytes()).deflated())
             .collect();
         if let Some(index) = broken {
             let count = plain.len();
@@ -436,12 +434,12 @@ proptest! {
             };
             if added.insert(name.clone()) {
                 let data: &[u8] = if what < 2 { b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X" } else { b"Bud1" };
-                with_metadata.insert(index % (with_metadata.len() + 1), common::RawEntry::new(name, data));
+                with_metadata.insert(index % (with_metadata.len() + 1), crate::common::RawEntry::new(name, data));
             }
         }
         prop_assert_eq!(
-            read_and_validate(&common::raw_zip(&with_metadata)),
-            read_and_validate(&common::raw_zip(&plain))
+            read_and_validate(&crate::common::raw_zip(&with_metadata)),
+            read_and_validate(&crate::common::raw_zip(&plain))
         );
     }
 }

@@ -3,9 +3,7 @@
 //! alike, whichever window a hazard falls in.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
-mod common;
-
-use common::{RawEntry, batch_entries, script_json};
+use crate::common::{RawEntry, batch_entries, script_json};
 use dlf_bundle::{Bundle, ErrorKind, ReadOptions};
 
 /// Stored bytes that do not compress and never hold a zip signature.
@@ -30,7 +28,7 @@ fn large_archive(hazard: Option<RawEntry>, position: usize) -> Vec<u8> {
     if let Some(hazard) = hazard {
         entries.insert(position.min(entries.len()), hazard);
     }
-    common::raw_zip(&entries)
+    crate::common::raw_zip(&entries)
 }
 
 fn hazards() -> Vec<(&'static str, RawEntry)> {

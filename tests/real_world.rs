@@ -2,9 +2,7 @@
 //! files, and no follow-on diagnostics from a definition that failed to parse.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
-
-use common::{RawEntry, batch_entries, job_json, raw_zip};
+use crate::common::{RawEntry, batch_entries, job_json, raw_zip};
 use dlf_bundle::validate::{ValidateOptions, validate_archive};
 use dlf_bundle::{Bundle, WarningKind};
 
@@ -108,7 +106,7 @@ fn no_follow_on_diagnostics_from_a_definition_that_did_not_parse() {
     assert_eq!(codes(&broken_script), ["DLFB0005"], "no DLFB0302 or DLFB0303: the script is there");
     let broken_job = raw_zip(&[
         RawEntry::new("jobs/a/a.job", b"{\"name\": \"a\","),
-        RawEntry::new("jobs/a/s.script", common::script_json("s")),
+        RawEntry::new("jobs/a/s.script", crate::common::script_json("s")),
         RawEntry::new("jobs/b/b.job", job_json("b")),
     ]);
     assert_eq!(codes(&broken_job), ["DLFB0005"], "no DLFB0304: the broken job may use the script");
@@ -179,7 +177,7 @@ fn a_byte_order_mark_is_accepted_with_a_warning_and_kept() {
     let with_bom = [BOM, job.as_slice()].concat();
     let archive = raw_zip(&[
         RawEntry::new("jobs/a/a.job", with_bom.clone()),
-        RawEntry::new("jobs/a/s.script", [BOM, &common::script_json("s")].concat()),
+        RawEntry::new("jobs/a/s.script", [BOM, &crate::common::script_json("s")].concat()),
     ]);
     let bundle = Bundle::from_slice(&archive).unwrap();
     let marked: Vec<_> = bundle

@@ -2,8 +2,6 @@
 //! is the model): each test fails on the code that had the bug.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
-
 #[path = "regression/a_renamed_job_in_a_batch_folder_was_read_as_a_workspace.rs"]
 mod a_renamed_job_in_a_batch_folder_was_read_as_a_workspace;
 #[path = "regression/a_script_of_the_wrong_type_was_reported_valid.rs"]

@@ -10,9 +10,7 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 #![allow(clippy::disallowed_methods, reason = "the tests lay out folders for the tools to zip")]
 
-mod common;
-
-use common::sample_bundle;
+use crate::common::sample_bundle;
 use dlf_bundle::{Bundle, ErrorKind, Unsupported, WarningKind};
 use std::collections::BTreeMap;
 use std::path::Path;

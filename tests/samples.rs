@@ -3,8 +3,6 @@
 //! and column; non-conforming ones fail naming the field.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
-
 use dlf_bundle::json;
 use dlf_bundle::validate::{Severity, ValidateOptions, validate_bundle};
 use dlf_bundle::{Bundle, Definition, DefinitionKind, Document, ErrorKind, Layout, Position};
@@ -181,8 +179,10 @@ fn malformed_and_nonconforming_samples_fail_validation_naming_the_entry() {
     let Some(dir) = samples_dir() else { return };
     let bad = MALFORMED.iter().map(|(name, ..)| *name).chain(NONCONFORMANT_JOBS.iter().copied());
     for name in bad {
-        let archive =
-            common::raw_zip(&[common::RawEntry::new("jobs/bad/bad.job", std::fs::read(dir.join(name)).unwrap())]);
+        let archive = crate::common::raw_zip(&[crate::common::RawEntry::new(
+            "jobs/bad/bad.job",
+            std::fs::read(dir.join(name)).unwrap(),
+        )]);
         let diagnostics = dlf_bundle::validate::validate_archive(&archive, &ValidateOptions::default());
         let error =
             diagnostics.iter().find(|d| d.severity == Severity::Error).unwrap_or_else(|| panic!("{name}: no error"));

@@ -3,9 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 #![allow(clippy::disallowed_methods, reason = "tests build fixture folders in fresh temporary folders")]
 
-mod common;
-
-use common::{RawEntry, raw_zip, resource_json, script_json};
+use crate::common::{RawEntry, raw_zip, resource_json, script_json};
 use dlf_bundle::check::preview;
 use dlf_bundle::validate::{Code, Severity, ValidateOptions, validate_archive, validate_dir, validate_file};
 

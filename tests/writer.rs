@@ -4,9 +4,7 @@
 //! pipes, with data descriptors) read here to the same definitions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
-
-use common::sample_bundle;
+use crate::common::sample_bundle;
 use dlf_bundle::{Bundle, Job, Layout, Script, ScriptType};
 use std::collections::BTreeMap;
 use std::process::Command;
