@@ -125,6 +125,26 @@ pub struct Changed {
     pub affected: Vec<String>,
 }
 
+/// One of the two bundles compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Input {
+    /// OLD, the first.
+    Old,
+    /// NEW, the second.
+    New,
+}
+
+impl std::fmt::Display for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Old => "old",
+            Self::New => "new",
+        })
+    }
+}
+
 /// Copies of one script or resource (in several job folders of a batch
 /// bundle) that are not the same; the first copy is the one compared.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -132,8 +152,8 @@ pub struct Changed {
 pub struct DifferingCopies {
     /// The definition's name.
     pub name: String,
-    /// `old` or `new`.
-    pub side: &'static str,
+    /// Which bundle holds them.
+    pub side: Input,
     /// The entries that hold the copies, the compared one first.
     pub entries: Vec<String>,
 }
@@ -361,7 +381,7 @@ fn compare_kind(kind: DefinitionKind, old: &Side<'_>, new: &Side<'_>, options: &
         out.removed.push((*name).to_owned());
         out.patches.insert((*name).to_owned(), vec![PatchOp { op: Op::Remove, path: String::new(), value: None }]);
     }
-    for (side, copies) in [("old", old), ("new", new)] {
+    for (side, copies) in [(Input::Old, old), (Input::New, new)] {
         out.differing_copies
             .extend(copies.iter().filter_map(|(name, copies)| differing(kind, name, side, copies, options)));
     }
@@ -385,7 +405,7 @@ fn compare_kind(kind: DefinitionKind, old: &Side<'_>, new: &Side<'_>, options: &
 fn differing(
     kind: DefinitionKind,
     name: &str,
-    side: &'static str,
+    side: Input,
     copies: &[&Entry],
     options: &DiffOptions,
 ) -> Option<DifferingCopies> {

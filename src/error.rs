@@ -96,6 +96,9 @@ pub enum ErrorKind {
     },
     /// The request itself is invalid (names, counts, options).
     InvalidRequest,
+    /// A broken invariant of this crate: a bug, not a problem of the input.
+    /// The message asks for a report.
+    Internal,
     /// A cycle between jobs or nodes.
     Cycle {
         /// The members, the first repeated at the end.
@@ -412,6 +415,7 @@ impl Error {
                 "use `jobs/<job>/<job>.job` (batch) or `jobs/<job>.job` + `scripts/` + `resources/` (single)"
             }
             ErrorKind::Json => "fix the JSON at the given line and column",
+            ErrorKind::Internal => INTERNAL_HINT,
             ErrorKind::WrongType { .. } => "give the field the JSON type the format documents",
             ErrorKind::NotAZip
             | ErrorKind::Corrupt(_)
@@ -423,6 +427,17 @@ impl Error {
             | ErrorKind::TrailingData { .. } => DAMAGED_ARCHIVE_HINT,
             _ => return None,
         })
+    }
+}
+
+/// The advice for a bug of this crate.
+pub(crate) const INTERNAL_HINT: &str =
+    "this is a bug of dlf-bundle: please report it with the command and the input that cause it";
+
+impl Error {
+    /// An error for a broken invariant of this crate (a bug), saying what broke.
+    pub(crate) fn internal(what: impl std::fmt::Display) -> Self {
+        Self::new(ErrorKind::Internal, format!("internal error: {what}"))
     }
 }
 

@@ -59,6 +59,18 @@ pub enum Section {
     Params,
 }
 
+impl serde::Serialize for Section {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Section {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Section {
     const NAMED: [(&'static str, Self); 11] = [
         ("connection", Self::Connection),
@@ -214,7 +226,7 @@ pub struct Change {
     /// RFC 6901 pointer to the value.
     pub pointer: String,
     /// The map section that renamed it.
-    pub kind: &'static str,
+    pub kind: Section,
     /// The value before.
     pub from: String,
     /// The value after.
@@ -226,7 +238,7 @@ pub struct Change {
 #[non_exhaustive]
 pub struct Unmapped {
     /// Its kind, as `deps` reports it (`connection`, `dli_queue`, …).
-    pub kind: &'static str,
+    pub kind: EnvironmentKind,
     /// Its name.
     pub name: String,
     /// The entries that reference it.
@@ -402,7 +414,8 @@ pub fn apply_workspace(workspace: &mut Workspace, map: &Map) -> Result<Report> {
 /// What is left unmapped: what `deps` reports as external, minus the map;
 /// `entry_of(job, via_script)` names the entry that references it.
 fn unmapped(jobs: &[JobDependencies], map: &Map, entry_of: impl Fn(&str, Option<&str>) -> String) -> Vec<Unmapped> {
-    let mut unmapped: BTreeMap<(&'static str, String), BTreeSet<String>> = BTreeMap::new();
+    // In the order of the kinds' names, as reports list them.
+    let mut unmapped: BTreeMap<(&'static str, String), (EnvironmentKind, BTreeSet<String>)> = BTreeMap::new();
     for job in jobs {
         for dependency in job.dependencies.iter().filter(|d| d.status == Status::External) {
             let Target::Environment { kind, name, .. } = &dependency.reference.target else { continue };
@@ -411,12 +424,12 @@ fn unmapped(jobs: &[JobDependencies], map: &Map, entry_of: impl Fn(&str, Option<
                 continue;
             }
             let entry = entry_of(&job.job, dependency.via_script.as_deref());
-            unmapped.entry((kind.as_str(), name.clone())).or_default().insert(entry);
+            unmapped.entry((kind.as_str(), name.clone())).or_insert_with(|| (*kind, BTreeSet::new())).1.insert(entry);
         }
     }
     unmapped
         .into_iter()
-        .map(|((kind, name), entries)| Unmapped { kind, name, entries: entries.into_iter().collect() })
+        .map(|((_, name), (kind, entries))| Unmapped { kind, name, entries: entries.into_iter().collect() })
         .collect()
 }
 
@@ -501,7 +514,7 @@ fn rewrite_script(
         .filter_map(|(key, section, value)| {
             let old = value.as_deref()?;
             let new = map.rename(*section, old).filter(|new| new != old)?;
-            let (entry, pointer, kind) = (entry.to_owned(), format!("/{key}"), section.as_str());
+            let (entry, pointer, kind) = (entry.to_owned(), format!("/{key}"), *section);
             Some(Change { entry, pointer, kind, from: old.to_owned(), to: new })
         })
         .collect();
@@ -559,13 +572,7 @@ impl Rewriter<'_> {
         if old == new {
             return;
         }
-        self.changes.push(Change {
-            entry: self.entry.to_owned(),
-            pointer,
-            kind: section.as_str(),
-            from: old,
-            to: new.clone(),
-        });
+        self.changes.push(Change { entry: self.entry.to_owned(), pointer, kind: section, from: old, to: new.clone() });
         *value = Value::String(new);
     }
 

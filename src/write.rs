@@ -12,7 +12,7 @@
 //! data compressed elsewhere (`zip` only compresses through its own encoder,
 //! which measured 20% slower and rebuilt its state per entry).
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use libdeflater::{CompressionLvl, Compressor};
 use rawzip::{CompressionMethod, DataDescriptorOutput, ZipArchiveWriter, time::UtcDateTime};
 use rayon::prelude::*;
@@ -103,7 +103,7 @@ fn write_error(error: &rawzip::Error) -> Error {
     }
 }
 
-/// Failures of in-memory zipping that valid entries cannot cause.
+/// Failures of in-memory zipping that valid entries cannot cause: a bug.
 fn internal(message: &str) -> Error {
-    Error::new(ErrorKind::Io(std::io::ErrorKind::Other), format!("cannot assemble the archive in memory: {message}"))
+    Error::internal(format_args!("cannot assemble the archive in memory: {message}"))
 }

@@ -49,7 +49,11 @@ fn each_section_rewrites_where_its_objects_are_named() {
         let report = apply(&mut bundle, &map.parse::<Map>().unwrap()).unwrap();
         assert_eq!(report.changes.len(), 1, "{node_type}: {report:?}");
         let change = &report.changes[0];
-        assert_eq!((change.kind, change.pointer.as_str()), (*kind, "/nodes/0/properties/0/value"), "{node_type}");
+        assert_eq!(
+            (change.kind.as_str(), change.pointer.as_str()),
+            (*kind, "/nodes/0/properties/0/value"),
+            "{node_type}"
+        );
         let written = String::from_utf8(bundle.get("jobs/j.job").unwrap().document().bytes().into_owned()).unwrap();
         assert_eq!(written, text.replace(&change.from, &change.to), "{node_type}: one value, in place");
     }
@@ -113,7 +117,7 @@ fn the_unmapped_list_is_what_deps_reports_minus_what_is_mapped() {
     let mut mapped = bundle.clone();
     let report = apply(&mut mapped, &"[connection]\ndws_link = \"x\"".parse().unwrap()).unwrap();
     let unmapped: BTreeSet<(String, String)> =
-        report.unmapped.iter().map(|u| (u.kind.to_owned(), u.name.clone())).collect();
+        report.unmapped.iter().map(|u| (u.kind.as_str().to_owned(), u.name.clone())).collect();
     let expected: BTreeSet<(String, String)> =
         external.into_iter().filter(|(kind, name)| !(kind == "connection" && name == "dws_link")).collect();
     assert_eq!(unmapped, expected);
@@ -372,12 +376,12 @@ mod never_changes_what_the_map_does_not_name {
                 let old = serde_json::from_str::<String>(&before[&change.pointer]).unwrap();
                 let new = serde_json::from_str::<String>(&after[&change.pointer]).unwrap();
                 prop_assert_eq!((&old, &new), (&change.from, &change.to));
-                let named = if change.kind == "params" {
+                let named = if change.kind == Section::Params {
                     let name_pointer = change.pointer.replace("/value", "/name");
                     let name = serde_json::from_str::<String>(&before[&name_pointer]).unwrap();
                     map.param("j", &name) == Some(new.as_str())
                 } else {
-                    SECTIONS.iter().any(|s| s.as_str() == change.kind && map.rename(*s, &old) == Some(new.clone()))
+                    SECTIONS.iter().any(|s| *s == change.kind && map.rename(*s, &old) == Some(new.clone()))
                 };
                 prop_assert!(named, "{:?} is not something the map names", change);
             }
