@@ -94,8 +94,13 @@ pub enum ErrorKind {
         /// Its name.
         name: String,
     },
-    /// The request itself is invalid (names, counts, options).
-    InvalidRequest,
+    /// The request itself is invalid (names, counts, options, settings, maps).
+    InvalidRequest {
+        /// Which part of the request.
+        part: RequestPart,
+        /// The nearest valid name, when the request names one that does not exist.
+        nearest: Option<String>,
+    },
     /// A broken invariant of this crate: a bug, not a problem of the input.
     /// The message asks for a report.
     Internal,
@@ -106,6 +111,32 @@ pub enum ErrorKind {
     },
     /// A value cannot be converted without loss (a number out of range).
     Lossy,
+}
+
+/// The part of a request that [`ErrorKind::InvalidRequest`] refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RequestPart {
+    /// A definition given to be stored has no `name`.
+    Name,
+    /// A script or resource for the batch layout without the job folder to keep it in.
+    JobFolder,
+    /// An unknown layout name.
+    Layout,
+    /// A field path (`set`, `get`) that is malformed or leads nowhere.
+    FieldPath,
+    /// A field, property or parameter that the definition cannot have.
+    Field,
+    /// The export's `jobList` or batch size (the API's `DLF.3051`).
+    JobList,
+    /// A settings file (`dlf-bundle.toml`).
+    Settings,
+    /// A remap map.
+    Map,
+    /// An unknown diagnostic code.
+    Code,
+    /// A `plan` inventory.
+    Inventory,
 }
 
 /// How an archive's bytes are damaged.
@@ -159,7 +190,7 @@ pub enum NameProblem {
     ParentDirectory,
     /// A component longer than `name::MAX_COMPONENT_BYTES`.
     ComponentTooLong,
-    /// More than `name::MAX_DEPTH` components.
+    /// More than `name::MAX_COMPONENTS` components.
     TooDeep,
 }
 
@@ -245,13 +276,13 @@ impl Position {
 /// The archive entry an error concerns: its name, its index in the central
 /// directory when known, and the raw name bytes when they could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArchiveEntry {
+pub struct EntryRef {
     name: String,
     index: Option<usize>,
     raw_name: Option<Vec<u8>>,
 }
 
-impl ArchiveEntry {
+impl EntryRef {
     /// The name (decoded lossily when it could not be decoded).
     pub fn name(&self) -> &str {
         &self.name
@@ -287,7 +318,7 @@ pub struct Error(Box<Inner>);
 struct Inner {
     kind: ErrorKind,
     message: String,
-    entry: Option<ArchiveEntry>,
+    entry: Option<EntryRef>,
     file: Option<PathBuf>,
     position: Option<Position>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
@@ -305,7 +336,7 @@ impl Error {
     #[must_use]
     pub(crate) fn in_entry(mut self, name: impl Into<String>) -> Self {
         if self.0.entry.is_none() {
-            self.0.entry = Some(ArchiveEntry { name: name.into(), index: None, raw_name: None });
+            self.0.entry = Some(EntryRef { name: name.into(), index: None, raw_name: None });
         }
         self
     }
@@ -324,7 +355,7 @@ impl Error {
     #[must_use]
     pub(crate) fn in_raw_entry(mut self, raw: &[u8]) -> Self {
         let name = String::from_utf8_lossy(raw).into_owned();
-        self.0.entry = Some(ArchiveEntry { name, index: None, raw_name: Some(raw.to_vec()) });
+        self.0.entry = Some(EntryRef { name, index: None, raw_name: Some(raw.to_vec()) });
         self
     }
 
@@ -355,6 +386,20 @@ impl Error {
         Self::new(ErrorKind::Io(source.kind()), message).with_source(source)
     }
 
+    /// An invalid request: `part` says which part of it.
+    pub(crate) fn invalid_request(part: RequestPart, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidRequest { part, nearest: None }, message)
+    }
+
+    /// Names the nearest valid name of an [`ErrorKind::InvalidRequest`].
+    #[must_use]
+    pub(crate) fn with_nearest(mut self, nearest: Option<&str>) -> Self {
+        if let ErrorKind::InvalidRequest { nearest: slot, .. } = &mut self.0.kind {
+            *slot = nearest.map(str::to_owned);
+        }
+        self
+    }
+
     /// A reader limit exceeded.
     pub(crate) fn limit(limit: Limit, max: u64, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::LimitExceeded { limit, max }, message)
@@ -366,7 +411,7 @@ impl Error {
     }
 
     /// The archive entry the error concerns, when it concerns one.
-    pub fn entry(&self) -> Option<&ArchiveEntry> {
+    pub fn entry(&self) -> Option<&EntryRef> {
         self.0.entry.as_ref()
     }
 
@@ -425,7 +470,12 @@ impl Error {
             | ErrorKind::UnlistedEntry { .. }
             | ErrorKind::PrependedData { .. }
             | ErrorKind::TrailingData { .. } => DAMAGED_ARCHIVE_HINT,
-            _ => return None,
+            ErrorKind::Io(_)
+            | ErrorKind::AlreadyExists
+            | ErrorKind::NotFound { .. }
+            | ErrorKind::InvalidRequest { .. }
+            | ErrorKind::Cycle { .. }
+            | ErrorKind::Lossy => return None,
         })
     }
 }

@@ -2,7 +2,7 @@
 //! single-job export do, from a [`Workspace`].
 
 use crate::bundle::Bundle;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, RequestPart, Result};
 use crate::graph;
 use crate::kind::DefinitionKind;
 use crate::layout::Layout;
@@ -49,7 +49,7 @@ impl ApiError {
     /// for (unreadable or broken files).
     pub fn from_error(error: &Error) -> Option<Self> {
         let error_code = match error.kind() {
-            ErrorKind::InvalidRequest => "DLF.3051",
+            ErrorKind::InvalidRequest { .. } => "DLF.3051",
             ErrorKind::NotFound { kind: DefinitionKind::Job, .. } => "DLF.0100",
             ErrorKind::NotFound { kind: DefinitionKind::Script, .. } => "DLF.6201",
             ErrorKind::NotFound { kind: DefinitionKind::Resource, .. } => "DLF.6241",
@@ -124,7 +124,7 @@ pub struct Export {
 }
 
 fn invalid(detail: impl std::fmt::Display) -> Error {
-    Error::new(ErrorKind::InvalidRequest, format!("{INVALID_REQUEST} {detail}"))
+    Error::invalid_request(RequestPart::JobList, format!("{INVALID_REQUEST} {detail}"))
 }
 
 /// Exports `job_list` from `workspace`, as the API would.

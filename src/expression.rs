@@ -141,8 +141,80 @@ pub struct Found {
     /// The text between the braces.
     pub source: String,
     /// The expression, or why it does not parse.
-    pub parsed: Result<Expr, String>,
+    pub parsed: Result<Expr, SyntaxError>,
 }
+
+/// Why an expression does not parse, and where.
+///
+/// ```
+/// use dlf_bundle::expression::{SyntaxErrorKind, parse};
+/// let error = parse("Job.name +").unwrap_err();
+/// assert_eq!(error.kind(), &SyntaxErrorKind::Unexpected { found: None, expected: "a value" });
+/// assert_eq!(error.offset(), 10);
+/// assert_eq!(error.to_string(), "expected a value at the end");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    kind: SyntaxErrorKind,
+    offset: usize,
+}
+
+/// What is wrong with an expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SyntaxErrorKind {
+    /// `#{` with no `}` closing it.
+    Unclosed,
+    /// A string literal opened with this quote and never closed.
+    UnclosedQuote(char),
+    /// A character that starts no token.
+    UnexpectedCharacter(char),
+    /// A token where something else must stand; `found: None`: the end.
+    Unexpected {
+        /// The token found, as written; `None` at the end of the expression.
+        found: Option<String>,
+        /// What must stand there (`` `)` ``, `a value`, …).
+        expected: &'static str,
+    },
+    /// More tokens than the parser takes ([`MAX_TOKENS`]).
+    TooLong,
+    /// Nested deeper than the parser follows ([`MAX_NESTING`]).
+    TooDeep,
+}
+
+impl SyntaxError {
+    fn new(kind: SyntaxErrorKind, offset: usize) -> Self {
+        Self { kind, offset }
+    }
+
+    /// What is wrong.
+    pub fn kind(&self) -> &SyntaxErrorKind {
+        &self.kind
+    }
+
+    /// Byte offset in the expression's text (after `#{`) where the problem is.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            SyntaxErrorKind::Unclosed => f.write_str("unbalanced `#{`: no closing `}`"),
+            SyntaxErrorKind::UnclosedQuote(quote) => write!(f, "unbalanced quote `{quote}` at {}", self.offset),
+            SyntaxErrorKind::UnexpectedCharacter(c) => write!(f, "unexpected `{c}` at {}", self.offset),
+            SyntaxErrorKind::Unexpected { found: Some(found), expected } => {
+                write!(f, "expected {expected}, found `{found}` at {}", self.offset)
+            }
+            SyntaxErrorKind::Unexpected { found: None, expected } => write!(f, "expected {expected} at the end"),
+            SyntaxErrorKind::TooLong => write!(f, "longer than {MAX_TOKENS} tokens; split it over job parameters"),
+            SyntaxErrorKind::TooDeep => write!(f, "nested deeper than {MAX_NESTING} levels"),
+        }
+    }
+}
+
+impl std::error::Error for SyntaxError {}
 
 /// Every `#{…}` in `text`, in order. Braces inside string literals do not
 /// close an expression; an expression left open is reported as such.
@@ -151,19 +223,23 @@ pub struct Found {
 /// use dlf_bundle::expression::{Expr, find};
 /// let found = find(r#"dt=#{DateUtil.format(Job.planTime, "yyyyMMdd")}, x=#{Evn.get("a")"#);
 /// assert!(found[0].parsed.is_ok());
-/// assert_eq!(found[1].parsed, Err("unbalanced `#{`: no closing `}`".to_owned()));
+/// assert_eq!(found[1].parsed.as_ref().unwrap_err().to_string(), "unbalanced `#{`: no closing `}`");
 /// ```
 pub fn find(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
     let mut rest = 0;
     while let Some(start) = text.get(rest..).and_then(|t| find_opening(t, b'#')).map(|at| at + rest) {
         let body_start = start + 2;
-        let Some(length) = closing_brace(text.get(body_start..).unwrap_or_default()) else {
-            let source = text.get(body_start..).unwrap_or_default().to_owned();
-            out.push(Found { offset: start, source, parsed: Err("unbalanced `#{`: no closing `}`".to_owned()) });
+        // `find_opening` found `#{` at `start`: two ASCII bytes, so `body_start` is a boundary.
+        let Some(body) = text.get(body_start..) else { break };
+        let Some(length) = closing_brace(body) else {
+            let parsed = Err(SyntaxError::new(SyntaxErrorKind::Unclosed, body.len()));
+            out.push(Found { offset: start, source: body.to_owned(), parsed });
             break;
         };
-        let source = text.get(body_start..body_start + length).unwrap_or_default().to_owned();
+        // `closing_brace` returns the offset of a `}` it found in `body`.
+        let Some(source) = body.get(..length) else { break };
+        let source = source.to_owned();
         let parsed = parse(&source);
         out.push(Found { offset: start, source, parsed });
         rest = body_start + length + 1;
@@ -219,24 +295,28 @@ fn closing_brace(body: &str) -> Option<usize> {
 /// Parses the text of one expression (without `#{` and `}`).
 ///
 /// # Errors
-/// A message saying what is wrong and where (character offset).
-pub fn parse(source: &str) -> Result<Expr, String> {
+/// A [`SyntaxError`] saying what is wrong and where.
+pub fn parse(source: &str) -> Result<Expr, SyntaxError> {
     let tokens = tokenize(source)?;
     // Bounds the tree's depth, so that parsing, printing and dropping it
     // stay within the stack whatever a hostile file holds.
-    if tokens.len() > MAX_TOKENS {
-        return Err(format!("longer than {MAX_TOKENS} tokens; split it over job parameters"));
+    if let Some(&(offset, _)) = tokens.get(MAX_TOKENS) {
+        return Err(SyntaxError::new(SyntaxErrorKind::TooLong, offset));
     }
-    let mut parser = Parser { tokens: &tokens, at: 0, depth: 0 };
+    let mut parser = Parser { tokens: &tokens, at: 0, depth: 0, end: source.len() };
     let expr = parser.conditional()?;
-    match parser.peek() {
+    match parser.tokens.get(parser.at) {
         None => Ok(expr),
-        Some(token) => Err(format!("unexpected `{token}` after the expression")),
+        Some((offset, token)) => Err(SyntaxError::new(
+            SyntaxErrorKind::Unexpected { found: Some(token.to_string()), expected: "the end of the expression" },
+            *offset,
+        )),
     }
 }
 
-/// Far more than the expressions of real jobs (a few dozen tokens).
-const MAX_TOKENS: usize = 1000;
+/// Most tokens an expression may have: far more than the expressions of
+/// real jobs (a few dozen).
+pub const MAX_TOKENS: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
@@ -261,7 +341,8 @@ const SYMBOLS: [&str; 23] = [
     "=",
 ];
 
-fn tokenize(source: &str) -> Result<Vec<Token>, String> {
+/// The tokens of `source`, each with its byte offset.
+fn tokenize(source: &str) -> Result<Vec<(usize, Token)>, SyntaxError> {
     let mut tokens = Vec::new();
     let chars: Vec<(usize, char)> = source.char_indices().collect();
     let mut i = 0;
@@ -273,7 +354,7 @@ fn tokenize(source: &str) -> Result<Vec<Token>, String> {
             let mut j = i + 1;
             loop {
                 match chars.get(j) {
-                    None => return Err(format!("unbalanced quote `{c}` at {at}")),
+                    None => return Err(SyntaxError::new(SyntaxErrorKind::UnclosedQuote(c), at)),
                     Some(&(_, '\\')) => {
                         if let Some(&(_, escaped)) = chars.get(j + 1) {
                             text.push(escaped);
@@ -287,27 +368,30 @@ fn tokenize(source: &str) -> Result<Vec<Token>, String> {
                     }
                 }
             }
-            tokens.push(Token::Text(text));
+            tokens.push((at, Token::Text(text)));
             i = j + 1;
         } else if c.is_ascii_digit() {
             let mut j = i;
             while chars.get(j).is_some_and(|&(_, d)| d.is_ascii_digit() || d == '.') {
                 j += 1;
             }
-            tokens.push(Token::Number(chars.get(i..j).unwrap_or_default().iter().map(|(_, d)| d).collect()));
+            tokens.push((at, Token::Number(chars.iter().take(j).skip(i).map(|(_, d)| d).collect())));
             i = j;
         } else if c.is_alphabetic() || c == '_' || c == '$' {
             let mut j = i;
             while chars.get(j).is_some_and(|&(_, d)| d.is_alphanumeric() || d == '_' || d == '$') {
                 j += 1;
             }
-            tokens.push(Token::Name(chars.get(i..j).unwrap_or_default().iter().map(|(_, d)| d).collect()));
+            tokens.push((at, Token::Name(chars.iter().take(j).skip(i).map(|(_, d)| d).collect())));
             i = j;
         } else {
+            // `at` comes from `char_indices`: a boundary.
             let rest = source.get(at..).unwrap_or_default();
-            let symbol =
-                SYMBOLS.iter().find(|s| rest.starts_with(**s)).ok_or_else(|| format!("unexpected `{c}` at {at}"))?;
-            tokens.push(Token::Symbol(symbol));
+            let symbol = SYMBOLS
+                .iter()
+                .find(|s| rest.starts_with(**s))
+                .ok_or(SyntaxError::new(SyntaxErrorKind::UnexpectedCharacter(c), at))?;
+            tokens.push((at, Token::Symbol(symbol)));
             i += symbol.len();
         }
     }
@@ -315,18 +399,35 @@ fn tokenize(source: &str) -> Result<Vec<Token>, String> {
 }
 
 struct Parser<'a> {
-    tokens: &'a [Token],
+    tokens: &'a [(usize, Token)],
     at: usize,
+    /// The length of the source: where the end is reported.
+    end: usize,
     /// Parentheses, arguments, indexes, branches and unary operators open.
     depth: usize,
 }
 
 /// Deepest nesting the parser follows (real expressions nest a few levels).
-const MAX_NESTING: usize = 64;
+pub const MAX_NESTING: usize = 64;
 
 impl Parser<'_> {
     fn peek(&self) -> Option<&Token> {
-        self.tokens.get(self.at)
+        self.tokens.get(self.at).map(|(_, token)| token)
+    }
+
+    /// The error for the token at hand (or the end) where `expected` must stand.
+    fn unexpected(&self, expected: &'static str) -> SyntaxError {
+        match self.tokens.get(self.at) {
+            Some((offset, token)) => {
+                SyntaxError::new(SyntaxErrorKind::Unexpected { found: Some(token.to_string()), expected }, *offset)
+            }
+            None => SyntaxError::new(SyntaxErrorKind::Unexpected { found: None, expected }, self.end),
+        }
+    }
+
+    /// Where the token at hand starts (the end when there is none).
+    fn offset(&self) -> usize {
+        self.tokens.get(self.at).map_or(self.end, |(offset, _)| *offset)
     }
 
     fn eat(&mut self, symbol: &str) -> bool {
@@ -338,21 +439,15 @@ impl Parser<'_> {
         }
     }
 
-    fn expect(&mut self, symbol: &str) -> Result<(), String> {
-        if self.eat(symbol) {
-            Ok(())
-        } else {
-            Err(match self.peek() {
-                Some(token) => format!("expected `{symbol}`, found `{token}`"),
-                None => format!("expected `{symbol}` at the end"),
-            })
-        }
+    /// Eats `symbol` (`quoted`: the same in backquotes, for the message).
+    fn expect(&mut self, symbol: &str, quoted: &'static str) -> Result<(), SyntaxError> {
+        if self.eat(symbol) { Ok(()) } else { Err(self.unexpected(quoted)) }
     }
 
     /// Runs `parse` one nesting level deeper.
-    fn nested(&mut self, parse: impl FnOnce(&mut Self) -> Result<Expr, String>) -> Result<Expr, String> {
+    fn nested(&mut self, parse: impl FnOnce(&mut Self) -> Result<Expr, SyntaxError>) -> Result<Expr, SyntaxError> {
         if self.depth == MAX_NESTING {
-            return Err(format!("nested deeper than {MAX_NESTING} levels"));
+            return Err(SyntaxError::new(SyntaxErrorKind::TooDeep, self.offset()));
         }
         self.depth += 1;
         let expr = parse(self);
@@ -360,22 +455,22 @@ impl Parser<'_> {
         expr
     }
 
-    fn conditional(&mut self) -> Result<Expr, String> {
+    fn conditional(&mut self) -> Result<Expr, SyntaxError> {
         self.nested(Self::conditional_at_this_level)
     }
 
-    fn conditional_at_this_level(&mut self) -> Result<Expr, String> {
+    fn conditional_at_this_level(&mut self) -> Result<Expr, SyntaxError> {
         let condition = self.binary(0)?;
         if !self.eat("?") {
             return Ok(condition);
         }
         let then = self.conditional()?;
-        self.expect(":")?;
+        self.expect(":", "`:`")?;
         let otherwise = self.conditional()?;
         Ok(Expr::Conditional(Box::new(condition), Box::new(then), Box::new(otherwise)))
     }
 
-    fn binary(&mut self, level: usize) -> Result<Expr, String> {
+    fn binary(&mut self, level: usize) -> Result<Expr, SyntaxError> {
         let Some(operators) = LEVELS.get(level) else { return self.unary() };
         let mut left = self.binary(level + 1)?;
         loop {
@@ -387,7 +482,7 @@ impl Parser<'_> {
         }
     }
 
-    fn unary(&mut self) -> Result<Expr, String> {
+    fn unary(&mut self) -> Result<Expr, SyntaxError> {
         for operator in ['!', '-'] {
             if self.eat(&operator.to_string()) {
                 return Ok(Expr::Unary(operator, Box::new(self.nested(Self::unary)?)));
@@ -396,7 +491,7 @@ impl Parser<'_> {
         self.postfix()
     }
 
-    fn postfix(&mut self) -> Result<Expr, String> {
+    fn postfix(&mut self) -> Result<Expr, SyntaxError> {
         let mut expr = self.primary()?;
         loop {
             if self.eat(".") {
@@ -405,7 +500,7 @@ impl Parser<'_> {
                         self.at += 1;
                         expr = Expr::Member(Box::new(expr), member);
                     }
-                    _ => return Err("expected a member name after `.`".to_owned()),
+                    _ => return Err(self.unexpected("a member name after `.`")),
                 }
             } else if self.eat("(") {
                 let mut arguments = Vec::new();
@@ -416,17 +511,14 @@ impl Parser<'_> {
                             break;
                         }
                         if !self.eat(",") {
-                            return Err(match self.peek() {
-                                Some(token) => format!("expected `,` or `)` in the arguments, found `{token}`"),
-                                None => "expected `,` or `)`: the arguments are not closed".to_owned(),
-                            });
+                            return Err(self.unexpected("`,` or `)` closing the arguments"));
                         }
                     }
                 }
                 expr = Expr::Call(Box::new(expr), arguments);
             } else if self.eat("[") {
                 let index = self.conditional()?;
-                self.expect("]")?;
+                self.expect("]", "`]`")?;
                 expr = Expr::Index(Box::new(expr), Box::new(index));
             } else {
                 return Ok(expr);
@@ -434,25 +526,25 @@ impl Parser<'_> {
         }
     }
 
-    fn primary(&mut self) -> Result<Expr, String> {
-        let token = self.peek().cloned().ok_or("expected a value at the end")?;
-        self.at += 1;
-        Ok(match token {
-            Token::Number(text) => Expr::Number(text),
-            Token::Text(text) => Expr::Text(text),
-            Token::Name(name) => match name.as_str() {
+    fn primary(&mut self) -> Result<Expr, SyntaxError> {
+        if self.eat("(") {
+            let inner = self.conditional()?;
+            self.expect(")", "`)`")?;
+            return Ok(inner);
+        }
+        let expr = match self.peek() {
+            Some(Token::Number(text)) => Expr::Number(text.clone()),
+            Some(Token::Text(text)) => Expr::Text(text.clone()),
+            Some(Token::Name(name)) => match name.as_str() {
                 "true" => Expr::Bool(true),
                 "false" => Expr::Bool(false),
                 "null" => Expr::Null,
-                _ => Expr::Name(name),
+                _ => Expr::Name(name.clone()),
             },
-            Token::Symbol("(") => {
-                let inner = self.conditional()?;
-                self.expect(")")?;
-                inner
-            }
-            Token::Symbol(symbol) => return Err(format!("unexpected `{symbol}`")),
-        })
+            Some(Token::Symbol(_)) | None => return Err(self.unexpected("a value")),
+        };
+        self.at += 1;
+        Ok(expr)
     }
 }
 

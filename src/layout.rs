@@ -1,6 +1,6 @@
 //! Where definitions sit inside a bundle: the batch and single layouts.
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, RequestPart, Result};
 use crate::kind::DefinitionKind;
 use crate::name;
 use crate::warning::{Warning, WarningKind};
@@ -58,7 +58,7 @@ impl std::str::FromStr for Layout {
         match text {
             "batch" => Ok(Self::Batch),
             "single" => Ok(Self::Single),
-            _ => Err(Error::new(ErrorKind::InvalidRequest, format!("unknown layout `{text}` (batch or single)"))),
+            _ => Err(Error::invalid_request(RequestPart::Layout, format!("unknown layout `{text}` (batch or single)"))),
         }
     }
 }
@@ -114,7 +114,7 @@ fn classify(path: &str) -> Option<(DefinitionKind, Range<usize>, Option<&str>)> 
     }
 }
 
-/// A file name given to [`Plan::new`], which gives the path it is placed at
+/// A file name given to [`Arrangement::new`], which gives the path it is placed at
 /// (the name, or the name without its wrapper folder) without a copy where
 /// it can.
 pub(crate) trait FileName: AsRef<str> {
@@ -138,14 +138,14 @@ impl FileName for Arc<str> {
 /// are read from the path, so a bundle of 78,000 entries holds one string
 /// per definition.
 #[derive(Debug, Clone)]
-pub(crate) struct Placed {
+pub(crate) struct PlacedPath {
     path: Arc<str>,
     kind: DefinitionKind,
     /// Where the file name's stem lies in `path` (the job folder ends just before it).
     stem: (u32, u32),
 }
 
-impl Placed {
+impl PlacedPath {
     /// The definition at `path`, if it is one of either layout.
     pub(crate) fn of(path: &str) -> Option<Self> {
         Self::sharing(path, || Arc::from(path))
@@ -224,12 +224,12 @@ pub(crate) fn reads_as_workspace(names: &[&str]) -> bool {
 /// The plan of a folder of these names when it reads as a bundle (or why
 /// it places nothing), `None` when it reads as a workspace
 /// ([`reads_as_workspace`]): a command that takes either plans it once.
-pub(crate) fn bundle_plan(names: &[&str]) -> Option<Result<Plan>> {
-    let plan = Plan::new(names, Vec::new());
+pub(crate) fn bundle_plan(names: &[&str]) -> Option<Result<Arrangement>> {
+    let plan = Arrangement::new(names, Vec::new());
     if !names.iter().any(|name| workspace_name(name).is_some()) {
         return Some(plan);
     }
-    let leaves_out_a_workspace_definition = |plan: &Plan| {
+    let leaves_out_a_workspace_definition = |plan: &Arrangement| {
         plan.warnings().iter().any(|warning| {
             warning.kind == WarningKind::StrayFile
                 && warning.entry.as_deref().is_some_and(|entry| workspace_name(entry).is_some())
@@ -312,11 +312,11 @@ fn wrapper_folder(paths: &[&str]) -> Option<String> {
 
 /// Decides the layout from the placements of every definition, and checks
 /// the batch rule: each job folder holds exactly one `.job`, named after it.
-fn detect<'a>(placed: impl IntoIterator<Item = &'a Placed>) -> Result<Layout> {
+fn detect<'a>(placed: impl IntoIterator<Item = &'a PlacedPath>) -> Result<Layout> {
     /// What the batch rule needs of a job folder: its first file and its first two jobs.
     struct Folder<'a> {
-        first: &'a Placed,
-        jobs: [Option<&'a Placed>; 2],
+        first: &'a PlacedPath,
+        jobs: [Option<&'a PlacedPath>; 2],
     }
     let mut layout: Option<(Layout, &str)> = None;
     // Hashed, not sorted: the rule is checked per folder, and only a folder
@@ -385,18 +385,18 @@ fn detect<'a>(placed: impl IntoIterator<Item = &'a Placed>) -> Result<Layout> {
 }
 
 /// Per file, in input order: where it is placed, or `None` for a stray file.
-pub(crate) type Placements = Vec<Option<Placed>>;
+pub(crate) type Placements = Vec<Option<PlacedPath>>;
 
 /// Where each file of a bundle goes, decided from the names alone so that
 /// the contents can then be loaded and parsed in parallel.
 #[derive(Debug)]
-pub(crate) struct Plan {
+pub(crate) struct Arrangement {
     placements: Placements,
     layout: Layout,
     warnings: Vec<Warning>,
 }
 
-impl Plan {
+impl Arrangement {
     /// Plans a bundle from file names (archive entries or files of a folder):
     /// one wrapper folder is stripped, each file is placed in a layout, and
     /// the layout is checked.
@@ -410,7 +410,7 @@ impl Plan {
                 Some(folder) => name.strip_prefix(folder.as_str()).and_then(|n| n.strip_prefix('/')).unwrap_or(name),
                 None => name,
             };
-            let placed = Placed::sharing(path, || file.share(path));
+            let placed = PlacedPath::sharing(path, || file.share(path));
             if placed.is_none() {
                 warnings.push(Warning::new(
                     WarningKind::StrayFile,
@@ -447,16 +447,16 @@ impl Plan {
 
     /// The kind of definition file `index` holds, if it is one.
     pub(crate) fn kind(&self, index: usize) -> Option<DefinitionKind> {
-        self.placed_at(index).map(Placed::kind)
+        self.placed_at(index).map(PlacedPath::kind)
     }
 
     /// Where file `index` is placed, if it is a definition.
-    pub(crate) fn placed_at(&self, index: usize) -> Option<&Placed> {
+    pub(crate) fn placed_at(&self, index: usize) -> Option<&PlacedPath> {
         self.placements.get(index)?.as_ref()
     }
 
     /// Every placed definition.
-    pub(crate) fn placed(&self) -> impl Iterator<Item = &Placed> {
+    pub(crate) fn placed(&self) -> impl Iterator<Item = &PlacedPath> {
         // `filter_map`, not `flatten`: its size hint bounds the count.
         self.placements.iter().filter_map(Option::as_ref)
     }
@@ -470,7 +470,7 @@ impl Plan {
     }
 
     /// The warning for a definition whose inside `name` differs from its file name.
-    pub(crate) fn name_mismatch(entry: &str, placed: &Placed, inner: Option<&str>) -> Option<Warning> {
+    pub(crate) fn name_mismatch(entry: &str, placed: &PlacedPath, inner: Option<&str>) -> Option<Warning> {
         let message = placed.name_mismatch(inner)?;
         Some(Warning::new(WarningKind::NameMismatch, Some(entry), message))
     }
@@ -509,7 +509,7 @@ mod tests {
             let placed = Placement::of(path).map(|p| (p.kind, p.stem, p.job_folder, p.layout));
             assert_eq!(placed, expected, "{path}");
             // What a plan keeps gives the same placement.
-            assert_eq!(Placed::of(path).map(|placed| placed.placement()), Placement::of(path), "{path}");
+            assert_eq!(PlacedPath::of(path).map(|placed| placed.placement()), Placement::of(path), "{path}");
         }
     }
 }

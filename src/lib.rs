@@ -32,11 +32,11 @@ mod warning;
 mod workspace;
 mod write;
 
-pub use bundle::{Bundle, BundleDir, Entry, PackReport, Packed, UnpackOptions};
+pub use bundle::{Bundle, BundleDir, Entry, Packed, UnpackOptions};
 pub use catalog::values::{FailPolicy, NodeType, ProcessType, ResourceType, ScheduleType, ScriptType};
 pub use error::{
-    ArchiveEntry, Corruption, Error, ErrorKind, HeaderField, Limit, NameProblem, Position, Result, Unsupported,
-    ZipHeader,
+    Corruption, EntryRef, Error, ErrorKind, HeaderField, Limit, NameProblem, Position, RequestPart, Result,
+    Unsupported, ZipHeader,
 };
 pub use kind::DefinitionKind;
 pub use layout::{Layout, Placement};

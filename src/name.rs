@@ -14,7 +14,7 @@ pub const MAX_NAME_BYTES: usize = 1024;
 /// Longest path component accepted, in bytes (common file-system limit).
 pub const MAX_COMPONENT_BYTES: usize = 255;
 /// Most components in a name: wrapper folder + `jobs/` + job folder + file.
-pub const MAX_DEPTH: usize = 4;
+pub const MAX_COMPONENTS: usize = 4;
 
 /// How an entry name was stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +48,7 @@ pub(crate) fn decode_entry_name(raw: &[u8], utf8_flag: bool) -> Result<(String, 
 /// Checks a `/`-separated entry name (without a trailing `/`) against the
 /// rules: relative, no empty, `.` or `..` components, no backslash, colon
 /// (drive letters, alternate data streams), NUL or control characters, at
-/// most [`MAX_DEPTH`] components of at most [`MAX_COMPONENT_BYTES`] bytes.
+/// most [`MAX_COMPONENTS`] components of at most [`MAX_COMPONENT_BYTES`] bytes.
 ///
 /// # Security
 /// This is the only gate between names in untrusted archives and paths on
@@ -107,8 +107,8 @@ pub fn check_entry_name(name: &str) -> Result<()> {
             _ => {}
         }
     }
-    if depth > MAX_DEPTH {
-        return refuse(NameProblem::TooDeep, &format!("more than {MAX_DEPTH} path components"));
+    if depth > MAX_COMPONENTS {
+        return refuse(NameProblem::TooDeep, &format!("more than {MAX_COMPONENTS} path components"));
     }
     Ok(())
 }
@@ -264,7 +264,7 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 #[cfg(test)]
 mod tests {
-    use super::{MAX_COMPONENT_BYTES, MAX_DEPTH, check_entry_name, is_macos_metadata};
+    use super::{MAX_COMPONENT_BYTES, MAX_COMPONENTS, check_entry_name, is_macos_metadata};
     use crate::error::{ErrorKind, NameProblem};
 
     /// The rules checked one at a time, in order, as the documentation states them.
@@ -288,7 +288,7 @@ mod tests {
         .into_iter()
         .find_map(|(broken, problem)| broken.then_some(problem))
         .or(first_component_problem)
-        .or_else(|| (components.len() > MAX_DEPTH).then_some(NameProblem::TooDeep))
+        .or_else(|| (components.len() > MAX_COMPONENTS).then_some(NameProblem::TooDeep))
     }
 
     #[test]
@@ -298,7 +298,7 @@ mod tests {
             "jobs", "a", "", ".", "..", "\\", ":", "\u{0}", "\u{1f}", "\u{7f}", "\u{85}", "\u{9f}", "\u{a0}", "é",
             "测试", &long,
         ];
-        let mut names = vec![String::new(), "/jobs/a".to_owned(), "a/".repeat(MAX_DEPTH) + "a"];
+        let mut names = vec![String::new(), "/jobs/a".to_owned(), "a/".repeat(MAX_COMPONENTS) + "a"];
         for first in pieces {
             for second in pieces {
                 for third in ["", "/", "b/c.job", ":x", "\\y"] {

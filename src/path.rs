@@ -2,7 +2,7 @@
 //! `property.NAME` (the value of a node property), `param.NAME` (the value
 //! of a job parameter).
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, RequestPart, Result};
 use crate::json::{Object, Value};
 use std::fmt;
 
@@ -41,7 +41,7 @@ impl std::str::FromStr for FieldPath {
     type Err = Error;
 
     fn from_str(text: &str) -> Result<Self> {
-        let invalid = |why: &str| Error::new(ErrorKind::InvalidRequest, format!("field path `{text}` {why}"));
+        let invalid = |why: &str| Error::invalid_request(RequestPart::FieldPath, format!("field path `{text}` {why}"));
         let named = [("property.", "properties"), ("param.", "params")];
         for (prefix, list) in named {
             if let Some(name) = text.strip_prefix(prefix) {
@@ -193,8 +193,8 @@ impl FieldPath {
     }
 
     fn not_an_object(&self) -> Error {
-        Error::new(
-            ErrorKind::InvalidRequest,
+        Error::invalid_request(
+            RequestPart::FieldPath,
             format!("field path `{}` goes through a value that is not an object", self.text),
         )
     }

@@ -3,7 +3,7 @@
 //! what the target holds (its [`Inventory`]).
 
 use crate::bundle::Bundle;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, RequestPart, Result};
 use crate::json::{self, Value};
 use crate::kind::DefinitionKind;
 use crate::layout::Placement;
@@ -143,10 +143,11 @@ impl Inventory {
             }
             let kind = InventoryKind::ALL.into_iter().find(|kind| kind.as_str() == key).ok_or_else(|| {
                 let known: Vec<&str> = InventoryKind::ALL.iter().map(|kind| kind.as_str()).collect();
-                Error::new(
-                    ErrorKind::InvalidRequest,
+                Error::invalid_request(
+                    RequestPart::Inventory,
                     format!("`{key}` is not an inventory key; the keys are {}", known.join(", ")),
                 )
+                .with_nearest(crate::name::nearest(key, known.iter().copied()))
             })?;
             let Value::Array(items) = list else { return Err(wrong_type(key, "an array", list)) };
             let slot = inventory.lists.entry(kind).or_default();

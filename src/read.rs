@@ -17,7 +17,7 @@ use crate::archive::{Archive, Carry, Directory, Record};
 use crate::error::{Corruption, Error, ErrorKind, Limit, NameProblem, Result, Unsupported};
 use crate::folder;
 use crate::kind::DefinitionKind;
-use crate::layout::Plan;
+use crate::layout::Arrangement;
 use crate::limits::{Limits, RunningTotal};
 use crate::name::{self, NameEncoding};
 use crate::warning::{Warning, WarningKind};
@@ -71,7 +71,7 @@ const AES_ENCRYPTED: u16 = 99;
 /// processed by the caller's function.
 pub(crate) struct Scan<T> {
     /// The layout plan (placements, layout, warnings so far).
-    pub plan: Plan,
+    pub plan: Arrangement,
     /// File entry names as read, in archive order (shared with the plan's paths).
     pub names: Vec<Arc<str>>,
     /// Per file entry: the caller's result for a definition, `None` for a stray file.
@@ -90,7 +90,7 @@ struct Listed {
 /// The file entries, checked and planned, before any is inflated.
 struct Planned<C> {
     listed: Listed,
-    plan: Plan,
+    plan: Arrangement,
     prepared: C,
 }
 
@@ -108,8 +108,8 @@ struct Planned<C> {
 pub(crate) fn scan<C: Send + Sync, T: Send>(
     bytes: &[u8],
     options: &ReadOptions,
-    prepare: impl FnOnce(&Plan) -> C + Send,
-    process: impl Fn(&Plan, &C, usize, DefinitionKind, EntryData<'_>) -> Result<T> + Sync,
+    prepare: impl FnOnce(&Arrangement) -> C + Send,
+    process: impl Fn(&Arrangement, &C, usize, DefinitionKind, EntryData<'_>) -> Result<T> + Sync,
 ) -> Result<Scan<T>> {
     let limits = &options.limits;
     check_archive_size(bytes.len() as u64, limits)?;
@@ -131,8 +131,8 @@ pub(crate) fn on_worker<R: Send>(work: impl FnOnce() -> R + Send) -> R {
 pub(crate) fn scan_file<C: Send + Sync, T: Send>(
     path: &Path,
     options: &ReadOptions,
-    prepare: impl FnOnce(&Plan) -> C + Send,
-    process: impl Fn(&Plan, &C, usize, DefinitionKind, EntryData<'_>) -> Result<T> + Sync,
+    prepare: impl FnOnce(&Arrangement) -> C + Send,
+    process: impl Fn(&Arrangement, &C, usize, DefinitionKind, EntryData<'_>) -> Result<T> + Sync,
 ) -> Result<(Scan<T>, u64)> {
     let limits = &options.limits;
     let io = |e: std::io::Error| Error::io(e, "cannot read").in_file(path);
@@ -161,10 +161,14 @@ fn check_archive_size(size: u64, limits: &Limits) -> Result<()> {
     Ok(())
 }
 
-fn plan_entries<C>(directory: &Directory, limits: &Limits, prepare: impl FnOnce(&Plan) -> C) -> Result<Planned<C>> {
+fn plan_entries<C>(
+    directory: &Directory,
+    limits: &Limits,
+    prepare: impl FnOnce(&Arrangement) -> C,
+) -> Result<Planned<C>> {
     let mut warnings = Vec::new();
     let listed = list_entries(directory, limits, &mut warnings)?;
-    let plan = Plan::new(&listed.names, warnings)?;
+    let plan = Arrangement::new(&listed.names, warnings)?;
     let prepared = prepare(&plan);
     Ok(Planned { listed, plan, prepared })
 }
@@ -191,8 +195,8 @@ enum Outcome<T> {
 fn scan_archive<C: Send + Sync, T: Send>(
     mut archive: Archive<'_>,
     limits: &Limits,
-    prepare: impl FnOnce(&Plan) -> C + Send,
-    process: impl Fn(&Plan, &C, usize, DefinitionKind, EntryData<'_>) -> Result<T> + Sync,
+    prepare: impl FnOnce(&Arrangement) -> C + Send,
+    process: impl Fn(&Arrangement, &C, usize, DefinitionKind, EntryData<'_>) -> Result<T> + Sync,
 ) -> Result<Scan<T>> {
     archive.check_extent()?;
     let (mut carry, mut buffer) = (Carry::default(), Vec::new());
@@ -287,7 +291,7 @@ struct Inflater<'a, C, F> {
     slots: Vec<Option<Slot>>,
     names: &'a [Arc<str>],
     ignored: &'a [(usize, String)],
-    plan: &'a Plan,
+    plan: &'a Arrangement,
     prepared: &'a C,
     limits: &'a Limits,
     process: F,
@@ -298,7 +302,7 @@ impl<C: Sync, F> Inflater<'_, C, F> {
     /// Inflates the located entries of the window shown, in parallel.
     fn inflate<T: Send>(&self, archive: &Archive<'_>, located: &[(usize, Range<u64>)]) -> Vec<Outcome<T>>
     where
-        F: Fn(&Plan, &C, usize, DefinitionKind, EntryData<'_>) -> Result<T> + Sync,
+        F: Fn(&Arrangement, &C, usize, DefinitionKind, EntryData<'_>) -> Result<T> + Sync,
     {
         let entries: Vec<_> = (located.iter())
             .filter_map(|(record, range)| Some((*record, range, (*self.slots.get(*record)?)?)))

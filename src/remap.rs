@@ -18,7 +18,7 @@
 use crate::NodeType;
 use crate::bundle::Bundle;
 use crate::catalog::Refers;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Position, RequestPart, Result};
 use crate::json;
 use crate::json::Value;
 use crate::kind::DefinitionKind;
@@ -28,6 +28,7 @@ use crate::resolve::{JobDependencies, Status, bundle_dependencies, workspace_dep
 use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use toml::de::{DeTable, DeValue};
 
 /// What a map section renames.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -114,7 +115,8 @@ impl Section {
 /// let map: Map = "[connection]\ndws_dev = \"dws_prod\"\n[obs_path]\n\"obs://dev/\" = \"obs://prod/\"\n".parse()?;
 /// assert_eq!(map.rename(Section::Connection, "dws_dev"), Some("dws_prod".to_owned()));
 /// assert_eq!(map.rename(Section::ObsPath, "obs://dev/logs/"), Some("obs://prod/logs/".to_owned()));
-/// assert!("[conection]\nx = \"y\"\n".parse::<Map>().unwrap_err().to_string().contains("line 1"));
+/// let error = "[conection]\nx = \"y\"\n".parse::<Map>().unwrap_err();
+/// assert_eq!(error.position().map(|at| (at.line, at.column)), Some((1, 2)));
 /// # Ok::<(), dlf_bundle::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -126,42 +128,78 @@ pub struct Map {
 impl std::str::FromStr for Map {
     type Err = Error;
 
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidRequest`] for [`RequestPart::Map`], at the
+    /// [`Error::position`] of the offending key or TOML syntax.
     fn from_str(text: &str) -> Result<Self> {
-        let table: toml::Table = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|span| json::line_column(text.as_bytes(), span.start).0);
-            let at = line.map(|line| format!(" (line {line})")).unwrap_or_default();
-            Error::new(ErrorKind::InvalidRequest, format!("the map is not valid TOML: {}{at}", e.message().trim()))
+        let table = DeTable::parse(text).map_err(|e| {
+            let error =
+                Error::invalid_request(RequestPart::Map, format!("the map is not valid TOML: {}", e.message().trim()));
+            match e.span() {
+                Some(span) => error.at(position(text, span.start)),
+                None => error,
+            }
         })?;
         let mut map = Self::default();
-        for (name, value) in &table {
-            if name == "jobs" {
+        for (name, value) in table.get_ref() {
+            if name.get_ref() == "jobs" {
                 let jobs = value
+                    .get_ref()
                     .as_table()
                     .ok_or_else(|| invalid(text, name, "`jobs` must hold `[jobs.<job>.params]` tables"))?;
                 for (job, sections) in jobs {
-                    let sections =
-                        sections.as_table().ok_or_else(|| invalid(text, job, "must hold a `params` table"))?;
+                    let sections = sections
+                        .get_ref()
+                        .as_table()
+                        .ok_or_else(|| invalid(text, job, "must hold a `params` table"))?;
                     for (section, values) in sections {
-                        if section != "params" {
-                            return Err(invalid(text, section, "is not a section of a job (only `params`)"));
+                        if section.get_ref() != "params" {
+                            return Err(invalid(text, section, "is not a section of a job (only `params`)")
+                                .with_nearest(Some("params")));
                         }
-                        map.job_params.insert(job.clone(), strings(text, section, values)?);
+                        map.job_params.insert(job.get_ref().to_string(), strings(text, section, values)?);
                     }
                 }
                 continue;
             }
-            let section = if name == "params" {
+            let section = if name.get_ref() == "params" {
                 Section::Params
             } else {
-                Section::NAMED.iter().find(|(known, _)| known == name).map(|(_, s)| *s).ok_or_else(|| {
+                Section::NAMED.iter().find(|(known, _)| known == name.get_ref()).map(|(_, s)| *s).ok_or_else(|| {
                     let known: Vec<&str> = Section::NAMED.iter().map(|(n, _)| *n).collect();
+                    let nearest = crate::name::nearest(name.get_ref(), known.iter().copied().chain(["params", "jobs"]));
                     invalid(text, name, &format!("is not a map section ({}, params, jobs)", known.join(", ")))
+                        .with_nearest(nearest)
                 })?
             };
             map.names.insert(section, strings(text, name, value)?);
         }
         Ok(map)
     }
+}
+
+/// A key of a map, with where it is written.
+type Key<'i> = toml::Spanned<toml::de::DeString<'i>>;
+
+fn position(text: &str, offset: usize) -> Position {
+    let (line, column) = json::line_column(text.as_bytes(), offset);
+    Position::new(line, column)
+}
+
+fn invalid(text: &str, key: &Key<'_>, why: &str) -> Error {
+    Error::invalid_request(RequestPart::Map, format!("map key `{}` {why}", key.get_ref()))
+        .at(position(text, key.span().start))
+}
+
+fn strings(text: &str, section: &Key<'_>, value: &toml::Spanned<DeValue<'_>>) -> Result<BTreeMap<String, String>> {
+    let table = value.get_ref().as_table().ok_or_else(|| invalid(text, section, "must be a table of names"))?;
+    table
+        .iter()
+        .map(|(key, value)| match value.get_ref().as_str() {
+            Some(new) => Ok((key.get_ref().to_string(), new.to_owned())),
+            None => Err(invalid(text, key, "must map to a string")),
+        })
+        .collect()
 }
 
 impl Map {
@@ -195,32 +233,10 @@ impl Map {
     }
 }
 
-fn invalid(text: &str, key: &str, why: &str) -> Error {
-    let line = text
-        .lines()
-        .position(|line| {
-            let line = line.trim_start_matches(['[', ' ']);
-            line.starts_with(key) || line.trim_start_matches('"').starts_with(key) || line.contains(&format!(".{key}"))
-        })
-        .map_or(String::new(), |index| format!(" (line {})", index + 1));
-    Error::new(ErrorKind::InvalidRequest, format!("map key `{key}` {why}{line}"))
-}
-
-fn strings(text: &str, section: &str, value: &toml::Value) -> Result<BTreeMap<String, String>> {
-    let table = value.as_table().ok_or_else(|| invalid(text, section, "must be a table of names"))?;
-    table
-        .iter()
-        .map(|(key, value)| match value.as_str() {
-            Some(new) => Ok((key.clone(), new.to_owned())),
-            None => Err(invalid(text, key, "must map to a string")),
-        })
-        .collect()
-}
-
 /// One value rewritten.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct Change {
+pub struct Rewrite {
     /// The bundle entry.
     pub entry: String,
     /// RFC 6901 pointer to the value.
@@ -250,7 +266,7 @@ pub struct Unmapped {
 #[non_exhaustive]
 pub struct Report {
     /// One element per value rewritten.
-    pub changes: Vec<Change>,
+    pub changes: Vec<Rewrite>,
     /// The environment objects left as they are.
     pub unmapped: Vec<Unmapped>,
     /// The map's entries that matched no value of the bundle (a typo, or an
@@ -271,7 +287,7 @@ pub struct Unmatched {
 }
 
 /// A document rewritten, and its changes.
-type Rewritten = (Document, Vec<Change>);
+type Rewritten = (Document, Vec<Rewrite>);
 
 /// A value the map could have renamed: its section and the value (for a
 /// parameter, `job/param`).
@@ -467,7 +483,7 @@ fn rewrite(
     definition: &Definition,
     entry: &str,
     map: &Map,
-    changes: &mut Vec<Change>,
+    changes: &mut Vec<Rewrite>,
     seen: &mut Vec<Seen>,
 ) -> Result<Option<Definition>> {
     if let Definition::Script(script) = definition {
@@ -499,7 +515,7 @@ fn rewrite_script(
     script: &Script,
     entry: &str,
     map: &Map,
-    changes: &mut Vec<Change>,
+    changes: &mut Vec<Rewrite>,
     seen: &mut Vec<Seen>,
 ) -> Option<Script> {
     let fields = [
@@ -509,13 +525,13 @@ fn rewrite_script(
         ("currentDatabase", Section::Database, &script.current_database),
     ];
     seen.extend(fields.iter().filter_map(|(_, section, value)| Some((*section, (*value).clone()?))));
-    let renamed: Vec<Change> = fields
+    let renamed: Vec<Rewrite> = fields
         .iter()
         .filter_map(|(key, section, value)| {
             let old = value.as_deref()?;
             let new = map.rename(*section, old).filter(|new| new != old)?;
             let (entry, pointer, kind) = (entry.to_owned(), format!("/{key}"), *section);
-            Some(Change { entry, pointer, kind, from: old.to_owned(), to: new })
+            Some(Rewrite { entry, pointer, kind, from: old.to_owned(), to: new })
         })
         .collect();
     if renamed.is_empty() {
@@ -553,7 +569,7 @@ fn rename_key(kind: EnvironmentKind, name: &str) -> &str {
 struct Rewriter<'a> {
     map: &'a Map,
     entry: &'a str,
-    changes: Vec<Change>,
+    changes: Vec<Rewrite>,
     /// Every value the map could have renamed.
     seen: &'a mut Vec<Seen>,
 }
@@ -572,7 +588,7 @@ impl Rewriter<'_> {
         if old == new {
             return;
         }
-        self.changes.push(Change { entry: self.entry.to_owned(), pointer, kind: section, from: old, to: new.clone() });
+        self.changes.push(Rewrite { entry: self.entry.to_owned(), pointer, kind: section, from: old, to: new.clone() });
         *value = Value::String(new);
     }
 

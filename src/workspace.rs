@@ -2,7 +2,7 @@
 //! from which bundles are exported.
 
 use crate::bundle::Bundle;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, RequestPart, Result};
 use crate::folder;
 use crate::kind::DefinitionKind;
 use crate::layout::{self, Layout};
@@ -117,7 +117,7 @@ impl Workspace {
         let kind = document.kind();
         let name = document
             .name()
-            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, format!("the {} has no `name`", kind.as_str())))?
+            .ok_or_else(|| Error::invalid_request(RequestPart::Name, format!("the {} has no `name`", kind.as_str())))?
             .to_owned();
         self.kind_index_mut(kind).insert(name, Source::Memory(Box::new(document)));
         Ok(())

@@ -33,16 +33,19 @@ fn the_reference_examples_parse() {
 #[test]
 fn malformed_expressions_say_what_is_wrong() {
     let table = [
-        (r#"DateUtil.format(Job.planTime, "x""#, "the arguments are not closed"),
-        (r#"Env.get("a)"#, "unbalanced quote"),
-        ("Job.", "expected a member name"),
-        ("1 +", "expected a value"),
-        ("a b", "unexpected `b`"),
-        ("#", "unexpected `#`"),
+        (r#"DateUtil.format(Job.planTime, "x""#, "expected `,` or `)` closing the arguments at the end", 33),
+        (r#"Env.get("a)"#, "unbalanced quote `\"` at 8", 8),
+        ("Job.", "expected a member name after `.` at the end", 4),
+        ("1 +", "expected a value at the end", 3),
+        ("1 + )", "expected a value, found `)` at 4", 4),
+        ("a b", "expected the end of the expression, found `b` at 2", 2),
+        ("a ? b", "expected `:` at the end", 5),
+        ("x[1", "expected `]` at the end", 3),
+        ("#", "unexpected `#` at 0", 0),
     ];
-    for (source, message) in table {
+    for (source, message, offset) in table {
         let error = parse(source).unwrap_err();
-        assert!(error.contains(message), "{source}: {error}");
+        assert_eq!((error.to_string().as_str(), error.offset()), (message, offset), "{source}");
     }
 }
 
@@ -138,7 +141,7 @@ fn nesting_and_length_are_bounded() {
     ];
     for (text, message) in table {
         let error = parse(&text).unwrap_err();
-        assert!(error.contains(message), "{}…: {error}", &text[..10]);
+        assert!(error.to_string().contains(message), "{}…: {error}", &text[..10]);
     }
     assert!(parse(&format!("{}a{}", "(".repeat(60), ")".repeat(60))).is_ok());
 }

@@ -7,7 +7,7 @@ use crate::common::{
     RawEntry, batch_entries, job_json, raw_zip, raw_zip_with_adjusted_prefix, raw_zip_with_prefix, script_json,
 };
 use dlf_bundle::{
-    ArchiveEntry, Bundle, Corruption, ErrorKind, HeaderField, Limit, Limits, NameProblem, ReadOptions, Unsupported,
+    Bundle, Corruption, EntryRef, ErrorKind, HeaderField, Limit, Limits, NameProblem, ReadOptions, Unsupported,
     ZipHeader,
 };
 
@@ -408,7 +408,7 @@ fn hostile_archives_are_refused_naming_the_entry() {
             continue;
         }
         if let Some(entry) = case.entry {
-            assert_eq!(error.entry().map(ArchiveEntry::name), Some(entry), "{}: {error}", case.name);
+            assert_eq!(error.entry().map(EntryRef::name), Some(entry), "{}: {error}", case.name);
             assert!(error.to_string().starts_with("entry `"), "{}: {error}", case.name);
             assert!(
                 !error.to_string().chars().any(char::is_control),

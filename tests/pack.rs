@@ -33,17 +33,20 @@ fn warnings_of(warnings: &[dlf_bundle::Warning]) -> Vec<String> {
 
 /// Every way of packing `dir` (streamed into memory or a file, or read whole
 /// first): the same bytes and warnings, or the same error.
-fn pack_both_ways(dir: &Path, limits: &Limits) -> Result<Packed, dlf_bundle::Error> {
+fn pack_both_ways(dir: &Path, limits: &Limits) -> Result<(Vec<u8>, Packed), dlf_bundle::Error> {
     let options = ReadOptions::new().limits(*limits);
-    let streamed = BundleDir::open(dir, &options).and_then(|folder| folder.to_zip());
+    let streamed = BundleDir::open(dir, &options).and_then(|folder| {
+        let mut zip = Vec::new();
+        folder.write_zip(&mut zip).map(|packed| (zip, packed))
+    });
     let in_memory = Bundle::from_dir(dir, &options);
     // Streamed into a file too: the same bytes, or the same error and no file.
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("out.zip");
     let into_file = BundleDir::open(dir, &options).and_then(|folder| folder.zip_to_path(&file));
     match (&streamed, &into_file) {
-        (Ok(packed), Ok(report)) => {
-            assert_eq!(std::fs::read(&file).unwrap(), packed.zip, "the same bytes into a file");
+        (Ok((zip, packed)), Ok(report)) => {
+            assert_eq!(&std::fs::read(&file).unwrap(), zip, "the same bytes into a file");
             assert_eq!(report.definitions, packed.definitions);
             assert_eq!(warnings_of(&report.warnings), warnings_of(&packed.warnings));
         }
@@ -54,8 +57,8 @@ fn pack_both_ways(dir: &Path, limits: &Limits) -> Result<Packed, dlf_bundle::Err
         _ => panic!("outcomes differ: {:?} / {:?}", streamed.as_ref().err(), into_file.as_ref().err()),
     }
     match (&streamed, &in_memory) {
-        (Ok(packed), Ok(bundle)) => {
-            assert_eq!(packed.zip, bundle.to_vec().unwrap(), "same bytes");
+        (Ok((zip, packed)), Ok(bundle)) => {
+            assert_eq!(zip, &bundle.to_vec().unwrap(), "same bytes");
             assert_eq!(packed.definitions, bundle.len());
             assert_eq!(warnings_of(&packed.warnings), warnings_of(bundle.warnings()));
         }
@@ -71,9 +74,9 @@ fn pack_both_ways(dir: &Path, limits: &Limits) -> Result<Packed, dlf_bundle::Err
 #[test]
 fn streaming_and_in_memory_packing_write_the_same_bytes() {
     let dir = folder(&batch_files());
-    let packed = pack_both_ways(dir.path(), &Limits::default()).unwrap();
+    let (zip, packed) = pack_both_ways(dir.path(), &Limits::default()).unwrap();
     assert_eq!(packed.definitions, 4);
-    let read = Bundle::from_slice(&packed.zip).unwrap();
+    let read = Bundle::from_slice(&zip).unwrap();
     let paths: Vec<&str> = read.iter().map(dlf_bundle::Entry::path).collect();
     assert_eq!(paths, ["jobs/a/a.job", "jobs/a/s.script", "jobs/b/b.job", "jobs/b/s.script"]);
 }
@@ -91,7 +94,7 @@ fn warnings_are_the_same_both_ways() {
         ("export/jobs/a/notes.txt", b"stray".to_vec()),
         ("export/jobs/b/b.job", job_json("inner_name")),
     ]);
-    let packed = pack_both_ways(dir.path(), &Limits::default()).unwrap();
+    let (_, packed) = pack_both_ways(dir.path(), &Limits::default()).unwrap();
     let warnings = warnings_of(&packed.warnings);
     assert_eq!(warnings.len(), 3, "{warnings:?}");
     assert!(warnings[0].contains("wrapped in the folder `export/`"), "{warnings:?}");
@@ -104,7 +107,7 @@ fn a_byte_order_mark_is_the_same_warning_both_ways() {
     let mut files = batch_files();
     files[2].1 = [b"\xEF\xBB\xBF".as_slice(), &job_json("b")].concat();
     let dir = folder(&files);
-    let packed = pack_both_ways(dir.path(), &Limits::default()).unwrap();
+    let (_, packed) = pack_both_ways(dir.path(), &Limits::default()).unwrap();
     assert_eq!(
         warnings_of(&packed.warnings),
         ["entry `jobs/b/b.job`: starts with a UTF-8 byte order mark (EF BB BF); read as if it were absent"]
@@ -145,7 +148,8 @@ fn limits_apply_both_ways() {
     // whose reading crossed the limit, which depends on thread timing.
     let small_total = ReadOptions::new().limits(Limits::default().max_total_bytes(200));
     let total_limit = ErrorKind::LimitExceeded { limit: Limit::TotalBytes, max: 200 };
-    let streamed = BundleDir::open(dir.path(), &small_total).and_then(|folder| folder.to_zip()).unwrap_err();
+    let streamed =
+        BundleDir::open(dir.path(), &small_total).and_then(|folder| folder.write_zip(std::io::sink())).unwrap_err();
     assert_eq!(streamed.kind(), &total_limit, "{streamed}");
     assert_eq!(Bundle::from_dir(dir.path(), &small_total).unwrap_err().kind(), &total_limit);
 }

@@ -388,7 +388,7 @@ type Read = Result<Vec<(String, Vec<u8>)>, String>;
 fn read_and_validate(archive: &[u8]) -> (Read, Vec<String>) {
     let read = Bundle::from_slice(archive)
         .map(|bundle| bundle.iter().map(|e| (e.path().to_owned(), e.document().bytes().into_owned())).collect())
-        .map_err(|e| format!("{:?} {:?}", e.kind(), e.entry().map(dlf_bundle::ArchiveEntry::name)));
+        .map_err(|e| format!("{:?} {:?}", e.kind(), e.entry().map(dlf_bundle::EntryRef::name)));
     let diagnostics = validate_archive(archive, &ValidateOptions::default())
         .into_iter()
         .filter(|d| !d.message.contains("macOS metadata"))

@@ -5,7 +5,7 @@
 use dlf_bundle::reference::ReferenceOptions;
 use dlf_bundle::remap::{Map, apply};
 use dlf_bundle::resolve::{Status, bundle_dependencies};
-use dlf_bundle::{Bundle, DefinitionKind, Document, Layout};
+use dlf_bundle::{Bundle, DefinitionKind, Document, ErrorKind, Layout, RequestPart};
 use std::collections::BTreeSet;
 use std::process::Command;
 
@@ -162,16 +162,28 @@ fn a_workspace_with_sub_folders_is_remapped_in_place() {
 }
 
 #[test]
-fn map_errors_name_the_line() {
+fn map_errors_give_the_position_of_the_key() {
     let table = [
-        ("[connection]\na = \"b\"\n[conection]\nx = \"y\"\n", "`conection` is not a map section", "line 3"),
-        ("[connection]\na = 1\n", "`a` must map to a string", "line 2"),
-        ("[jobs.j.parms]\na = \"b\"\n", "`parms` is not a section of a job", "line 1"),
-        ("[connection\n", "not valid TOML", "line 1"),
+        (
+            "[connection]\na = \"b\"\n[conection]\nx = \"y\"\n",
+            "`conection` is not a map section",
+            (3, 2),
+            Some("connection"),
+        ),
+        ("[connection]\na = 1\n", "`a` must map to a string", (2, 1), None),
+        ("[jobs.j.parms]\na = \"b\"\n", "`parms` is not a section of a job", (1, 9), Some("params")),
+        ("[connection]\n  \"dws dev\" = []\n", "`dws dev` must map to a string", (2, 3), None),
+        ("[connection\n", "not valid TOML", (1, 12), None),
     ];
-    for (text, message, line) in table {
-        let error = text.parse::<Map>().unwrap_err().to_string();
-        assert!(error.contains(message) && error.contains(line), "{text:?}: {error}");
+    for (text, message, (line, column), nearest) in table {
+        let error = text.parse::<Map>().unwrap_err();
+        assert!(error.message().contains(message), "{text:?}: {error}");
+        assert!(!error.message().contains("line"), "the position is not in the message: {error}");
+        assert_eq!(error.position().map(|at| (at.line, at.column)), Some((line, column)), "{text:?}");
+        let ErrorKind::InvalidRequest { part: RequestPart::Map, nearest: found } = error.kind() else {
+            panic!("{error:?}")
+        };
+        assert_eq!(found.as_deref(), nearest, "{text:?}");
     }
 }
 

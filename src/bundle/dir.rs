@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::folder;
-use crate::layout::{self, Layout, Plan};
+use crate::layout::{self, Arrangement, Layout};
 use crate::limits::{Limits, RunningTotal};
 use crate::model::{Definition, Document};
 use crate::read::ReadOptions;
@@ -16,54 +16,35 @@ use std::sync::{Mutex, PoisonError};
 
 /// An unpacked bundle folder, listed and placed in a layout but not yet
 /// read: the first step of [`Bundle::from_dir`](super::Bundle::from_dir) and
-/// of [`BundleDir::to_zip`], which zips the folder without holding its
+/// of [`BundleDir::write_zip`], which zips the folder without holding its
 /// definitions in memory.
 ///
 /// ```
 /// use dlf_bundle::{Bundle, BundleDir, Layout, ReadOptions};
 /// let folder = BundleDir::open("examples/workspace", &ReadOptions::default())?;
 /// assert_eq!(folder.layout(), Layout::Single);
-/// let packed = folder.to_zip()?;
+/// let mut zip = Vec::new();
+/// let packed = folder.write_zip(&mut zip)?;
 /// assert_eq!(packed.definitions, 3);
-/// assert_eq!(Bundle::from_slice(&packed.zip)?.len(), 3);
+/// assert_eq!(Bundle::from_slice(&zip)?.len(), 3);
 /// # Ok::<(), dlf_bundle::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct BundleDir {
     /// Relative `/`-joined names and full paths, sorted by name.
     files: Vec<(String, PathBuf)>,
-    plan: Plan,
+    plan: Arrangement,
     limits: Limits,
 }
 
-/// A folder zipped by [`BundleDir::to_zip`].
+/// What [`BundleDir::write_zip`] and [`BundleDir::zip_to_path`] wrote.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Packed {
-    /// The zip, as [`Bundle::to_vec`](super::Bundle::to_vec) would write the folder's bundle.
-    pub zip: Vec<u8>,
-    /// Number of definitions in it.
-    pub definitions: usize,
-    /// Stray files, wrapper folder, names that differ from file names.
-    pub warnings: Vec<Warning>,
-}
-
-/// What [`BundleDir::zip_to_path`] wrote.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct PackReport {
     /// Number of definitions in the zip.
     pub definitions: usize,
     /// Stray files, wrapper folder, names that differ from file names.
     pub warnings: Vec<Warning>,
-}
-
-impl Packed {
-    /// Writes the zip to `path` atomically (a temporary file in the same
-    /// folder, renamed when complete).
-    pub fn write_to_path(&self, path: impl AsRef<Path>) -> Result<()> {
-        folder::write_atomically(path.as_ref(), &self.zip)
-    }
 }
 
 impl BundleDir {
@@ -78,7 +59,7 @@ impl BundleDir {
         let dir = dir.as_ref();
         let files = folder::list_files(dir, &options.limits)?;
         let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
-        let plan = Plan::new(&names, Vec::new()).map_err(|e| e.in_file(dir))?;
+        let plan = Arrangement::new(&names, Vec::new()).map_err(|e| e.in_file(dir))?;
         Ok(Self { files, plan, limits: options.limits })
     }
 
@@ -125,7 +106,7 @@ impl BundleDir {
     }
 
     /// The plan and the file names, in the order of [`BundleDir::read_documents`].
-    pub(crate) fn into_plan(self) -> (Plan, Vec<String>) {
+    pub(crate) fn into_plan(self) -> (Arrangement, Vec<String>) {
         (self.plan, self.files.into_iter().map(|(name, _)| name).collect())
     }
 
@@ -135,24 +116,30 @@ impl BundleDir {
         Ok(data)
     }
 
-    /// Zips the folder as [`Bundle::to_vec`](super::Bundle::to_vec) would
-    /// zip the bundle [`Bundle::from_dir`](super::Bundle::from_dir) reads
-    /// (the same bytes), streaming: each definition is read, parsed (so a
-    /// broken one is refused as `from_dir` refuses it), compressed and
-    /// dropped, so memory holds the compressed entries, not the bundle.
-    pub fn to_zip(&self) -> Result<Packed> {
-        let (zip, report) = self.zip_into(Vec::new())?;
-        Ok(Packed { zip, definitions: report.definitions, warnings: report.warnings })
+    /// Zips the folder into `writer` as [`Bundle::to_vec`](super::Bundle::to_vec)
+    /// would zip the bundle [`Bundle::from_dir`](super::Bundle::from_dir)
+    /// reads (the same bytes), streaming: each definition is read, parsed
+    /// (so a broken one is refused as `from_dir` refuses it), compressed,
+    /// written and dropped, so memory holds neither the bundle nor the zip.
+    ///
+    /// # Errors
+    /// As [`Bundle::from_dir`](super::Bundle::from_dir); [`ErrorKind::Io`](crate::ErrorKind::Io)
+    /// when `writer` fails.
+    ///
+    /// # Security
+    /// As [`BundleDir::open`].
+    pub fn write_zip(&self, writer: impl std::io::Write) -> Result<Packed> {
+        self.zip_into(writer).map(|(_, packed)| packed)
     }
 
     /// Zips the folder into the file `path` (the bytes of
-    /// [`BundleDir::to_zip`]), atomically: into a temporary file in the same
+    /// [`BundleDir::write_zip`]), atomically: into a temporary file in the same
     /// folder, renamed over `path` when complete. Entries are written as
     /// they are compressed, so memory holds neither the bundle nor the zip.
     ///
     /// # Security
     /// As [`BundleDir::open`]; nothing is written outside `path`'s folder.
-    pub fn zip_to_path(&self, path: impl AsRef<Path>) -> Result<PackReport> {
+    pub fn zip_to_path(&self, path: impl AsRef<Path>) -> Result<Packed> {
         folder::write_atomically_with(path.as_ref(), |file| {
             let (buffered, report) = self.zip_into(std::io::BufWriter::with_capacity(1 << 20, file))?;
             buffered.into_inner().map_err(|e| Error::io(e.into_error(), "cannot write"))?;
@@ -160,7 +147,7 @@ impl BundleDir {
         })
     }
 
-    fn zip_into<W: std::io::Write>(&self, writer: W) -> Result<(W, PackReport)> {
+    fn zip_into<W: std::io::Write>(&self, writer: W) -> Result<(W, Packed)> {
         let total = RunningTotal::default();
         let found_warnings = Mutex::new(Vec::new());
         let zip = write::zip_indexed_into(writer, self.files.len(), |index| {
@@ -169,7 +156,7 @@ impl BundleDir {
             };
             let data = self.read(file, &total)?;
             let definition = Definition::from_slice(placed.kind(), &data).map_err(|e| e.in_file(file))?;
-            let found = Plan::name_mismatch(name, placed, definition.name())
+            let found = Arrangement::name_mismatch(name, placed, definition.name())
                 .into_iter()
                 .chain(Warning::byte_order_mark(name, &data));
             found_warnings.lock().unwrap_or_else(PoisonError::into_inner).extend(found.map(|w| (index, w)));
@@ -180,6 +167,6 @@ impl BundleDir {
         found_warnings.sort_by_key(|(index, _)| *index);
         let mut warnings = self.plan.warnings().to_vec();
         warnings.extend(found_warnings.into_iter().map(|(_, warning)| warning));
-        Ok((zip, PackReport { definitions: self.plan.placed().count(), warnings }))
+        Ok((zip, Packed { definitions: self.plan.placed().count(), warnings }))
     }
 }

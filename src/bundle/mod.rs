@@ -3,12 +3,12 @@
 
 mod dir;
 
-pub use dir::{BundleDir, PackReport, Packed};
+pub use dir::{BundleDir, Packed};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, RequestPart, Result};
 use crate::folder;
 use crate::kind::DefinitionKind;
-use crate::layout::{Layout, Placement, Plan};
+use crate::layout::{Arrangement, Layout, Placement};
 use crate::model::{Definition, Document, Job, Resource, Script};
 use crate::name;
 use crate::read::{self, ReadOptions};
@@ -238,11 +238,11 @@ impl Bundle {
         let kind = definition.kind();
         let name = definition
             .name()
-            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, format!("the {} has no `name`", kind.as_str())))?
+            .ok_or_else(|| Error::invalid_request(RequestPart::Name, format!("the {} has no `name`", kind.as_str())))?
             .to_owned();
         if self.layout == Layout::Batch && kind != DefinitionKind::Job && job.is_none() {
-            return Err(Error::new(
-                ErrorKind::InvalidRequest,
+            return Err(Error::invalid_request(
+                RequestPart::JobFolder,
                 format!("the batch layout stores {} `{name}` in a job folder; name the job", kind.as_str()),
             ));
         }
@@ -384,15 +384,19 @@ impl Bundle {
     }
 
     /// Builds the bundle from the parsed documents (`None` for stray files),
-    /// in the order of the names given to [`Plan::new`]; the first error wins.
-    fn assemble<S: AsRef<str>>(plan: Plan, names: &[S], documents: Vec<Result<Option<Document>>>) -> Result<Self> {
+    /// in the order of the names given to [`Arrangement::new`]; the first error wins.
+    fn assemble<S: AsRef<str>>(
+        plan: Arrangement,
+        names: &[S],
+        documents: Vec<Result<Option<Document>>>,
+    ) -> Result<Self> {
         let (layout, mut warnings, placements) = plan.into_parts();
         let mut bundle = Self::new(layout);
         for ((name, placed), document) in names.iter().zip(placements).zip(documents) {
             let (Some(placed), Some(document)) = (placed, document?) else { continue };
-            warnings.extend(Plan::name_mismatch(name.as_ref(), &placed, document.name()));
+            warnings.extend(Arrangement::name_mismatch(name.as_ref(), &placed, document.name()));
             warnings.extend(Warning::byte_order_mark(name.as_ref(), document.original().unwrap_or_default()));
-            // Names were checked when listed and placed by `Plan::new`, which also
+            // Names were checked when listed and placed by `Arrangement::new`, which also
             // settled the layout; the document was parsed as the placement's kind.
             bundle
                 .insert_placed(placed.path().to_owned(), placed.placement(), document)

@@ -5,7 +5,7 @@
 //! every crate in a dependent's build, and its maps keep the last of two
 //! duplicate keys silently. This small RFC 8259 parser keeps number text and
 //! key order, rejects duplicate keys, invalid UTF-8 and nesting deeper than
-//! [`MAX_DEPTH`], skips a leading byte order mark, and reports line and column. The tests
+//! [`MAX_NESTING`], skips a leading byte order mark, and reports line and column. The tests
 //! check it against `serde_json` on every input both accept.
 
 mod edit;
@@ -16,7 +16,7 @@ mod value;
 mod write;
 
 pub(crate) use edit::{Rewrite, pointer_position, replace_strings, rewrite};
-pub use parse::MAX_DEPTH;
+pub use parse::MAX_NESTING;
 pub(crate) use parse::{BYTE_ORDER_MARK, PathSegment, line_column, locate};
 pub(crate) use reader::{Detour, Reader};
 pub use value::{Number, Object, Value};
@@ -36,7 +36,7 @@ use crate::error::{Error, ErrorKind, Position, Result};
 ///
 /// # Errors
 /// [`ErrorKind::Json`] with line and column for invalid JSON, duplicate
-/// keys, invalid UTF-8 or nesting deeper than [`MAX_DEPTH`]. A leading UTF-8
+/// keys, invalid UTF-8 or nesting deeper than [`MAX_NESTING`]. A leading UTF-8
 /// byte order mark is not an error (RFC 8259 §8.1): it is skipped.
 pub fn parse(bytes: &[u8]) -> Result<Value> {
     parse::parse(bytes).map_err(|e| {

@@ -1,11 +1,11 @@
 //! A strict RFC 8259 parser into the lossless [`Value`] tree.
 //!
 //! Strict where the format needs it: duplicate keys, invalid UTF-8, lone
-//! surrogates, trailing data and nesting deeper than [`MAX_DEPTH`] are
+//! surrogates, trailing data and nesting deeper than [`MAX_NESTING`] are
 //! errors with a line and column. A leading UTF-8 byte order mark is skipped
 //! (RFC 8259 §8.1 lets a parser ignore it; old Notepad writes one), and
 //! spans still count from the first byte, so edits keep it. Recursion is
-//! bounded by [`MAX_DEPTH`], so hostile input cannot overflow the stack.
+//! bounded by [`MAX_NESTING`], so hostile input cannot overflow the stack.
 
 use super::{Number, Object, Value};
 use std::borrow::Cow;
@@ -20,7 +20,7 @@ pub(crate) fn document_start(bytes: &[u8]) -> usize {
 }
 
 /// Deepest nesting of arrays and objects accepted (`serde_json`'s default).
-pub const MAX_DEPTH: usize = 128;
+pub const MAX_NESTING: usize = 128;
 
 /// Objects with more keys than this check duplicates with a hash set.
 pub(super) const LINEAR_DUPLICATE_SCAN: usize = 16;
@@ -278,7 +278,7 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn enter(&self, depth: usize) -> Result<(), SyntaxError> {
-        if depth > MAX_DEPTH { Err(self.error(format!("nesting deeper than {MAX_DEPTH} levels"))) } else { Ok(()) }
+        if depth > MAX_NESTING { Err(self.error(format!("nesting deeper than {MAX_NESTING} levels"))) } else { Ok(()) }
     }
 
     pub(super) fn number(&mut self) -> Result<Number, SyntaxError> {

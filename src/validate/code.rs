@@ -466,10 +466,12 @@ impl std::str::FromStr for Code {
 
     fn from_str(text: &str) -> crate::error::Result<Self> {
         Self::ALL.iter().copied().find(|code| code.as_str().eq_ignore_ascii_case(text)).ok_or_else(|| {
-            crate::error::Error::new(
-                crate::error::ErrorKind::InvalidRequest,
+            let nearest = crate::name::nearest(text, Self::ALL.iter().map(|code| code.as_str()));
+            crate::error::Error::invalid_request(
+                crate::error::RequestPart::Code,
                 format!("`{text}` is not a diagnostic code"),
             )
+            .with_nearest(nearest)
         })
     }
 }

@@ -2,7 +2,7 @@
 //! findings it has decided to ignore.
 
 use super::{Code, Diagnostic, Severity};
-use crate::error::{Error, ErrorKind, Position, Result};
+use crate::error::{Error, Position, RequestPart, Result};
 use crate::json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -82,13 +82,13 @@ impl std::str::FromStr for Config {
         // Errors say where (line and column); `Config::read` adds which file.
         let located = |offset: usize, message: String| {
             let (line, column) = json::line_column(text.as_bytes(), offset);
-            Error::new(ErrorKind::InvalidRequest, message).at(Position::new(line, column))
+            Error::invalid_request(RequestPart::Settings, message).at(Position::new(line, column))
         };
         let file: File = toml::from_str(text).map_err(|e| {
             let message = format!("the settings are not valid: {}", e.message().trim());
             match e.span() {
                 Some(span) => located(span.start, message),
-                None => Error::new(ErrorKind::InvalidRequest, message),
+                None => Error::invalid_request(RequestPart::Settings, message),
             }
         })?;
         let code = |spanned: &toml::Spanned<String>| -> Result<Code> {

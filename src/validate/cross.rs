@@ -2,7 +2,7 @@
 
 use super::{Code, Diagnostic, IMPORT_LIMIT_BYTES, Need, Origin, Runner, Summary, Wanted, diagnostic};
 use crate::kind::DefinitionKind;
-use crate::layout::Placed;
+use crate::layout::PlacedPath;
 use crate::reference::Target;
 use crate::{NodeType, ScriptType};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 /// Definitions that did not parse (`unparsed`, kind and path) have their
 /// own diagnostic and cause no other: they count as present, and when a job
 /// did not parse, no script or resource is called unused.
-pub(crate) fn cross_file(summaries: &[Summary], unparsed: &[Placed], origin: Origin, out: &mut Vec<Diagnostic>) {
+pub(crate) fn cross_file(summaries: &[Summary], unparsed: &[PlacedPath], origin: Origin, out: &mut Vec<Diagnostic>) {
     let used = check_references(summaries, unparsed, origin, out);
     if !unparsed.iter().any(|placed| placed.kind() == DefinitionKind::Job) {
         check_unused_and_copies(summaries, &used, out);
@@ -41,7 +41,7 @@ fn check_import_size(summaries: &[Summary], zipped: Option<u64>, out: &mut Vec<D
 /// Returns the paths of the definitions some job uses.
 fn check_references<'a>(
     summaries: &'a [Summary],
-    unparsed: &'a [Placed],
+    unparsed: &'a [PlacedPath],
     origin: Origin,
     out: &mut Vec<Diagnostic>,
 ) -> HashSet<&'a str> {
@@ -50,7 +50,7 @@ fn check_references<'a>(
     let carries_dependencies = summaries
         .iter()
         .map(Summary::kind)
-        .chain(unparsed.iter().map(Placed::kind))
+        .chain(unparsed.iter().map(PlacedPath::kind))
         .any(|kind| kind != DefinitionKind::Job);
     let mut used: HashSet<&str> = HashSet::new();
     let mut must_exist: BTreeMap<(DefinitionKind, String), Vec<String>> = BTreeMap::new();
@@ -168,7 +168,7 @@ struct Present<'a> {
 }
 
 impl<'a> Present<'a> {
-    fn of(summaries: &'a [Summary], unparsed: &'a [Placed], origin: Origin) -> Self {
+    fn of(summaries: &'a [Summary], unparsed: &'a [PlacedPath], origin: Origin) -> Self {
         let mut names: BTreeMap<DefinitionKind, Vec<&str>> = BTreeMap::new();
         for summary in summaries.iter().filter(|s| s.kind() != DefinitionKind::Job) {
             names.entry(summary.kind()).or_default().push(summary.name());

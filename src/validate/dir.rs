@@ -6,7 +6,7 @@ use super::{
 };
 use crate::error::{Error, ErrorKind};
 use crate::folder;
-use crate::layout::{self, Plan};
+use crate::layout::{self, Arrangement};
 use crate::limits::RunningTotal;
 use crate::read::{EntryData, Scan};
 use rayon::prelude::*;
@@ -57,7 +57,7 @@ fn check_dir(dir: &Path, options: &ValidateOptions) -> (Vec<Diagnostic>, Vec<Arc
     let (files, mut out, origin) = placed(files);
     // Shared with the plan's paths, and handed to the report as the scan's names.
     let names: Vec<Arc<str>> = files.iter().map(|(name, _)| Arc::from(name.as_str())).collect();
-    let plan = match Plan::new(&names, Vec::new()) {
+    let plan = match Arrangement::new(&names, Vec::new()) {
         Ok(plan) => plan,
         Err(error) => return (vec![read_error(&error.in_file(dir))], Vec::new()),
     };

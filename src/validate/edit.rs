@@ -7,7 +7,7 @@ use super::rules::{Subject, value_diagnostic};
 use crate::NodeType;
 use crate::ScriptType;
 use crate::catalog::{self, FieldSpec, ObjectSpec};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, RequestPart, Result};
 use crate::json::Value;
 use crate::model::field::{FieldValue, Slotted};
 use crate::name;
@@ -74,7 +74,10 @@ pub fn check_edit(scope: EditScope, object: &Value, path: &FieldPath, value: &Va
         };
         if scope != expected {
             let what = if expected == EditScope::Node { "properties (give --node)" } else { "parameters" };
-            return Err(Error::new(ErrorKind::InvalidRequest, format!("`{path}`: a {} has no {what}", scope.noun())));
+            return Err(Error::invalid_request(
+                RequestPart::FieldPath,
+                format!("`{path}`: a {} has no {what}", scope.noun()),
+            ));
         }
         if expected == EditScope::Node
             && let Some(error) = unknown_property(object, name)
@@ -95,17 +98,18 @@ pub fn check_edit(scope: EditScope, object: &Value, path: &FieldPath, value: &Va
             let owner = within.map_or_else(|| format!("a {}", spec.noun), |within| format!("`{within}`"));
             let nearest = name::nearest(key, spec.fields.iter().map(|field| field.name));
             let suggestion = nearest.map(|nearest| format!("; did you mean `{nearest}`?")).unwrap_or_default();
-            return Err(Error::new(
-                ErrorKind::InvalidRequest,
+            return Err(Error::invalid_request(
+                RequestPart::Field,
                 format!("`{key}` is not a field of {owner}{suggestion}"),
-            ));
+            )
+            .with_nearest(nearest));
         };
         row = Some(found);
         match found.holds {
             Some(next) => spec = next,
             None if depth + 1 < keys.len() => {
-                return Err(Error::new(
-                    ErrorKind::InvalidRequest,
+                return Err(Error::invalid_request(
+                    RequestPart::FieldPath,
                     format!("field path `{path}` goes through `{key}`, which holds no fields"),
                 ));
             }
@@ -156,10 +160,13 @@ fn unknown_property(node: &Value, name: &str) -> Option<Error> {
     }
     let nearest = name::nearest(name, spec.rows().map(|row| row.name));
     let suggestion = nearest.map(|nearest| format!("; did you mean `{nearest}`?")).unwrap_or_default();
-    Some(Error::new(
-        ErrorKind::InvalidRequest,
-        format!("`{name}` is not a property of a `{}` node{suggestion}", node_type.as_str()),
-    ))
+    Some(
+        Error::invalid_request(
+            RequestPart::Field,
+            format!("`{name}` is not a property of a `{}` node{suggestion}", node_type.as_str()),
+        )
+        .with_nearest(nearest),
+    )
 }
 
 fn value_problem(row: Option<&FieldSpec>, subject: Subject<'_>, value: &Value) -> Option<Diagnostic> {

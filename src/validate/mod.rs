@@ -21,10 +21,10 @@ pub use edit::{EditScope, check_edit};
 
 use crate::ScriptType;
 use crate::bundle::{Bundle, Entry};
-use crate::error::{ArchiveEntry, Error, ErrorKind};
+use crate::error::{EntryRef, Error, ErrorKind};
 use crate::json;
 use crate::kind::DefinitionKind;
-use crate::layout::{Layout, Placed, Plan};
+use crate::layout::{Arrangement, Layout, PlacedPath};
 use crate::model::{Definition, Document, Job};
 use crate::name::NameRules;
 use crate::read::{self, EntryData, ReadOptions, Scan};
@@ -201,7 +201,7 @@ pub fn validate_file(path: &std::path::Path, options: &ValidateOptions) -> Vec<D
 
 // Validation streams: each definition is parsed, checked and summarised,
 // then dropped, so memory holds a few entries at a time, not the bundle.
-fn prepare(plan: &Plan) -> Context {
+fn prepare(plan: &Arrangement) -> Context {
     Context::new(plan.layout(), plan.placed())
 }
 
@@ -209,7 +209,8 @@ type Examined = (Vec<Diagnostic>, Option<Summary>);
 
 fn examiner(
     options: &ValidateOptions,
-) -> impl Fn(&Plan, &Context, usize, DefinitionKind, EntryData<'_>) -> crate::error::Result<Examined> + Sync + '_ {
+) -> impl Fn(&Arrangement, &Context, usize, DefinitionKind, EntryData<'_>) -> crate::error::Result<Examined> + Sync + '_
+{
     move |plan, context, index, kind, data| {
         let Some(placed) = plan.placed_at(index) else { return Ok((Vec::new(), None)) };
         let path = placed.path();
@@ -286,7 +287,7 @@ pub(crate) fn read_error(error: &Error) -> Diagnostic {
         Some(position) => format!("{} (line {}, column {})", error.message(), position.line, position.column),
         None => error.message().to_owned(),
     };
-    let mut found = diagnostic(code, error.entry().map(ArchiveEntry::name), None, message, hint);
+    let mut found = diagnostic(code, error.entry().map(EntryRef::name), None, message, hint);
     found.line = error.position().map(|position| position.line);
     found.column = error.position().map(|position| position.column);
     found.file = error.file().map(|file| file.display().to_string());
@@ -322,9 +323,9 @@ type Text = Option<(String, Vec<u8>)>;
 /// A scan's `process` that keeps the texts of the `wanted` entries.
 fn reader(
     wanted: &HashSet<String>,
-) -> impl Fn(&Plan, &(), usize, DefinitionKind, EntryData<'_>) -> crate::error::Result<Text> + Sync + '_ {
+) -> impl Fn(&Arrangement, &(), usize, DefinitionKind, EntryData<'_>) -> crate::error::Result<Text> + Sync + '_ {
     move |plan, (), index, _, data| {
-        let path = plan.placed_at(index).map(Placed::path).filter(|path| wanted.contains(*path));
+        let path = plan.placed_at(index).map(PlacedPath::path).filter(|path| wanted.contains(*path));
         Ok(path.map(|path| (path.to_owned(), data.into_vec())))
     }
 }
@@ -407,8 +408,8 @@ pub(crate) fn diagnostic(
 pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagnostic> {
     let mut out = warning_diagnostics(bundle.warnings());
     // Every entry's path was placed when it was inserted.
-    let placed: Vec<(Placed, &Entry)> =
-        bundle.iter().filter_map(|entry| Some((Placed::of(entry.path())?, entry))).collect();
+    let placed: Vec<(PlacedPath, &Entry)> =
+        bundle.iter().filter_map(|entry| Some((PlacedPath::of(entry.path())?, entry))).collect();
     let context = Context::new(bundle.layout(), placed.iter().map(|(placed, _)| placed));
     let examined: Vec<(Vec<Diagnostic>, Summary)> = placed
         .par_iter()
@@ -494,7 +495,7 @@ struct Context {
 }
 
 impl Context {
-    fn new<'a>(layout: Layout, placed: impl Iterator<Item = &'a Placed>) -> Self {
+    fn new<'a>(layout: Layout, placed: impl Iterator<Item = &'a PlacedPath>) -> Self {
         let mut job_names = HashSet::new();
         let (fewest, most) = placed.size_hint();
         let mut paths = HashSet::with_capacity(most.unwrap_or(fewest));
@@ -518,7 +519,7 @@ impl Context {
 
     /// Whether the rules across files compare this definition with a copy
     /// of the same name in another job folder.
-    fn needs_copy(&self, placed: &Placed) -> bool {
+    fn needs_copy(&self, placed: &PlacedPath) -> bool {
         let kind = placed.kind();
         kind != DefinitionKind::Job && self.repeated.get(placed.stem()).is_some_and(|kinds| kinds.contains(&kind))
     }
@@ -527,7 +528,7 @@ impl Context {
 /// What the rules across files need of one definition; kept for every
 /// definition of the bundle, so kept small.
 pub(crate) struct Summary {
-    placed: Placed,
+    placed: PlacedPath,
     /// The `name` inside, when it differs from the file's.
     renamed: Option<Box<str>>,
     pub(crate) size: u64,
@@ -616,7 +617,7 @@ pub(crate) struct Wanted {
 /// which owns the definition, keeps its copy
 /// ([`Summary::keep_copy_if_needed`]).
 fn examine(
-    placed: &Placed,
+    placed: &PlacedPath,
     definition: &Definition,
     bytes: &[u8],
     context: &Context,

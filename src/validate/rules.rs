@@ -6,7 +6,7 @@ use super::{Code, Diagnostic, MAX_SCRIPT_BYTES, diagnostic};
 use crate::catalog::{self, FieldSpec, Form, ObjectSpec, Presence};
 use crate::expression;
 use crate::graph::{self, Vertices};
-use crate::layout::Placed;
+use crate::layout::PlacedPath;
 use crate::model::field::{FieldValue, Fields};
 use crate::model::{Definition, Property};
 use crate::model::{DependJobs, Job, Node, Resource, Scalar, Script};
@@ -221,7 +221,7 @@ impl Checker<'_> {
         }
     }
 
-    pub(crate) fn file_name(&mut self, placed: &Placed, definition: &Definition) {
+    pub(crate) fn file_name(&mut self, placed: &PlacedPath, definition: &Definition) {
         if let Some(message) = placed.name_mismatch(definition.name()) {
             self.push(
                 Code::FileNameMismatch,

@@ -18,7 +18,7 @@ fn ignored_entries_are_inflated_and_checked() {
         let archive = raw_zip(&entries);
         let error = Bundle::from_slice(&archive).unwrap_err();
         assert_eq!(error.kind(), &ErrorKind::Corrupt(Corruption::Crc32), "{name}: {error}");
-        assert_eq!(error.entry().map(dlf_bundle::ArchiveEntry::name), Some(name));
+        assert_eq!(error.entry().map(dlf_bundle::EntryRef::name), Some(name));
         let found = validate_archive(&archive, &ValidateOptions::default());
         assert!(found.iter().any(|d| d.code == "DLFB0001" && d.entry.as_deref() == Some(name)), "{found:?}");
     }

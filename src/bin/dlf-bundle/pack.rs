@@ -48,9 +48,11 @@ pub fn run(args: &Args) -> Outcome {
                 print_warnings(&report.warnings);
                 report.definitions
             } else {
-                let packed = folder.to_zip()?;
+                // Whole before the first byte goes out: a refused folder writes nothing.
+                let mut zip = Vec::new();
+                let packed = folder.write_zip(&mut zip)?;
                 print_warnings(&packed.warnings);
-                output.write(|| Ok(packed.zip), |_| Ok(()))?;
+                output.write(|| Ok(zip), |_| Ok(()))?;
                 packed.definitions
             }
         }
