@@ -3,8 +3,9 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::format_collect)]
 
 use dlf_bundle::export::{ExportOptions, export};
+use dlf_bundle::model::{Document, NodeType, ScriptType};
 use dlf_bundle::validate::{ValidateOptions, validate_archive};
-use dlf_bundle::{Bundle, DefinitionKind, Document, Job, Layout, Node, NodeType, Script, ScriptType, Workspace};
+use dlf_bundle::{Bundle, DefinitionKind, Job, Layout, Node, Script, Workspace};
 
 fn main() {
     divan::main();

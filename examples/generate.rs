@@ -15,7 +15,8 @@
 //! content is pseudo-random but fixed by `--seed`, so runs are comparable.
 
 use dlf_bundle::json::{self, Object, Value};
-use dlf_bundle::{Bundle, DefinitionKind, Document, Layout, Limits};
+use dlf_bundle::model::Document;
+use dlf_bundle::{Bundle, DefinitionKind, Layout, Limits};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

@@ -218,7 +218,7 @@ impl Diff {
     ///
     /// ```
     /// use dlf_bundle::{Bundle, Job};
-    /// use dlf_bundle::diff::{DiffOptions, diff};
+    /// use dlf_bundle::diff::{diff, DiffOptions};
     /// let mut old = Bundle::new(dlf_bundle::Layout::Single);
     /// old.add_job(Job::new("j"))?;
     /// let mut new = old.clone();
@@ -254,7 +254,7 @@ struct PatchOp {
 ///
 /// ```
 /// use dlf_bundle::{Bundle, ReadOptions};
-/// use dlf_bundle::diff::{DiffOptions, diff};
+/// use dlf_bundle::diff::{diff, DiffOptions};
 /// let old = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
 /// let mut new = old.to_layout(dlf_bundle::Layout::Batch, &Default::default())?;
 /// assert!(diff(&old, &new, &DiffOptions::new())?.is_empty(), "a layout is no change");

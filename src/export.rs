@@ -2,6 +2,7 @@
 //! single-job export do, from a [`Workspace`].
 
 use crate::bundle::Bundle;
+use crate::diagnostic::{Warning, WarningKind};
 use crate::error::{Error, ErrorKind, RequestPart, Result};
 use crate::graph;
 use crate::kind::DefinitionKind;
@@ -9,7 +10,6 @@ use crate::layout::Layout;
 use crate::model::{Definition, Document};
 use crate::name::is_valid_job_name;
 use crate::reference::{self, Reference, ReferenceOptions, Target};
-use crate::warning::{Warning, WarningKind};
 use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,7 +25,7 @@ const INVALID_REQUEST: &str = "The request parameter is invalid.";
 ///
 /// ```
 /// use dlf_bundle::Workspace;
-/// use dlf_bundle::export::{ApiError, ExportOptions, export};
+/// use dlf_bundle::export::{export, ApiError, ExportOptions};
 /// let workspace = Workspace::open("examples/workspace")?;
 /// let error = export(&workspace, &["nope".to_owned()], &ExportOptions::default()).unwrap_err();
 /// let body = ApiError::from_error(&error).unwrap();
@@ -130,7 +130,7 @@ fn invalid(detail: impl std::fmt::Display) -> Error {
 /// Exports `job_list` from `workspace`, as the API would.
 ///
 /// ```
-/// use dlf_bundle::export::{ExportOptions, export};
+/// use dlf_bundle::export::{export, ExportOptions};
 /// let workspace = dlf_bundle::Workspace::open("examples/workspace")?;
 /// let jobs = ["job_batch".to_owned(), "job_stream".to_owned()];
 /// let export = export(&workspace, &jobs, &ExportOptions::default())?;
@@ -234,7 +234,7 @@ impl Batch {
 /// batch. Batches are filled in topological order.
 ///
 /// ```
-/// use dlf_bundle::export::{ExportOptions, export_batches};
+/// use dlf_bundle::export::{export_batches, ExportOptions};
 /// let workspace = dlf_bundle::Workspace::open("examples/workspace")?;
 /// let batches = export_batches(&workspace, 1, &ExportOptions::default())?;
 /// let files: Vec<&str> = batches.iter().map(|b| b.file.as_str()).collect();

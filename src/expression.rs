@@ -147,7 +147,7 @@ pub struct Found {
 /// Why an expression does not parse, and where.
 ///
 /// ```
-/// use dlf_bundle::expression::{SyntaxErrorKind, parse};
+/// use dlf_bundle::expression::{parse, SyntaxErrorKind};
 /// let error = parse("Job.name +").unwrap_err();
 /// assert_eq!(error.kind(), &SyntaxErrorKind::Unexpected { found: None, expected: "a value" });
 /// assert_eq!(error.offset(), 10);
@@ -220,7 +220,7 @@ impl std::error::Error for SyntaxError {}
 /// close an expression; an expression left open is reported as such.
 ///
 /// ```
-/// use dlf_bundle::expression::{Expr, find};
+/// use dlf_bundle::expression::{find, Expr};
 /// let found = find(r#"dt=#{DateUtil.format(Job.planTime, "yyyyMMdd")}, x=#{Evn.get("a")"#);
 /// assert!(found[0].parsed.is_ok());
 /// assert_eq!(found[1].parsed.as_ref().unwrap_err().to_string(), "unbalanced `#{`: no closing `}`");

@@ -1,9 +1,9 @@
 //! Where definitions sit inside a bundle: the batch and single layouts.
 
+use crate::diagnostic::{Warning, WarningKind};
 use crate::error::{Error, ErrorKind, RequestPart, Result};
 use crate::kind::DefinitionKind;
 use crate::name;
-use crate::warning::{Warning, WarningKind};
 use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
 use std::ops::Range;

@@ -14,13 +14,13 @@
 //! parsed.
 
 use crate::archive::{Archive, Carry, Directory, Record};
+use crate::diagnostic::{Warning, WarningKind};
 use crate::error::{Corruption, Error, ErrorKind, Limit, NameProblem, Result, Unsupported};
 use crate::folder;
 use crate::kind::DefinitionKind;
 use crate::layout::Arrangement;
 use crate::limits::{Limits, RunningTotal};
 use crate::name::{self, NameEncoding};
-use crate::warning::{Warning, WarningKind};
 use libdeflater::{DecompressionError, Decompressor};
 use rayon::prelude::*;
 use std::ops::Range;

@@ -10,7 +10,7 @@
 use crate::catalog::values::{NodeType, ScriptType};
 use crate::catalog::{self, FieldSpec, Form, NodeSpec, Refers};
 use crate::kind::DefinitionKind;
-pub use crate::kind::EnvironmentKind;
+pub(crate) use crate::kind::EnvironmentKind;
 use crate::model::{Definition, DependJobs, Job, Node, Resource, Script};
 use std::collections::BTreeSet;
 use std::fmt;
@@ -130,7 +130,7 @@ pub enum ParamStyle {
 /// The variable names `${…}` in `text` uses, in order, as `style` reads them.
 ///
 /// ```
-/// use dlf_bundle::reference::{ParamStyle, variables};
+/// use dlf_bundle::resolve::{variables, ParamStyle};
 /// assert_eq!(variables("select * from ${db}.t where d = '${yyyymmdd-1}'", ParamStyle::Plain), ["db", "yyyymmdd-1"]);
 /// assert_eq!(variables("${dlf.db} ${other}", ParamStyle::Dlf), ["db"]);
 /// ```
@@ -260,8 +260,9 @@ impl Collector<'_> {
 /// Every reference a job makes, job-level first, then node by node.
 ///
 /// ```
-/// use dlf_bundle::{Job, Node, NodeType};
-/// use dlf_bundle::reference::{ReferenceOptions, Target, job_references};
+/// use dlf_bundle::{Job, Node};
+/// use dlf_bundle::model::NodeType;
+/// use dlf_bundle::resolve::{job_references, ReferenceOptions, Target};
 /// let mut job = Job::new("job_batch");
 /// job.nodes = Some(vec![
 ///     Node::new("load", NodeType::DwsSql).with_property("scriptName", "dws_sql").with_property("connectionName", "dws_link"),

@@ -15,13 +15,13 @@
 //! bizdate = "2024-01-01"
 //! ```
 
-use crate::NodeType;
 use crate::bundle::Bundle;
 use crate::catalog::Refers;
 use crate::error::{Error, Position, RequestPart, Result};
 use crate::json;
 use crate::json::Value;
 use crate::kind::DefinitionKind;
+use crate::model::NodeType;
 use crate::model::{Definition, Document, Script};
 use crate::reference::{self, EnvironmentKind, Reference, ReferenceOptions, Target};
 use crate::resolve::{JobDependencies, Status, bundle_dependencies, workspace_dependencies};
@@ -340,7 +340,7 @@ fn unmatched(map: &Map, seen: &[Seen]) -> Vec<Unmatched> {
 ///
 /// ```
 /// use dlf_bundle::{Bundle, ReadOptions};
-/// use dlf_bundle::remap::{Map, apply};
+/// use dlf_bundle::remap::{apply, Map};
 /// let mut bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
 /// let map: Map = "[connection]\ndws_link = \"dws_prod\"\n".parse()?;
 /// let report = apply(&mut bundle, &map)?;
@@ -390,7 +390,7 @@ pub fn apply(bundle: &mut Bundle, map: &Map) -> Result<Report> {
 ///
 /// ```
 /// use dlf_bundle::Workspace;
-/// use dlf_bundle::remap::{Map, apply_workspace};
+/// use dlf_bundle::remap::{apply_workspace, Map};
 /// let mut workspace = Workspace::open("examples/workspace")?;
 /// let map: Map = "[connection]\ndws_link = \"dws_prod\"\n".parse()?;
 /// let report = apply_workspace(&mut workspace, &map)?;

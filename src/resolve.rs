@@ -1,15 +1,19 @@
-//! Dependency resolution: what each job needs, and whether the bundle or
-//! workspace it lives in has it.
+//! Dependencies: what a job, a script or a resource names (its
+//! [`Reference`]s), and whether the bundle or workspace it lives in has it.
 
 use crate::bundle::{Bundle, Entry};
 use crate::error::{Error, Result};
 use crate::kind::DefinitionKind;
 use crate::model::{Definition, Job};
-use crate::reference::{
-    EnvironmentKind, Reference, ReferenceOptions, Target, definition_references, job_references, script_parameters,
-};
+use crate::reference::script_parameters;
 use crate::workspace::Workspace;
 use rayon::prelude::*;
+
+pub use crate::kind::EnvironmentKind;
+pub use crate::reference::{
+    ParamStyle, Reference, ReferenceOptions, Target, definition_references, job_references, resource_references,
+    script_references, variables,
+};
 
 /// Whether a needed object is available.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -166,8 +170,8 @@ impl Lookup for Workspace {
 ///
 /// ```
 /// use dlf_bundle::{Bundle, ReadOptions};
-/// use dlf_bundle::reference::ReferenceOptions;
-/// use dlf_bundle::resolve::{Status, bundle_dependencies};
+/// use dlf_bundle::resolve::ReferenceOptions;
+/// use dlf_bundle::resolve::{bundle_dependencies, Status};
 /// let bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
 /// let jobs = bundle_dependencies(&bundle, &ReferenceOptions::default());
 /// let batch = jobs.iter().find(|job| job.job == "job_batch").unwrap();

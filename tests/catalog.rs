@@ -6,9 +6,12 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, clippy::too_many_lines)]
 
 use crate::common::{RawEntry, raw_zip};
+use dlf_bundle::DefinitionKind;
+use dlf_bundle::Diagnostic;
 use dlf_bundle::catalog::{self, Condition, FieldSpec, Form, Presence};
-use dlf_bundle::validate::{Code, Diagnostic, Severity, ValidateOptions, validate_archive};
-use dlf_bundle::{DefinitionKind, NodeType};
+use dlf_bundle::diagnostic::{Code, Severity};
+use dlf_bundle::model::NodeType;
+use dlf_bundle::validate::{ValidateOptions, validate_archive};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 use std::sync::LazyLock;
@@ -91,7 +94,7 @@ fn errors(job: &Value) -> Vec<Diagnostic> {
 static JOB_SCHEMA: LazyLock<jsonschema::Validator> = LazyLock::new(|| schema_for(DefinitionKind::Job));
 
 fn schema_for(kind: DefinitionKind) -> jsonschema::Validator {
-    let schema: Value = serde_json::from_str(&dlf_bundle::schema::schema(kind)).unwrap();
+    let schema: Value = serde_json::from_str(&dlf_bundle::catalog::schema(kind)).unwrap();
     jsonschema::validator_for(&schema).unwrap()
 }
 

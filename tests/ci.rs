@@ -67,7 +67,7 @@ fn sarif_of_a_folder_points_at_the_job_files_line() {
     assert_eq!(run["tool"]["driver"]["name"], "dlf-bundle");
     assert!(run["tool"]["driver"]["informationUri"].as_str().unwrap().starts_with("https://"));
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), dlf_bundle::validate::Code::ALL.len(), "a rule for every code");
+    assert_eq!(rules.len(), dlf_bundle::diagnostic::Code::ALL.len(), "a rule for every code");
     assert!(rules.iter().all(|rule| rule["help"]["text"].as_str().is_some_and(|t| !t.is_empty())));
     let results = run["results"].as_array().unwrap();
     let missing = results.iter().find(|r| r["ruleId"] == "DLFB0302").expect("DLFB0302 reported");

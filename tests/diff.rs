@@ -3,7 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
 use dlf_bundle::diff::{Diff, DiffOptions, diff};
-use dlf_bundle::{Bundle, DefinitionKind, Document, Layout, ReadOptions};
+use dlf_bundle::model::Document;
+use dlf_bundle::{Bundle, DefinitionKind, Layout, ReadOptions};
 use std::process::Command;
 
 /// A single-layout bundle holding one job `j` (and the given scripts).
@@ -125,7 +126,7 @@ fn a_script_line_changed_carries_a_unified_diff_with_context() {
 #[test]
 fn jobs_added_removed_and_moved_between_layouts() {
     let workspace = Bundle::from_dir("examples/workspace", &ReadOptions::default()).unwrap();
-    let batch = workspace.to_layout(Layout::Batch, &dlf_bundle::reference::ReferenceOptions::default()).unwrap();
+    let batch = workspace.to_layout(Layout::Batch, &dlf_bundle::resolve::ReferenceOptions::default()).unwrap();
     assert!(diff(&workspace, &batch, &DiffOptions::new()).unwrap().is_empty(), "a layout is no change");
     let mut fewer = batch.clone();
     let stream: Vec<String> = fewer.iter().filter(|e| e.name() == "job_stream").map(|e| e.path().to_owned()).collect();
@@ -176,11 +177,11 @@ fn a_map_makes_environment_names_no_change() {
 fn copies_of_a_script_that_differ_are_reported() {
     let mut bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())
         .unwrap()
-        .to_layout(Layout::Batch, &dlf_bundle::reference::ReferenceOptions::default())
+        .to_layout(Layout::Batch, &dlf_bundle::resolve::ReferenceOptions::default())
         .unwrap();
     let other = dlf_bundle::Job::new("job_other");
     bundle.add_job(other).unwrap();
-    let mut copy = dlf_bundle::Script::new("dws_sql", dlf_bundle::ScriptType::DwsSql, "select 2");
+    let mut copy = dlf_bundle::Script::new("dws_sql", dlf_bundle::model::ScriptType::DwsSql, "select 2");
     copy.connection_name = Some("x".into());
     bundle.add_script(Some("job_other"), copy).unwrap();
     let result = diff(&bundle, &bundle, &DiffOptions::new()).unwrap();

@@ -3,8 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
 use dlf_bundle::json::{self, Object, Value};
-use dlf_bundle::path::FieldPath;
-use dlf_bundle::{Bundle, Definition, DefinitionKind, Document, Job, Layout, Rendering};
+use dlf_bundle::model::FieldPath;
+use dlf_bundle::model::{Definition, Document, Rendering};
+use dlf_bundle::{Bundle, DefinitionKind, Job, Layout};
 use proptest::prelude::*;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -275,7 +276,7 @@ fn set_property_keeps_the_elements_other_keys() {
 #[test]
 fn mutation_api_table() {
     let mut job = Job::new("j");
-    job.nodes = Some(vec![dlf_bundle::Node::new("n", dlf_bundle::NodeType::Shell)]);
+    job.nodes = Some(vec![dlf_bundle::Node::new("n", dlf_bundle::model::NodeType::Shell)]);
     let node = job.node_mut("n").unwrap();
     node.set_property("scriptName", "s1");
     node.set_property("scriptName", "s2");
@@ -287,7 +288,7 @@ fn mutation_api_table() {
     job.set_param("day", 2.to_string());
     assert_eq!(job.params().len(), 1);
     // Parameter values stay strings, as the service types them.
-    assert_eq!(job.params()[0].value, Some(dlf_bundle::Scalar::String("2".into())));
+    assert_eq!(job.params()[0].value, Some(dlf_bundle::model::Scalar::String("2".into())));
     assert!(job.node("missing").is_none());
 }
 

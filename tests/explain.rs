@@ -2,7 +2,7 @@
 //! README's table with the same severity and title.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
-use dlf_bundle::validate::Code;
+use dlf_bundle::diagnostic::Code;
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {

@@ -69,13 +69,14 @@ fn a_hash_without_its_brace_opens_nothing() {
 
 #[test]
 fn the_reference_typo_gets_a_hint() {
-    use dlf_bundle::validate::{Code, ValidateOptions, validate_bundle};
+    use dlf_bundle::diagnostic::Code;
+    use dlf_bundle::validate::{ValidateOptions, validate_bundle};
     let text = r##"{"name":"j","nodes":[{"name":"n","type":"Shell","location":{"x":"0","y":"0"},"properties":[{"name":"p","value":"#{Evn.get(\"db\")} #{Job.getNodeOutpt(\"m\")}"}]}],"schedule":{"type":"EXECUTE_ONCE"},"processType":"BATCH"}"##;
     let mut bundle = dlf_bundle::Bundle::new(dlf_bundle::Layout::Single);
     bundle
         .insert(
             "jobs/j.job",
-            dlf_bundle::Document::parse(dlf_bundle::DefinitionKind::Job, text.as_bytes().to_vec()).unwrap(),
+            dlf_bundle::model::Document::parse(dlf_bundle::DefinitionKind::Job, text.as_bytes().to_vec()).unwrap(),
         )
         .unwrap();
     let diagnostics = validate_bundle(&bundle, &ValidateOptions::default());

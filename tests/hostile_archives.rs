@@ -6,10 +6,8 @@
 use crate::common::{
     RawEntry, batch_entries, job_json, raw_zip, raw_zip_with_adjusted_prefix, raw_zip_with_prefix, script_json,
 };
-use dlf_bundle::{
-    Bundle, Corruption, EntryRef, ErrorKind, HeaderField, Limit, Limits, NameProblem, ReadOptions, Unsupported,
-    ZipHeader,
-};
+use dlf_bundle::error::{Corruption, EntryRef, HeaderField, Limit, NameProblem, Unsupported, ZipHeader};
+use dlf_bundle::{Bundle, ErrorKind, Limits, ReadOptions};
 
 struct Case {
     name: &'static str,
@@ -458,7 +456,7 @@ fn json_errors_carry_line_and_column() {
     let archive =
         with(batch_entries(), RawEntry::new("jobs/bad/bad.job", b"{\n  \"name\": \"bad\",\n  \"nodes\": [,]\n}"));
     let error = Bundle::from_slice(&archive).unwrap_err();
-    assert_eq!(error.position(), Some(dlf_bundle::Position::new(3, 13)), "{error}");
+    assert_eq!(error.position(), Some(dlf_bundle::error::Position::new(3, 13)), "{error}");
 }
 
 #[test]
@@ -470,7 +468,7 @@ fn wrong_type_errors_name_the_field_path() {
         ErrorKind::WrongType { field: "nodes[0].properties".into(), expected: "an array", found: "an object" };
     assert_eq!(error.kind(), &expected);
     assert!(error.message().contains("`nodes[0].properties`: expected an array, found an object"), "{error}");
-    assert_eq!(error.position(), Some(dlf_bundle::Position::new(1, 49)), "{error}");
+    assert_eq!(error.position(), Some(dlf_bundle::error::Position::new(1, 49)), "{error}");
 }
 
 #[test]

@@ -2,8 +2,10 @@
 //! error, and agreement with `serde_json` on everything both accept.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
+use dlf_bundle::error::Position;
 use dlf_bundle::json::{self, Value};
-use dlf_bundle::{Definition, DefinitionKind, ErrorKind, Job, NodeType, Position, ProcessType, Scalar, Script};
+use dlf_bundle::model::{Definition, NodeType, ProcessType, Scalar};
+use dlf_bundle::{DefinitionKind, ErrorKind, Job, Script};
 
 fn round_trip_compact(text: &str) -> String {
     let job = Job::from_slice(text.as_bytes()).unwrap();
@@ -259,6 +261,6 @@ fn a_trailing_comma_is_reported_where_it_stands() {
     ] {
         let error = dlf_bundle::Job::from_slice(text.as_bytes()).unwrap_err();
         assert!(error.message().contains("trailing comma"), "{text}: {error}");
-        assert_eq!(error.position(), Some(dlf_bundle::Position::new(line, column)), "{text}: {error}");
+        assert_eq!(error.position(), Some(dlf_bundle::error::Position::new(line, column)), "{text}: {error}");
     }
 }

@@ -73,7 +73,7 @@ fn every_commands_json_keeps_its_shape() {
         (&["explain", "--list", "--format", "json"], "[{code: string, severity: string, title: string}]"),
         (
             &["validate", &changed, "--format", "json"],
-            "{bundles: [{diagnostics: [{code: string, column: null, entry: string, file: string, hint: string, line: null, message: string, pointer: null, severity: string}], path: string, suppressed: number, valid: bool}]}",
+            "{bundles: [{diagnostics: [{code: string, column: null, entry: string, file: string, hint: string, line: null, message: string, object: null, pointer: null, severity: string, suggestion: null}], path: string, suppressed: number, valid: bool}]}",
         ),
         (
             &["remap", &seed, "--map", "map.toml", "--dry-run", "--format", "json"],
@@ -85,7 +85,7 @@ fn every_commands_json_keeps_its_shape() {
         ),
         (
             &["plan", &seed, "--target", "target.json", "--format", "json"],
-            "{not_checked: [string], objects: [{action: string, checked: bool, kind: string, name: string}], problems: [{code: string, message: string, object: {kind: string, name: string}, severity: string}], summary: {create: number, errors: number, not_checked: number, notes: number, overwrite: number, skip: number, warnings: number}}",
+            "{not_checked: [string], objects: [{action: string, checked: bool, kind: string, name: string}], problems: [{code: string, column: null, entry: null, file: null, hint: string, line: null, message: string, object: {kind: string, name: string}, pointer: null, severity: string, suggestion: null}], summary: {create: number, errors: number, not_checked: number, notes: number, overwrite: number, skip: number, warnings: number}}",
         ),
         (
             &["diff", &seed, &changed, "--format", "json"],

@@ -144,7 +144,7 @@ fn a_batch_folder_holds_exactly_its_own_job() {
     ];
     for (case, entries, words, entry) in cases {
         let error = Bundle::from_slice(&raw_zip(&entries)).unwrap_err();
-        assert_eq!(error.entry().map(dlf_bundle::EntryRef::name), Some(entry), "{case}: {error}");
+        assert_eq!(error.entry().map(dlf_bundle::error::EntryRef::name), Some(entry), "{case}: {error}");
         assert!(error.to_string().contains(words), "{case}: {error}");
     }
 }

@@ -5,7 +5,8 @@
 #![allow(clippy::disallowed_methods, reason = "tests build fixture folders in fresh temporary folders")]
 
 use crate::common::{job_json, script_json};
-use dlf_bundle::{Bundle, BundleDir, ErrorKind, Limit, Limits, Packed, ReadOptions};
+use dlf_bundle::error::Limit;
+use dlf_bundle::{Bundle, BundleDir, ErrorKind, Limits, Packed, ReadOptions};
 use std::path::Path;
 
 fn folder(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
@@ -27,7 +28,7 @@ fn batch_files() -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
-fn warnings_of(warnings: &[dlf_bundle::Warning]) -> Vec<String> {
+fn warnings_of(warnings: &[dlf_bundle::diagnostic::Warning]) -> Vec<String> {
     warnings.iter().map(ToString::to_string).collect()
 }
 

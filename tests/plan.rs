@@ -2,10 +2,11 @@
 //! per problem the plan reports.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
+use dlf_bundle::diagnostic::Code;
+use dlf_bundle::model::Document;
 use dlf_bundle::plan::{Action, Inventory, InventoryKind, PlanOptions, plan};
 use dlf_bundle::remap::SameNamePolicy;
-use dlf_bundle::validate::Code;
-use dlf_bundle::{Bundle, DefinitionKind, Document, Layout};
+use dlf_bundle::{Bundle, DefinitionKind, Layout};
 use std::path::Path;
 use std::process::Command;
 
@@ -142,7 +143,7 @@ fn a_bundle_over_the_import_limit() {
     let mut big = Bundle::new(Layout::Single);
     big.add_job(dlf_bundle::Job::new("job_a")).unwrap();
     let content = "select 1;\n".repeat(1_100_000);
-    big.add_script(None, dlf_bundle::Script::new("s", dlf_bundle::ScriptType::DwsSql, content)).unwrap();
+    big.add_script(None, dlf_bundle::Script::new("s", dlf_bundle::model::ScriptType::DwsSql, content)).unwrap();
     let planned = plan(&big, &Inventory::default(), &PlanOptions::new()).unwrap();
     let codes: Vec<&str> = planned.problems.iter().map(|p| p.code.as_str()).collect();
     assert!(codes.contains(&"DLFB0505"), "{codes:?}");

@@ -7,12 +7,11 @@
 
 use dlf_bundle::export::{ExportOptions, export};
 use dlf_bundle::json::{self, Number, Object, Value};
-use dlf_bundle::reference::{ReferenceOptions, Target};
+use dlf_bundle::model::{Document, NodeType};
 use dlf_bundle::resolve::{self, Status};
+use dlf_bundle::resolve::{ReferenceOptions, Target};
 use dlf_bundle::validate::{ValidateOptions, validate_archive};
-use dlf_bundle::{
-    Bundle, DefinitionKind, Document, Job, Layout, Limits, NodeType, ReadOptions, Resource, Script, Workspace,
-};
+use dlf_bundle::{Bundle, DefinitionKind, Job, Layout, Limits, ReadOptions, Resource, Script, Workspace};
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -388,7 +387,7 @@ type Read = Result<Vec<(String, Vec<u8>)>, String>;
 fn read_and_validate(archive: &[u8]) -> (Read, Vec<String>) {
     let read = Bundle::from_slice(archive)
         .map(|bundle| bundle.iter().map(|e| (e.path().to_owned(), e.document().bytes().into_owned())).collect())
-        .map_err(|e| format!("{:?} {:?}", e.kind(), e.entry().map(dlf_bundle::EntryRef::name)));
+        .map_err(|e| format!("{:?} {:?}", e.kind(), e.entry().map(dlf_bundle::error::EntryRef::name)));
     let diagnostics = validate_archive(archive, &ValidateOptions::default())
         .into_iter()
         .filter(|d| !d.message.contains("macOS metadata"))

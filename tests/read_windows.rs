@@ -98,7 +98,7 @@ fn files_read_in_windows_read_and_refuse_as_memory_does() {
         let from_file = outcome(Bundle::open_with(&path, &options));
         assert_eq!(from_file, from_memory, "{name}");
         // Diagnostics of a file name it; the rest must be the same.
-        let validated = |found: Vec<dlf_bundle::validate::Diagnostic>| {
+        let validated = |found: Vec<dlf_bundle::Diagnostic>| {
             found.into_iter().map(|d| (d.code, d.entry, d.line, d.message)).collect::<Vec<_>>()
         };
         let validate_options = dlf_bundle::validate::ValidateOptions::default();

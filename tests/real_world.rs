@@ -3,8 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
 use crate::common::{RawEntry, batch_entries, job_json, raw_zip};
+use dlf_bundle::Bundle;
+use dlf_bundle::diagnostic::WarningKind;
 use dlf_bundle::validate::{ValidateOptions, validate_archive};
-use dlf_bundle::{Bundle, WarningKind};
 
 const APPLE_DOUBLE: &[u8] = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        ";
 
@@ -195,7 +196,7 @@ fn a_byte_order_mark_is_accepted_with_a_warning_and_kept() {
     let mut edited = bundle;
     edited.job_mut("a").unwrap().node_mut("n").unwrap().set_property("scriptName", "t");
     let (bytes, rendering) = edited.get("jobs/a/a.job").unwrap().document().render();
-    assert_eq!(rendering, dlf_bundle::Rendering::Edited);
+    assert_eq!(rendering, dlf_bundle::model::Rendering::Edited);
     let expected = [BOM, String::from_utf8_lossy(job).replace(r#""value":"s""#, r#""value":"t""#).as_bytes()].concat();
     assert_eq!(bytes.as_ref(), expected.as_slice(), "only the value changed; the mark stays");
 }

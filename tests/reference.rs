@@ -1,13 +1,14 @@
 //! Reference extraction, node type by node type and mode by mode.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
-use dlf_bundle::reference::{self, ReferenceOptions, Target};
-use dlf_bundle::{Job, Node, NodeType, Resource, Script};
+use dlf_bundle::model::NodeType;
+use dlf_bundle::resolve::{self, ReferenceOptions, Target};
+use dlf_bundle::{Job, Node, Resource, Script};
 
 /// `kind:name` for each reference, in order.
 fn targets(job: &Job, known: &[&str]) -> Vec<String> {
     let known_jobs = |name: &str| known.contains(&name);
-    reference::job_references(job, &ReferenceOptions::default(), &known_jobs)
+    resolve::job_references(job, &ReferenceOptions::default(), &known_jobs)
         .iter()
         .map(|r| format!("{}:{}{}", r.target.kind_str(), r.target.name(), if r.probable { "?" } else { "" }))
         .collect()
@@ -128,7 +129,7 @@ fn job_level_references() {
 #[test]
 fn environment_objects_carry_the_import_replacement_type() {
     let job = job_with("DWSSQL", &[("scriptName", "s"), ("connectionName", "dws")]);
-    let refs = reference::job_references(&job, &ReferenceOptions::default(), &|_| false);
+    let refs = resolve::job_references(&job, &ReferenceOptions::default(), &|_| false);
     let connection = refs.iter().find(|r| r.target.kind_str() == "connection").unwrap();
     assert!(matches!(connection.target, Target::Environment { import_type: Some("DWS_CONNECTION"), .. }));
     assert_eq!(connection.node.as_deref(), Some("n"));
@@ -137,14 +138,14 @@ fn environment_objects_carry_the_import_replacement_type() {
 #[test]
 fn scripts_and_resources_need_environment_objects() {
     let script = Script::from_slice(br#"{"name":"s","type":"DLISQL","connectionName":"dli","queueName":"q"}"#).unwrap();
-    let names: Vec<String> = reference::script_references(&script).iter().map(|r| r.target.to_string()).collect();
+    let names: Vec<String> = resolve::script_references(&script).iter().map(|r| r.target.to_string()).collect();
     assert_eq!(names, ["connection `dli`", "dli_queue `q`"]);
     let resource = Resource::from_slice(
         br#"{"name":"r","location":"obs://b/r.jar","dependFiles":["obs://b/old.jar"],"dependPackages":[{"type":"jar","location":"obs://b/new.jar"}]}"#,
     )
     .unwrap();
     let paths: Vec<String> =
-        reference::resource_references(&resource).iter().map(|r| r.target.name().to_owned()).collect();
+        resolve::resource_references(&resource).iter().map(|r| r.target.name().to_owned()).collect();
     assert_eq!(paths, ["obs://b/r.jar", "obs://b/new.jar"], "dependPackages wins over dependFiles");
 }
 
@@ -153,14 +154,14 @@ fn scripts_and_resources_need_environment_objects() {
 /// A `$` or `#` without its `{` opens nothing, even right before one that does.
 #[test]
 fn environment_variables_are_what_neither_params_nor_builtins_define() {
-    use dlf_bundle::reference::ParamStyle;
+    use dlf_bundle::resolve::ParamStyle;
     let job = dlf_bundle::Job::from_slice(
         br#"{"name":"j","params":[{"name":"bizdate","value":"1"}],"nodes":[{"name":"n","type":"Shell","properties":[
             {"name":"args","value":"${bizdate} $$${db} $5 ${yyyymmdd-1} ${yyyy} # #x ##{Env.get(\"region\")} ${dlf.host} $"}]}]}"#,
     )
     .unwrap();
     let variables = |style| -> Vec<(String, String)> {
-        reference::job_references(&job, &ReferenceOptions::default().param_style(style), &|_| false)
+        resolve::job_references(&job, &ReferenceOptions::default().param_style(style), &|_| false)
             .into_iter()
             .filter(|r| r.target.kind_str() == "env_variable")
             .map(|r| (r.target.name().to_owned(), r.via))
@@ -185,7 +186,7 @@ fn script_variables_the_job_defines_are_not_environment_variables() {
     bundle.add_job(job).unwrap();
     let script = dlf_bundle::Script::new(
         "s",
-        dlf_bundle::ScriptType::HiveSql,
+        dlf_bundle::model::ScriptType::HiveSql,
         "select ${bizdate}, ${host} from ${tbl} -- ${region}",
     );
     bundle.add_script(Some("j"), script).unwrap();

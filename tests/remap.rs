@@ -2,10 +2,12 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 #![allow(clippy::disallowed_methods, reason = "tests build fixture folders in fresh temporary folders")]
 
-use dlf_bundle::reference::ReferenceOptions;
+use dlf_bundle::error::RequestPart;
+use dlf_bundle::model::Document;
 use dlf_bundle::remap::{Map, apply};
+use dlf_bundle::resolve::ReferenceOptions;
 use dlf_bundle::resolve::{Status, bundle_dependencies};
-use dlf_bundle::{Bundle, DefinitionKind, Document, ErrorKind, Layout, RequestPart};
+use dlf_bundle::{Bundle, DefinitionKind, ErrorKind, Layout};
 use std::collections::BTreeSet;
 use std::process::Command;
 
@@ -379,7 +381,7 @@ mod never_changes_what_the_map_does_not_name {
             let report = apply(&mut bundle, &map).unwrap();
             let after = leaves_of(&bundle);
             let document = bundle.get("jobs/j.job").unwrap().document();
-            let written = dlf_bundle::Definition::from_slice(DefinitionKind::Job, &document.bytes()).unwrap();
+            let written = dlf_bundle::model::Definition::from_slice(DefinitionKind::Job, &document.bytes()).unwrap();
             prop_assert_eq!(&written, document.definition(), "the bytes written read back as the remapped job");
             prop_assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>(), "same shape");
             let changed: Vec<&String> = before.keys().filter(|pointer| before[*pointer] != after[*pointer]).collect();

@@ -11,7 +11,9 @@
 #![allow(clippy::disallowed_methods, reason = "the tests lay out folders for the tools to zip")]
 
 use crate::common::sample_bundle;
-use dlf_bundle::{Bundle, ErrorKind, Unsupported, WarningKind};
+use dlf_bundle::diagnostic::WarningKind;
+use dlf_bundle::error::Unsupported;
+use dlf_bundle::{Bundle, ErrorKind};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;

@@ -3,9 +3,12 @@
 //! and column; non-conforming ones fail naming the field.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+use dlf_bundle::diagnostic::Severity;
+use dlf_bundle::error::Position;
 use dlf_bundle::json;
-use dlf_bundle::validate::{Severity, ValidateOptions, validate_bundle};
-use dlf_bundle::{Bundle, Definition, DefinitionKind, Document, ErrorKind, Layout, Position};
+use dlf_bundle::model::{Definition, Document};
+use dlf_bundle::validate::{ValidateOptions, validate_bundle};
+use dlf_bundle::{Bundle, DefinitionKind, ErrorKind, Layout};
 use std::path::PathBuf;
 
 const JOBS: &[&str] = &[

@@ -56,7 +56,7 @@ fn a_job_reads_from_another_serde_format() {
     let text = "name = \"daily\"\nprocessType = \"BATCH\"\nlogPath = \"obs://logs/\"\n\n[schedule]\ntype = \"EXECUTE_ONCE\"\n\n[[nodes]]\nname = \"load\"\ntype = \"HiveSQL\"\nretryTimes = 2\n";
     let job: Job = toml::from_str(text).unwrap();
     assert_eq!(job.name.as_deref(), Some("daily"));
-    assert_eq!(job.node("load").unwrap().retry_times.as_ref().and_then(dlf_bundle::Scalar::as_i64), Some(2));
+    assert_eq!(job.node("load").unwrap().retry_times.as_ref().and_then(dlf_bundle::model::Scalar::as_i64), Some(2));
     assert_eq!(
         serde_json::to_string(&job).unwrap(),
         r#"{"name":"daily","processType":"BATCH","logPath":"obs://logs/","schedule":{"type":"EXECUTE_ONCE"},"nodes":[{"name":"load","type":"HiveSQL","retryTimes":2}]}"#

@@ -4,8 +4,9 @@
 #![allow(clippy::disallowed_methods, reason = "tests build fixture folders in fresh temporary folders")]
 
 use crate::common::{RawEntry, raw_zip, resource_json, script_json};
-use dlf_bundle::check::preview;
-use dlf_bundle::validate::{Code, Severity, ValidateOptions, validate_archive, validate_dir, validate_file};
+use dlf_bundle::diagnostic::{Code, Severity};
+use dlf_bundle::plan::preview;
+use dlf_bundle::validate::{ValidateOptions, validate_archive, validate_dir, validate_file};
 
 /// A complete, valid batch job with one DWS SQL node using script `s`.
 fn job(name: &str) -> String {
@@ -463,7 +464,7 @@ fn files_validate_as_their_bytes_do() {
 fn folders_validate_as_their_zips_do() {
     use std::io::Read;
     let options = ValidateOptions::default();
-    let key = |d: &dlf_bundle::validate::Diagnostic| (d.code, d.entry.clone(), d.pointer.clone(), d.line, d.column);
+    let key = |d: &dlf_bundle::Diagnostic| (d.code, d.entry.clone(), d.pointer.clone(), d.line, d.column);
     let mut compared = 0;
     for rule in rules()
         .into_iter()
@@ -616,12 +617,12 @@ proptest::proptest! {
 fn bundles_in_memory_validate_as_their_zips_do() {
     use dlf_bundle::validate::validate_bundle;
     let options = ValidateOptions::default();
-    let key = |d: &dlf_bundle::validate::Diagnostic| (d.code, d.entry.clone(), d.pointer.clone());
+    let key = |d: &dlf_bundle::Diagnostic| (d.code, d.entry.clone(), d.pointer.clone());
     let mut compared = Vec::new();
     for rule in rules().into_iter().filter(|rule| rule.code >= "DLFB0101") {
         for archive in [rule.triggers, rule.passes] {
             let Ok(bundle) = dlf_bundle::Bundle::from_slice(&archive) else { continue };
-            let of_definitions = |d: &&dlf_bundle::validate::Diagnostic| d.code.as_str() >= "DLFB0101";
+            let of_definitions = |d: &&dlf_bundle::Diagnostic| d.code.as_str() >= "DLFB0101";
             let in_memory: Vec<_> = validate_bundle(&bundle, &options).iter().filter(of_definitions).map(key).collect();
             let from_zip: Vec<_> =
                 validate_archive(&archive, &options).iter().filter(of_definitions).map(key).collect();
@@ -657,6 +658,29 @@ fn a_missing_script_names_the_nearest_and_the_way_to_add_one() {
     let found = validate_archive(&zip, &ValidateOptions::default());
     let missing = found.iter().find(|d| d.code == Code::MissingDependency).unwrap();
     assert!(missing.hint.contains("export again with dependencies"), "{missing:?}");
+    assert_eq!(missing.suggestion.as_deref(), Some("dws_sql"), "the value to write at the pointer");
+}
+
+/// Where the nearest valid value is known, the finding carries it as the
+/// value to write at its pointer; where none is close, it carries none.
+#[test]
+fn findings_suggest_the_value_to_write() {
+    let table = [
+        (job("a").replace("\"DWSSQL\"", "\"DWSSql\""), Code::UnknownEnumValue, Some("DWSSQL")),
+        (job("a").replace("\"DWSSQL\"", "\"Zzzzzzzz\""), Code::UnknownEnumValue, None),
+        (
+            job_with("a", &typed_node("RESTAPI", &[("url", "https://x.example"), ("method", "GETT")]), ""),
+            Code::ValueNotAllowed,
+            Some("GET"),
+        ),
+        (job_with("a", &node("x", r#","failPolicy":"FAIL_CHILDD""#), ""), Code::ValueNotAllowed, Some("FAIL_CHILD")),
+    ];
+    for (text, code, suggestion) in table {
+        let found = validate_archive(&bundle(&text, vec![]), &ValidateOptions::default());
+        let finding = found.iter().find(|d| d.code == code).unwrap_or_else(|| panic!("{code}: {found:?}"));
+        assert_eq!(finding.suggestion.as_deref(), suggestion, "{finding:?}");
+        assert!(finding.pointer.is_some(), "{finding:?}");
+    }
 }
 
 /// A mistyped node type names the nearest one, and its script is not then

@@ -5,7 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use crate::common::sample_bundle;
-use dlf_bundle::{Bundle, Job, Layout, Script, ScriptType};
+use dlf_bundle::model::ScriptType;
+use dlf_bundle::{Bundle, Job, Layout, Script};
 use std::collections::BTreeMap;
 use std::process::Command;
 
@@ -135,13 +136,19 @@ fn only_changed_values_are_rewritten() {
     let original = br#"{"name":"j",  "nodes":[], "x": 1.50}"#;
     let mut bundle = Bundle::new(Layout::Single);
     bundle
-        .insert("jobs/j.job", dlf_bundle::Document::parse(dlf_bundle::DefinitionKind::Job, &original[..]).unwrap())
+        .insert(
+            "jobs/j.job",
+            dlf_bundle::model::Document::parse(dlf_bundle::DefinitionKind::Job, &original[..]).unwrap(),
+        )
         .unwrap();
     bundle
-        .insert("jobs/k.job", dlf_bundle::Document::parse(dlf_bundle::DefinitionKind::Job, &original[..]).unwrap())
+        .insert(
+            "jobs/k.job",
+            dlf_bundle::model::Document::parse(dlf_bundle::DefinitionKind::Job, &original[..]).unwrap(),
+        )
         .unwrap();
     let entry = bundle.get_mut("jobs/k.job").unwrap();
-    if let dlf_bundle::Definition::Job(job) = entry.document_mut().definition_mut() {
+    if let dlf_bundle::model::Definition::Job(job) = entry.document_mut().definition_mut() {
         job.name = Some("k".into());
     }
     let read = Bundle::from_slice(&bundle.to_vec().unwrap()).unwrap();

@@ -1,13 +1,13 @@
 //! An unpacked bundle folder, listed and placed in a layout before any file
 //! is read.
 
+use crate::diagnostic::Warning;
 use crate::error::{Error, Result};
 use crate::folder;
 use crate::layout::{self, Arrangement, Layout};
 use crate::limits::{Limits, RunningTotal};
 use crate::model::{Definition, Document};
 use crate::read::ReadOptions;
-use crate::warning::Warning;
 use crate::write;
 use rayon::prelude::*;
 use std::borrow::Cow;

@@ -5,6 +5,7 @@ mod dir;
 
 pub use dir::{BundleDir, Packed};
 
+use crate::diagnostic::Warning;
 use crate::error::{Error, ErrorKind, RequestPart, Result};
 use crate::folder;
 use crate::kind::DefinitionKind;
@@ -13,7 +14,6 @@ use crate::model::{Definition, Document, Job, Resource, Script};
 use crate::name;
 use crate::read::{self, ReadOptions};
 use crate::reference::{self, ReferenceOptions};
-use crate::warning::Warning;
 use crate::write;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -98,7 +98,8 @@ impl Entry {
 /// Entries are kept sorted by path, which is also the order they are written in.
 ///
 /// ```
-/// use dlf_bundle::{Bundle, Job, Layout, Script, ScriptType};
+/// use dlf_bundle::{Bundle, Job, Layout, Script};
+/// use dlf_bundle::model::ScriptType;
 /// let mut bundle = Bundle::new(Layout::Batch);
 /// bundle.add_job(Job::new("job_batch"))?;
 /// bundle.add_script(Some("job_batch"), Script::new("dws_sql", ScriptType::DwsSql, "select 1;"))?;
@@ -520,7 +521,7 @@ impl Bundle {
     ///
     /// ```
     /// use dlf_bundle::{Bundle, Layout, ReadOptions};
-    /// use dlf_bundle::reference::ReferenceOptions;
+    /// use dlf_bundle::resolve::ReferenceOptions;
     /// let single = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
     /// let batch = single.to_layout(Layout::Batch, &ReferenceOptions::default())?;
     /// assert!(batch.get("jobs/job_batch/dws_sql.script").is_some());

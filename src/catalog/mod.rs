@@ -14,7 +14,7 @@
 //! row asserts nothing ([`NodeSpec::verified`]).
 //!
 //! ```
-//! use dlf_bundle::NodeType;
+//! use dlf_bundle::model::NodeType;
 //! use dlf_bundle::catalog::{Form, Presence, Refers};
 //! let smn = NodeType::Smn.spec().unwrap();
 //! let required: Vec<&str> = smn.properties.iter().filter(|p| p.presence == Presence::Required).map(|p| p.name).collect();
@@ -32,6 +32,7 @@
 mod form;
 mod nodes;
 mod objects;
+mod schema;
 mod scripts;
 pub(crate) mod values;
 
@@ -41,6 +42,7 @@ pub use objects::{
     APPROVER, BASIC_CONFIG, CONDITION, CRON, CRON_TRIGGER, DEPEND_JOBS, DEPEND_PACKAGE, EVENT, JOB, JOB_PARAM,
     LOCATION, NODE, OBJECTS, ObjectSpec, PROPERTY, RESOURCE, SCHEDULE, SCRIPT, WORKSPACE_JOB,
 };
+pub use schema::schema;
 pub use scripts::ScriptSpec;
 pub use values::Meaning;
 
@@ -86,7 +88,7 @@ pub enum Condition {
 }
 
 /// Every node type the catalog has a row for, with its spellings (`RDS SQL`
-/// and `RDSSQL` share a row), in the order of [`NodeType::KNOWN`](crate::NodeType::KNOWN).
+/// and `RDSSQL` share a row), in the order of [`NodeType::KNOWN`](crate::model::NodeType::KNOWN).
 ///
 /// ```
 /// let rds = dlf_bundle::catalog::node_types().into_iter().find(|(names, _)| names.contains(&"RDSSQL")).unwrap();

@@ -1,5 +1,5 @@
 //! One row per node type of the format (FORMAT.md §4.1–4.2): the script
-//! types it runs and its properties. [`NodeType`](crate::NodeType) maps each
+//! types it runs and its properties. [`NodeType`](crate::model::NodeType) maps each
 //! spelling to its row. Rows are statics: spellings of one type share one
 //! row, by address.
 //!

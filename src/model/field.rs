@@ -168,7 +168,7 @@ impl Scalar {
     /// The integer value, from a number or a numeric string.
     ///
     /// ```
-    /// use dlf_bundle::Scalar;
+    /// use dlf_bundle::model::Scalar;
     /// assert_eq!(Scalar::from("60").as_i64(), Some(60));
     /// assert_eq!(Scalar::from(60).as_i64(), Some(60));
     /// assert_eq!(Scalar::from("sixty").as_i64(), None);

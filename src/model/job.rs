@@ -8,7 +8,8 @@ model_object! {
     /// A job definition (`.job`).
     ///
     /// ```
-    /// use dlf_bundle::{Job, Node, NodeType};
+    /// use dlf_bundle::{Job, Node};
+    /// use dlf_bundle::model::NodeType;
     /// let mut job = Job::new("job_batch");
     /// job.nodes.get_or_insert_with(Vec::new).push(Node::new("sql", NodeType::DwsSql).with_property("scriptName", "dws_sql"));
     /// assert_eq!(job.nodes()[0].property("scriptName"), Some("dws_sql"));
@@ -99,7 +100,8 @@ impl Job {
     /// The node called `name`, for changing it.
     ///
     /// ```
-    /// use dlf_bundle::{Job, Node, NodeType};
+    /// use dlf_bundle::{Job, Node};
+    /// use dlf_bundle::model::NodeType;
     /// let mut job = Job::new("job_batch");
     /// job.nodes = Some(vec![Node::new("load", NodeType::DwsSql)]);
     /// job.node_mut("load").unwrap().set_property("connectionName", "dws_prod");
@@ -129,7 +131,8 @@ model_object! {
     /// upstream nodes and its retry and timeout settings.
     ///
     /// ```
-    /// use dlf_bundle::{Node, NodeType};
+    /// use dlf_bundle::Node;
+    /// use dlf_bundle::model::NodeType;
     /// let node = Node::new("load", NodeType::HiveSql).with_property("scriptName", "hive_load");
     /// assert_eq!(node.node_type, Some(NodeType::HiveSql));
     /// assert_eq!(node.property("scriptName"), Some("hive_load"));
@@ -330,7 +333,8 @@ impl Schedule {
     /// (`yyyy-MM-dd'T'HH:mm:ssZ`).
     ///
     /// ```
-    /// use dlf_bundle::{Job, Schedule};
+    /// use dlf_bundle::Job;
+    /// use dlf_bundle::model::Schedule;
     /// let mut job = Job::new("report");
     /// job.schedule = Some(Schedule::cron("0 0 2 * * ?", "2024-01-01T00:00:00+08").depending_on(&["load"]));
     /// assert_eq!(job.cron_depend_jobs().and_then(|d| d.jobs.clone()), Some(vec!["load".to_owned()]));

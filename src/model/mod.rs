@@ -1,4 +1,7 @@
-//! The lossless model of jobs, scripts and resources.
+//! The lossless model of jobs, scripts and resources: the objects a
+//! [`Job`](crate::Job), [`Script`](crate::Script) and
+//! [`Resource`](crate::Resource) are made of, the service's enumerations, and
+//! field paths into them.
 //!
 //! Typed fields for everything the job API documents, open enums that keep
 //! unknown values, and for every object the keys it does not know and the
@@ -6,17 +9,23 @@
 //! so an unchanged definition is written back byte for byte.
 
 pub(crate) mod field;
-mod job;
-mod resource;
-mod script;
+pub(crate) mod job;
+mod path;
+pub(crate) mod resource;
+pub(crate) mod script;
 
+pub use crate::catalog::values::{FailPolicy, NodeType, ProcessType, ResourceType, ScheduleType, ScriptType};
 pub use field::Scalar;
 pub use job::{
-    Approver, BasicConfig, Condition, Cron, CronTrigger, DependJobs, Event, Job, JobParam, Location, Node, Property,
-    Schedule, WorkspaceJob,
+    Approver, BasicConfig, Condition, Cron, CronTrigger, DependJobs, Event, JobParam, Location, Property, Schedule,
+    WorkspaceJob,
 };
-pub use resource::{DependPackage, Resource};
-pub use script::Script;
+// At the crate root, the one path of each.
+pub(crate) use job::{Job, Node};
+pub use path::FieldPath;
+pub use resource::DependPackage;
+pub(crate) use resource::Resource;
+pub(crate) use script::Script;
 
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::json::{self, Value};
@@ -208,7 +217,8 @@ definition_io!(Job => Job, Script => Script, Resource => Resource);
 /// a file kept in git changes by the lines of the values a tool changed.
 ///
 /// ```
-/// use dlf_bundle::{Definition, DefinitionKind, Document, Rendering};
+/// use dlf_bundle::DefinitionKind;
+/// use dlf_bundle::model::{Definition, Document, Rendering};
 /// let text = b"{\"name\":\"j\",  \"nodes\":[], \"retry\": 1}";
 /// let mut document = Document::parse(DefinitionKind::Job, text.to_vec())?;
 /// assert_eq!(&document.bytes()[..], text, "unchanged: written as it was read");

@@ -7,7 +7,8 @@ model_object! {
     /// A resource definition (`.resource`): it points at a file on OBS.
     ///
     /// ```
-    /// use dlf_bundle::{Resource, ResourceType};
+    /// use dlf_bundle::Resource;
+    /// use dlf_bundle::model::ResourceType;
     /// let resource = Resource::from_slice(br#"{"name": "lib", "type": "jar", "location": "obs://bucket/lib.jar"}"#)?;
     /// assert_eq!(resource.resource_type, Some(ResourceType::Jar));
     /// assert_eq!(resource.location.as_deref(), Some("obs://bucket/lib.jar"));

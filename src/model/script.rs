@@ -9,7 +9,8 @@ model_object! {
     /// A script definition (`.script`).
     ///
     /// ```
-    /// use dlf_bundle::{Script, ScriptType};
+    /// use dlf_bundle::Script;
+    /// use dlf_bundle::model::ScriptType;
     /// let script = Script::from_slice(br#"{"name": "q1", "type": "DLISQL", "content": "select 1", "queueName": "q"}"#)?;
     /// assert_eq!(script.script_type, Some(ScriptType::DliSql));
     /// assert_eq!(script.queue_name.as_deref(), Some("q"));

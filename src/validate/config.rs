@@ -1,7 +1,7 @@
 //! `dlf-bundle.toml`: a project's choices of severity per code, and single
 //! findings it has decided to ignore.
 
-use super::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::error::{Error, Position, RequestPart, Result};
 use crate::json;
 use std::collections::BTreeMap;
@@ -62,7 +62,7 @@ struct Ignore {
 /// ```
 ///
 /// ```
-/// use dlf_bundle::validate::{Config, ValidateOptions, validate_dir};
+/// use dlf_bundle::validate::{validate_dir, Config, ValidateOptions};
 /// let config: Config = "[severity]\nDLFB0304 = \"allow\"\n".parse()?;
 /// let found = config.apply(validate_dir("examples/workspace".as_ref(), &ValidateOptions::default()));
 /// assert!(found.iter().all(|d| d.code != "DLFB0304"));

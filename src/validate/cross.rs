@@ -1,10 +1,11 @@
 //! Rules across the files of a bundle.
 
-use super::{Code, Diagnostic, IMPORT_LIMIT_BYTES, Need, Origin, Runner, Summary, Wanted, diagnostic};
+use super::{IMPORT_LIMIT_BYTES, Need, Origin, Runner, Summary, Wanted};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::kind::DefinitionKind;
 use crate::layout::PlacedPath;
+use crate::model::{NodeType, ScriptType};
 use crate::reference::Target;
-use crate::{NodeType, ScriptType};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::collections::BTreeMap;
 
@@ -27,7 +28,7 @@ fn check_import_size(summaries: &[Summary], zipped: Option<u64>, out: &mut Vec<D
     let unpacked: u64 = summaries.iter().map(|s| s.size).sum();
     let sizes = [(unpacked, "the definitions unpack to"), (zipped.unwrap_or(0), "the zip is")];
     for (size, what) in sizes.into_iter().filter(|(size, _)| *size > IMPORT_LIMIT_BYTES) {
-        out.push(diagnostic(
+        out.push(Diagnostic::new(
             Code::OverImportLimit,
             None,
             None,
@@ -78,7 +79,7 @@ fn check_references<'a>(
                 Target::Resource(name) => (DefinitionKind::Resource, name),
                 Target::Job(name) => {
                     if !job_names.contains(name.as_str()) && !reference.probable {
-                        let mut outside = diagnostic(
+                        let mut outside = Diagnostic::new(
                             Code::JobOutsideBundle,
                             Some(job.path()),
                             None,
@@ -101,17 +102,19 @@ fn check_references<'a>(
             let node = reference.node.as_deref().unwrap_or("?");
             if carries_dependencies {
                 let add = present().add_hint(path);
-                let hint = match present().nearest(kind, name) {
+                let nearest = present().nearest(kind, name);
+                let hint = match nearest {
                     Some(nearest) => format!("did you mean `{nearest}`? Otherwise {add}"),
                     None => add,
                 };
-                let mut missing = diagnostic(
+                let mut missing = Diagnostic::new(
                     Code::MissingDependency,
                     Some(job.path()),
                     pointer.clone(),
                     format!("node `{node}` needs {} `{name}`, which is not at `{path}`", kind.as_str()),
                     &hint,
                 );
+                missing.suggestion = nearest.map(str::to_owned);
                 set_position(&mut missing, position.as_ref());
                 out.push(missing);
             } else {
@@ -120,7 +123,7 @@ fn check_references<'a>(
         }
     }
     for ((kind, name), users) in must_exist {
-        out.push(diagnostic(
+        out.push(Diagnostic::new(
             Code::DependencyMustExist,
             None,
             None,
@@ -149,7 +152,7 @@ fn check_script_type(job: &Summary, path: &str, runner: &Runner, script_type: &S
         return;
     }
     let expected = spec.scripts.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ");
-    out.push(diagnostic(
+    out.push(Diagnostic::new(
         Code::ScriptTypeMismatch,
         Some(job.path()),
         Some(runner.pointer()),
@@ -200,7 +203,7 @@ fn check_unused_and_copies(summaries: &[Summary], used: &HashSet<&str>, out: &mu
     let mut copies: HashMap<(DefinitionKind, &str), &Summary> = HashMap::new();
     for summary in summaries.iter().filter(|s| s.kind() != DefinitionKind::Job) {
         if !used.contains(summary.path()) {
-            out.push(diagnostic(
+            out.push(Diagnostic::new(
                 Code::UnusedDefinition,
                 Some(summary.path()),
                 None,
@@ -217,7 +220,7 @@ fn check_unused_and_copies(summaries: &[Summary], used: &HashSet<&str>, out: &mu
                     .as_ref()
                     .is_some_and(|other| other.bytes() == copy.bytes() || other.definition() == copy.definition());
                 if !same {
-                    out.push(diagnostic(
+                    out.push(Diagnostic::new(
                         Code::ConflictingCopies,
                         Some(summary.path()),
                         None,

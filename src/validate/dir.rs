@@ -1,9 +1,8 @@
 //! Validation of folders: an unpacked bundle of either layout, or a
 //! workspace, with the rules and codes of the zip of that folder.
 
-use super::{
-    Diagnostic, Examined, Origin, ValidateOptions, Validation, examiner, prepare, read_error, relocate, report, scrub,
-};
+use super::{Examined, Origin, ValidateOptions, Validation, examiner, prepare, read_error, relocate, report, scrub};
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, ErrorKind};
 use crate::folder;
 use crate::layout::{self, Arrangement};
@@ -21,9 +20,9 @@ use std::sync::Arc;
 /// names the file on disk (`Diagnostic::file`).
 ///
 /// ```
-/// use dlf_bundle::validate::{ValidateOptions, validate_dir};
+/// use dlf_bundle::validate::{validate_dir, ValidateOptions};
 /// let diagnostics = validate_dir("examples/workspace".as_ref(), &ValidateOptions::default());
-/// assert!(diagnostics.iter().all(|d| d.severity != dlf_bundle::validate::Severity::Error), "{diagnostics:?}");
+/// assert!(diagnostics.iter().all(|d| d.severity != dlf_bundle::diagnostic::Severity::Error), "{diagnostics:?}");
 /// ```
 ///
 /// # Security

@@ -3,15 +3,15 @@
 //! the catalog accepts, reported as `validate` reports it.
 
 use super::Diagnostic;
-use super::rules::{Subject, value_diagnostic};
-use crate::NodeType;
-use crate::ScriptType;
+use super::rules::{Subject, value_problem as problem_of};
 use crate::catalog::{self, FieldSpec, ObjectSpec};
 use crate::error::{Error, RequestPart, Result};
 use crate::json::Value;
+use crate::model::FieldPath;
+use crate::model::NodeType;
+use crate::model::ScriptType;
 use crate::model::field::{FieldValue, Slotted};
 use crate::name;
-use crate::path::FieldPath;
 
 /// The object an edit applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,8 +55,9 @@ impl EditScope {
 ///
 /// ```
 /// use dlf_bundle::json::{self, Value};
-/// use dlf_bundle::path::FieldPath;
-/// use dlf_bundle::validate::{Code, EditScope, check_edit};
+/// use dlf_bundle::model::FieldPath;
+/// use dlf_bundle::diagnostic::Code;
+/// use dlf_bundle::validate::{check_edit, EditScope};
 /// let node = json::parse(br#"{"name": "n", "type": "RESTAPI", "properties": [{"name": "method", "value": "post"}]}"#)?;
 /// let method: FieldPath = "property.method".parse()?;
 /// let found = check_edit(EditScope::Node, &node, &method, &Value::from("post"))?.unwrap();
@@ -171,5 +172,5 @@ fn unknown_property(node: &Value, name: &str) -> Option<Error> {
 
 fn value_problem(row: Option<&FieldSpec>, subject: Subject<'_>, value: &Value) -> Option<Diagnostic> {
     let text = value.slot().and_then(FieldValue::text)?;
-    value_diagnostic(row?, text, subject)
+    problem_of(row?, text, subject)
 }

@@ -6,7 +6,6 @@
 //! to fix it. Unknown enum values are warnings: the service adds types over
 //! time.
 
-mod code;
 mod config;
 mod credential;
 mod cross;
@@ -14,70 +13,26 @@ mod dir;
 mod edit;
 mod rules;
 
-pub use code::{Code, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 pub use config::{CONFIG_FILE, Config, Level};
 pub use dir::validate_dir;
 pub use edit::{EditScope, check_edit};
 
-use crate::ScriptType;
 use crate::bundle::{Bundle, Entry};
+use crate::diagnostic::{Warning, WarningKind};
 use crate::error::{EntryRef, Error, ErrorKind};
 use crate::json;
 use crate::kind::DefinitionKind;
 use crate::layout::{Arrangement, Layout, PlacedPath};
+use crate::model::ScriptType;
 use crate::model::{Definition, Document, Job};
 use crate::name::NameRules;
 use crate::read::{self, EntryData, ReadOptions, Scan};
 use crate::reference::{self, Reference, ReferenceOptions};
-use crate::warning::{Warning, WarningKind};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rayon::prelude::*;
 use rules::{Checker, property_pointer};
-use std::fmt;
 use std::sync::Arc;
-
-/// One finding.
-///
-/// Serialises as `{"severity", "code", "file", "entry", "pointer", "line",
-/// "column", "message", "hint"}`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[non_exhaustive]
-pub struct Diagnostic {
-    /// How serious.
-    pub severity: Severity,
-    /// Stable code, e.g. `DLFB0301`; its severity is the code's.
-    pub code: Code,
-    /// The file concerned: the bundle for an archive, the definition's
-    /// file for a folder (as given on the command line or to the function).
-    pub file: Option<String>,
-    /// The entry concerned (for a folder: the definition's path in its layout).
-    pub entry: Option<String>,
-    /// RFC 6901 pointer into the entry's JSON, where one applies.
-    pub pointer: Option<String>,
-    /// 1-based line in the definition's text where the problem lies (at
-    /// the pointer, or at the object a missing member belongs in).
-    pub line: Option<usize>,
-    /// 1-based column, in characters.
-    pub column: Option<usize>,
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it.
-    pub hint: String,
-    /// The text of the line the finding is on, for a display that shows it
-    /// (never for a finding whose line may hold a secret); not serialised.
-    #[serde(skip)]
-    pub source: Option<String>,
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}]: {}", self.severity.as_str(), self.code, self.message)?;
-        if let Some(entry) = &self.entry {
-            write!(f, " ({entry}{})", self.pointer.as_deref().map(|p| format!("#{p}")).unwrap_or_default())?;
-        }
-        Ok(())
-    }
-}
 
 /// Options for validation.
 #[derive(Debug, Clone, Default)]
@@ -128,7 +83,7 @@ impl Validation {
     /// Validates zip bytes: reader failures become error diagnostics.
     ///
     /// ```
-    /// use dlf_bundle::validate::{Validation, ValidateOptions};
+    /// use dlf_bundle::validate::{ValidateOptions, Validation};
     /// let zip = std::fs::read("examples/workspace/jobs/job_batch.job")?;
     /// let found = Validation::of_archive(&zip, &ValidateOptions::default());
     /// assert!(found.definitions.is_empty(), "not a zip: nothing checked");
@@ -173,7 +128,8 @@ impl Validation {
 /// Validates zip bytes ([`Validation::of_archive`], its diagnostics).
 ///
 /// ```
-/// use dlf_bundle::validate::{Code, ValidateOptions, validate_archive};
+/// use dlf_bundle::diagnostic::Code;
+/// use dlf_bundle::validate::{validate_archive, ValidateOptions};
 /// let diagnostics = validate_archive(b"not a zip", &ValidateOptions::default());
 /// assert_eq!(diagnostics[0].code, Code::UnreadableArchive);
 /// ```
@@ -187,7 +143,8 @@ pub fn validate_archive(bytes: &[u8], options: &ValidateOptions) -> Vec<Diagnost
 /// Validates the zip file at `path` ([`Validation::of_file`], its diagnostics).
 ///
 /// ```
-/// use dlf_bundle::validate::{Code, ValidateOptions, validate_file};
+/// use dlf_bundle::diagnostic::Code;
+/// use dlf_bundle::validate::{validate_file, ValidateOptions};
 /// let diagnostics = validate_file("no/such/jobs.zip".as_ref(), &ValidateOptions::default());
 /// assert_eq!(diagnostics[0].code, Code::UnreadableArchive);
 /// assert!(diagnostics[0].message.contains("cannot read"));
@@ -287,7 +244,7 @@ pub(crate) fn read_error(error: &Error) -> Diagnostic {
         Some(position) => format!("{} (line {}, column {})", error.message(), position.line, position.column),
         None => error.message().to_owned(),
     };
-    let mut found = diagnostic(code, error.entry().map(EntryRef::name), None, message, hint);
+    let mut found = Diagnostic::new(code, error.entry().map(EntryRef::name), None, message, hint);
     found.line = error.position().map(|position| position.line);
     found.column = error.position().map(|position| position.column);
     found.file = error.file().map(|file| file.display().to_string());
@@ -372,32 +329,12 @@ pub(crate) fn source_line(code: Code, text: &[u8], line: usize) -> Option<String
     Some(text.trim_end_matches('\r').chars().take(240).collect())
 }
 
-pub(crate) fn diagnostic(
-    code: Code,
-    entry: Option<&str>,
-    pointer: Option<String>,
-    message: String,
-    hint: &str,
-) -> Diagnostic {
-    Diagnostic {
-        severity: code.severity(),
-        code,
-        file: None,
-        entry: entry.map(str::to_owned),
-        pointer,
-        line: None,
-        column: None,
-        message,
-        hint: hint.to_owned(),
-        source: None,
-    }
-}
-
 /// Validates a bundle already in memory.
 ///
 /// ```
 /// use dlf_bundle::{Bundle, Job, Layout};
-/// use dlf_bundle::validate::{Code, ValidateOptions, validate_bundle};
+/// use dlf_bundle::diagnostic::Code;
+/// use dlf_bundle::validate::{validate_bundle, ValidateOptions};
 /// let mut bundle = Bundle::new(Layout::Batch);
 /// bundle.add_job(Job::new("job_batch"))?;
 /// let codes: Vec<Code> = validate_bundle(&bundle, &ValidateOptions::default()).iter().map(|d| d.code).collect();
@@ -463,7 +400,7 @@ fn warning_diagnostics(warnings: &[Warning]) -> Vec<Diagnostic> {
             }
             _ => continue,
         };
-        out.push(diagnostic(code, warning.entry.as_deref(), None, warning.message.clone(), hint));
+        out.push(Diagnostic::new(code, warning.entry.as_deref(), None, warning.message.clone(), hint));
     }
     out
 }

@@ -1,17 +1,18 @@
 //! Rules on one definition at a time: what the catalog says of each object,
 //! node type and script type, and the rules of a job's structure.
 
+use super::MAX_SCRIPT_BYTES;
 use super::credential;
-use super::{Code, Diagnostic, MAX_SCRIPT_BYTES, diagnostic};
 use crate::catalog::{self, FieldSpec, Form, ObjectSpec, Presence};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::expression;
 use crate::graph::{self, Vertices};
 use crate::layout::PlacedPath;
 use crate::model::field::{FieldValue, Fields};
 use crate::model::{Definition, Property};
 use crate::model::{DependJobs, Job, Node, Resource, Scalar, Script};
+use crate::model::{NodeType, ScriptType};
 use crate::name::{self, NameRule, NameRules};
-use crate::{NodeType, ScriptType};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
@@ -90,29 +91,17 @@ impl std::fmt::Display for Subject<'_> {
     }
 }
 
-/// The code that reports a value of the wrong form.
-pub(crate) fn form_code(form: Form) -> Code {
-    match form {
-        Form::Known(_) => Code::UnknownEnumValue,
-        Form::OneOf(_) => Code::ValueNotAllowed,
-        Form::Integer { .. } | Form::ZeroOr { .. } => Code::NumberOutOfRange,
-        Form::Bounded(_) => Code::TextTooLong,
-        Form::Cron => Code::MalformedCron,
-        Form::Time => Code::MalformedTime,
-        _ => Code::MalformedValue,
-    }
-}
-
-/// What is wrong with `text` as the value of `row`: the code, the message
-/// and the hint, as `validate` and `set` report them; `None` when nothing
-/// is (a value that is EL or a parameter is known only when the job runs).
-pub(crate) fn value_problem(row: &FieldSpec, text: &str, subject: Subject<'_>) -> Option<(Code, String, String)> {
+/// What is wrong with `text` as the value of `row`, as `validate` and
+/// `set` report it (without entry or pointer, which the caller knows);
+/// `None` when nothing is (a value that is EL or a parameter is known only
+/// when the job runs).
+pub(crate) fn value_problem(row: &FieldSpec, text: &str, subject: Subject<'_>) -> Option<Diagnostic> {
     // The form first: most values pass it, and EL is looked for only in those that fail.
     let problem = row.form.check(text).err()?;
     if catalog::is_dynamic(text) {
         return None;
     }
-    let code = form_code(row.form);
+    let code = Code::of_form(row.form);
     let message = match row.form {
         Form::Known(_) => format!("{subject} is `{text}`, which this tool does not know"),
         // Long texts and what may hold a secret are not repeated.
@@ -121,12 +110,16 @@ pub(crate) fn value_problem(row: &FieldSpec, text: &str, subject: Subject<'_>) -
         _ if row.secret => format!("{subject} is not {}", row.form.describe()),
         _ => format!("{subject} is `{text}`, which {problem}"),
     };
+    let nearest = match row.form {
+        Form::Known(values) | Form::OneOf(values) => name::nearest(text, values.iter().copied()),
+        _ => None,
+    };
     let hint = match row.form {
-        Form::Known(values) => match name::nearest(text, values.iter().copied()) {
+        Form::Known(_) => match nearest {
             Some(nearest) => format!("did you mean `{nearest}`? (a value the service has added can be ignored)"),
             None => "no known value is close; a value the service has added can be ignored".into(),
         },
-        Form::OneOf(values) => match name::nearest(text, values.iter().copied()) {
+        Form::OneOf(values) => match nearest {
             Some(nearest) => format!("did you mean `{nearest}`?"),
             None => format!("use one of {}", values.join(", ")),
         },
@@ -136,22 +129,32 @@ pub(crate) fn value_problem(row: &FieldSpec, text: &str, subject: Subject<'_>) -
             "write 6 fields `<sec> <min> <hour> <day> <month> <week>` with seconds `0`, e.g. `0 20 1 * * ?`".into()
         }
         Form::Time => "write it like `2018-10-22T23:59:59+08`".into(),
-        form => format!("write {}", form.describe()),
+        form @ (Form::Text
+        | Form::Boolean
+        | Form::Url
+        | Form::ObsPath
+        | Form::StoragePath
+        | Form::TopicUrn
+        | Form::KeyValueLines
+        | Form::Period
+        | Form::Structure) => format!("write {}", form.describe()),
     };
-    Some((code, message, hint))
-}
-
-/// The diagnostic `set` gives a new value, as `validate` would report it.
-pub(crate) fn value_diagnostic(row: &FieldSpec, text: &str, subject: Subject<'_>) -> Option<Diagnostic> {
-    let (code, message, hint) = value_problem(row, text, subject)?;
-    Some(diagnostic(code, None, None, message, &hint))
+    let mut found = Diagnostic::new(code, None, None, message, &hint);
+    found.suggestion = nearest.map(str::to_owned);
+    Some(found)
 }
 
 impl Checker<'_> {
     fn push(&mut self, code: Code, pointer: impl Pointer, message: String, hint: &str) {
+        self.place(Diagnostic::new(code, None, None, message, hint), pointer);
+    }
+
+    /// Records `found` in this entry, at `pointer`.
+    fn place(&mut self, mut found: Diagnostic, pointer: impl Pointer) {
         let pointer = pointer.render();
-        let pointer = (!pointer.is_empty()).then_some(pointer);
-        self.out.push(diagnostic(code, Some(self.entry), pointer, message, hint));
+        found.pointer = (!pointer.is_empty()).then_some(pointer);
+        found.entry = Some(self.entry.to_owned());
+        self.out.push(found);
     }
 
     /// Every row of `spec` on `object`, which sits at `pointer`.
@@ -171,10 +174,9 @@ impl Checker<'_> {
                 Some(found) => {
                     if row.form.is_checked()
                         && let Some(text) = found.text()
-                        && let Some((code, message, hint)) =
-                            value_problem(row, text, Subject::Field(spec.noun, row.name))
+                        && let Some(problem) = value_problem(row, text, Subject::Field(spec.noun, row.name))
                     {
-                        self.push(code, (pointer, row.name), message, &hint);
+                        self.place(problem, (pointer, row.name));
                     }
                 }
             }
@@ -493,13 +495,8 @@ impl Checker<'_> {
                 // Not a string: reported as such.
                 Some((_, None)) => {}
                 Some((j, Some(text))) if !text.is_empty() => {
-                    if let Some((code, message, hint)) = value_problem(row, text, subject) {
-                        self.push(
-                            code,
-                            Item { base: pointer, list: "properties", index: j, field: "value" },
-                            message,
-                            &hint,
-                        );
+                    if let Some(problem) = value_problem(row, text, subject) {
+                        self.place(problem, Item { base: pointer, list: "properties", index: j, field: "value" });
                     }
                 }
                 _ => {

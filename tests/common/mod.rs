@@ -205,7 +205,8 @@ pub fn batch_entries() -> Vec<RawEntry> {
 /// A batch bundle with a script, a resource and non-ASCII names, for other
 /// tools to read and write.
 pub fn sample_bundle() -> dlf_bundle::Bundle {
-    use dlf_bundle::{Bundle, Job, Layout, Node, NodeType, Resource, ResourceType, Script, ScriptType};
+    use dlf_bundle::model::{NodeType, ResourceType, ScriptType};
+    use dlf_bundle::{Bundle, Job, Layout, Node, Resource, Script};
     let mut bundle = Bundle::new(Layout::Batch);
     let mut job = Job::new("job_batch");
     job.nodes = Some(vec![Node::new("dws", NodeType::DwsSql).with_property("scriptName", "dws_sql")]);

@@ -4,8 +4,9 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use dlf_bundle::json;
+use dlf_bundle::model::{Definition, Document};
 use dlf_bundle::validate::{ValidateOptions, validate_archive};
-use dlf_bundle::{Bundle, Definition, DefinitionKind, Document, Layout, Limits, ReadOptions};
+use dlf_bundle::{Bundle, DefinitionKind, Layout, Limits, ReadOptions};
 
 /// Small limits keep every fuzz iteration cheap and prove limits hold.
 pub fn fuzz_limits() -> Limits {
@@ -178,16 +179,16 @@ pub fn build_bundle(spec: &BundleSpec) -> Bundle {
         }
         let mut job = dlf_bundle::Job::new(job_spec.name.clone());
         let nodes = job_spec.nodes.iter().take(8).map(|(name, node_type, properties)| {
-            let mut node = dlf_bundle::Node::new(name.clone(), dlf_bundle::NodeType::from(node_type.as_str()));
+            let mut node = dlf_bundle::Node::new(name.clone(), dlf_bundle::model::NodeType::from(node_type.as_str()));
             let (x, y) =
                 if job_spec.location_as_string { ("-45.5".into(), "7".into()) } else { ("1".into(), "2".into()) };
-            let mut location = dlf_bundle::Location::default();
+            let mut location = dlf_bundle::model::Location::default();
             location.x = Some(if job_spec.location_as_string {
-                dlf_bundle::Scalar::String(x)
+                dlf_bundle::model::Scalar::String(x)
             } else {
-                dlf_bundle::Scalar::from(1)
+                dlf_bundle::model::Scalar::from(1)
             });
-            location.y = Some(dlf_bundle::Scalar::String(y));
+            location.y = Some(dlf_bundle::model::Scalar::String(y));
             node.location = Some(location);
             for (key, value) in properties.iter().take(8) {
                 node = node.with_property(key, value);
@@ -206,7 +207,8 @@ pub fn build_bundle(spec: &BundleSpec) -> Bundle {
             if !usable(script_name) {
                 continue;
             }
-            let script = dlf_bundle::Script::new(script_name.clone(), dlf_bundle::ScriptType::HiveSql, content.clone());
+            let script =
+                dlf_bundle::Script::new(script_name.clone(), dlf_bundle::model::ScriptType::HiveSql, content.clone());
             let _ = bundle.add_script(Some(&job_name), script);
         }
     }
@@ -263,10 +265,10 @@ pub fn edit_target(data: &[u8]) {
     let Ok(definition) = Definition::from_value(DefinitionKind::Job, value) else { return };
     *document.definition_mut() = definition;
     let (bytes, rendering) = document.render();
-    assert_ne!(rendering, dlf_bundle::Rendering::CanonicalFallback, "the editor fell back on {text:?}");
+    assert_ne!(rendering, dlf_bundle::model::Rendering::CanonicalFallback, "the editor fell back on {text:?}");
     let reread = Definition::from_slice(DefinitionKind::Job, &bytes).unwrap();
     assert_eq!(json::to_string_compact(&reread.to_value()), json::to_string_compact(&document.definition().to_value()));
-    if rendering == dlf_bundle::Rendering::Unchanged {
+    if rendering == dlf_bundle::model::Rendering::Unchanged {
         assert_eq!(&bytes[..], text);
     }
 }

@@ -5,7 +5,8 @@
 //! folder that holds a definition no workspace would (a script in a job's
 //! folder) is an export, and every command gives its one diagnosis.
 
-use dlf_bundle::validate::{Code, ValidateOptions, validate_dir};
+use dlf_bundle::diagnostic::Code;
+use dlf_bundle::validate::{ValidateOptions, validate_dir};
 use std::process::Command;
 
 #[test]

@@ -4,7 +4,8 @@
 //! bundles in memory alike.
 
 use crate::common::{RawEntry, raw_zip};
-use dlf_bundle::validate::{Code, ValidateOptions, validate_archive, validate_bundle, validate_dir, validate_file};
+use dlf_bundle::diagnostic::Code;
+use dlf_bundle::validate::{ValidateOptions, validate_archive, validate_bundle, validate_dir, validate_file};
 use dlf_bundle::{Bundle, ReadOptions};
 
 const JOB: &str = "{\n  \"name\": \"a\",\n  \"processType\": \"BATCH\",\n  \"schedule\": {\"type\": \"EXECUTE_ONCE\"},\n  \"nodes\": [{\"name\": \"n\", \"type\": \"DWSSQL\", \"location\": {\"x\": 0, \"y\": 0},\n    \"properties\": [{\"name\": \"scriptName\", \"value\": \"s\"}]}]\n}\n";

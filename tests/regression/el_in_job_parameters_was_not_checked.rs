@@ -3,7 +3,8 @@
 //! passed.
 
 use crate::common::{RawEntry, raw_zip};
-use dlf_bundle::validate::{Code, ValidateOptions, validate_archive};
+use dlf_bundle::diagnostic::Code;
+use dlf_bundle::validate::{ValidateOptions, validate_archive};
 
 #[test]
 fn a_malformed_expression_in_a_job_parameter_is_an_error() {

@@ -5,8 +5,9 @@
 //! checked like every entry; their sizes count against the limits too.
 
 use crate::common::{RawEntry, batch_entries, raw_zip};
+use dlf_bundle::error::{Corruption, Limit};
 use dlf_bundle::validate::{ValidateOptions, validate_archive};
-use dlf_bundle::{Bundle, Corruption, ErrorKind, Limit, Limits, ReadOptions};
+use dlf_bundle::{Bundle, ErrorKind, Limits, ReadOptions};
 
 #[test]
 fn ignored_entries_are_inflated_and_checked() {
@@ -18,7 +19,7 @@ fn ignored_entries_are_inflated_and_checked() {
         let archive = raw_zip(&entries);
         let error = Bundle::from_slice(&archive).unwrap_err();
         assert_eq!(error.kind(), &ErrorKind::Corrupt(Corruption::Crc32), "{name}: {error}");
-        assert_eq!(error.entry().map(dlf_bundle::EntryRef::name), Some(name));
+        assert_eq!(error.entry().map(dlf_bundle::error::EntryRef::name), Some(name));
         let found = validate_archive(&archive, &ValidateOptions::default());
         assert!(found.iter().any(|d| d.code == "DLFB0001" && d.entry.as_deref() == Some(name)), "{found:?}");
     }

@@ -1,8 +1,9 @@
 //! MRS nodes' `input` and `output` OBS paths were not references, so
 //! `remap [obs_path]` left them as they were.
 
+use dlf_bundle::model::NodeType;
 use dlf_bundle::remap::{Map, apply};
-use dlf_bundle::{Bundle, Job, Layout, Node, NodeType};
+use dlf_bundle::{Bundle, Job, Layout, Node};
 
 #[test]
 fn mrs_input_and_output_obs_paths_are_remapped() {

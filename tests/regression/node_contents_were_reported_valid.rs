@@ -5,7 +5,8 @@
 //! 0 warnings)`.
 
 use crate::common::{RawEntry, raw_zip};
-use dlf_bundle::validate::{Code, Severity, ValidateOptions, validate_archive};
+use dlf_bundle::diagnostic::{Code, Severity};
+use dlf_bundle::validate::{ValidateOptions, validate_archive};
 
 fn findings(node: &str) -> Vec<(Code, String)> {
     let job = format!(r#"{{"name":"a","processType":"BATCH","schedule":{{"type":"EXECUTE_ONCE"}},"nodes":[{node}]}}"#);

@@ -4,7 +4,8 @@
 //! `script`, in script mode without a script was not reported.
 
 use crate::common::{RawEntry, raw_zip};
-use dlf_bundle::validate::{Code, ValidateOptions, validate_archive};
+use dlf_bundle::diagnostic::Code;
+use dlf_bundle::validate::{ValidateOptions, validate_archive};
 
 #[test]
 fn a_node_in_script_mode_without_a_script_is_reported_however_the_mode_is_written() {

@@ -2,9 +2,10 @@
 //! parameters (only SQL nodes' `scriptArgs` were): a script's `${day}` given
 //! by `arguments` was reported as an environment variable the target needs.
 
-use dlf_bundle::reference::{EnvironmentKind, ReferenceOptions, Target};
+use dlf_bundle::model::{NodeType, ScriptType};
 use dlf_bundle::resolve::bundle_dependencies;
-use dlf_bundle::{Bundle, Job, Layout, Node, NodeType, Script, ScriptType};
+use dlf_bundle::resolve::{EnvironmentKind, ReferenceOptions, Target};
+use dlf_bundle::{Bundle, Job, Layout, Node, Script};
 
 #[test]
 fn arguments_define_the_parameters_of_shell_and_python_scripts() {

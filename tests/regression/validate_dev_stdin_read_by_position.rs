@@ -3,7 +3,8 @@
 //! archive limit counted as it is read (a pipe has no size to check first).
 
 use crate::common::{batch_entries, raw_zip};
-use dlf_bundle::{Bundle, ErrorKind, Limit, Limits, ReadOptions};
+use dlf_bundle::error::Limit;
+use dlf_bundle::{Bundle, ErrorKind, Limits, ReadOptions};
 
 #[cfg(unix)]
 #[test]

@@ -5,7 +5,8 @@
 //! entry limit still holds while the records are read.
 
 use crate::common::{batch_entries, raw_zip, with_end_record_fields};
-use dlf_bundle::{Bundle, Corruption, ErrorKind, Limit, Limits, ReadOptions};
+use dlf_bundle::error::{Corruption, Limit};
+use dlf_bundle::{Bundle, ErrorKind, Limits, ReadOptions};
 
 /// `archive` with both entry counts of its end record set to `count`.
 fn with_end_record_count(archive: Vec<u8>, count: u16) -> Vec<u8> {

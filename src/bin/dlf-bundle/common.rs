@@ -2,8 +2,9 @@
 //! ways a command fails and their exit codes, and writing reports.
 
 use clap::ValueEnum;
+use dlf_bundle::diagnostic::Warning;
 use dlf_bundle::export::ApiError;
-use dlf_bundle::{Layout, Limits, ReadOptions, Warning};
+use dlf_bundle::{Layout, Limits, ReadOptions};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::path::Path;
@@ -112,7 +113,7 @@ impl Failure {
                     dlf_bundle::ErrorKind::AlreadyExists => {
                         print_error("  = hint: pass --force to replace existing files");
                     }
-                    dlf_bundle::ErrorKind::LimitExceeded { limit: dlf_bundle::Limit::Entries, max } => {
+                    dlf_bundle::ErrorKind::LimitExceeded { limit: dlf_bundle::error::Limit::Entries, max } => {
                         print_error(format_args!(
                             "  = hint: a real export can be this large: pass --max-entries N (above {max}) to accept it"
                         ));

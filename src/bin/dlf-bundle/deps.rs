@@ -2,11 +2,11 @@
 
 use crate::common::{Failure, LimitArgs, Outcome, print, print_json, print_line, print_warnings};
 use crate::input::{self, Opened};
+use crate::render;
 use clap::ValueEnum;
 use dlf_bundle::DefinitionKind;
-use dlf_bundle::reference::{ParamStyle, ReferenceOptions, Target};
-use dlf_bundle::render;
 use dlf_bundle::resolve::{self, JobDependencies};
+use dlf_bundle::resolve::{ParamStyle, ReferenceOptions, Target};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -124,7 +124,7 @@ fn used_by(report: &[JobDependencies], object: &str, format: DepsFormat) -> Outc
     let kinds: std::collections::BTreeSet<&str> =
         report.iter().flat_map(|job| job.dependencies.iter().map(|d| d.reference.target.kind_str())).collect();
     let known = ["script", "resource", "job"].contains(&kind)
-        || dlf_bundle::reference::EnvironmentKind::ALL.iter().any(|k| k.as_str() == kind);
+        || dlf_bundle::resolve::EnvironmentKind::ALL.iter().any(|k| k.as_str() == kind);
     if !known {
         return Err(Failure::Usage(format!(
             "--used-by `{object}`: `{kind}` is not a kind (this input has {})",

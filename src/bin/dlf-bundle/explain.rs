@@ -2,7 +2,7 @@
 //! as `rustc --explain` does.
 
 use crate::common::{Failure, Format, Outcome, print_json, print_line};
-use dlf_bundle::validate::Code;
+use dlf_bundle::diagnostic::Code;
 use serde::Serialize;
 use std::process::ExitCode;
 

@@ -69,7 +69,7 @@ pub fn run(args: &Args) -> Outcome {
     // One write: the tree of a 100-job export is hundreds of lines; on
     // standard error when the zip goes to standard output.
     if !quiet() {
-        let tree = format!("{name}\n{}", dlf_bundle::render::tree(&export.bundle));
+        let tree = format!("{name}\n{}", crate::render::tree(&export.bundle));
         if output.is_stdout() {
             print_error(tree.trim_end_matches('\n'));
         } else {

@@ -4,7 +4,7 @@ use crate::common::{Failure, LimitArgs, Outcome, print};
 use crate::input::{self, Opened};
 use crate::target::Selector;
 use dlf_bundle::json;
-use dlf_bundle::path::FieldPath;
+use dlf_bundle::model::FieldPath;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -14,6 +14,7 @@ mod list;
 mod pack;
 mod plan;
 mod remap;
+mod render;
 mod schema;
 mod set;
 mod target;

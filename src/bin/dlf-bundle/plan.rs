@@ -4,8 +4,8 @@
 use crate::common::{Failure, LimitArgs, Outcome, Paint, Policy, plural, print, print_json, read_map};
 use crate::input;
 use clap::ValueEnum;
+use dlf_bundle::diagnostic::Severity;
 use dlf_bundle::plan::{self, Action, Inventory, Plan, PlanOptions};
-use dlf_bundle::validate::Severity;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;

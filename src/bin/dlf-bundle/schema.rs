@@ -36,7 +36,7 @@ pub fn run(args: &Args) -> Outcome {
         Kind::Script => DefinitionKind::Script,
         Kind::Resource => DefinitionKind::Resource,
     };
-    let mut text = dlf_bundle::schema::schema(kind);
+    let mut text = dlf_bundle::catalog::schema(kind);
     text.push('\n');
     match &args.output {
         Some(path) if path.as_os_str() != "-" => {

@@ -4,10 +4,11 @@
 use crate::common::{Failure, LimitArgs, Outcome, Output, note, plural, print_error};
 use crate::input::{self, Opened};
 use crate::target::Selector;
+use dlf_bundle::DefinitionKind;
 use dlf_bundle::json::{self, Value};
-use dlf_bundle::path::FieldPath;
+use dlf_bundle::model::FieldPath;
+use dlf_bundle::model::{Definition, Document};
 use dlf_bundle::validate::check_edit;
-use dlf_bundle::{Definition, DefinitionKind, Document};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -3,8 +3,9 @@
 
 use crate::common::Failure;
 use dlf_bundle::json::{Object, Value};
+use dlf_bundle::model::Document;
 use dlf_bundle::validate::EditScope;
-use dlf_bundle::{Bundle, DefinitionKind, Document, Workspace};
+use dlf_bundle::{Bundle, DefinitionKind, Workspace};
 
 /// `--job NAME [--node NAME] | --script NAME | --resource NAME`.
 #[derive(clap::Args)]

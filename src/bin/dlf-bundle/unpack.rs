@@ -2,7 +2,7 @@
 
 use crate::common::{Failure, LayoutArg, LimitArgs, Outcome, leave_to_exit, note, plural, print_warnings};
 use crate::input;
-use dlf_bundle::reference::ReferenceOptions;
+use dlf_bundle::resolve::ReferenceOptions;
 use dlf_bundle::{Bundle, Layout, UnpackOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -4,7 +4,9 @@
 use crate::common::{Failure, LimitArgs, Outcome, Paint, plural, print, print_json, quiet};
 use crate::input;
 use clap::ValueEnum;
-use dlf_bundle::validate::{Code, Config, Diagnostic, Severity, ValidateOptions, Validation};
+use dlf_bundle::Diagnostic;
+use dlf_bundle::diagnostic::{Code, Severity};
+use dlf_bundle::validate::{Config, ValidateOptions, Validation};
 use serde::Serialize;
 use serde_json::json;
 use std::fmt::Write as _;

@@ -36,7 +36,7 @@ macro_rules! codes {
         /// and new ones are added in minor releases.
         ///
         /// ```
-        /// use dlf_bundle::validate::{Code, Severity};
+        /// use dlf_bundle::diagnostic::{Code, Severity};
         /// let code: Code = "DLFB0302".parse()?;
         /// assert_eq!(code, Code::MissingDependency);
         /// assert_eq!(code.severity(), Severity::Error);
@@ -378,12 +378,34 @@ codes! {
 }
 
 impl Code {
+    /// The code of a value that does not have `form`.
+    pub(crate) fn of_form(form: crate::catalog::Form) -> Self {
+        use crate::catalog::Form;
+        match form {
+            Form::Known(_) => Self::UnknownEnumValue,
+            Form::OneOf(_) => Self::ValueNotAllowed,
+            Form::Integer { .. } | Form::ZeroOr { .. } => Self::NumberOutOfRange,
+            Form::Bounded(_) => Self::TextTooLong,
+            Form::Cron => Self::MalformedCron,
+            Form::Time => Self::MalformedTime,
+            Form::Text
+            | Form::Boolean
+            | Form::Url
+            | Form::ObsPath
+            | Form::StoragePath
+            | Form::TopicUrn
+            | Form::KeyValueLines
+            | Form::Period
+            | Form::Structure => Self::MalformedValue,
+        }
+    }
+
     /// The rows of the catalog this code checks, one line each
     /// (`` `SMN` node property `topic`: the SMN topic's URN ``), for `explain`;
     /// empty for codes the catalog does not drive.
     ///
     /// ```
-    /// use dlf_bundle::validate::Code;
+    /// use dlf_bundle::diagnostic::Code;
     /// let rows = Code::ValueNotAllowed.catalog_rows();
     /// assert!(rows.iter().any(|row| row.starts_with("`RESTAPI` node property `method`: one of GET, POST, PUT, DELETE")));
     /// ```
@@ -400,7 +422,7 @@ impl Code {
                 | Self::TextTooLong
                 | Self::MalformedCron
                 | Self::MalformedTime
-                | Self::MalformedValue => field.form.is_checked() && super::rules::form_code(field.form) == self,
+                | Self::MalformedValue => field.form.is_checked() && Self::of_form(field.form) == self,
                 Self::LiteralCredential => field.secret,
                 _ => false,
             };
@@ -440,8 +462,8 @@ impl Code {
                 rows.push(format!("property `{}` of any node the catalog describes: {what}", field.name));
             }
         }
-        for spelling in crate::ScriptType::KNOWN {
-            for field in crate::ScriptType::from(*spelling).spec().map_or(&[][..], |spec| spec.fields) {
+        for spelling in crate::model::ScriptType::KNOWN {
+            for field in crate::model::ScriptType::from(*spelling).spec().map_or(&[][..], |spec| spec.fields) {
                 if let Some(what) = wanted(field, false) {
                     rows.push(format!("`{spelling}` script `{}`: {what}", field.name));
                 }

@@ -7,17 +7,17 @@ use std::collections::BTreeMap;
 /// The check-file preview: what an import would create.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct CheckReport {
+pub struct Preview {
     /// Jobs: name, directory, parameters.
-    pub jobs: Vec<CheckJob>,
+    pub jobs: Vec<PreviewJob>,
     /// Scripts: name, directory.
-    pub scripts: Vec<CheckScript>,
+    pub scripts: Vec<PreviewScript>,
 }
 
-/// A job in a [`CheckReport`].
+/// A job in a [`Preview`].
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct CheckJob {
+pub struct PreviewJob {
     /// Job name.
     pub name: String,
     /// Directory in the job tree (`/` when absent).
@@ -26,10 +26,10 @@ pub struct CheckJob {
     pub params: BTreeMap<String, String>,
 }
 
-/// A script in a [`CheckReport`].
+/// A script in a [`Preview`].
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct CheckScript {
+pub struct PreviewScript {
     /// Script name.
     pub name: String,
     /// Directory in the script tree (`/` when absent).
@@ -41,16 +41,16 @@ pub struct CheckScript {
 /// ```
 /// use dlf_bundle::{Bundle, ReadOptions};
 /// let bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
-/// let report = dlf_bundle::check::preview(&bundle);
+/// let report = dlf_bundle::plan::preview(&bundle);
 /// assert_eq!(report.jobs.len(), 2);
 /// assert_eq!(report.scripts[0].name, "dws_sql");
 /// # Ok::<(), dlf_bundle::Error>(())
 /// ```
-pub fn preview(bundle: &Bundle) -> CheckReport {
+pub fn preview(bundle: &Bundle) -> Preview {
     let directory = |d: Option<&str>| d.unwrap_or("/").to_owned();
     let jobs = bundle
         .jobs()
-        .map(|(entry, job)| CheckJob {
+        .map(|(entry, job)| PreviewJob {
             name: entry.name().to_owned(),
             path: directory(job.directory.as_deref()),
             params: job
@@ -62,9 +62,9 @@ pub fn preview(bundle: &Bundle) -> CheckReport {
                 .collect(),
         })
         .collect();
-    let mut scripts: Vec<CheckScript> = bundle
+    let mut scripts: Vec<PreviewScript> = bundle
         .scripts()
-        .map(|(entry, script)| CheckScript {
+        .map(|(entry, script)| PreviewScript {
             name: entry.name().to_owned(),
             path: directory(script.directory.as_deref()),
         })
@@ -72,5 +72,5 @@ pub fn preview(bundle: &Bundle) -> CheckReport {
     // A batch bundle carries a shared script once per job folder; the import creates it once.
     scripts.sort_by(|a, b| (&a.name, &a.path).cmp(&(&b.name, &b.path)));
     scripts.dedup();
-    CheckReport { jobs, scripts }
+    Preview { jobs, scripts }
 }

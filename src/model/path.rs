@@ -10,7 +10,7 @@ use std::fmt;
 ///
 /// ```
 /// use dlf_bundle::json::{self, Value};
-/// use dlf_bundle::path::FieldPath;
+/// use dlf_bundle::model::FieldPath;
 /// let mut node = json::parse(br#"{"name": "n", "properties": [{"name": "queueName", "value": "q1"}]}"#)?;
 /// let queue: FieldPath = "property.queueName".parse()?;
 /// assert_eq!(queue.get(&node), Some(&Value::from("q1")));

@@ -1,9 +1,9 @@
 //! Drawings for people: a bundle's entries as a tree, and dependency graphs
 //! in Graphviz DOT and Mermaid.
 
-use crate::bundle::Bundle;
-use crate::reference::Target;
-use crate::resolve::{JobDependencies, Status};
+use dlf_bundle::Bundle;
+use dlf_bundle::resolve::Target;
+use dlf_bundle::resolve::{JobDependencies, Status};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -32,7 +32,8 @@ impl Graph {
                     Target::Script(_) => "script",
                     Target::Resource(_) => "resource",
                     Target::Job(_) => "job",
-                    Target::Environment { .. } => "environment",
+                    // `Target` may grow: anything else is drawn as the environment is.
+                    _ => "environment",
                 };
                 let label = match target {
                     Target::Environment { kind, name, .. } => format!("{}: {name}", kind.as_str()),
@@ -144,23 +145,6 @@ pub fn to_mermaid(jobs: &[JobDependencies]) -> String {
 
 /// A bundle's entries drawn as a tree, one line each, the way the API
 /// documentation draws a bundle.
-///
-/// ```
-/// use dlf_bundle::{Bundle, Job, Layout, Script, ScriptType};
-/// let mut bundle = Bundle::new(Layout::Batch);
-/// bundle.add_job(Job::new("job_batch"))?;
-/// bundle.add_script(Some("job_batch"), Script::new("dws_sql", ScriptType::DwsSql, "select 1;"))?;
-/// bundle.add_job(Job::new("job_stream"))?;
-/// assert_eq!(dlf_bundle::render::tree(&bundle), "\
-/// jobs
-/// ├── job_batch
-/// │   ├── dws_sql.script
-/// │   └── job_batch.job
-/// └── job_stream
-///     └── job_stream.job
-/// ");
-/// # Ok::<(), dlf_bundle::Error>(())
-/// ```
 pub fn tree(bundle: &Bundle) -> String {
     #[derive(Default)]
     struct Folder<'a>(BTreeMap<&'a str, Folder<'a>>);
@@ -189,4 +173,21 @@ pub fn tree(bundle: &Bundle) -> String {
         draw(child, "", &mut out);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use dlf_bundle::model::ScriptType;
+    use dlf_bundle::{Bundle, Job, Layout, Script};
+
+    #[test]
+    fn a_batch_bundle_is_drawn_as_the_api_documentation_draws_it() -> dlf_bundle::Result<()> {
+        let mut bundle = Bundle::new(Layout::Batch);
+        bundle.add_job(Job::new("job_batch"))?;
+        bundle.add_script(Some("job_batch"), Script::new("dws_sql", ScriptType::DwsSql, "select 1;"))?;
+        bundle.add_job(Job::new("job_stream"))?;
+        let drawn = "jobs\n├── job_batch\n│   ├── dws_sql.script\n│   └── job_batch.job\n└── job_stream\n    └── job_stream.job\n";
+        assert_eq!(super::tree(&bundle), drawn);
+        Ok(())
+    }
 }

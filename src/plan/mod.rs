@@ -2,7 +2,12 @@
 //! target workspace, and what would make it or the first run fail, given
 //! what the target holds (its [`Inventory`]).
 
+mod preview;
+
+pub use preview::{Preview, PreviewJob, PreviewScript, preview};
+
 use crate::bundle::Bundle;
+use crate::diagnostic::{Code, Diagnostic, ObjectRef, Severity};
 use crate::error::{Error, ErrorKind, RequestPart, Result};
 use crate::json::{self, Value};
 use crate::kind::DefinitionKind;
@@ -10,7 +15,7 @@ use crate::layout::Placement;
 use crate::reference::{EnvironmentKind, ReferenceOptions, Target};
 use crate::remap::{self, Map, SameNamePolicy};
 use crate::resolve::{Status, bundle_dependencies};
-use crate::validate::{self, Code, Severity, ValidateOptions};
+use crate::validate::{self, ValidateOptions};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What an inventory lists: the keys of its JSON file.
@@ -280,32 +285,6 @@ pub struct PlannedObject {
     pub checked: bool,
 }
 
-/// The object a problem concerns: `{"kind", "name"}`, as `deps` names objects.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[non_exhaustive]
-pub struct ObjectRef {
-    /// `job`, `script`, `resource`, or an environment kind (`connection`, …).
-    pub kind: &'static str,
-    /// Its name.
-    pub name: String,
-}
-
-/// Something that will make the import or the first run fail, or that a
-/// person should know before importing.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[non_exhaustive]
-pub struct Problem {
-    /// `error`, `warning` or `info`.
-    pub severity: Severity,
-    /// Its code in the code table.
-    pub code: Code,
-    /// What is wrong, and how to fix it.
-    pub message: String,
-    /// The object it concerns (the missing connection, the running job),
-    /// where there is one.
-    pub object: Option<ObjectRef>,
-}
-
 /// How many objects get each action, and how many problems of each
 /// severity: `{"create", "overwrite", "skip", "not_checked", "errors", "warnings", "notes"}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -333,8 +312,9 @@ pub struct Summary {
 pub struct Plan {
     /// Every job, script and resource of the bundle, jobs first.
     pub objects: Vec<PlannedObject>,
-    /// Errors first, then warnings, then information.
-    pub problems: Vec<Problem>,
+    /// Errors first, then warnings, then information; each names the
+    /// object it concerns ([`Diagnostic::object`]).
+    pub problems: Vec<Diagnostic>,
     /// The inventory kinds no file listed, which were not checked.
     pub not_checked: Vec<InventoryKind>,
     /// The counts.
@@ -352,7 +332,7 @@ impl Plan {
 ///
 /// ```
 /// use dlf_bundle::{Bundle, ReadOptions};
-/// use dlf_bundle::plan::{Action, Inventory, PlanOptions, plan};
+/// use dlf_bundle::plan::{plan, Action, Inventory, PlanOptions};
 /// let bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
 /// let target = Inventory::from_slice(br#"{"connections": [], "jobs": [{"name": "job_batch", "status": "NORMAL"}]}"#)?;
 /// let planned = plan(&bundle, &target, &PlanOptions::new())?;
@@ -395,9 +375,11 @@ struct Planner<'a> {
 }
 
 impl Planner<'_> {
-    fn problem(&mut self, code: Code, message: String, object: Option<(&'static str, &str)>) {
-        let object = object.map(|(kind, name)| ObjectRef { kind, name: name.to_owned() });
-        self.plan.problems.push(Problem { severity: code.severity(), code, message, object });
+    /// A problem of `code` with `object`, in `entry` when it is one of the bundle's.
+    fn problem(&mut self, code: Code, message: String, hint: &str, object: Option<ObjectRef>, entry: Option<&str>) {
+        let mut problem = Diagnostic::new(code, entry, None, message, hint);
+        problem.object = object;
+        self.plan.problems.push(problem);
     }
 
     /// Each definition once (a script in several job folders is one object).
@@ -420,15 +402,19 @@ impl Planner<'_> {
                 match (action, existing) {
                     (Action::Skip, _) => self.problem(
                         Code::PlanSkipped,
-                        format!("the target has {what} `{name}`: sameNamePolicy SKIP keeps it and the bundle's version is not imported; pass --same-name-policy overwrite to replace it"),
-                        Some((what, name)),
+                        format!("the target has {what} `{name}`: sameNamePolicy SKIP keeps it and the bundle's version is not imported"),
+                        "pass --same-name-policy overwrite to replace it",
+                        Some(ObjectRef::new(kind, name)),
+                        Some(entry.path()),
                     ),
                     (Action::Overwrite, Some(item)) if kind == DefinitionKind::Job && !is_stopped(&item) => {
                         let status = item.status.as_deref().unwrap_or("unknown");
                         self.problem(
                             Code::PlanOverwritesRunningJob,
-                            format!("job `{name}` is {status} in the target: stop it before the import overwrites it"),
-                            Some(("job", name)),
+                            format!("job `{name}` is {status} in the target"),
+                            "stop it before the import overwrites it",
+                            Some(ObjectRef::new(kind, name)),
+                            Some(entry.path()),
                         );
                     }
                     _ => {}
@@ -471,21 +457,27 @@ impl Planner<'_> {
         match (kind, self.inventory.get(list, name)) {
             (EnvironmentKind::EnvVariable, None) => self.problem(
                 Code::PlanMissingVariable,
-                format!("job `{job}` needs the environment variable `{name}`, which the target lacks: add it to the target workspace"),
-                Some((kind.as_str(), name)),
+                format!("job `{job}` needs the environment variable `{name}`, which the target lacks"),
+                "add it to the target workspace",
+                Some(ObjectRef::new(kind, name)),
+                None,
             ),
             (EnvironmentKind::EnvVariable, Some(item)) if item.item_type.as_deref() == Some("variable") => {
                 let value = item.value.as_deref().map_or_else(String::new, |value| format!(" (there: `{value}`)"));
                 self.problem(
                     Code::PlanVariableToSet,
-                    format!("environment variable `{name}` is a variable: its value must be set in the target{value}"),
-                    Some((kind.as_str(), name)),
+                    format!("environment variable `{name}` is a variable{value}"),
+                    "set its value in the target",
+                    Some(ObjectRef::new(kind, name)),
+                    None,
                 );
             }
             (_, None) => self.problem(
                 Code::PlanMissingObject,
-                format!("job `{job}` uses the {what} `{name}`, which the target lacks: create it there, or map it (--map)"),
-                Some((kind.as_str(), name)),
+                format!("job `{job}` uses the {what} `{name}`, which the target lacks"),
+                "create it there, or map it (--map)",
+                Some(ObjectRef::new(kind, name)),
+                None,
             ),
             _ => {}
         }
@@ -498,13 +490,17 @@ impl Planner<'_> {
         match self.inventory.get(InventoryKind::Jobs, upstream) {
             None => self.problem(
                 Code::PlanMissingUpstream,
-                format!("job `{job}` depends on `{upstream}`, which neither the bundle nor the target holds: the first run fails with \"depend job [{upstream}] is not running or pause\"; export it too"),
-                Some(("job", upstream)),
+                format!("job `{job}` depends on `{upstream}`, which neither the bundle nor the target holds: the first run fails with \"depend job [{upstream}] is not running or pause\""),
+                "export it too",
+                Some(ObjectRef::new(DefinitionKind::Job, upstream)),
+                None,
             ),
             Some(item) if is_stopped(item) => self.problem(
                 Code::PlanStoppedUpstream,
-                format!("job `{job}` depends on `{upstream}`, which is {} in the target: start it, or the first run waits on it", item.status.as_deref().unwrap_or("stopped")),
-                Some(("job", upstream)),
+                format!("job `{job}` depends on `{upstream}`, which is {} in the target", item.status.as_deref().unwrap_or("stopped")),
+                "start it, or the first run waits on it",
+                Some(ObjectRef::new(DefinitionKind::Job, upstream)),
+                None,
             ),
             Some(_) => {}
         }
@@ -516,30 +512,21 @@ impl Planner<'_> {
         if size > validate::IMPORT_LIMIT_BYTES {
             self.problem(
                 Code::PlanOverImportLimit,
-                format!("the definitions come to {size} bytes, over the 10 MB import limit: split the export (export --split)"),
+                format!("the definitions come to {size} bytes, over the 10 MB import limit"),
+                "split the export (export --split)",
+                None,
                 None,
             );
         }
-        for diagnostic in validate::validate_bundle(bundle, &self.options.validate) {
+        for mut diagnostic in validate::validate_bundle(bundle, &self.options.validate) {
             if diagnostic.severity == Severity::Error {
-                let place = diagnostic
-                    .entry
-                    .as_deref()
-                    .map(|entry| {
-                        format!(
-                            " ({entry}{})",
-                            diagnostic.pointer.as_deref().map(|p| format!("#{p}")).unwrap_or_default()
-                        )
-                    })
-                    .unwrap_or_default();
-                let message = format!("{}{place}; {}", diagnostic.message, diagnostic.hint);
                 // Every entry of a bundle is placed; its stem is the definition's name.
-                let object = diagnostic
+                diagnostic.object = diagnostic
                     .entry
                     .as_deref()
                     .and_then(Placement::of)
-                    .map(|placement| ObjectRef { kind: placement.kind.as_str(), name: placement.stem });
-                self.plan.problems.push(Problem { severity: Severity::Error, code: diagnostic.code, message, object });
+                    .map(|placement| ObjectRef::new(placement.kind, placement.stem));
+                self.plan.problems.push(diagnostic);
             }
         }
     }

@@ -1,31 +1,31 @@
-//! JSON Schemas (draft 2020-12) of `.job`, `.script` and `.resource` files,
-//! generated from the catalog, for editors that check files as they are
-//! typed.
-//!
-//! A schema says what the catalog says and a schema can: the fields of each
-//! object with their descriptions, the required ones, closed enumerations,
-//! ranges of numbers and the forms of text as patterns, and per node type
-//! (`if`/`then` on `type`) its required properties and the values of its
-//! enumerated ones. A value that holds EL or a parameter (`#{…}`, `${…}`)
-//! passes any form, as in `validate`. What a schema cannot express is left
-//! to `validate`: requirements under script mode or on what another value
-//! mentions, cron fields beyond their shape, references across files,
-//! credentials, and warnings (unknown types, a missing script in script
-//! mode). Unknown keys are allowed everywhere: the model keeps them.
-//!
-//! ```
-//! use dlf_bundle::DefinitionKind;
-//! let schema: serde_json::Value = serde_json::from_str(&dlf_bundle::schema::schema(DefinitionKind::Job)).unwrap();
-//! assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
-//! assert_eq!(schema["$defs"]["Node"]["properties"]["retryTimes"]["anyOf"][0]["maximum"], 5);
-//! ```
+//! JSON Schemas of definition files, from the catalog.
 
-use crate::ScriptType;
 use crate::catalog::{self, Condition, FieldSpec, Form, ObjectSpec, Presence};
 use crate::kind::DefinitionKind;
+use crate::model::ScriptType;
 use serde_json::{Map, Value, json};
 
-/// The schema of `kind` definitions, as pretty-printed JSON.
+/// The JSON Schema (draft 2020-12) of `kind` definitions (`.job`,
+/// `.script` or `.resource` files), as pretty-printed JSON, for editors that
+/// check files as they are typed.
+///
+/// A schema says what the catalog says and a schema can: the fields of each
+/// object with their descriptions, the required ones, closed enumerations,
+/// ranges of numbers and the forms of text as patterns, and per node type
+/// (`if`/`then` on `type`) its required properties and the values of its
+/// enumerated ones. A value that holds EL or a parameter (`#{…}`, `${…}`)
+/// passes any form, as in `validate`. What a schema cannot express is left
+/// to `validate`: requirements under script mode or on what another value
+/// mentions, cron fields beyond their shape, references across files,
+/// credentials, and warnings (unknown types, a missing script in script
+/// mode). Unknown keys are allowed everywhere: the model keeps them.
+///
+/// ```
+/// use dlf_bundle::DefinitionKind;
+/// let schema: serde_json::Value = serde_json::from_str(&dlf_bundle::catalog::schema(DefinitionKind::Job)).unwrap();
+/// assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+/// assert_eq!(schema["$defs"]["Node"]["properties"]["retryTimes"]["anyOf"][0]["maximum"], 5);
+/// ```
 pub fn schema(kind: DefinitionKind) -> String {
     let (root, title) = match kind {
         DefinitionKind::Job => (&catalog::JOB, "DataArts Factory job (.job)"),
