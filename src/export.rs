@@ -53,7 +53,28 @@ impl ApiError {
             ErrorKind::NotFound { kind: DefinitionKind::Job, .. } => "DLF.0100",
             ErrorKind::NotFound { kind: DefinitionKind::Script, .. } => "DLF.6201",
             ErrorKind::NotFound { kind: DefinitionKind::Resource, .. } => "DLF.6241",
-            _ => return None,
+            // The service answers these before the request: broken or unreadable files.
+            ErrorKind::Io(_)
+            | ErrorKind::NotAZip
+            | ErrorKind::SplitArchive
+            | ErrorKind::Corrupt(_)
+            | ErrorKind::InsecureName(_)
+            | ErrorKind::UndecodableName { .. }
+            | ErrorKind::DuplicateEntry
+            | ErrorKind::Overlap { .. }
+            | ErrorKind::HeaderMismatch { .. }
+            | ErrorKind::UnlistedEntry { .. }
+            | ErrorKind::PrependedData { .. }
+            | ErrorKind::TrailingData { .. }
+            | ErrorKind::UnsupportedEntry(_)
+            | ErrorKind::LimitExceeded { .. }
+            | ErrorKind::Layout
+            | ErrorKind::Json
+            | ErrorKind::WrongType { .. }
+            | ErrorKind::AlreadyExists
+            | ErrorKind::Internal
+            | ErrorKind::Cycle { .. }
+            | ErrorKind::Lossy => return None,
         };
         Some(Self { error_code, error_msg: error.to_string() })
     }

@@ -203,7 +203,13 @@ fn import_type(kind: EnvironmentKind, owner_type: &str) -> Option<&'static str> 
         EnvironmentKind::CdmCluster => Some("CDM_CLUSTER"),
         EnvironmentKind::MrsCluster => Some("MRS_CLUSTER"),
         EnvironmentKind::DisStream => Some("DIS_STREAM"),
-        _ => None,
+        // The import API replaces no other kind.
+        EnvironmentKind::CdmJob
+        | EnvironmentKind::DliQueue
+        | EnvironmentKind::SmnTopic
+        | EnvironmentKind::ObsPath
+        | EnvironmentKind::OtherWorkspaceJob
+        | EnvironmentKind::EnvVariable => None,
     }
 }
 

@@ -103,7 +103,8 @@ impl Section {
             EnvironmentKind::SmnTopic => Self::SmnTopic,
             EnvironmentKind::ObsPath => Self::ObsPath,
             EnvironmentKind::OtherWorkspaceJob => Self::OtherWorkspace,
-            _ => return None,
+            // Renamed with their cluster, and by job parameters.
+            EnvironmentKind::CdmJob | EnvironmentKind::EnvVariable => return None,
         })
     }
 }
@@ -562,7 +563,15 @@ fn names_database(node_type: &NodeType, key: &str) -> bool {
 fn rename_key(kind: EnvironmentKind, name: &str) -> &str {
     match kind {
         EnvironmentKind::OtherWorkspaceJob => name.split_once('/').map_or(name, |(workspace, _)| workspace),
-        _ => name,
+        EnvironmentKind::Connection
+        | EnvironmentKind::CdmCluster
+        | EnvironmentKind::CdmJob
+        | EnvironmentKind::DliQueue
+        | EnvironmentKind::MrsCluster
+        | EnvironmentKind::DisStream
+        | EnvironmentKind::SmnTopic
+        | EnvironmentKind::ObsPath
+        | EnvironmentKind::EnvVariable => name,
     }
 }
 

@@ -86,7 +86,8 @@ impl InventoryKind {
             EnvironmentKind::DisStream => Self::DisStreams,
             EnvironmentKind::SmnTopic => Self::SmnTopics,
             EnvironmentKind::EnvVariable => Self::EnvVariables,
-            _ => return None,
+            // No inventory lists these.
+            EnvironmentKind::CdmJob | EnvironmentKind::ObsPath | EnvironmentKind::OtherWorkspaceJob => return None,
         })
     }
 

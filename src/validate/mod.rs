@@ -237,7 +237,23 @@ pub(crate) fn read_error(error: &Error) -> Diagnostic {
         ErrorKind::Layout => Code::NotALayout,
         ErrorKind::Json => Code::InvalidJson,
         ErrorKind::WrongType { .. } => Code::WrongType,
-        _ => Code::UnreadableArchive,
+        ErrorKind::Io(_)
+        | ErrorKind::NotAZip
+        | ErrorKind::SplitArchive
+        | ErrorKind::Corrupt(_)
+        | ErrorKind::DuplicateEntry
+        | ErrorKind::Overlap { .. }
+        | ErrorKind::HeaderMismatch { .. }
+        | ErrorKind::UnlistedEntry { .. }
+        | ErrorKind::PrependedData { .. }
+        | ErrorKind::TrailingData { .. }
+        | ErrorKind::UnsupportedEntry(_)
+        | ErrorKind::AlreadyExists
+        | ErrorKind::NotFound { .. }
+        | ErrorKind::InvalidRequest { .. }
+        | ErrorKind::Internal
+        | ErrorKind::Cycle { .. }
+        | ErrorKind::Lossy => Code::UnreadableArchive,
     };
     let hint = error.hint().unwrap_or(crate::error::DAMAGED_ARCHIVE_HINT);
     let message = match error.position() {
@@ -398,7 +414,8 @@ fn warning_diagnostics(warnings: &[Warning]) -> Vec<Diagnostic> {
             WarningKind::CaseCollision => {
                 (Code::CaseCollision, "rename one of them; they overwrite each other on Windows and macOS")
             }
-            _ => continue,
+            // Checked as errors by the rules; and notes of an export, which reading never gives.
+            WarningKind::NameMismatch | WarningKind::JobLeftOut | WarningKind::JobCycle => continue,
         };
         out.push(Diagnostic::new(code, warning.entry.as_deref(), None, warning.message.clone(), hint));
     }
