@@ -3,7 +3,7 @@
 
 use crate::bundle::Bundle;
 use crate::diagnostic::{Warning, WarningKind};
-use crate::error::{Error, ErrorKind, RequestPart, Result};
+use crate::error::{Class, Error, ErrorKind, RequestPart, Result};
 use crate::graph;
 use crate::kind::DefinitionKind;
 use crate::layout::Layout;
@@ -48,33 +48,21 @@ impl ApiError {
     /// another call that mirrors the API; `None` for errors it has no code
     /// for (unreadable or broken files).
     pub fn from_error(error: &Error) -> Option<Self> {
-        let error_code = match error.kind() {
-            ErrorKind::InvalidRequest { .. } => "DLF.3051",
-            ErrorKind::NotFound { kind: DefinitionKind::Job, .. } => "DLF.0100",
-            ErrorKind::NotFound { kind: DefinitionKind::Script, .. } => "DLF.6201",
-            ErrorKind::NotFound { kind: DefinitionKind::Resource, .. } => "DLF.6241",
+        let error_code = match error.kind().class() {
+            Class::Request => "DLF.3051",
+            Class::Missing(DefinitionKind::Job) => "DLF.0100",
+            Class::Missing(DefinitionKind::Script) => "DLF.6201",
+            Class::Missing(DefinitionKind::Resource) => "DLF.6241",
             // The service answers these before the request: broken or unreadable files.
-            ErrorKind::Io(_)
-            | ErrorKind::NotAZip
-            | ErrorKind::SplitArchive
-            | ErrorKind::Corrupt(_)
-            | ErrorKind::InsecureName(_)
-            | ErrorKind::UndecodableName { .. }
-            | ErrorKind::DuplicateEntry
-            | ErrorKind::Overlap { .. }
-            | ErrorKind::HeaderMismatch { .. }
-            | ErrorKind::UnlistedEntry { .. }
-            | ErrorKind::PrependedData { .. }
-            | ErrorKind::TrailingData { .. }
-            | ErrorKind::UnsupportedEntry(_)
-            | ErrorKind::LimitExceeded { .. }
-            | ErrorKind::Layout
-            | ErrorKind::Json
-            | ErrorKind::WrongType { .. }
-            | ErrorKind::AlreadyExists
-            | ErrorKind::Internal
-            | ErrorKind::Cycle { .. }
-            | ErrorKind::Lossy => return None,
+            Class::Archive
+            | Class::Name
+            | Class::Limit
+            | Class::Layout
+            | Class::Json
+            | Class::WrongType
+            | Class::Other => {
+                return None;
+            }
         };
         Some(Self { error_code, error_msg: error.to_string() })
     }

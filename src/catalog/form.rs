@@ -134,6 +134,22 @@ impl Form {
         }
     }
 
+    /// How to write a value of this form, for a finding's hint.
+    pub fn advice(&self) -> String {
+        match *self {
+            Self::Known(_) => "no known value is close; a value the service has added can be ignored".into(),
+            Self::OneOf(values) => format!("use one of {}", values.join(", ")),
+            Self::Integer { min, max } | Self::ZeroOr { min, max } => format!("set it between {min} and {max}"),
+            Self::Bounded(_) => "shorten it".into(),
+            Self::Cron => {
+                "write 6 fields `<sec> <min> <hour> <day> <month> <week>` with seconds `0`, e.g. `0 20 1 * * ?`".into()
+            }
+            Self::Time => "write it like `2018-10-22T23:59:59+08`".into(),
+            // Every other form is advised by its description, which names each.
+            _ => format!("write {}", self.describe()),
+        }
+    }
+
     /// Whether the form is a closed enumeration, a range, or a shape the
     /// service checks (anything but free text and structures).
     pub fn is_checked(&self) -> bool {

@@ -272,21 +272,69 @@ impl Error {
             ErrorKind::Json => "fix the JSON at the given line and column",
             ErrorKind::Internal => INTERNAL_HINT,
             ErrorKind::WrongType { .. } => "give the field the JSON type the format documents",
-            ErrorKind::NotAZip
-            | ErrorKind::Corrupt(_)
-            | ErrorKind::DuplicateEntry
-            | ErrorKind::Overlap { .. }
-            | ErrorKind::HeaderMismatch { .. }
-            | ErrorKind::UnlistedEntry { .. }
-            | ErrorKind::PrependedData { .. }
-            | ErrorKind::TrailingData { .. } => DAMAGED_ARCHIVE_HINT,
-            ErrorKind::Io(_)
-            | ErrorKind::AlreadyExists
-            | ErrorKind::NotFound { .. }
-            | ErrorKind::InvalidRequest { .. }
-            | ErrorKind::Cycle { .. }
-            | ErrorKind::Lossy => return None,
+            // The rest by what they say of the input (`ErrorKind::class` names every kind).
+            kind => match kind.class() {
+                Class::Archive => DAMAGED_ARCHIVE_HINT,
+                Class::Name
+                | Class::Limit
+                | Class::Layout
+                | Class::Json
+                | Class::WrongType
+                | Class::Request
+                | Class::Missing(_)
+                | Class::Other => return None,
+            },
         })
+    }
+}
+
+/// What an error says of the input, coarsely: the classes callers map
+/// errors by (validation's codes, the API's error codes, hints).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// The archive is not a safe, intact zip this reader reads.
+    Archive,
+    /// An entry name is unsafe or undecodable.
+    Name,
+    /// A limit was exceeded.
+    Limit,
+    /// The entries form no layout.
+    Layout,
+    /// A definition is not JSON.
+    Json,
+    /// A documented field has the wrong JSON type.
+    WrongType,
+    /// The request is invalid.
+    Request,
+    /// A definition the request names is not there.
+    Missing(DefinitionKind),
+    /// Anything else: I/O, an existing output, a cycle, a lossy value, a bug.
+    Other,
+}
+
+impl ErrorKind {
+    /// The class of this kind: the one match that names every kind.
+    pub(crate) fn class(&self) -> Class {
+        match self {
+            Self::NotAZip
+            | Self::SplitArchive
+            | Self::Corrupt(_)
+            | Self::DuplicateEntry
+            | Self::Overlap { .. }
+            | Self::HeaderMismatch { .. }
+            | Self::UnlistedEntry { .. }
+            | Self::PrependedData { .. }
+            | Self::TrailingData { .. }
+            | Self::UnsupportedEntry(_) => Class::Archive,
+            Self::InsecureName(_) | Self::UndecodableName { .. } => Class::Name,
+            Self::LimitExceeded { .. } => Class::Limit,
+            Self::Layout => Class::Layout,
+            Self::Json => Class::Json,
+            Self::WrongType { .. } => Class::WrongType,
+            Self::InvalidRequest { .. } => Class::Request,
+            Self::NotFound { kind, .. } => Class::Missing(*kind),
+            Self::Io(_) | Self::AlreadyExists | Self::Cycle { .. } | Self::Lossy | Self::Internal => Class::Other,
+        }
     }
 }
 

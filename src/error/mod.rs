@@ -9,7 +9,7 @@
 
 pub(crate) mod kind;
 
-pub(crate) use kind::{DAMAGED_ARCHIVE_HINT, Error, ErrorKind, Result};
+pub(crate) use kind::{Class, DAMAGED_ARCHIVE_HINT, Error, ErrorKind, Result};
 /// The part of a request that [`ErrorKind::InvalidRequest`] refuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -20,7 +20,7 @@ pub use edit::{EditScope, check_edit};
 
 use crate::bundle::{Bundle, Entry};
 use crate::diagnostic::{Warning, WarningKind};
-use crate::error::{EntryRef, Error, ErrorKind};
+use crate::error::{Class, EntryRef, Error};
 use crate::json;
 use crate::kind::DefinitionKind;
 use crate::layout::{Arrangement, Layout, PlacedPath};
@@ -231,29 +231,13 @@ fn report(scanned: crate::error::Result<(Scan<Examined>, Origin)>) -> Validation
 
 /// The diagnostic for an error of the reader.
 pub(crate) fn read_error(error: &Error) -> Diagnostic {
-    let code = match error.kind() {
-        ErrorKind::InsecureName(_) | ErrorKind::UndecodableName { .. } => Code::UnsafeName,
-        ErrorKind::LimitExceeded { .. } => Code::LimitExceeded,
-        ErrorKind::Layout => Code::NotALayout,
-        ErrorKind::Json => Code::InvalidJson,
-        ErrorKind::WrongType { .. } => Code::WrongType,
-        ErrorKind::Io(_)
-        | ErrorKind::NotAZip
-        | ErrorKind::SplitArchive
-        | ErrorKind::Corrupt(_)
-        | ErrorKind::DuplicateEntry
-        | ErrorKind::Overlap { .. }
-        | ErrorKind::HeaderMismatch { .. }
-        | ErrorKind::UnlistedEntry { .. }
-        | ErrorKind::PrependedData { .. }
-        | ErrorKind::TrailingData { .. }
-        | ErrorKind::UnsupportedEntry(_)
-        | ErrorKind::AlreadyExists
-        | ErrorKind::NotFound { .. }
-        | ErrorKind::InvalidRequest { .. }
-        | ErrorKind::Internal
-        | ErrorKind::Cycle { .. }
-        | ErrorKind::Lossy => Code::UnreadableArchive,
+    let code = match error.kind().class() {
+        Class::Name => Code::UnsafeName,
+        Class::Limit => Code::LimitExceeded,
+        Class::Layout => Code::NotALayout,
+        Class::Json => Code::InvalidJson,
+        Class::WrongType => Code::WrongType,
+        Class::Archive | Class::Request | Class::Missing(_) | Class::Other => Code::UnreadableArchive,
     };
     let hint = error.hint().unwrap_or(crate::error::DAMAGED_ARCHIVE_HINT);
     let message = match error.position() {

@@ -114,30 +114,12 @@ pub(crate) fn value_problem(row: &FieldSpec, text: &str, subject: Subject<'_>) -
         Form::Known(values) | Form::OneOf(values) => name::nearest(text, values.iter().copied()),
         _ => None,
     };
-    let hint = match row.form {
-        Form::Known(_) => match nearest {
-            Some(nearest) => format!("did you mean `{nearest}`? (a value the service has added can be ignored)"),
-            None => "no known value is close; a value the service has added can be ignored".into(),
-        },
-        Form::OneOf(values) => match nearest {
-            Some(nearest) => format!("did you mean `{nearest}`?"),
-            None => format!("use one of {}", values.join(", ")),
-        },
-        Form::Integer { min, max } | Form::ZeroOr { min, max } => format!("set it between {min} and {max}"),
-        Form::Bounded(_) => "shorten it".into(),
-        Form::Cron => {
-            "write 6 fields `<sec> <min> <hour> <day> <month> <week>` with seconds `0`, e.g. `0 20 1 * * ?`".into()
+    let hint = match (row.form, nearest) {
+        (Form::Known(_), Some(nearest)) => {
+            format!("did you mean `{nearest}`? (a value the service has added can be ignored)")
         }
-        Form::Time => "write it like `2018-10-22T23:59:59+08`".into(),
-        form @ (Form::Text
-        | Form::Boolean
-        | Form::Url
-        | Form::ObsPath
-        | Form::StoragePath
-        | Form::TopicUrn
-        | Form::KeyValueLines
-        | Form::Period
-        | Form::Structure) => format!("write {}", form.describe()),
+        (Form::OneOf(_), Some(nearest)) => format!("did you mean `{nearest}`?"),
+        (form, _) => form.advice(),
     };
     let mut found = Diagnostic::new(code, None, None, message, &hint);
     found.suggestion = nearest.map(str::to_owned);
