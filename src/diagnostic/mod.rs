@@ -1,4 +1,4 @@
-//! Findings: the one [`Diagnostic`](crate::Diagnostic) type that
+//! Findings: the one [`Diagnostic`] type that
 //! validation, `plan` and the settings file report, the table of their
 //! codes, and the warnings of reading.
 

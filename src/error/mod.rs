@@ -1,8 +1,8 @@
-//! What an [`Error`](crate::Error) carries: the details of its kinds, the
+//! What an [`Error`] carries: the details of its kinds, the
 //! entry and the position it concerns.
 //!
-//! Modelled on the csv crate: [`Error`](crate::Error) is a box around what
-//! went wrong ([`ErrorKind`](crate::ErrorKind), whose variants carry the data
+//! Modelled on the csv crate: [`Error`] is a box around what
+//! went wrong ([`ErrorKind`], whose variants carry the data
 //! a caller branches on), the entry inside an archive or the file on disk it
 //! concerns, and where in a definition's text it lies. The error and its kind
 //! are at the crate root; this module holds what they carry.

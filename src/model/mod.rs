@@ -1,6 +1,6 @@
 //! The lossless model of jobs, scripts and resources: the objects a
-//! [`Job`](crate::Job), [`Script`](crate::Script) and
-//! [`Resource`](crate::Resource) are made of, the service's enumerations, and
+//! [`Job`], [`Script`] and
+//! [`Resource`] are made of, the service's enumerations, and
 //! field paths into them.
 //!
 //! Typed fields for everything the job API documents, open enums that keep

@@ -105,7 +105,7 @@ impl FieldPath {
     /// and a missing property or parameter is appended as `{"name", "value"}`.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidRequest`] naming the path when a step goes
+    /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) naming the path when a step goes
     /// through something that is not an object (or not a list of objects).
     pub fn set(&self, root: &mut Value, value: Value) -> Result<()> {
         let (last, parents) = self.split()?;
