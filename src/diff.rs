@@ -12,9 +12,10 @@ use crate::bundle::{Bundle, Entry};
 use crate::error::Result;
 use crate::json::{self, Value};
 use crate::kind::DefinitionKind;
+use crate::model::Definition;
+use crate::reference::job_references;
 use crate::reference::{ReferenceOptions, Target};
 use crate::remap::{self, Map};
-use crate::resolve::bundle_dependencies;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -222,7 +223,7 @@ impl Diff {
     /// let mut old = Bundle::new(dlf_bundle::Layout::Single);
     /// old.add_job(Job::new("j"))?;
     /// let mut new = old.clone();
-    /// new.job_mut("j").unwrap().log_path = Some("obs://logs/".into());
+    /// new.job_mut("j")?.unwrap().log_path = Some("obs://logs/".into());
     /// let patch = serde_json::to_value(diff(&old, &new, &DiffOptions::new())?.patch()).unwrap();
     /// assert_eq!(patch["jobs"]["j"][0]["op"], "add");
     /// assert_eq!(patch["jobs"]["j"][0]["path"], "/logPath");
@@ -258,7 +259,7 @@ struct PatchOp {
 /// let old = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
 /// let mut new = old.to_layout(dlf_bundle::Layout::Batch, &Default::default())?;
 /// assert!(diff(&old, &new, &DiffOptions::new())?.is_empty(), "a layout is no change");
-/// new.job_mut("job_batch").unwrap().node_mut("DWS_SQL").unwrap().retry_times = Some(3.into());
+/// new.job_mut("job_batch")?.unwrap().node_mut("DWS_SQL").unwrap().retry_times = Some(3.into());
 /// let changes = diff(&old, &new, &DiffOptions::new())?;
 /// assert_eq!(changes.jobs.changed[0].changes[0].path, "/nodes/DWS_SQL/retryTimes");
 /// # Ok::<(), dlf_bundle::Error>(())
@@ -273,13 +274,13 @@ pub fn diff(old: &Bundle, new: &Bundle, options: &DiffOptions) -> Result<Diff> {
     let (old_side, new_side) = (Side::of(old), Side::of(new));
     let compare = |kind: DefinitionKind| compare_kind(kind, &old_side, &new_side, options);
     let mut result = Diff {
-        jobs: compare(DefinitionKind::Job),
-        scripts: compare(DefinitionKind::Script),
-        resources: compare(DefinitionKind::Resource),
+        jobs: compare(DefinitionKind::Job)?,
+        scripts: compare(DefinitionKind::Script)?,
+        resources: compare(DefinitionKind::Resource)?,
     };
     // Who a change touches is worked out only when something changed.
     if result.kinds().iter().any(|(_, kind)| !kind.changed.is_empty()) {
-        let users = Users::of(new);
+        let users = Users::of(new)?;
         for (kind, changes) in [
             (DefinitionKind::Job, &mut result.jobs),
             (DefinitionKind::Script, &mut result.scripts),
@@ -327,6 +328,9 @@ impl<'b> Side<'b> {
     }
 }
 
+/// A changed definition and its JSON Patch.
+type ChangedWithPatch = (Changed, Vec<PatchOp>);
+
 /// Who in NEW is touched by a change of a job, script or resource.
 struct Users {
     /// Definition to the jobs that name it directly.
@@ -334,19 +338,35 @@ struct Users {
 }
 
 impl Users {
-    fn of(bundle: &Bundle) -> Self {
+    /// Each job of NEW is parsed once, in parallel, for its references
+    /// alone, and dropped: no resolution, nothing kept.
+    fn of(bundle: &Bundle) -> Result<Self> {
+        let jobs: Vec<&Entry> = bundle.entries_of(DefinitionKind::Job).collect();
+        let known: BTreeSet<&str> = jobs.iter().map(|entry| entry.name()).collect();
+        let known_job = |name: &str| known.contains(name);
+        let uses = jobs
+            .par_iter()
+            .map(|entry| {
+                let document = entry.load()?;
+                let Definition::Job(job) = document.definition() else {
+                    return Ok(Vec::new());
+                };
+                let references = job_references(job, &ReferenceOptions::default(), &known_job);
+                Ok(references
+                    .into_iter()
+                    .filter_map(|reference| {
+                        let (kind, name) = reference.target.definition()?;
+                        let itself = matches!(reference.target, Target::Job(_)) && name == entry.name();
+                        (!itself).then(|| ((kind, name.to_owned()), entry.name().to_owned()))
+                    })
+                    .collect::<Vec<_>>())
+            })
+            .collect::<Result<Vec<_>>>()?;
         let mut direct: BTreeMap<(DefinitionKind, String), BTreeSet<String>> = BTreeMap::new();
-        for job in bundle_dependencies(bundle, &ReferenceOptions::default()) {
-            for dependency in &job.dependencies {
-                let target = &dependency.reference.target;
-                if let Some((kind, name)) = target.definition()
-                    && !(matches!(target, Target::Job(_)) && name == job.job)
-                {
-                    direct.entry((kind, name.to_owned())).or_default().insert(job.job.clone());
-                }
-            }
+        for (definition, user) in uses.into_iter().flatten() {
+            direct.entry(definition).or_default().insert(user);
         }
-        Self { direct }
+        Ok(Self { direct })
     }
 
     /// The users of `name`, and every job downstream of them.
@@ -369,12 +389,13 @@ impl Users {
     }
 }
 
-fn compare_kind(kind: DefinitionKind, old: &Side<'_>, new: &Side<'_>, options: &DiffOptions) -> KindDiff {
+fn compare_kind(kind: DefinitionKind, old: &Side<'_>, new: &Side<'_>, options: &DiffOptions) -> Result<KindDiff> {
     let (old, new) = (old.kind(kind), new.kind(kind));
     let mut out = KindDiff::default();
     for (name, copies) in new.iter().filter(|(name, _)| !old.contains_key(*name)) {
         out.added.push((*name).to_owned());
-        let value = copies.first().map(|entry| entry.document().definition().to_value());
+        let value = copies.first().map(|entry| entry.load().map(|document| document.definition().to_value()));
+        let value = value.transpose()?;
         out.patches.insert((*name).to_owned(), vec![PatchOp { op: Op::Add, path: String::new(), value }]);
     }
     for name in old.keys().filter(|name| !new.contains_key(*name)) {
@@ -382,23 +403,25 @@ fn compare_kind(kind: DefinitionKind, old: &Side<'_>, new: &Side<'_>, options: &
         out.patches.insert((*name).to_owned(), vec![PatchOp { op: Op::Remove, path: String::new(), value: None }]);
     }
     for (side, copies) in [(Input::Old, old), (Input::New, new)] {
-        out.differing_copies
-            .extend(copies.iter().filter_map(|(name, copies)| differing(kind, name, side, copies, options)));
+        for (name, copies) in copies {
+            out.differing_copies.extend(differing(kind, name, side, copies, options)?);
+        }
     }
     let both: Vec<(&str, &Entry, &Entry)> =
         old.iter().filter_map(|(name, copies)| Some((*name, *copies.first()?, *new.get(name)?.first()?))).collect();
-    let compared: Vec<(Changed, Vec<PatchOp>)> = both
+    let compared: Vec<Result<Option<ChangedWithPatch>>> = both
         .par_iter()
-        .filter_map(|&(name, old, new)| {
-            let (changes, patch) = compare_definition(kind, old, new, options);
-            (!changes.is_empty()).then(|| (Changed { name: name.to_owned(), changes, affected: Vec::new() }, patch))
+        .map(|&(name, old, new)| {
+            let (changes, patch) = compare_definition(kind, old, new, options)?;
+            Ok((!changes.is_empty()).then(|| (Changed { name: name.to_owned(), changes, affected: Vec::new() }, patch)))
         })
         .collect();
-    for (changed, patch) in compared {
+    for compared in compared {
+        let Some((changed, patch)) = compared? else { continue };
         out.patches.insert(changed.name.clone(), patch);
         out.changed.push(changed);
     }
-    out
+    Ok(out)
 }
 
 /// The copies of `name` on one side, when they are not all the same.
@@ -408,33 +431,49 @@ fn differing(
     side: Input,
     copies: &[&Entry],
     options: &DiffOptions,
-) -> Option<DifferingCopies> {
-    let (first, rest) = copies.split_first()?;
-    let differ = rest.iter().any(|copy| !compare_definition(kind, first, copy, options).0.is_empty());
-    differ.then(|| DifferingCopies {
+) -> Result<Option<DifferingCopies>> {
+    let Some((first, rest)) = copies.split_first() else { return Ok(None) };
+    let mut differ = false;
+    for copy in rest {
+        differ |= !compare_definition(kind, first, copy, options)?.0.is_empty();
+    }
+    Ok(differ.then(|| DifferingCopies {
         name: name.to_owned(),
         side,
         entries: copies.iter().map(|entry| entry.path().to_owned()).collect(),
-    })
+    }))
+}
+
+/// `true` when two entries hold the same bytes, decided without parsing
+/// either: zip entries stored alike (method, CRC-32, sizes and compressed
+/// bytes all equal) are equal without inflating; others when their
+/// inflated or read bytes are.
+fn same_bytes(old: &Entry, new: &Entry) -> Result<bool> {
+    if let (Some(old), Some(new)) = (old.unchanged_raw(), new.unchanged_raw())
+        && old.same_as(new)?
+    {
+        return Ok(true);
+    }
+    Ok(old.bytes()? == new.bytes()?)
 }
 
 /// The changes from `old` to `new` of one definition, and its patch.
-/// Equal bytes are no change, and are not parsed into trees.
+/// Equal bytes are no change, and are not parsed; the others are parsed
+/// for the comparison and not kept.
 fn compare_definition(
     kind: DefinitionKind,
     old: &Entry,
     new: &Entry,
     options: &DiffOptions,
-) -> (Vec<Change>, Vec<PatchOp>) {
-    let (old, new) = (old.document(), new.document());
-    if old.bytes() == new.bytes() {
-        return (Vec::new(), Vec::new());
+) -> Result<(Vec<Change>, Vec<PatchOp>)> {
+    if same_bytes(old, new)? {
+        return Ok((Vec::new(), Vec::new()));
     }
-    let (old, new) = (old.definition().to_value(), new.definition().to_value());
+    let (old, new) = (old.load()?.definition().to_value(), new.load()?.definition().to_value());
     let mut walk = Walk { kind, options, changes: Vec::new(), patch: Vec::new() };
     let root = Here { path: String::new(), patch_path: String::new(), key: None, parent_key: None, named: false };
     walk.value(&old, &new, &root);
-    (walk.changes, walk.patch)
+    Ok((walk.changes, walk.patch))
 }
 
 /// Where the walk is: the semantic pointer, the patch's (index) pointer,

@@ -97,12 +97,6 @@ pub(crate) fn read_to_limit(file: &fs::File, size_hint: u64, max_bytes: u64, lim
     Ok(data)
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and
-/// a rename, so a failure never leaves a partial file behind.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomically_with(path, |file| file.write_all(bytes).map_err(|e| Error::io(e, "cannot write")))
-}
-
 /// Has `write` fill a temporary file in `path`'s folder, then renames it
 /// over `path`: a failure, in `write` too, never leaves a partial file.
 pub(crate) fn write_atomically_with<T>(path: &Path, write: impl FnOnce(&mut fs::File) -> Result<T>) -> Result<T> {

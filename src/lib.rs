@@ -14,7 +14,8 @@
 //! use dlf_bundle::{Bundle, ReadOptions};
 //! use dlf_bundle::validate::{validate_bundle, ValidateOptions};
 //! let bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
-//! for (entry, job) in bundle.jobs() {
+//! for job in bundle.jobs() {
+//!     let (entry, job) = job?; // definitions are parsed as they are used
 //!     println!("{}: {} nodes", entry.path(), job.nodes().len());
 //! }
 //! let found = validate_bundle(&bundle, &ValidateOptions::default());
@@ -28,9 +29,9 @@
 //! use dlf_bundle::{Bundle, ReadOptions};
 //! let mut bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
 //! let entry = bundle.get_mut("jobs/job_batch.job").unwrap();
-//! let before = String::from_utf8(entry.document().bytes().into_owned()).unwrap();
-//! entry.document_mut().definition_mut().as_job_mut().unwrap().set_param("bizdate", "20260101");
-//! let after = String::from_utf8(entry.document().bytes().into_owned()).unwrap();
+//! let before = String::from_utf8(entry.document()?.bytes().into_owned()).unwrap();
+//! entry.document_mut()?.definition_mut().as_job_mut().unwrap().set_param("bizdate", "20260101");
+//! let after = String::from_utf8(entry.document()?.bytes().into_owned()).unwrap();
 //! let changed: Vec<(&str, &str)> = before.lines().zip(after.lines()).filter(|(a, b)| a != b).collect();
 //! assert_eq!(changed.len(), 1, "one line changes: {changed:?}");
 //! assert!(changed[0].1.contains("\"20260101\""));

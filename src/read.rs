@@ -22,6 +22,7 @@ use crate::layout::Arrangement;
 use crate::limits::{Limits, RunningTotal};
 use crate::name::{self, NameEncoding};
 use libdeflater::{DecompressionError, Decompressor};
+use rawzip::FileReader;
 use rayon::prelude::*;
 use std::ops::Range;
 use std::path::Path;
@@ -113,7 +114,159 @@ pub(crate) fn scan<C: Send + Sync, T: Send>(
 ) -> Result<Scan<T>> {
     let limits = &options.limits;
     check_archive_size(bytes.len() as u64, limits)?;
-    on_worker(|| scan_archive(Archive::from_slice(bytes, limits)?, limits, prepare, &process))
+    let process = inflated(process);
+    on_worker(|| scan_archive(Archive::from_slice(bytes, limits)?, limits, None, prepare, &process))
+}
+
+/// Runs every structural check of [`scan`] (names, types, limits on the
+/// declared sizes, headers, overlaps, unlisted entries) and keeps each
+/// definition as the archive stores it, inflating none: a definition's
+/// CRC-32 and DEFLATE stream are checked when it is inflated
+/// ([`RawEntry::inflate`]). Stray files and ignored entries are inflated
+/// here, as [`scan`] inflates them, since nothing reads them later.
+pub(crate) fn list(bytes: &Arc<[u8]>, options: &ReadOptions) -> Result<Scan<RawEntry>> {
+    let limits = &options.limits;
+    check_archive_size(bytes.len() as u64, limits)?;
+    let source = Source::Memory(Arc::clone(bytes));
+    on_worker(|| scan_archive(Archive::from_slice(bytes, limits)?, limits, Some(source), |_| (), stored))
+}
+
+/// [`list`] of an archive file, whose entries are then read from the file
+/// by position when they are needed.
+pub(crate) fn list_file(path: &Path, options: &ReadOptions) -> Result<Scan<RawEntry>> {
+    let limits = &options.limits;
+    let io = |e: std::io::Error| Error::io(e, "cannot read").in_file(path);
+    let file = std::fs::File::open(path).map_err(io)?;
+    let metadata = file.metadata().map_err(io)?;
+    if !metadata.is_file() {
+        let bytes = folder::read_to_limit(&file, 0, limits.max_archive_bytes, Limit::ArchiveBytes)
+            .map_err(|e| e.in_file(path))?;
+        return list(&Arc::from(bytes), options);
+    }
+    let in_file = |e: Error| if matches!(e.kind(), ErrorKind::Io(_)) { e.in_file(path) } else { e };
+    check_archive_size(metadata.len(), limits).map_err(|e| e.in_file(path))?;
+    let kept = file.try_clone().map_err(io)?;
+    let source = Source::File(Arc::new(FileReader::from(kept)), Arc::from(path));
+    let archive = |file| Archive::from_file(file, metadata.len(), limits);
+    on_worker(|| scan_archive(archive(file)?, limits, Some(source), |_| (), stored)).map_err(in_file)
+}
+
+/// What a scan's function is given for a definition: its bytes, or (a
+/// [`list`]) where the archive stores them.
+enum Contents<'a> {
+    Inflated(EntryData<'a>),
+    Stored(RawEntry),
+}
+
+/// A caller's function of inflated bytes, for a scan that inflates every entry.
+fn inflated<C, T>(
+    process: impl Fn(&Arrangement, &C, usize, DefinitionKind, EntryData<'_>) -> Result<T> + Sync,
+) -> impl Fn(&Arrangement, &C, usize, DefinitionKind, Contents<'_>) -> Result<T> + Sync {
+    move |plan, prepared, index, kind, contents| match contents {
+        Contents::Inflated(data) => process(plan, prepared, index, kind, data),
+        Contents::Stored(_) => Err(Error::internal("a scan that inflates kept an entry stored")),
+    }
+}
+
+/// A [`list`]'s function: the entry as stored.
+#[allow(clippy::trivially_copy_pass_by_ref, reason = "the shape every scan's function has")]
+fn stored(_: &Arrangement, (): &(), _: usize, _: DefinitionKind, contents: Contents<'_>) -> Result<RawEntry> {
+    match contents {
+        Contents::Stored(raw) => Ok(raw),
+        Contents::Inflated(_) => Err(Error::internal("a listing inflated a definition")),
+    }
+}
+
+/// Where an archive's bytes are, for entries read after the archive was listed.
+#[derive(Clone)]
+pub(crate) enum Source {
+    /// The archive, in memory.
+    Memory(Arc<[u8]>),
+    /// The archive file (and its path, for errors), read by position.
+    File(Arc<FileReader>, Arc<Path>),
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Memory(bytes) => write!(f, "Memory({} bytes)", bytes.len()),
+            Self::File(_, path) => write!(f, "File({})", path.display()),
+        }
+    }
+}
+
+/// What a record declares of its entry's contents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Declared {
+    /// Compression method: 0 stored, 8 deflate.
+    pub method: u16,
+    pub crc32: u32,
+    /// Uncompressed size.
+    pub size: u64,
+}
+
+impl Declared {
+    fn of(record: &Record) -> Self {
+        Self { method: record.method, crc32: record.crc32, size: record.size }
+    }
+}
+
+/// An entry as its archive stores it, checked as [`list`] says: what it
+/// declares, and where its compressed bytes lie.
+#[derive(Debug, Clone)]
+pub(crate) struct RawEntry {
+    source: Source,
+    data: Range<u64>,
+    pub declared: Declared,
+    limits: Limits,
+}
+
+impl RawEntry {
+    /// The compressed bytes, as stored.
+    pub(crate) fn compressed(&self) -> Result<std::borrow::Cow<'_, [u8]>> {
+        match &self.source {
+            Source::Memory(bytes) => (usize::try_from(self.data.start).ok())
+                .zip(usize::try_from(self.data.end).ok())
+                .and_then(|(start, end)| bytes.get(start..end))
+                .map(std::borrow::Cow::Borrowed)
+                .ok_or_else(|| Error::internal("a listed entry lies outside its archive")),
+            Source::File(file, path) => {
+                let length = usize::try_from(self.data.end - self.data.start)
+                    .map_err(|_| Error::internal("a listed entry is larger than memory"))?;
+                let mut bytes = vec![0; length];
+                rawzip::ReaderAt::read_exact_at(&**file, &mut bytes, self.data.start)
+                    .map_err(|e| Error::io(e, "cannot read").in_file(&**path))?;
+                Ok(std::borrow::Cow::Owned(bytes))
+            }
+        }
+    }
+
+    /// The entry inflated, its size and CRC-32 checked against what it
+    /// declares and the limits it was listed under.
+    pub(crate) fn inflate(&self) -> Result<Vec<u8>> {
+        let compressed = self.compressed()?;
+        let mut buffer = Vec::new();
+        let len = inflate(
+            self.declared,
+            &compressed,
+            &self.limits,
+            &RunningTotal::default(),
+            &mut Decompressor::new(),
+            &mut buffer,
+        )?;
+        buffer.truncate(len);
+        Ok(buffer)
+    }
+
+    /// `true` when both entries store the same bytes the same way: same
+    /// method, CRC-32, sizes and compressed bytes (a forged CRC-32 alone
+    /// never makes two entries equal).
+    pub(crate) fn same_as(&self, other: &Self) -> Result<bool> {
+        if self.declared != other.declared || self.data.end - self.data.start != other.data.end - other.data.start {
+            return Ok(false);
+        }
+        Ok(self.compressed()? == other.compressed()?)
+    }
 }
 
 /// Runs `work` on a thread of the pool that inflates the entries. The
@@ -146,8 +299,9 @@ pub(crate) fn scan_file<C: Send + Sync, T: Send>(
     }
     let in_file = |e: Error| if matches!(e.kind(), ErrorKind::Io(_)) { e.in_file(path) } else { e };
     check_archive_size(metadata.len(), limits).map_err(|e| e.in_file(path))?;
-    let scan = on_worker(|| scan_archive(Archive::from_file(file, metadata.len(), limits)?, limits, prepare, &process))
-        .map_err(in_file)?;
+    let archive = |file| Archive::from_file(file, metadata.len(), limits);
+    let process = inflated(process);
+    let scan = on_worker(|| scan_archive(archive(file)?, limits, None, prepare, &process)).map_err(in_file)?;
     Ok((scan, metadata.len()))
 }
 
@@ -195,8 +349,9 @@ enum Outcome<T> {
 fn scan_archive<C: Send + Sync, T: Send>(
     mut archive: Archive<'_>,
     limits: &Limits,
+    keep_stored: Option<Source>,
     prepare: impl FnOnce(&Arrangement) -> C + Send,
-    process: impl Fn(&Arrangement, &C, usize, DefinitionKind, EntryData<'_>) -> Result<T> + Sync,
+    process: impl Fn(&Arrangement, &C, usize, DefinitionKind, Contents<'_>) -> Result<T> + Sync,
 ) -> Result<Scan<T>> {
     archive.check_extent()?;
     let (mut carry, mut buffer) = (Carry::default(), Vec::new());
@@ -228,6 +383,7 @@ fn scan_archive<C: Send + Sync, T: Send>(
         }
     }
     let inflater = Inflater {
+        keep_stored,
         slots,
         names: &names,
         ignored: &ignored,
@@ -288,6 +444,8 @@ fn scan_archive<C: Send + Sync, T: Send>(
 /// What inflating an entry needs: where its outcome goes, the plan and the
 /// caller's function.
 struct Inflater<'a, C, F> {
+    /// Where the archive is, when definitions are kept stored rather than inflated.
+    keep_stored: Option<Source>,
     slots: Vec<Option<Slot>>,
     names: &'a [Arc<str>],
     ignored: &'a [(usize, String)],
@@ -302,7 +460,7 @@ impl<C: Sync, F> Inflater<'_, C, F> {
     /// Inflates the located entries of the window shown, in parallel.
     fn inflate<T: Send>(&self, archive: &Archive<'_>, located: &[(usize, Range<u64>)]) -> Vec<Outcome<T>>
     where
-        F: Fn(&Arrangement, &C, usize, DefinitionKind, EntryData<'_>) -> Result<T> + Sync,
+        F: Fn(&Arrangement, &C, usize, DefinitionKind, Contents<'_>) -> Result<T> + Sync,
     {
         let entries: Vec<_> = (located.iter())
             .filter_map(|(record, range)| Some((*record, range, (*self.slots.get(*record)?)?)))
@@ -316,18 +474,41 @@ impl<C: Sync, F> Inflater<'_, C, F> {
                         Slot::Listed(index) => self.names.get(index).map_or("", AsRef::as_ref),
                         Slot::Ignored(index) => self.ignored.get(index).map_or("", |(_, name)| name.as_str()),
                     };
-                    let inflated = (archive.directory().records().get(record_index))
-                        .ok_or_else(|| Error::new(ErrorKind::Corrupt(Corruption::DataOutside), "no such record"))
+                    let record = (archive.directory().records().get(record_index))
+                        .ok_or_else(|| Error::new(ErrorKind::Corrupt(Corruption::DataOutside), "no such record"));
+                    let definition = match slot {
+                        Slot::Listed(index) => self.plan.kind(index).map(|kind| (index, kind)),
+                        Slot::Ignored(_) => None,
+                    };
+                    if let (Some(source), Some((index, kind))) = (&self.keep_stored, definition) {
+                        let raw = record.map(|record| RawEntry {
+                            source: source.clone(),
+                            data: range.clone(),
+                            declared: Declared::of(record),
+                            limits: *self.limits,
+                        });
+                        let item = raw
+                            .and_then(|raw| {
+                                (self.process)(self.plan, self.prepared, index, kind, Contents::Stored(raw))
+                            })
+                            .map(Some)
+                            .map_err(|e| e.in_record(record_index, name));
+                        return Outcome::Listed(index, item);
+                    }
+                    let inflated = record
                         .and_then(|record| {
                             let compressed = archive.bytes(range.clone())?;
-                            inflate(record, &compressed, self.limits, &self.total, decompressor, buffer)
+                            inflate(Declared::of(record), &compressed, self.limits, &self.total, decompressor, buffer)
                         })
                         .map_err(|e| e.in_record(record_index, name));
                     let Slot::Listed(index) = slot else { return Outcome::Ignored(record_index, inflated.map(drop)) };
                     let item = inflated.and_then(|len| match self.plan.kind(index) {
-                        Some(kind) => (self.process)(self.plan, self.prepared, index, kind, EntryData { buffer, len })
-                            .map(Some)
-                            .map_err(|e| e.in_entry(name)),
+                        Some(kind) => {
+                            let data = Contents::Inflated(EntryData { buffer, len });
+                            (self.process)(self.plan, self.prepared, index, kind, data)
+                                .map(Some)
+                                .map_err(|e| e.in_entry(name))
+                        }
                         None => Ok(None),
                     });
                     Outcome::Listed(index, item)
@@ -498,7 +679,7 @@ impl<'a> EntryData<'a> {
 /// Inflates one entry to its end under the limits into the start of
 /// `buffer`, counting what comes out; returns its length.
 fn inflate(
-    record: &Record,
+    declared: Declared,
     compressed: &[u8],
     limits: &Limits,
     total: &RunningTotal,
@@ -508,11 +689,11 @@ fn inflate(
     let corrupt = |corruption: Corruption, message: String| Error::new(ErrorKind::Corrupt(corruption), message);
     // libdeflate inflates the whole stream in one call, into exactly the
     // declared size, which the metadata checks already bounded by the limits.
-    let declared = record.size;
+    let Declared { method, crc32, size: declared } = declared;
     let entry_limit = |message: String| Error::limit(Limit::EntryBytes, limits.max_entry_bytes, message);
     let size = usize::try_from(declared).map_err(|_| entry_limit(format!("declares {declared} bytes")))?;
     let wrong_size = |message: String| corrupt(Corruption::Size { declared }, message);
-    if record.method == STORED {
+    if method == STORED {
         // Refused before the buffer grows to a length no limit has bounded.
         if compressed.len() != size {
             return Err(wrong_size(format!("holds {} bytes, not the declared {declared}", compressed.len())));
@@ -537,7 +718,7 @@ fn inflate(
         }
     }
     let data = buffer.get(..size).unwrap_or_default();
-    if crc32fast::hash(data) != record.crc32 {
+    if crc32fast::hash(data) != crc32 {
         return Err(corrupt(Corruption::Crc32, "CRC-32 mismatch: the data is damaged".to_owned()));
     }
     let size = data.len() as u64;

@@ -223,6 +223,13 @@ impl Map {
         per_job.or_else(|| self.names.get(&Section::Params)?.get(param)).map(String::as_str)
     }
 
+    /// Every name the map could rewrite, to rule out entries cheaply.
+    fn needles(&self) -> Needles {
+        let keys =
+            self.names.values().flat_map(BTreeMap::keys).chain(self.job_params.values().flat_map(BTreeMap::keys));
+        Needles(aho_corasick::AhoCorasick::new(keys.filter(|key| !key.is_empty())).ok())
+    }
+
     /// The mapped names of `section`, old to new.
     pub fn section(&self, section: Section) -> impl Iterator<Item = (&str, &str)> {
         self.names.get(&section).into_iter().flatten().map(|(k, v)| (k.as_str(), v.as_str()))
@@ -294,6 +301,23 @@ type Rewritten = (Document, Vec<Rewrite>);
 /// parameter, `job/param`).
 type Seen = (Section, String);
 
+/// The map's names, searched for in an entry's raw bytes: an entry that
+/// holds none of them, and no JSON escape that could spell one, cannot be
+/// changed by the map.
+struct Needles(Option<aho_corasick::AhoCorasick>);
+
+impl Needles {
+    fn may_occur(&self, bytes: &[u8]) -> bool {
+        // `\u0064ws_link` and `obs:\/\/bucket` are the same strings as
+        // `dws_link` and `obs://bucket`; other escapes cannot appear in a name.
+        let escaped = memchr::memmem::find(bytes, b"\\u").is_some() || memchr::memmem::find(bytes, b"\\/").is_some();
+        match &self.0 {
+            Some(needles) => escaped || needles.is_match(bytes),
+            None => true,
+        }
+    }
+}
+
 /// The map's entries no value of the bundle matched.
 fn unmatched(map: &Map, seen: &[Seen]) -> Vec<Unmatched> {
     let values = |section: Section| seen.iter().filter(move |(s, _)| *s == section).map(|(_, value)| value.as_str());
@@ -360,16 +384,28 @@ pub fn apply(bundle: &mut Bundle, map: &Map) -> Result<Report> {
         None => layout.path_for(DefinitionKind::Job, job, None),
     };
     // What is unmapped and what is rewritten are found side by side, each
-    // in parallel; entries are reported in path order.
+    // in parallel; entries are reported in path order. Only entries whose
+    // bytes could hold one of the map's names are parsed for the rewrite.
+    let needles = map.needles();
     let entries = bundle.entries();
-    let (unmapped, rewritten) = rayon::join(
-        || unmapped(&bundle_dependencies(bundle, &ReferenceOptions::default()), map, entry_of),
-        || entries.par_iter().map(|entry| rewritten(entry.document(), entry.path(), map)).collect::<Vec<_>>(),
+    let (unmapped, results) = rayon::join(
+        || bundle_dependencies(bundle, &ReferenceOptions::default()).map(|jobs| unmapped(&jobs, map, entry_of)),
+        || {
+            entries
+                .par_iter()
+                .map(|entry| {
+                    if !needles.may_occur(&entry.bytes()?) {
+                        return Ok((None, Vec::new()));
+                    }
+                    rewritten(entry.document()?, entry.path(), map)
+                })
+                .collect::<Vec<_>>()
+        },
     );
     let mut changes = Vec::new();
     let mut documents = Vec::new();
     let mut seen = Vec::new();
-    for (entry, result) in entries.iter().zip(rewritten) {
+    for (entry, result) in entries.iter().zip(results) {
         let (rewritten, mut entry_seen) = result?;
         seen.append(&mut entry_seen);
         if let Some((document, mut entry_changes)) = rewritten {
@@ -377,12 +413,26 @@ pub fn apply(bundle: &mut Bundle, map: &Map) -> Result<Report> {
             changes.append(&mut entry_changes);
         }
     }
+    let mut unmatched = unmatched(map, &seen);
+    if !unmatched.is_empty() {
+        // A key that matched nothing gets the nearest value of its section,
+        // which only a pass over every entry can find.
+        let every: Vec<Seen> = entries
+            .par_iter()
+            .map(|entry| Ok(rewritten(&entry.load()?, entry.path(), map)?.1))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        unmatched = self::unmatched(map, &every);
+    }
     for (path, document) in documents {
         if let Some(entry) = bundle.get_mut(&path) {
-            *entry.document_mut() = document;
+            *entry.document_mut()? = document;
         }
     }
-    Ok(Report { changes, unmapped, unmatched: unmatched(map, &seen) })
+    let unmapped = unmapped?;
+    Ok(Report { changes, unmapped, unmatched })
 }
 
 /// [`apply`] on a workspace: every definition is read, the changed ones
@@ -773,7 +823,7 @@ pub struct JobParams {
 /// use dlf_bundle::remap::{ImportRequest, Map};
 /// let bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
 /// let map: Map = "[connection]\ndws_link = \"dws_prod\"\n[dli_queue]\nq = \"q2\"\n".parse()?;
-/// let (request, offline) = ImportRequest::new(&bundle, &map, "obs://bucket/jobs.zip");
+/// let (request, offline) = ImportRequest::new(&bundle, &map, "obs://bucket/jobs.zip")?;
 /// let body = serde_json::to_value(&request).unwrap();
 /// assert_eq!(body["sameNamePolicy"], "SKIP");
 /// assert_eq!(body["resources"][0], serde_json::json!({"name": "dws_link", "type": "DWS_CONNECTION", "replace": "dws_prod"}));
@@ -806,12 +856,20 @@ impl ImportRequest {
     /// and the mapped objects the service cannot rename (section and name),
     /// which only [`apply`] can rewrite. A connection used by node or script
     /// types of several import types gets one element per type.
-    pub fn new(bundle: &Bundle, map: &Map, path: &str) -> (Self, Vec<(&'static str, String)>) {
+    ///
+    /// # Errors
+    /// The first entry, in path order, that holds one of the map's names
+    /// and does not read or parse.
+    pub fn new(bundle: &Bundle, map: &Map, path: &str) -> Result<(Self, Vec<(&'static str, String)>)> {
         let mut resources = BTreeSet::new();
         let mut renamed: BTreeSet<(Section, String)> = BTreeSet::new();
+        let needles = map.needles();
         for entry in bundle.iter() {
-            let definition = entry.document().definition();
-            let references = match definition {
+            if !needles.may_occur(&entry.bytes()?) {
+                continue;
+            }
+            let document = entry.load()?;
+            let references = match document.definition() {
                 Definition::Job(job) => reference::job_references(job, &ReferenceOptions::default(), &|_| false),
                 other => reference::definition_references(other, &ReferenceOptions::default()),
             };
@@ -846,7 +904,7 @@ impl ImportRequest {
                 .collect(),
             target_status: None,
         };
-        (request, offline)
+        Ok((request, offline))
     }
 
     /// Sets [`ImportRequest::same_name_policy`].

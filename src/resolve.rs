@@ -134,7 +134,7 @@ impl BundleLookup<'_> {
 }
 
 impl Lookup for BundleLookup<'_> {
-    type Error = std::convert::Infallible;
+    type Error = Error;
     fn has(&self, kind: DefinitionKind, name: &str, job: &str) -> bool {
         self.find(kind, name, job).is_some()
     }
@@ -145,7 +145,8 @@ impl Lookup for BundleLookup<'_> {
         job: &str,
         options: &ReferenceOptions,
     ) -> Result<Option<Vec<Reference>>, Self::Error> {
-        Ok(self.find(kind, name, job).map(|entry| definition_references(entry.document().definition(), options)))
+        let Some(entry) = self.find(kind, name, job) else { return Ok(None) };
+        Ok(Some(definition_references(entry.document()?.definition(), options)))
     }
 }
 
@@ -173,20 +174,18 @@ impl Lookup for Workspace {
 /// use dlf_bundle::resolve::ReferenceOptions;
 /// use dlf_bundle::resolve::{bundle_dependencies, Status};
 /// let bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
-/// let jobs = bundle_dependencies(&bundle, &ReferenceOptions::default());
+/// let jobs = bundle_dependencies(&bundle, &ReferenceOptions::default())?;
 /// let batch = jobs.iter().find(|job| job.job == "job_batch").unwrap();
 /// assert!(batch.dependencies.iter().any(|d| d.reference.target.name() == "dws_sql" && d.status == Status::Present));
 /// # Ok::<(), dlf_bundle::Error>(())
 /// ```
-pub fn bundle_dependencies(bundle: &Bundle, options: &ReferenceOptions) -> Vec<JobDependencies> {
+///
+/// # Errors
+/// The first definition, in path order, that does not read or parse.
+pub fn bundle_dependencies(bundle: &Bundle, options: &ReferenceOptions) -> Result<Vec<JobDependencies>> {
     let lookup = BundleLookup(bundle);
-    // A bundle holds its definitions parsed: looking one up cannot fail.
-    let resolve = |(entry, job): (&Entry, &Job)| match dependencies_of(entry.name(), job, &lookup, options) {
-        Ok(dependencies) => dependencies,
-        Err(never) => match never {},
-    };
-    let jobs: Vec<(&Entry, &Job)> = bundle.jobs().collect();
-    jobs.into_par_iter().map(resolve).collect()
+    let jobs: Vec<&Entry> = bundle.entries_of(DefinitionKind::Job).collect();
+    jobs.into_par_iter().map(|entry| dependencies_of(entry.name(), entry.job()?, &lookup, options)).collect()
 }
 
 /// The needs of `jobs` (every job when empty) of a workspace.

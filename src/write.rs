@@ -10,17 +10,36 @@
 //! Entries are compressed in parallel, each in one libdeflate call with a
 //! compressor kept per thread, then written in order by `rawzip`, which takes
 //! data compressed elsewhere (`zip` only compresses through its own encoder,
-//! which measured 20% slower and rebuilt its state per entry).
+//! which measured 20% slower and rebuilt its state per entry). An entry of
+//! another zip that nobody changed is copied as that zip stores it (its
+//! DEFLATE stream, CRC-32 and sizes), not inflated and compressed again: the
+//! same input still gives the same bytes.
 
 use crate::error::{Error, Result};
+use crate::read::{Declared, RawEntry};
 use libdeflater::{CompressionLvl, Compressor};
 use rawzip::{CompressionMethod, DataDescriptorOutput, ZipArchiveWriter, time::UtcDateTime};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::io::Write;
 
-/// One entry to zip: its path, and its contents borrowed or produced on the spot.
-pub(crate) type Produced<'a> = Option<(&'a str, Cow<'a, [u8]>)>;
+/// One entry to zip: its path, and its contents.
+pub(crate) type Produced<'a> = Option<(&'a str, Contents<'a>)>;
+
+/// What an entry to zip holds: bytes borrowed or produced on the spot, or
+/// an entry of another zip, copied as stored.
+pub(crate) enum Contents<'a> {
+    /// Uncompressed bytes, compressed here.
+    Plain(Cow<'a, [u8]>),
+    /// An entry of another zip.
+    Stored(&'a RawEntry),
+}
+
+impl<'a> From<Cow<'a, [u8]>> for Contents<'a> {
+    fn from(bytes: Cow<'a, [u8]>) -> Self {
+        Self::Plain(bytes)
+    }
+}
 
 /// An entry compressed and ready to be written.
 struct Compressed<'a> {
@@ -30,6 +49,9 @@ struct Compressed<'a> {
     size: u64,
 }
 
+/// The DEFLATE method number.
+const DEFLATED: u16 = 8;
+
 /// DEFLATE level 6: the size of zlib's level 6 (5% under `zip -r -6` on the
 /// 1000-job benchmark) in 20% less time than zlib-rs at level 5.
 const LEVEL: i32 = 6;
@@ -38,15 +60,11 @@ const LEVEL: i32 = 6;
 /// busy, few enough that memory holds a slice of the archive, not all of it.
 const CHUNK: usize = 2048;
 
-/// Zips the entries `produce` gives for the indexes `0..count`, in order;
-/// `None` leaves an index out. The first error, in index order, wins.
-/// Callers check entry names.
-pub(crate) fn zip_indexed<'a>(count: usize, produce: impl Fn(usize) -> Result<Produced<'a>> + Sync) -> Result<Vec<u8>> {
-    zip_indexed_into(Vec::new(), count, produce)
-}
-
-/// [`zip_indexed`] into `writer`: each chunk of entries is compressed in
-/// parallel, then written, so memory holds one chunk's compressed data.
+/// Zips the entries `produce` gives for the indexes `0..count`, in order,
+/// into `writer`; `None` leaves an index out, and the first error, in index
+/// order, wins. Callers check entry names. Each chunk of entries is
+/// compressed in parallel, then written, so memory holds one chunk's
+/// compressed data.
 pub(crate) fn zip_indexed_into<'a, W: Write>(
     writer: W,
     count: usize,
@@ -61,7 +79,18 @@ pub(crate) fn zip_indexed_into<'a, W: Write>(
             .map_init(
                 || (Compressor::new(level), Vec::new()),
                 |(compressor, scratch), index| {
-                    let Some((path, bytes)) = produce(index)? else { return Ok(None) };
+                    let Some((path, contents)) = produce(index)? else { return Ok(None) };
+                    let bytes = match contents {
+                        // Copied as DEFLATE data, which streaming readers take with a
+                        // data descriptor (Java's refuses one after stored data).
+                        Contents::Stored(raw) if raw.declared.method == DEFLATED => {
+                            let data = raw.compressed().map_err(|e| e.in_entry(path))?.into_owned();
+                            let Declared { crc32: crc, size, .. } = raw.declared;
+                            return Ok(Some(Compressed { path, data, crc, size }));
+                        }
+                        Contents::Stored(raw) => Cow::Owned(raw.inflate().map_err(|e| e.in_entry(path))?),
+                        Contents::Plain(bytes) => bytes,
+                    };
                     // Grown, never shrunk: zeroing it for every entry showed in profiles.
                     let bound = compressor.deflate_compress_bound(bytes.len());
                     if scratch.len() < bound {

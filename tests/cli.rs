@@ -89,7 +89,7 @@ fn unpack_then_pack_gives_identical_definitions() {
     assert_eq!(code(&packed), 0, "{}", stderr(&packed));
     let bundle = dlf_bundle::Bundle::open(&repacked).unwrap();
     let contents: BTreeMap<String, Vec<u8>> =
-        bundle.iter().map(|e| (e.path().to_owned(), e.document().bytes().into_owned())).collect();
+        bundle.iter().map(|e| (e.path().to_owned(), e.document().unwrap().bytes().into_owned())).collect();
     assert_eq!(contents, expected);
 
     let again = dir.path().join("again.zip");

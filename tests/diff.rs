@@ -320,7 +320,8 @@ mod properties {
     }
 
     fn to_serde(bundle: &Bundle) -> serde_json::Value {
-        serde_json::Value::try_from(bundle.get("jobs/j.job").unwrap().document().definition().to_value()).unwrap()
+        serde_json::Value::try_from(bundle.get("jobs/j.job").unwrap().document().unwrap().definition().to_value())
+            .unwrap()
     }
 
     fn empty(result: &Diff) -> bool {

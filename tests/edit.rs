@@ -262,15 +262,15 @@ fn set_property_keeps_the_elements_other_keys() {
         r#"{"name":"j","nodes":[{"name":"n","properties":[{"name":"pwd","value":"a","value_is_sensitive":true}]}]}"#;
     let mut bundle = Bundle::new(Layout::Single);
     bundle.insert("jobs/j.job", document(text)).unwrap();
-    bundle.job_mut("j").unwrap().node_mut("n").unwrap().set_property("pwd", "b");
-    let written = bundle.get("jobs/j.job").unwrap().document().bytes().into_owned();
+    bundle.job_mut("j").unwrap().unwrap().node_mut("n").unwrap().set_property("pwd", "b");
+    let written = bundle.get("jobs/j.job").unwrap().document().unwrap().bytes().into_owned();
     assert_eq!(
         String::from_utf8(written).unwrap(),
         r#"{"name":"j","nodes":[{"name":"n","properties":[{"name":"pwd","value":"b","value_is_sensitive":true}]}]}"#
     );
     // Back to what it was: the original bytes, not an edit that happens to match.
-    bundle.job_mut("j").unwrap().node_mut("n").unwrap().set_property("pwd", "a");
-    assert!(!bundle.get("jobs/j.job").unwrap().document().is_modified());
+    bundle.job_mut("j").unwrap().unwrap().node_mut("n").unwrap().set_property("pwd", "a");
+    assert!(!bundle.get("jobs/j.job").unwrap().document().unwrap().is_modified());
 }
 
 #[test]

@@ -7,7 +7,7 @@ use crate::common::{
     RawEntry, batch_entries, job_json, raw_zip, raw_zip_with_adjusted_prefix, raw_zip_with_prefix, script_json,
 };
 use dlf_bundle::error::{Corruption, EntryRef, HeaderField, Limit, NameProblem, Unsupported, ZipHeader};
-use dlf_bundle::{Bundle, ErrorKind, Limits, ReadOptions};
+use dlf_bundle::{ErrorKind, Limits, ReadOptions};
 
 struct Case {
     name: &'static str,
@@ -397,7 +397,7 @@ fn hostile_archives_are_refused_naming_the_entry() {
     let mut mismatches = Vec::new();
     for case in cases() {
         let options = ReadOptions::new().limits(case.limits);
-        let Err(error) = Bundle::from_slice_with(&case.archive, &options) else {
+        let Err(error) = crate::common::read_with(&case.archive, &options) else {
             panic!("{}: accepted", case.name);
         };
         eprintln!("{:<32} {error}", case.name);
@@ -427,8 +427,8 @@ fn hostile_archive_files_are_refused_alike() {
         let path = dir.path().join(format!("{number}.zip"));
         std::fs::write(&path, &case.archive).unwrap();
         let options = ReadOptions::new().limits(case.limits);
-        let from_memory = Bundle::from_slice_with(&case.archive, &options).unwrap_err();
-        let from_file = Bundle::open_with(&path, &options).unwrap_err();
+        let from_memory = crate::common::read_with(&case.archive, &options).unwrap_err();
+        let from_file = crate::common::open_with(&path, &options).unwrap_err();
         assert_eq!(from_file.kind(), from_memory.kind(), "{}: {from_file}", case.name);
         if !matches!(case.kind, ErrorKind::LimitExceeded { .. }) {
             assert_eq!(from_file.to_string(), from_memory.to_string(), "{}", case.name);
@@ -447,7 +447,7 @@ fn entries_with_data_descriptors_that_agree_are_read() {
     entries[1].local_zip64_field = true;
     entries[1].wide_descriptor = true;
     let archive = raw_zip(&entries);
-    assert_eq!(Bundle::from_slice(&archive).unwrap().len(), 3);
+    assert_eq!(crate::common::read(&archive).unwrap().len(), 3);
     crate::fuzz_support::read_target(&archive);
 }
 
@@ -455,7 +455,7 @@ fn entries_with_data_descriptors_that_agree_are_read() {
 fn json_errors_carry_line_and_column() {
     let archive =
         with(batch_entries(), RawEntry::new("jobs/bad/bad.job", b"{\n  \"name\": \"bad\",\n  \"nodes\": [,]\n}"));
-    let error = Bundle::from_slice(&archive).unwrap_err();
+    let error = crate::common::read(&archive).unwrap_err();
     assert_eq!(error.position(), Some(dlf_bundle::error::Position::new(3, 13)), "{error}");
 }
 
@@ -463,7 +463,7 @@ fn json_errors_carry_line_and_column() {
 fn wrong_type_errors_name_the_field_path() {
     let job = br#"{"name":"bad","nodes":[{"name":"n","properties":{"scriptName":"s"}}]}"#;
     let archive = with(batch_entries(), RawEntry::new("jobs/bad/bad.job", job));
-    let error = Bundle::from_slice(&archive).unwrap_err();
+    let error = crate::common::read(&archive).unwrap_err();
     let expected =
         ErrorKind::WrongType { field: "nodes[0].properties".into(), expected: "an array", found: "an object" };
     assert_eq!(error.kind(), &expected);
@@ -474,9 +474,9 @@ fn wrong_type_errors_name_the_field_path() {
 #[test]
 fn every_truncation_of_a_valid_bundle_is_an_error() {
     let valid = raw_zip(&batch_entries());
-    assert!(Bundle::from_slice(&valid).is_ok());
+    assert!(crate::common::read(&valid).is_ok());
     for length in 0..valid.len() {
-        assert!(Bundle::from_slice(&valid[..length]).is_err(), "prefix of {length} bytes accepted");
+        assert!(crate::common::read(&valid[..length]).is_err(), "prefix of {length} bytes accepted");
     }
 }
 
@@ -485,7 +485,7 @@ fn every_truncation_of_a_valid_bundle_is_an_error() {
 /// descriptors).
 #[test]
 fn every_single_byte_flip_is_an_error_or_a_read_that_another_reader_agrees_with() {
-    let own = Bundle::from_slice(&raw_zip(&batch_entries())).unwrap().to_vec().unwrap();
+    let own = crate::common::read(&raw_zip(&batch_entries())).unwrap().to_vec().unwrap();
     for valid in [raw_zip(&batch_entries()), own] {
         for at in 0..valid.len() {
             let mut flipped = valid.clone();
@@ -508,10 +508,10 @@ fn reading_inside_thread_pools_neither_deadlocks_nor_changes_outcomes() {
             .par_iter()
             .map(|case| {
                 let options = ReadOptions::new().limits(case.limits);
-                Bundle::from_slice_with(&case.archive, &options).map(|b| b.len()).map_err(|e| e.kind().clone())
+                crate::common::read_with(&case.archive, &options).map(|b| b.len()).map_err(|e| e.kind().clone())
             })
             .chain(rayon::iter::once(
-                Bundle::from_slice(&raw_zip(&batch_entries())).map(|b| b.len()).map_err(|e| e.kind().clone()),
+                crate::common::read(&raw_zip(&batch_entries())).map(|b| b.len()).map_err(|e| e.kind().clone()),
             ))
             .collect()
     };

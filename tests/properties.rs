@@ -317,9 +317,9 @@ proptest! {
         let bundle = build_bundle(&generated, layout);
         let zip = bundle.to_vec().unwrap();
         prop_assert_eq!(&bundle.to_vec().unwrap(), &zip, "byte-identical twice");
-        let back = Bundle::from_slice(&zip).unwrap();
+        let back = crate::common::read(&zip).unwrap();
         prop_assert_eq!(back.layout(), layout);
-        prop_assert_eq!(&back, &bundle);
+        prop_assert_eq!(crate::common::contents(&back), crate::common::contents(&bundle));
         prop_assert_eq!(back.to_vec().unwrap(), zip);
     }
 
@@ -337,9 +337,9 @@ proptest! {
             zip = mutate(&zip, &bundle, m);
         }
         let limits = Limits::default().max_entries(40).max_total_bytes(2 << 20).max_entry_bytes(1 << 20);
-        if let Ok(read) = Bundle::from_slice_with(&zip, &ReadOptions::new().limits(limits)) {
+        if let Ok(read) = crate::common::read_with(&zip, &ReadOptions::new().limits(limits)) {
             prop_assert!(read.len() <= 40);
-            let total: usize = read.iter().map(|e| e.document().bytes().len()).sum();
+            let total: usize = read.iter().map(|e| e.document().unwrap().bytes().len()).sum();
             prop_assert!(total as u64 <= 2 << 20);
         }
         let _ = validate_archive(&zip, &ValidateOptions::default());
@@ -358,7 +358,7 @@ proptest! {
         jobs.dedup();
         let options = ExportOptions::default().with_upstream(upstream);
         let export = export(&workspace, &jobs, &options).unwrap();
-        let report = resolve::bundle_dependencies(&export.bundle, &ReferenceOptions::default());
+        let report = resolve::bundle_dependencies(&export.bundle, &ReferenceOptions::default()).unwrap();
         for job in &report {
             for dependency in &job.dependencies {
                 let missing_definition = dependency.status == Status::Missing
@@ -385,8 +385,10 @@ type Read = Result<Vec<(String, Vec<u8>)>, String>;
 
 /// The read of an archive and its validation, with the macOS metadata warning left out.
 fn read_and_validate(archive: &[u8]) -> (Read, Vec<String>) {
-    let read = Bundle::from_slice(archive)
-        .map(|bundle| bundle.iter().map(|e| (e.path().to_owned(), e.document().bytes().into_owned())).collect())
+    let read = crate::common::read(archive)
+        .map(|bundle| {
+            bundle.iter().map(|e| (e.path().to_owned(), e.document().unwrap().bytes().into_owned())).collect()
+        })
         .map_err(|e| format!("{:?} {:?}", e.kind(), e.entry().map(dlf_bundle::error::EntryRef::name)));
     let diagnostics = validate_archive(archive, &ValidateOptions::default())
         .into_iter()
@@ -414,7 +416,7 @@ proptest! {
         let prefix = if wrapped { "export/" } else { "" };
         let mut plain: Vec<crate::common::RawEntry> = bundle
             .iter()
-            .map(|e| crate::common::RawEntry::new(format!("{prefix}{}", e.path()), e.document().bytes()).deflated())
+            .map(|e| crate::common::RawEntry::new(format!("{prefix}{}", e.path()), e.document().unwrap().bytes()).deflated())
             .collect();
         if let Some(index) = broken {
             let count = plain.len();

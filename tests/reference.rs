@@ -190,7 +190,7 @@ fn script_variables_the_job_defines_are_not_environment_variables() {
         "select ${bizdate}, ${host} from ${tbl} -- ${region}",
     );
     bundle.add_script(Some("j"), script).unwrap();
-    let report = bundle_dependencies(&bundle, &ReferenceOptions::default());
+    let report = bundle_dependencies(&bundle, &ReferenceOptions::default()).unwrap();
     let variables: Vec<(&str, Option<&str>)> = report[0]
         .dependencies
         .iter()

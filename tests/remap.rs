@@ -56,7 +56,8 @@ fn each_section_rewrites_where_its_objects_are_named() {
             (*kind, "/nodes/0/properties/0/value"),
             "{node_type}"
         );
-        let written = String::from_utf8(bundle.get("jobs/j.job").unwrap().document().bytes().into_owned()).unwrap();
+        let written =
+            String::from_utf8(bundle.get("jobs/j.job").unwrap().document().unwrap().bytes().into_owned()).unwrap();
         assert_eq!(written, text.replace(&change.from, &change.to), "{node_type}: one value, in place");
     }
 }
@@ -111,6 +112,7 @@ fn dev_to_prod_and_back_gives_the_original_bytes_and_an_empty_map_changes_nothin
 fn the_unmapped_list_is_what_deps_reports_minus_what_is_mapped() {
     let bundle = Bundle::from_dir("examples/workspace", &dlf_bundle::ReadOptions::default()).unwrap();
     let external: BTreeSet<(String, String)> = bundle_dependencies(&bundle, &ReferenceOptions::default())
+        .unwrap()
         .iter()
         .flat_map(|job| job.dependencies.iter())
         .filter(|d| d.status == Status::External && d.reference.target.kind_str() != "cdm_job")
@@ -230,7 +232,7 @@ fn the_import_request_asks_the_service_for_what_it_can_rename() {
     let map: Map = "[connection]\nc = \"c2\"\n[cdm_cluster]\ncdm = \"cdm2\"\n[dli_queue]\nq = \"q2\"\n[database]\nsame = \"same\"\n[params]\nenv = \"prod\"\n[jobs.j.params]\nday = \"1\"\n"
         .parse()
         .unwrap();
-    let (request, offline) = dlf_bundle::remap::ImportRequest::new(&job(text), &map, "obs://b/j.zip");
+    let (request, offline) = dlf_bundle::remap::ImportRequest::new(&job(text), &map, "obs://b/j.zip").unwrap();
     let body = serde_json::to_value(
         request
             .same_name_policy(dlf_bundle::remap::SameNamePolicy::Overwrite)
@@ -366,7 +368,7 @@ mod never_changes_what_the_map_does_not_name {
 
     fn leaves_of(bundle: &Bundle) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
-        leaves(&bundle.get("jobs/j.job").unwrap().document().definition().to_value(), "", &mut out);
+        leaves(&bundle.get("jobs/j.job").unwrap().document().unwrap().definition().to_value(), "", &mut out);
         out
     }
 
@@ -380,7 +382,7 @@ mod never_changes_what_the_map_does_not_name {
             let before = leaves_of(&bundle);
             let report = apply(&mut bundle, &map).unwrap();
             let after = leaves_of(&bundle);
-            let document = bundle.get("jobs/j.job").unwrap().document();
+            let document = bundle.get("jobs/j.job").unwrap().document().unwrap();
             let written = dlf_bundle::model::Definition::from_slice(DefinitionKind::Job, &document.bytes()).unwrap();
             prop_assert_eq!(&written, document.definition(), "the bytes written read back as the remapped job");
             prop_assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>(), "same shape");

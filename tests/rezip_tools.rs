@@ -19,7 +19,7 @@ use std::path::Path;
 use std::process::Command;
 
 fn definitions(bundle: &Bundle) -> BTreeMap<String, Vec<u8>> {
-    bundle.iter().map(|e| (e.path().to_owned(), e.document().bytes().into_owned())).collect()
+    bundle.iter().map(|e| (e.path().to_owned(), e.document().unwrap().bytes().into_owned())).collect()
 }
 
 /// What reading the re-zipped archive must give.

@@ -128,7 +128,7 @@ fn definition_samples_survive_a_bundle_round_trip() {
         assert_eq!(back.len(), bundle.len());
         for (a, b) in bundle.iter().zip(back.iter()) {
             assert_eq!(a.path(), b.path());
-            assert_eq!(a.document().bytes(), b.document().bytes(), "{}", a.path());
+            assert_eq!(a.document().unwrap().bytes(), b.document().unwrap().bytes(), "{}", a.path());
         }
         assert_eq!(back.to_vec().unwrap(), zip, "rewriting a read bundle gives identical bytes");
     }

@@ -76,7 +76,7 @@ fn set_on_a_bundle_writes_a_new_bundle_with_the_other_entries_unchanged() {
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let (old, new) = (dlf_bundle::Bundle::open(&zip).unwrap(), dlf_bundle::Bundle::open(&out).unwrap());
     for entry in old.iter() {
-        let same = new.get(entry.path()).unwrap().document().bytes() == entry.document().bytes();
+        let same = new.get(entry.path()).unwrap().document().unwrap().bytes() == entry.document().unwrap().bytes();
         assert_eq!(same, entry.path() != "scripts/dws_sql.script", "{}", entry.path());
     }
     let got = run(&["get", out_s, "--script", "dws_sql", "connectionName"]);

@@ -560,7 +560,7 @@ fn diagnostics_carry_entry_pointer_and_hint() {
 fn check_previews_jobs_and_scripts() {
     let archive = bundle(&job_with("a", &job_node(), r#","params":[{"name":"day","value":"1"}]"#), vec![]);
     let bundle = dlf_bundle::Bundle::from_slice(&archive).unwrap();
-    let report = serde_json::to_value(preview(&bundle)).unwrap();
+    let report = serde_json::to_value(preview(&bundle).unwrap()).unwrap();
     assert_eq!(
         report,
         serde_json::json!({"jobs": [{"name": "a", "path": "/etl", "params": {"day": "1"}}], "scripts": [{"name": "s", "path": "/"}]})

@@ -6,10 +6,9 @@ use crate::error::{Error, Result};
 use crate::folder;
 use crate::layout::{self, Arrangement, Layout};
 use crate::limits::{Limits, RunningTotal};
-use crate::model::{Definition, Document};
+use crate::model::Definition;
 use crate::read::ReadOptions;
 use crate::write;
-use rayon::prelude::*;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -90,24 +89,9 @@ impl BundleDir {
         self.plan.layout()
     }
 
-    /// Reads and parses every definition, in parallel, in file order
-    /// (`None` for stray files).
-    pub(crate) fn read_documents(&self) -> Vec<Result<Option<Document>>> {
-        let total = RunningTotal::default();
-        self.files
-            .par_iter()
-            .enumerate()
-            .map(|(index, (_, path))| {
-                let Some(kind) = self.plan.kind(index) else { return Ok(None) };
-                let data = self.read(path, &total)?;
-                Document::parse(kind, data).map(Some).map_err(|e| e.in_file(path))
-            })
-            .collect()
-    }
-
-    /// The plan and the file names, in the order of [`BundleDir::read_documents`].
-    pub(crate) fn into_plan(self) -> (Arrangement, Vec<String>) {
-        (self.plan, self.files.into_iter().map(|(name, _)| name).collect())
+    /// The plan, the files (name and path, in the plan's order) and the limits.
+    pub(crate) fn into_parts(self) -> (Arrangement, Vec<(String, PathBuf)>, Limits) {
+        (self.plan, self.files, self.limits)
     }
 
     fn read(&self, path: &Path, total: &RunningTotal) -> Result<Vec<u8>> {
@@ -160,7 +144,7 @@ impl BundleDir {
                 .into_iter()
                 .chain(Warning::byte_order_mark(name, &data));
             found_warnings.lock().unwrap_or_else(PoisonError::into_inner).extend(found.map(|w| (index, w)));
-            Ok(Some((placed.path(), Cow::Owned(data))))
+            Ok(Some((placed.path(), write::Contents::Plain(Cow::Owned(data)))))
         })?;
         let mut found_warnings = found_warnings.into_inner().unwrap_or_else(PoisonError::into_inner);
         // In file order, as `Bundle::from_dir` gives them (a stable sort keeps each file's own order).

@@ -2,8 +2,11 @@
 //! and write one (archive bytes, archive files, folders).
 
 mod dir;
+mod entry;
 
 pub use dir::{BundleDir, Packed};
+pub use entry::Entry;
+pub(crate) use entry::Stored;
 
 use crate::diagnostic::Warning;
 use crate::error::{Error, ErrorKind, RequestPart, Result};
@@ -15,83 +18,9 @@ use crate::name;
 use crate::read::{self, ReadOptions};
 use crate::reference::{self, ReferenceOptions};
 use crate::write;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-
-/// One definition file of a bundle: its path, where it sits in the layout,
-/// and the parsed definition with its bytes.
-///
-/// ```
-/// use dlf_bundle::{Bundle, DefinitionKind, Job, Layout};
-/// let mut bundle = Bundle::new(Layout::Batch);
-/// bundle.add_job(Job::new("job_batch"))?;
-/// let entry = bundle.get("jobs/job_batch/job_batch.job").unwrap();
-/// assert_eq!((entry.kind(), entry.name(), entry.job_folder()), (DefinitionKind::Job, "job_batch", Some("job_batch")));
-/// # Ok::<(), dlf_bundle::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
-    path: String,
-    placement: Placement,
-    document: Document,
-}
-
-impl Entry {
-    /// The path inside the bundle (`jobs/a/a.job`), without any wrapper folder.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// The kind, from the extension.
-    pub fn kind(&self) -> DefinitionKind {
-        self.placement.kind
-    }
-
-    /// The file name without extension.
-    pub fn stem(&self) -> &str {
-        &self.placement.stem
-    }
-
-    /// Where the entry sits in the layout.
-    pub fn placement(&self) -> &Placement {
-        &self.placement
-    }
-
-    /// Batch layout: the job folder holding this entry.
-    pub fn job_folder(&self) -> Option<&str> {
-        self.placement.job_folder.as_deref()
-    }
-
-    /// The parsed definition and its bytes.
-    pub fn document(&self) -> &Document {
-        &self.document
-    }
-
-    /// The document, for changing it.
-    pub fn document_mut(&mut self) -> &mut Document {
-        &mut self.document
-    }
-
-    /// The `name` inside the definition, falling back to the file stem.
-    pub fn name(&self) -> &str {
-        self.document.name().unwrap_or(&self.placement.stem)
-    }
-
-    /// The job, for a `.job` entry.
-    pub fn job(&self) -> Option<&Job> {
-        self.document.definition().as_job()
-    }
-
-    /// The script, for a `.script` entry.
-    pub fn script(&self) -> Option<&Script> {
-        self.document.definition().as_script()
-    }
-
-    /// The resource, for a `.resource` entry.
-    pub fn resource(&self) -> Option<&Resource> {
-        self.document.definition().as_resource()
-    }
-}
 
 /// A job export bundle: jobs, scripts and resources in one layout.
 ///
@@ -107,7 +36,7 @@ impl Entry {
 /// assert_eq!(paths, ["jobs/job_batch/dws_sql.script", "jobs/job_batch/job_batch.job"]);
 /// # Ok::<(), dlf_bundle::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Bundle {
     layout: Layout,
     entries: BTreeMap<String, Entry>,
@@ -155,22 +84,49 @@ impl Bundle {
         self.entries.get_mut(path)
     }
 
-    /// The job entries.
-    pub fn jobs(&self) -> impl Iterator<Item = (&Entry, &Job)> {
-        self.entries.values().filter_map(|entry| entry.job().map(|job| (entry, job)))
+    /// The entries of `kind`, in path order.
+    pub fn entries_of(&self, kind: DefinitionKind) -> impl Iterator<Item = &Entry> {
+        self.entries.values().filter(move |entry| entry.kind() == kind)
     }
 
-    /// The script entries.
-    pub fn scripts(&self) -> impl Iterator<Item = (&Entry, &Script)> {
-        self.entries.values().filter_map(|entry| entry.script().map(|script| (entry, script)))
+    /// The jobs, each parsed as it comes ([`Entry::document`]).
+    ///
+    /// ```
+    /// use dlf_bundle::{Bundle, ReadOptions};
+    /// let bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
+    /// let names = bundle.jobs().map(|job| Ok(job?.1.name.clone())).collect::<dlf_bundle::Result<Vec<_>>>()?;
+    /// assert_eq!(names, [Some("job_batch".to_owned()), Some("job_stream".to_owned())]);
+    /// # Ok::<(), dlf_bundle::Error>(())
+    /// ```
+    pub fn jobs(&self) -> impl Iterator<Item = Result<(&Entry, &Job)>> {
+        self.entries_of(DefinitionKind::Job).map(|entry| Ok((entry, entry.job()?)))
     }
 
-    /// The resource entries.
-    pub fn resources(&self) -> impl Iterator<Item = (&Entry, &Resource)> {
-        self.entries.values().filter_map(|entry| entry.resource().map(|resource| (entry, resource)))
+    /// The scripts, each parsed as it comes.
+    pub fn scripts(&self) -> impl Iterator<Item = Result<(&Entry, &Script)>> {
+        self.entries_of(DefinitionKind::Script).map(|entry| Ok((entry, entry.script()?)))
     }
 
-    /// Warnings collected while reading.
+    /// The resources, each parsed as it comes.
+    pub fn resources(&self) -> impl Iterator<Item = Result<(&Entry, &Resource)>> {
+        self.entries_of(DefinitionKind::Resource).map(|entry| Ok((entry, entry.resource()?)))
+    }
+
+    /// Parses every definition not yet parsed, in parallel: after this, no
+    /// [`Entry::document`] fails. A caller that wants every problem of a
+    /// bundle reads it with `validate` instead.
+    ///
+    /// # Errors
+    /// The first entry, in path order, that does not read or parse.
+    pub fn parse_all(&self) -> Result<()> {
+        let entries: Vec<&Entry> = self.entries.values().collect();
+        let outcomes: Vec<Result<()>> = entries.par_iter().map(|entry| entry.document().map(drop)).collect();
+        outcomes.into_iter().collect()
+    }
+
+    /// What the reader noticed of the bundle's structure: stray files, a
+    /// wrapper folder, names it read another way. (What a definition's
+    /// contents deserve a word about, `validate` says.)
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
     }
@@ -216,7 +172,19 @@ impl Bundle {
         if self.entries.contains_key(&path) {
             return Err(Error::new(ErrorKind::DuplicateEntry, "an entry with this path already exists").in_entry(path));
         }
-        self.entries.insert(path.clone(), Entry { path, placement, document });
+        self.entries.insert(path.clone(), Entry::parsed(path, placement, document));
+        Ok(())
+    }
+
+    /// Adds `entry` at `path` (a path of this layout), stored as it is.
+    fn insert_moved(&mut self, path: &str, entry: &Entry) -> Result<()> {
+        let placement = Placement::of(path)
+            .filter(|placement| placement.layout == self.layout && placement.kind == entry.kind())
+            .ok_or_else(|| Error::internal(format_args!("`{path}` is no place for `{}`", entry.path())))?;
+        if self.entries.contains_key(path) {
+            return Err(Error::new(ErrorKind::DuplicateEntry, "an entry with this path already exists").in_entry(path));
+        }
+        self.entries.insert(path.to_owned(), entry.moved(path.to_owned(), placement));
         Ok(())
     }
 
@@ -264,37 +232,48 @@ impl Bundle {
     /// use dlf_bundle::{Bundle, ReadOptions};
     /// let mut bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
     /// let before = bundle.to_vec()?;
-    /// bundle.job_mut("job_batch").unwrap().log_path = Some("obs://prod-logs/".into());
+    /// bundle.job_mut("job_batch")?.unwrap().log_path = Some("obs://prod-logs/".into());
     /// assert_ne!(bundle.to_vec()?, before);
-    /// assert!(bundle.job_mut("no_such_job").is_none());
+    /// assert!(bundle.job_mut("no_such_job")?.is_none());
     /// # Ok::<(), dlf_bundle::Error>(())
     /// ```
-    pub fn job_mut(&mut self, name: &str) -> Option<&mut Job> {
-        self.definition_mut(DefinitionKind::Job, name)?.as_job_mut()
+    ///
+    /// # Errors
+    /// As [`Entry::document`].
+    pub fn job_mut(&mut self, name: &str) -> Result<Option<&mut Job>> {
+        Ok(self.definition_mut(DefinitionKind::Job, name)?.and_then(Definition::as_job_mut))
     }
 
     /// The script called `name`, for changing it. A batch bundle carries a
     /// copy in each job folder that uses it: this is the first, in path
     /// order; change every copy through [`Bundle::entries_mut`].
-    pub fn script_mut(&mut self, name: &str) -> Option<&mut Script> {
-        self.definition_mut(DefinitionKind::Script, name)?.as_script_mut()
+    ///
+    /// # Errors
+    /// As [`Entry::document`].
+    pub fn script_mut(&mut self, name: &str) -> Result<Option<&mut Script>> {
+        Ok(self.definition_mut(DefinitionKind::Script, name)?.and_then(Definition::as_script_mut))
     }
 
     /// The resource called `name`, for changing it (the first copy, as
     /// [`Bundle::script_mut`]).
-    pub fn resource_mut(&mut self, name: &str) -> Option<&mut Resource> {
-        self.definition_mut(DefinitionKind::Resource, name)?.as_resource_mut()
+    ///
+    /// # Errors
+    /// As [`Entry::document`].
+    pub fn resource_mut(&mut self, name: &str) -> Result<Option<&mut Resource>> {
+        Ok(self.definition_mut(DefinitionKind::Resource, name)?.and_then(Definition::as_resource_mut))
     }
 
-    /// Every job, for changing them.
-    pub fn jobs_mut(&mut self) -> impl Iterator<Item = &mut Job> {
+    /// Every job, for changing them, each parsed as it comes.
+    pub fn jobs_mut(&mut self) -> impl Iterator<Item = Result<&mut Job>> {
         let jobs = self.entries.values_mut().filter(|entry| entry.kind() == DefinitionKind::Job);
-        jobs.filter_map(|entry| entry.document.definition_mut().as_job_mut())
+        jobs.map(Entry::job_mut)
     }
 
-    fn definition_mut(&mut self, kind: DefinitionKind, name: &str) -> Option<&mut Definition> {
-        let entry = self.entries.values_mut().find(|entry| entry.kind() == kind && entry.name() == name)?;
-        Some(entry.document.definition_mut())
+    fn definition_mut(&mut self, kind: DefinitionKind, name: &str) -> Result<Option<&mut Definition>> {
+        let Some(entry) = self.entries.values_mut().find(|entry| entry.kind() == kind && entry.name() == name) else {
+            return Ok(None);
+        };
+        Ok(Some(entry.document_mut()?.definition_mut()))
     }
 
     /// Removes and returns the entry at `path`.
@@ -327,8 +306,8 @@ impl Bundle {
     /// # Security
     /// As [`Bundle::from_slice`], under `options`' limits.
     pub fn from_slice_with(bytes: &[u8], options: &ReadOptions) -> Result<Self> {
-        let scan = read::scan(bytes, options, |_| (), |_, (), _, kind, data| Document::parse(kind, data.into_vec()))?;
-        Self::assemble(scan.plan, &scan.names, scan.items)
+        let scan = read::list(&std::sync::Arc::from(bytes), options)?;
+        Self::assemble(scan.plan, &scan.names, scan.items.into_iter().map(|item| Ok(item?.map(Stored::Zip))).collect())
     }
 
     /// Reads a bundle from a file with default options.
@@ -340,21 +319,17 @@ impl Bundle {
         Self::open_with(path, &ReadOptions::default())
     }
 
-    /// Reads a bundle from a file. The central directory is read (by
-    /// position) and the layout planned while the file is read whole; the
-    /// directory is then read again from the bytes read, and a file that
-    /// changed meanwhile is an [`ErrorKind::Io`] error.
+    /// Reads a bundle from a file: the central directory and every local
+    /// header are read and checked by position, window by window; each
+    /// entry's data is read from the file again when it is needed (so the
+    /// bundle holds no definition it was not asked for). What cannot be read
+    /// by position (a pipe) is read whole first.
     ///
     /// # Security
     /// As [`Bundle::open`].
     pub fn open_with(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Self> {
-        let (scan, _) = read::scan_file(
-            path.as_ref(),
-            options,
-            |_| (),
-            |_, (), _, kind, data| Document::parse(kind, data.into_vec()),
-        )?;
-        Self::assemble(scan.plan, &scan.names, scan.items)
+        let scan = read::list_file(path.as_ref(), options)?;
+        Self::assemble(scan.plan, &scan.names, scan.items.into_iter().map(|item| Ok(item?.map(Stored::Zip))).collect())
     }
 
     /// Reads an unpacked bundle of either layout from `dir`.
@@ -376,32 +351,34 @@ impl Bundle {
         Self::from_bundle_dir(BundleDir::open(dir, options)?)
     }
 
-    /// Reads and parses, in parallel, every definition of a folder already
-    /// listed (so a caller that looked at its layout first lists it once).
+    /// The bundle of a folder already listed (so a caller that looked at
+    /// its layout first lists it once); each file is read when its
+    /// definition is needed.
     pub fn from_bundle_dir(folder: BundleDir) -> Result<Self> {
-        let documents = folder.read_documents();
-        let (plan, names) = folder.into_plan();
-        Self::assemble(plan, &names, documents)
+        let (plan, files, limits) = folder.into_parts();
+        let total = std::sync::Arc::new(crate::limits::RunningTotal::default());
+        let stored =
+            files.iter().map(|(_, file)| Ok(Some(Stored::File { file: file.clone(), limits, total: total.clone() })));
+        let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+        Self::assemble(plan, &names, stored.collect())
     }
 
-    /// Builds the bundle from the parsed documents (`None` for stray files),
-    /// in the order of the names given to [`Arrangement::new`]; the first error wins.
-    fn assemble<S: AsRef<str>>(
-        plan: Arrangement,
-        names: &[S],
-        documents: Vec<Result<Option<Document>>>,
-    ) -> Result<Self> {
-        let (layout, mut warnings, placements) = plan.into_parts();
+    /// Builds the bundle from what is stored of each file (`None` for stray
+    /// files), in the order of the names given to [`Arrangement::new`]; the
+    /// first error wins.
+    fn assemble<S: AsRef<str>>(plan: Arrangement, names: &[S], stored: Vec<Result<Option<Stored>>>) -> Result<Self> {
+        let (layout, warnings, placements) = plan.into_parts();
         let mut bundle = Self::new(layout);
-        for ((name, placed), document) in names.iter().zip(placements).zip(documents) {
-            let (Some(placed), Some(document)) = (placed, document?) else { continue };
-            warnings.extend(Arrangement::name_mismatch(name.as_ref(), &placed, document.name()));
-            warnings.extend(Warning::byte_order_mark(name.as_ref(), document.original().unwrap_or_default()));
-            // Names were checked when listed and placed by `Arrangement::new`, which also
-            // settled the layout; the document was parsed as the placement's kind.
-            bundle
-                .insert_placed(placed.path().to_owned(), placed.placement(), document)
-                .map_err(|e| e.in_entry(name.as_ref()))?;
+        for ((name, placed), stored) in names.iter().zip(placements).zip(stored) {
+            let (Some(placed), Some(stored)) = (placed, stored?) else { continue };
+            // Names were checked when listed and placed by `Arrangement::new`,
+            // which also settled the layout: no two placed paths are the same.
+            let path = placed.path().to_owned();
+            if bundle.entries.contains_key(&path) {
+                return Err(Error::new(ErrorKind::DuplicateEntry, "an entry with this path already exists")
+                    .in_entry(name.as_ref()));
+            }
+            bundle.entries.insert(path.clone(), Entry::stored(path, placed.placement(), stored));
         }
         bundle.warnings = warnings;
         Ok(bundle)
@@ -409,21 +386,45 @@ impl Bundle {
 
     /// Writes the bundle as zip bytes, deterministically.
     ///
-    /// Unchanged definitions are written byte for byte as they were read;
-    /// new or changed ones in the canonical JSON style.
+    /// A zip entry nobody changed is copied as the zip it was read from
+    /// stores it (its DEFLATE data, CRC-32 and sizes), so the cost follows
+    /// the change; other unchanged definitions are written byte for byte as
+    /// they were read, compressed here; new or changed ones in the canonical
+    /// JSON style, with only the changed values rewritten.
+    ///
+    /// # Errors
+    /// An entry that cannot be read ([`Entry::bytes`]).
     pub fn to_vec(&self) -> Result<Vec<u8>> {
-        // Paths were checked when inserted; changed definitions are
-        // serialised by the compressing threads, not beforehand.
-        let entries: Vec<&Entry> = self.iter().collect();
-        write::zip_indexed(entries.len(), |index| {
-            Ok(entries.get(index).map(|entry| (entry.path(), entry.document().bytes())))
-        })
+        self.write_into(Vec::new())
     }
 
     /// Writes the bundle to `path` atomically: into a temporary file in the
-    /// same folder, renamed over `path` only when complete.
+    /// same folder, renamed over `path` only when complete. Entries are
+    /// written as they are compressed or copied: memory holds a slice of the
+    /// zip, not the zip.
+    ///
+    /// # Errors
+    /// As [`Bundle::to_vec`]; I/O errors name the file.
     pub fn write_to_path(&self, path: impl AsRef<Path>) -> Result<()> {
-        folder::write_atomically(path.as_ref(), &self.to_vec()?)
+        folder::write_atomically_with(path.as_ref(), |file| {
+            let buffered = self.write_into(std::io::BufWriter::with_capacity(1 << 20, file))?;
+            buffered.into_inner().map_err(|e| Error::io(e.into_error(), "cannot write"))?;
+            Ok(())
+        })
+    }
+
+    fn write_into<W: std::io::Write>(&self, writer: W) -> Result<W> {
+        // Paths were checked when inserted; changed definitions are
+        // serialised by the compressing threads, not beforehand.
+        let entries: Vec<&Entry> = self.iter().collect();
+        write::zip_indexed_into(writer, entries.len(), |index| {
+            let Some(entry) = entries.get(index) else { return Ok(None) };
+            let contents = match entry.unchanged_raw() {
+                Some(raw) => write::Contents::Stored(raw),
+                None => write::Contents::Plain(entry.bytes()?),
+            };
+            Ok(Some((entry.path(), contents)))
+        })
     }
 
     /// Writes the definitions that changed since they were read back into
@@ -438,12 +439,12 @@ impl Bundle {
     pub fn write_changes_to_dir(&self, dir: impl AsRef<Path>) -> Result<usize> {
         let dir = dir.as_ref();
         let mut files = Vec::new();
-        for entry in self.iter().filter(|entry| entry.document().is_modified()) {
+        for entry in self.iter().filter(|entry| entry.is_modified()) {
             let file = folder::file_of(dir, entry.path()).ok_or_else(|| {
                 let kind = ErrorKind::NotFound { kind: entry.kind(), name: entry.name().to_owned() };
                 Error::new(kind, "no file in the folder holds this entry").in_entry(entry.path())
             })?;
-            files.push((file, entry.document().bytes().into_owned()));
+            files.push((file, entry.bytes()?.into_owned()));
         }
         folder::replace_files(&files)?;
         Ok(files.len())
@@ -463,9 +464,12 @@ impl Bundle {
     /// written outside `dir`. A concurrent process that swaps a folder for a
     /// symlink between the check and the write is outside this threat model;
     /// run untrusted extraction in a sandbox.
+    ///
+    /// Definitions are written as stored, not parsed: a bundle whose
+    /// definitions do not parse can be unpacked to be repaired.
     pub fn unpack(&self, dir: impl AsRef<Path>, options: UnpackOptions) -> Result<()> {
         let contents: Vec<(&str, std::borrow::Cow<'_, [u8]>)> =
-            self.iter().map(|entry| (entry.path(), entry.document().bytes())).collect();
+            self.iter().map(|entry| Ok((entry.path(), entry.bytes()?))).collect::<Result<_>>()?;
         let files: Vec<(&str, &[u8])> = contents.iter().map(|(path, bytes)| (*path, bytes.as_ref())).collect();
         folder::extract(dir.as_ref(), &files, options.force)
     }
@@ -498,17 +502,9 @@ impl Bundle {
         read: &ReadOptions,
         options: UnpackOptions,
     ) -> Result<(usize, Vec<Warning>)> {
-        let (scan, _) = read::scan_file(archive.as_ref(), read, |_| (), |_, (), _, _, data| Ok(data.into_vec()))?;
-        let read::Scan { plan, items, .. } = scan;
-        let mut contents = Vec::new();
-        for (index, item) in items.into_iter().enumerate() {
-            if let (Some(data), Some(placed)) = (item?, plan.placed_at(index)) {
-                contents.push((placed.path().to_owned(), data));
-            }
-        }
-        let files: Vec<(&str, &[u8])> = contents.iter().map(|(path, data)| (path.as_str(), data.as_slice())).collect();
-        folder::extract(dir.as_ref(), &files, options.force)?;
-        Ok((files.len(), plan.warnings().to_vec()))
+        let bundle = Self::open_with(archive, read)?;
+        bundle.unpack(dir, options)?;
+        Ok((bundle.len(), bundle.warnings))
     }
 
     /// The same definitions in the other layout.
@@ -541,7 +537,7 @@ fn convert(bundle: &Bundle, layout: Layout, options: &ReferenceOptions) -> Resul
     let mut out = Bundle::new(layout);
     if layout == bundle.layout() {
         for entry in bundle.iter() {
-            out.insert(entry.path(), entry.document().clone())?;
+            out.entries.insert(entry.path().to_owned(), entry.clone());
         }
         return Ok(out);
     }
@@ -550,7 +546,7 @@ fn convert(bundle: &Bundle, layout: Layout, options: &ReferenceOptions) -> Resul
             for entry in bundle.iter() {
                 let path = layout.path_for(entry.kind(), entry.stem(), None);
                 match out.get(&path) {
-                    Some(existing) if existing.document().bytes() != entry.document().bytes() => {
+                    Some(existing) if existing.bytes()? != entry.bytes()? => {
                         return Err(Error::new(
                             ErrorKind::Layout,
                             format!("differs from the copy that goes to `{path}`; one object has one definition"),
@@ -558,17 +554,18 @@ fn convert(bundle: &Bundle, layout: Layout, options: &ReferenceOptions) -> Resul
                         .in_entry(entry.path()));
                     }
                     Some(_) => {}
-                    None => out.insert(&path, entry.document().clone())?,
+                    None => out.insert_moved(&path, entry)?,
                 }
             }
         }
         Layout::Batch => {
-            let job_names: BTreeSet<&str> = bundle.jobs().map(|(entry, _)| entry.stem()).collect();
+            let job_names: BTreeSet<&str> = bundle.entries_of(DefinitionKind::Job).map(Entry::stem).collect();
             let known_jobs = |name: &str| job_names.contains(name);
             let mut used = BTreeSet::new();
-            for (entry, job) in bundle.jobs() {
+            for job in bundle.jobs() {
+                let (entry, job) = job?;
                 let folder = entry.stem();
-                out.insert(&layout.path_for(DefinitionKind::Job, folder, None), entry.document().clone())?;
+                out.insert_moved(&layout.path_for(DefinitionKind::Job, folder, None), entry)?;
                 for reference in reference::job_references(job, options, &known_jobs) {
                     let Some((kind, name)) = reference.target.definition() else { continue };
                     if kind == DefinitionKind::Job {
@@ -578,7 +575,7 @@ fn convert(bundle: &Bundle, layout: Layout, options: &ReferenceOptions) -> Resul
                     used.insert(source.path().to_owned());
                     let path = layout.path_for(kind, name, Some(folder));
                     if out.get(&path).is_none() {
-                        out.insert(&path, source.document().clone())?;
+                        out.insert_moved(&path, source)?;
                     }
                 }
             }

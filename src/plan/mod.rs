@@ -6,7 +6,7 @@ mod preview;
 
 pub use preview::{Preview, PreviewJob, PreviewScript, preview};
 
-use crate::bundle::Bundle;
+use crate::bundle::{Bundle, Entry};
 use crate::diagnostic::{Code, Diagnostic, ObjectRef, Severity};
 use crate::error::{Error, ErrorKind, RequestPart, Result};
 use crate::json::{self, Value};
@@ -350,8 +350,8 @@ pub fn plan(bundle: &Bundle, inventory: &Inventory, options: &PlanOptions) -> Re
     let bundle: &Bundle = &remapped;
     let mut planner = Planner { inventory, options, plan: Plan::default() };
     planner.objects(bundle);
-    planner.needs(bundle);
-    planner.size_and_validation(bundle);
+    planner.needs(bundle)?;
+    planner.size_and_validation(bundle)?;
     let mut plan = planner.plan;
     plan.problems.sort_by_key(|problem| (problem.severity, problem.code));
     plan.not_checked = inventory.unknown_kinds();
@@ -426,10 +426,10 @@ impl Planner<'_> {
     }
 
     /// Environment objects, environment variables and upstream jobs.
-    fn needs(&mut self, bundle: &Bundle) {
-        let in_bundle: BTreeSet<&str> = bundle.jobs().map(|(entry, _)| entry.name()).collect();
+    fn needs(&mut self, bundle: &Bundle) -> Result<()> {
+        let in_bundle: BTreeSet<&str> = bundle.entries_of(DefinitionKind::Job).map(Entry::name).collect();
         let mut reported = BTreeSet::new();
-        for job in bundle_dependencies(bundle, &ReferenceOptions::default()) {
+        for job in bundle_dependencies(bundle, &ReferenceOptions::default())? {
             for dependency in &job.dependencies {
                 match &dependency.reference.target {
                     Target::Environment { kind, name, .. }
@@ -447,6 +447,7 @@ impl Planner<'_> {
                 }
             }
         }
+        Ok(())
     }
 
     fn environment(&mut self, kind: EnvironmentKind, name: &str, job: &str) {
@@ -508,17 +509,8 @@ impl Planner<'_> {
     }
 
     /// The import limit, and every error validation finds.
-    fn size_and_validation(&mut self, bundle: &Bundle) {
-        let size: u64 = bundle.iter().map(|entry| entry.document().bytes().len() as u64).sum();
-        if size > validate::IMPORT_LIMIT_BYTES {
-            self.problem(
-                Code::PlanOverImportLimit,
-                format!("the definitions come to {size} bytes, over the 10 MB import limit"),
-                "split the export (export --split)",
-                None,
-                None,
-            );
-        }
+    fn size_and_validation(&mut self, bundle: &Bundle) -> Result<()> {
+        // Validation parses every definition: their sizes are known after it.
         for mut diagnostic in validate::validate_bundle(bundle, &self.options.validate) {
             if diagnostic.severity == Severity::Error {
                 // Every entry of a bundle is placed; its stem is the definition's name.
@@ -530,5 +522,19 @@ impl Planner<'_> {
                 self.plan.problems.push(diagnostic);
             }
         }
+        let mut size = 0;
+        for entry in bundle.iter() {
+            size += entry.bytes()?.len() as u64;
+        }
+        if size > validate::IMPORT_LIMIT_BYTES {
+            self.problem(
+                Code::PlanOverImportLimit,
+                format!("the definitions come to {size} bytes, over the 10 MB import limit"),
+                "split the export (export --split)",
+                None,
+                None,
+            );
+        }
+        Ok(())
     }
 }

@@ -348,25 +348,32 @@ pub fn validate_bundle(bundle: &Bundle, options: &ValidateOptions) -> Vec<Diagno
     let placed: Vec<(PlacedPath, &Entry)> =
         bundle.iter().filter_map(|entry| Some((PlacedPath::of(entry.path())?, entry))).collect();
     let context = Context::new(bundle.layout(), placed.iter().map(|(placed, _)| placed));
-    let examined: Vec<(Vec<Diagnostic>, Summary)> = placed
+    let examined: Vec<Examined> = placed
         .par_iter()
-        .map(|(placed, entry)| {
-            let document = entry.document();
-            let (diagnostics, mut summary) =
-                examine(placed, document.definition(), &document.bytes(), &context, options);
-            summary.keep_copy_if_needed(&context, || document.clone());
-            (diagnostics, summary)
+        .map(|(placed, entry)| match entry.document() {
+            Ok(document) => {
+                let bytes = document.bytes();
+                let (mut diagnostics, mut summary) = examine(placed, document.definition(), &bytes, &context, options);
+                summary.keep_copy_if_needed(&context, || document.clone());
+                diagnostics.extend(warning_diagnostics(Warning::byte_order_mark(entry.path(), &bytes).as_slice()));
+                (diagnostics, Some(summary))
+            }
+            Err(error) => (vec![read_error(&error)], None),
         })
         .collect();
     let mut summaries = Vec::with_capacity(examined.len());
-    for (diagnostics, summary) in examined {
+    let mut unparsed = Vec::new();
+    for ((placed, _), (diagnostics, summary)) in placed.iter().zip(examined) {
         out.extend(diagnostics);
-        summaries.push(summary);
+        match summary {
+            Some(summary) => summaries.push(summary),
+            // Present, but of unknown content: no follow-on finding.
+            None => unparsed.push(placed.clone()),
+        }
     }
-    cross::cross_file(&summaries, &[], Origin::Memory, &mut out);
+    cross::cross_file(&summaries, &unparsed, Origin::Memory, &mut out);
     relocate(&mut out, |wanted| {
-        let held =
-            wanted.iter().filter_map(|path| Some((path.clone(), bundle.get(path)?.document().bytes().into_owned())));
+        let held = wanted.iter().filter_map(|path| Some((path.clone(), bundle.get(path)?.bytes().ok()?.into_owned())));
         held.collect()
     });
     scrub(&mut out);

@@ -216,3 +216,32 @@ pub fn sample_bundle() -> dlf_bundle::Bundle {
     bundle.add_resource(Some("作业_流"), Resource::new("udf", ResourceType::Jar, "obs://b/udf.jar")).unwrap();
     bundle
 }
+
+/// Each entry's path and definition, in path order: what two bundles must
+/// share to read alike.
+pub fn contents(bundle: &dlf_bundle::Bundle) -> Vec<(String, dlf_bundle::model::Definition)> {
+    bundle.iter().map(|entry| (entry.path().to_owned(), entry.document().unwrap().definition().clone())).collect()
+}
+
+/// A bundle read and every definition parsed: the reader's and the
+/// parser's errors both, as a caller that uses every entry meets them.
+pub fn read_with(bytes: &[u8], options: &dlf_bundle::ReadOptions) -> dlf_bundle::Result<dlf_bundle::Bundle> {
+    let bundle = dlf_bundle::Bundle::from_slice_with(bytes, options)?;
+    bundle.parse_all()?;
+    Ok(bundle)
+}
+
+/// [`read_with`] with the default options.
+pub fn read(bytes: &[u8]) -> dlf_bundle::Result<dlf_bundle::Bundle> {
+    read_with(bytes, &dlf_bundle::ReadOptions::default())
+}
+
+/// [`read_with`] for a zip file or a folder.
+pub fn open_with(
+    path: impl AsRef<std::path::Path>,
+    options: &dlf_bundle::ReadOptions,
+) -> dlf_bundle::Result<dlf_bundle::Bundle> {
+    let bundle = dlf_bundle::Bundle::open_with(path, options)?;
+    bundle.parse_all()?;
+    Ok(bundle)
+}

@@ -20,17 +20,17 @@ pub fn read_target(data: &[u8]) {
     let limits = fuzz_limits();
     let options = ReadOptions::new().limits(limits);
     let _ = validate_archive(data, &ValidateOptions::default());
-    let Ok(bundle) = Bundle::from_slice_with(data, &options) else { return };
+    let Ok(bundle) = read_all(data, &options) else { return };
     read_alike_by_another_reader(data, &bundle);
     assert!(bundle.len() <= limits.max_entries);
-    let total: usize = bundle.iter().map(|e| e.document().bytes().len()).sum();
+    let total: usize = bundle.iter().map(|e| e.document().unwrap().bytes().len()).sum();
     assert!(total as u64 <= limits.max_total_bytes);
     let written = bundle.to_vec().unwrap();
-    let again = Bundle::from_slice(&written).unwrap();
+    let again = read_all_default(&written).unwrap();
     assert_eq!(again.len(), bundle.len());
     for (a, b) in bundle.iter().zip(again.iter()) {
         assert_eq!(a.path(), b.path());
-        assert_eq!(a.document().bytes(), b.document().bytes());
+        assert_eq!(a.document().unwrap().bytes(), b.document().unwrap().bytes());
     }
     assert_eq!(again.to_vec().unwrap(), written, "writing is deterministic");
 }
@@ -59,7 +59,7 @@ fn read_alike_by_another_reader(data: &[u8], bundle: &Bundle) {
         contents.push(content);
     }
     for entry in bundle.iter() {
-        let found = contents.iter().position(|content| content[..] == entry.document().bytes()[..]);
+        let found = contents.iter().position(|content| content[..] == entry.document().unwrap().bytes()[..]);
         let at = found.unwrap_or_else(|| panic!("zip holds no entry with the content of {}", entry.path()));
         contents.swap_remove(at);
     }
@@ -224,16 +224,16 @@ pub fn round_trip_target(data: &[u8]) {
     }
     let zip = bundle.to_vec().unwrap();
     assert_eq!(bundle.to_vec().unwrap(), zip, "deterministic");
-    let back = Bundle::from_slice(&zip).unwrap();
+    let back = read_all_default(&zip).unwrap();
     assert_eq!(back.layout(), bundle.layout());
     assert_eq!(back.len(), bundle.len());
     for (a, b) in bundle.iter().zip(back.iter()) {
         assert_eq!(a.path(), b.path());
-        assert_eq!(a.document().bytes(), b.document().bytes());
-        assert_eq!(a.document().definition(), b.document().definition());
+        assert_eq!(a.document().unwrap().bytes(), b.document().unwrap().bytes());
+        assert_eq!(a.document().unwrap().definition(), b.document().unwrap().definition());
     }
     assert_eq!(back.to_vec().unwrap(), zip);
-    let _ = Document::from(back.iter().next().unwrap().document().definition().clone());
+    let _ = Document::from(back.iter().next().unwrap().document().unwrap().definition().clone());
 }
 
 /// One step of an edit script: which key or element, and what to do.
@@ -361,9 +361,9 @@ pub fn diff_target(data: &[u8]) {
     assert!(diff(&old, &old, &options).unwrap().is_empty(), "a bundle differs from itself");
     let result = diff(&old, &new, &options).unwrap();
     let job_patches = serde_json::to_value(result.patch()).unwrap().get("jobs").cloned().unwrap();
-    for (entry, job) in old.jobs() {
+    for (entry, job) in old.jobs().map(Result::unwrap) {
         let (Some(ops), Some(target)) =
-            (job_patches.get(entry.name()), new.jobs().find(|(e, _)| e.name() == entry.name()))
+            (job_patches.get(entry.name()), new.jobs().map(Result::unwrap).find(|(e, _)| e.name() == entry.name()))
         else {
             continue;
         };
@@ -376,4 +376,16 @@ pub fn diff_target(data: &[u8]) {
         right.add_job(target.1.clone()).unwrap();
         assert!(diff(&left, &right, &options).unwrap().jobs.changed.is_empty(), "the patch of {} misses", entry.name());
     }
+}
+
+/// A bundle read and every definition parsed, as a caller that uses every
+/// entry meets the errors of both.
+fn read_all(bytes: &[u8], options: &ReadOptions) -> dlf_bundle::Result<Bundle> {
+    let bundle = Bundle::from_slice_with(bytes, options)?;
+    bundle.parse_all()?;
+    Ok(bundle)
+}
+
+fn read_all_default(bytes: &[u8]) -> dlf_bundle::Result<Bundle> {
+    read_all(bytes, &ReadOptions::default())
 }

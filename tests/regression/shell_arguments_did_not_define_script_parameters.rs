@@ -20,7 +20,7 @@ fn arguments_define_the_parameters_of_shell_and_python_scripts() {
         let mut bundle = Bundle::new(Layout::Batch);
         bundle.add_job(job).unwrap();
         bundle.add_script(Some("a"), Script::new("s", script_type, "echo ${day} ${region} ${other}")).unwrap();
-        let variables: Vec<String> = bundle_dependencies(&bundle, &ReferenceOptions::default())[0]
+        let variables: Vec<String> = bundle_dependencies(&bundle, &ReferenceOptions::default()).unwrap()[0]
             .dependencies
             .iter()
             .filter_map(|d| match &d.reference.target {

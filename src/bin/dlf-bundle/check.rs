@@ -21,7 +21,7 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Outcome {
     let bundle = input::open_bundle(&args.bundle, &args.limits.read_options())?;
-    let report = dlf_bundle::plan::preview(&bundle);
+    let report = dlf_bundle::plan::preview(&bundle)?;
     match args.format {
         Format::Json => print_json(&report)?,
         Format::Text => {

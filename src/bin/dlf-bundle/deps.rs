@@ -84,7 +84,7 @@ pub fn run(args: &Args) -> Outcome {
         }
         Opened::Bundle(bundle) => {
             print_warnings(bundle.warnings());
-            let mut report = resolve::bundle_dependencies(bundle, &options);
+            let mut report = resolve::bundle_dependencies(bundle, &options)?;
             if !args.jobs.is_empty() {
                 report.retain(|job| args.jobs.contains(&job.job));
             }

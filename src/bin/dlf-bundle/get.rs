@@ -34,7 +34,7 @@ pub fn run(args: &Args) -> Outcome {
             let paths = args.selector.entries(&bundle)?;
             let entry =
                 paths.first().and_then(|path| bundle.get(path)).ok_or_else(|| Failure::Message("no entry".into()))?;
-            (entry.document().definition().to_value(), entry.path().to_owned())
+            (entry.document()?.definition().to_value(), entry.path().to_owned())
         }
         Opened::Workspace(mut workspace) => {
             let document = args.selector.workspace_document(&mut workspace)?;

@@ -41,7 +41,7 @@ enum Status {
 pub fn run(args: &Args) -> Outcome {
     let map = read_map(&args.map)?;
     let bundle = input::open_bundle(&args.bundle, &args.limits.read_options())?;
-    let (request, offline) = ImportRequest::new(&bundle, &map, &args.path);
+    let (request, offline) = ImportRequest::new(&bundle, &map, &args.path)?;
     let policy = SameNamePolicy::from(args.same_name_policy);
     let status = args.target_status.map(|status| match status {
         Status::Saved => TargetStatus::Saved,

@@ -57,10 +57,10 @@ pub fn run(args: &Args) -> Outcome {
             let paths = args.selector.entries(&bundle)?;
             for path in &paths {
                 if let Some(entry) = bundle.get_mut(path) {
-                    edit(entry.document_mut())?;
+                    edit(entry.document_mut()?)?;
                 }
             }
-            let changed = bundle.iter().filter(|entry| entry.document().is_modified()).count();
+            let changed = bundle.iter().filter(|entry| entry.is_modified()).count();
             match &output {
                 Some(output) => output.write_bundle(&bundle)?,
                 None => {

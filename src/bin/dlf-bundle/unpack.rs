@@ -43,6 +43,9 @@ pub fn run(args: &Args) -> Outcome {
     }
     let bundle = input::open_bundle(&args.bundle, &args.limits.read_options())?;
     print_warnings(bundle.warnings());
+    // Without --allow-invalid, a definition that does not parse stops the
+    // unpack before anything is written.
+    bundle.parse_all()?;
     let converted = match args.layout.map(Layout::from) {
         Some(layout) if layout != bundle.layout() => Some(bundle.to_layout(layout, &ReferenceOptions::default())?),
         _ => None,

@@ -1,0 +1,215 @@
+//! One definition file of a bundle, kept as it is stored until someone
+//! needs its contents.
+
+use crate::error::{Error, Result};
+use crate::folder;
+use crate::kind::DefinitionKind;
+use crate::layout::Placement;
+use crate::limits::{Limits, RunningTotal};
+use crate::model::{Document, Job, Resource, Script};
+use crate::read::RawEntry;
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+/// One definition file of a bundle: its path, where it sits in the layout,
+/// and its definition, parsed the first time it is asked for.
+///
+/// A bundle read from a zip keeps each entry as the zip stores it (its
+/// compressed bytes, CRC-32 and sizes, checked by the reader's structural
+/// rules); a bundle read from a folder keeps each file's path. The entry is
+/// inflated (its CRC-32 checked) or read, then parsed, by the first call
+/// that needs it ([`Entry::document`], [`Entry::bytes`]), and an entry that
+/// nobody changed is written back as it was stored.
+///
+/// ```
+/// use dlf_bundle::{Bundle, DefinitionKind, Job, Layout};
+/// let mut bundle = Bundle::new(Layout::Batch);
+/// bundle.add_job(Job::new("job_batch"))?;
+/// let entry = bundle.get("jobs/job_batch/job_batch.job").unwrap();
+/// assert_eq!((entry.kind(), entry.name(), entry.job_folder()), (DefinitionKind::Job, "job_batch", Some("job_batch")));
+/// assert_eq!(entry.document()?.name(), Some("job_batch"));
+/// # Ok::<(), dlf_bundle::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Entry {
+    path: String,
+    placement: Placement,
+    stored: Stored,
+    document: OnceLock<Document>,
+}
+
+/// Where an entry's bytes are until it is parsed.
+#[derive(Debug, Clone)]
+pub(crate) enum Stored {
+    /// Built in memory: the document is all there is.
+    Memory,
+    /// An entry of a zip, as the zip stores it.
+    Zip(RawEntry),
+    /// A file of a folder, read under the folder's limits.
+    File { file: PathBuf, limits: Limits, total: Arc<RunningTotal> },
+}
+
+impl Entry {
+    /// An entry whose document is in memory.
+    pub(crate) fn parsed(path: String, placement: Placement, document: Document) -> Self {
+        Self { path, placement, stored: Stored::Memory, document: OnceLock::from(document) }
+    }
+
+    /// An entry whose bytes are `stored`, parsed when first needed.
+    pub(crate) fn stored(path: String, placement: Placement, stored: Stored) -> Self {
+        Self { path, placement, stored, document: OnceLock::new() }
+    }
+
+    /// The same definition, stored the same way, at another path.
+    pub(crate) fn moved(&self, path: String, placement: Placement) -> Self {
+        Self { path, placement, stored: self.stored.clone(), document: self.document.clone() }
+    }
+
+    /// The path inside the bundle (`jobs/a/a.job`), without any wrapper folder.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The kind, from the extension.
+    pub fn kind(&self) -> DefinitionKind {
+        self.placement.kind
+    }
+
+    /// The file name without extension.
+    pub fn stem(&self) -> &str {
+        &self.placement.stem
+    }
+
+    /// The name the layout gives the definition: its file name without
+    /// extension. The `name` inside is [`Document::name`]; `validate`
+    /// reports a definition whose two names differ.
+    pub fn name(&self) -> &str {
+        &self.placement.stem
+    }
+
+    /// Where the entry sits in the layout.
+    pub fn placement(&self) -> &Placement {
+        &self.placement
+    }
+
+    /// Batch layout: the job folder holding this entry.
+    pub fn job_folder(&self) -> Option<&str> {
+        self.placement.job_folder.as_deref()
+    }
+
+    /// The parsed definition and its bytes, parsed on the first call.
+    ///
+    /// # Errors
+    /// What reading the entry finds: a damaged entry (CRC-32, DEFLATE data,
+    /// size), a file that cannot be read, a limit, invalid JSON or a field
+    /// of the wrong type; the error names the entry.
+    pub fn document(&self) -> Result<&Document> {
+        if let Some(document) = self.document.get() {
+            return Ok(document);
+        }
+        let document = self.load()?;
+        // Another thread may have parsed it meanwhile: either copy will do.
+        Ok(self.document.get_or_init(|| document))
+    }
+
+    /// The job of a `.job` entry (parsed if need be).
+    pub(crate) fn job(&self) -> Result<&Job> {
+        self.document()?.definition().as_job().ok_or_else(|| self.not_of_its_kind())
+    }
+
+    /// The script of a `.script` entry.
+    pub(crate) fn script(&self) -> Result<&Script> {
+        self.document()?.definition().as_script().ok_or_else(|| self.not_of_its_kind())
+    }
+
+    /// The resource of a `.resource` entry.
+    pub(crate) fn resource(&self) -> Result<&Resource> {
+        self.document()?.definition().as_resource().ok_or_else(|| self.not_of_its_kind())
+    }
+
+    /// The job of a `.job` entry, for changing it.
+    pub(crate) fn job_mut(&mut self) -> Result<&mut Job> {
+        if self.kind() != DefinitionKind::Job {
+            return Err(self.not_of_its_kind());
+        }
+        let error = self.not_of_its_kind();
+        self.document_mut()?.definition_mut().as_job_mut().ok_or(error)
+    }
+
+    /// The reader parses each definition as its extension says.
+    fn not_of_its_kind(&self) -> Error {
+        Error::internal("a definition is not of its entry's kind").in_entry(&self.path)
+    }
+
+    /// The document, for changing it (parsed first if need be).
+    ///
+    /// # Errors
+    /// As [`Entry::document`].
+    pub fn document_mut(&mut self) -> Result<&mut Document> {
+        if self.document.get().is_none() {
+            let document = self.load()?;
+            let _ = self.document.set(document);
+        }
+        self.document.get_mut().ok_or_else(|| Error::internal("a parsed document was not kept").in_entry(&self.path))
+    }
+
+    /// The bytes the definition writes: as stored (inflated) while nobody
+    /// has changed it, else what [`Document::bytes`] gives. Reading them
+    /// parses nothing.
+    ///
+    /// # Errors
+    /// As [`Entry::document`], but for JSON and type errors.
+    pub fn bytes(&self) -> Result<Cow<'_, [u8]>> {
+        match self.document.get() {
+            Some(document) => Ok(document.bytes()),
+            None => self.read().map(Cow::Owned),
+        }
+    }
+
+    /// The document, parsed anew and not kept: for a pass over a large
+    /// bundle that must not hold every definition at once.
+    pub(crate) fn load(&self) -> Result<Document> {
+        if let Some(document) = self.document.get() {
+            return Ok(document.clone());
+        }
+        let bytes = self.read()?;
+        Document::parse(self.kind(), bytes).map_err(|e| self.locate(e))
+    }
+
+    /// The bytes as stored, inflated or read.
+    fn read(&self) -> Result<Vec<u8>> {
+        match &self.stored {
+            Stored::Zip(raw) => raw.inflate().map_err(|e| e.in_entry(&self.path)),
+            Stored::File { file, limits, total } => {
+                let data = folder::read_file(file, limits.max_entry_bytes)?;
+                total.add(data.len() as u64, limits).map_err(|e| e.in_file(file))?;
+                Ok(data)
+            }
+            Stored::Memory => Err(Error::internal("an entry built in memory has no document").in_entry(&self.path)),
+        }
+    }
+
+    /// An error about this entry's contents, named as the reader names it.
+    fn locate(&self, error: Error) -> Error {
+        match &self.stored {
+            Stored::File { file, .. } => error.in_file(file),
+            Stored::Zip(_) | Stored::Memory => error.in_entry(&self.path),
+        }
+    }
+
+    /// How the entry is stored, when it can be written as it was: a zip
+    /// entry nobody has changed.
+    pub(crate) fn unchanged_raw(&self) -> Option<&RawEntry> {
+        match (&self.stored, self.document.get()) {
+            (Stored::Zip(raw), None) => Some(raw),
+            (Stored::Zip(raw), Some(document)) if !document.is_modified() => Some(raw),
+            _ => None,
+        }
+    }
+
+    /// `true` when the document has been parsed and changed since.
+    pub fn is_modified(&self) -> bool {
+        self.document.get().is_some_and(Document::is_modified)
+    }
+}
