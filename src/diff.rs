@@ -279,8 +279,13 @@ pub fn diff(old: &Bundle, new: &Bundle, options: &DiffOptions) -> Result<Diff> {
         resources: compare(DefinitionKind::Resource)?,
     };
     // Who a change touches is worked out only when something changed.
-    if result.kinds().iter().any(|(_, kind)| !kind.changed.is_empty()) {
-        let users = Users::of(new)?;
+    let changed: Vec<(DefinitionKind, &str)> = result
+        .kinds()
+        .iter()
+        .flat_map(|(kind, changes)| changes.changed.iter().map(|changed| (*kind, changed.name.as_str())))
+        .collect();
+    if !changed.is_empty() {
+        let users = Users::of(new, &changed)?;
         for (kind, changes) in [
             (DefinitionKind::Job, &mut result.jobs),
             (DefinitionKind::Script, &mut result.scripts),
@@ -331,6 +336,13 @@ impl<'b> Side<'b> {
 /// A changed definition and its JSON Patch.
 type ChangedWithPatch = (Changed, Vec<PatchOp>);
 
+/// The names of definitions a job's bytes hold, by index; `Any` when a
+/// JSON escape could spell one the search cannot see.
+enum Held {
+    Names(Vec<usize>),
+    Any,
+}
+
 /// Who in NEW is touched by a change of a job, script or resource.
 struct Users {
     /// Definition to the jobs that name it directly.
@@ -338,15 +350,71 @@ struct Users {
 }
 
 impl Users {
-    /// Each job of NEW is parsed once, in parallel, for its references
-    /// alone, and dropped: no resolution, nothing kept.
-    fn of(bundle: &Bundle) -> Result<Self> {
+    /// The users, in NEW, of the `changed` definitions and of every job
+    /// downstream of them. A job can name a definition only if its bytes hold
+    /// the name (or a JSON escape that could spell it), so one pass over
+    /// NEW's jobs finds which names each holds; only the jobs reachable from
+    /// `changed` through those names are parsed for their references.
+    fn of(bundle: &Bundle, changed: &[(DefinitionKind, &str)]) -> Result<Self> {
         let jobs: Vec<&Entry> = bundle.entries_of(DefinitionKind::Job).collect();
+        // The names looked for: every job's, and the changed scripts' and resources'.
+        let mut names: Vec<(DefinitionKind, &str)> =
+            jobs.iter().map(|entry| (DefinitionKind::Job, entry.name())).collect();
+        names.extend(changed.iter().filter(|(kind, _)| *kind != DefinitionKind::Job));
+        names.sort_unstable();
+        names.dedup();
+        let finder = aho_corasick::AhoCorasick::new(names.iter().map(|(_, name)| name))
+            .map_err(|e| crate::Error::internal(format!("the name search cannot be built: {e}")))?;
+        let held: Vec<Held> = jobs
+            .par_iter()
+            .map(|entry| {
+                let bytes = entry.bytes()?;
+                let escaped = json::may_escape_a_name(&bytes);
+                let mut held: Vec<usize> =
+                    finder.find_overlapping_iter(&*bytes).map(|found| found.pattern().as_usize()).collect();
+                held.sort_unstable();
+                held.dedup();
+                Ok(if escaped { Held::Any } else { Held::Names(held) })
+            })
+            .collect::<Result<_>>()?;
+        // The jobs that may be users, reached from `changed` through the names they hold.
+        let mut holders: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+        let mut holders_of_any = Vec::new();
+        for (job, holds) in held.iter().enumerate() {
+            match holds {
+                Held::Any => holders_of_any.push(job),
+                Held::Names(held) => {
+                    for name in held {
+                        if let Some(holders) = holders.get_mut(*name) {
+                            holders.push(job);
+                        }
+                    }
+                }
+            }
+        }
+        let index_of = |target: (DefinitionKind, &str)| names.binary_search(&target).ok();
+        let mut reached = vec![false; jobs.len()];
+        let mut queue: Vec<usize> = changed.iter().filter_map(|target| index_of(*target)).collect();
+        let mut seen: BTreeSet<usize> = queue.iter().copied().collect();
+        while let Some(name) = queue.pop() {
+            let users = holders.get(name).into_iter().flatten().chain(&holders_of_any);
+            for (&job, entry) in users.filter_map(|job| Some((job, jobs.get(*job)?))) {
+                let Some(reached) = reached.get_mut(job).filter(|reached| !**reached) else { continue };
+                *reached = true;
+                if let Some(own) = index_of((DefinitionKind::Job, entry.name()))
+                    && seen.insert(own)
+                {
+                    queue.push(own);
+                }
+            }
+        }
         let known: BTreeSet<&str> = jobs.iter().map(|entry| entry.name()).collect();
         let known_job = |name: &str| known.contains(name);
         let uses = jobs
             .par_iter()
-            .map(|entry| {
+            .zip(reached)
+            .filter(|(_, reached)| *reached)
+            .map(|(entry, _)| {
                 let document = entry.load()?;
                 let Definition::Job(job) = document.definition() else {
                     return Ok(Vec::new());
@@ -444,32 +512,26 @@ fn differing(
     }))
 }
 
-/// `true` when two entries hold the same bytes, decided without parsing
-/// either: zip entries stored alike (method, CRC-32, sizes and compressed
-/// bytes all equal) are equal without inflating; others when their
-/// inflated or read bytes are.
-fn same_bytes(old: &Entry, new: &Entry) -> Result<bool> {
-    if let (Some(old), Some(new)) = (old.unchanged_raw(), new.unchanged_raw())
-        && old.same_as(new)?
-    {
-        return Ok(true);
-    }
-    Ok(old.bytes()? == new.bytes()?)
-}
-
 /// The changes from `old` to `new` of one definition, and its patch.
-/// Equal bytes are no change, and are not parsed; the others are parsed
-/// for the comparison and not kept.
+/// Identical raw entries are no change without inflating either; equal
+/// bytes are no change without parsing; the others are parsed as JSON for
+/// the comparison and not kept.
 fn compare_definition(
     kind: DefinitionKind,
     old: &Entry,
     new: &Entry,
     options: &DiffOptions,
 ) -> Result<(Vec<Change>, Vec<PatchOp>)> {
-    if same_bytes(old, new)? {
+    if let (Some(old), Some(new)) = (old.unchanged_raw(), new.unchanged_raw())
+        && old.same_as(new)?
+    {
         return Ok((Vec::new(), Vec::new()));
     }
-    let (old, new) = (old.load()?.definition().to_value(), new.load()?.definition().to_value());
+    let (old_bytes, new_bytes) = (old.bytes()?, new.bytes()?);
+    if old_bytes == new_bytes {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let (old, new) = (old.json(&old_bytes)?, new.json(&new_bytes)?);
     let mut walk = Walk { kind, options, changes: Vec::new(), patch: Vec::new() };
     let root = Here { path: String::new(), patch_path: String::new(), key: None, parent_key: None, named: false };
     walk.value(&old, &new, &root);

@@ -15,7 +15,7 @@
 //! bizdate = "2024-01-01"
 //! ```
 
-use crate::bundle::Bundle;
+use crate::bundle::{Bundle, Entry};
 use crate::catalog::Refers;
 use crate::error::{Error, Position, RequestPart, Result};
 use crate::json;
@@ -308,9 +308,7 @@ struct Needles(Option<aho_corasick::AhoCorasick>);
 
 impl Needles {
     fn may_occur(&self, bytes: &[u8]) -> bool {
-        // `\u0064ws_link` and `obs:\/\/bucket` are the same strings as
-        // `dws_link` and `obs://bucket`; other escapes cannot appear in a name.
-        let escaped = memchr::memmem::find(bytes, b"\\u").is_some() || memchr::memmem::find(bytes, b"\\/").is_some();
+        let escaped = crate::json::may_escape_a_name(bytes);
         match &self.0 {
             Some(needles) => escaped || needles.is_match(bytes),
             None => true,
@@ -378,26 +376,131 @@ fn unmatched(map: &Map, seen: &[Seen]) -> Vec<Unmatched> {
 /// A rewritten definition that no longer fits the model (cannot happen for
 /// the string values the map rewrites, but is reported, not ignored).
 pub fn apply(bundle: &mut Bundle, map: &Map) -> Result<Report> {
-    let layout = bundle.layout();
-    let entry_of = |job: &str, script: Option<&str>| match script {
-        Some(script) => layout.path_for(DefinitionKind::Script, script, Some(job)),
-        None => layout.path_for(DefinitionKind::Job, job, None),
+    let Remapping { report, rewritten } = remapping(bundle, map, Keep::Documents)?;
+    for (path, document) in rewritten {
+        if let Some(entry) = bundle.get_mut(&path) {
+            *entry.document_mut()? = document;
+        }
+    }
+    Ok(report)
+}
+
+/// What [`apply`] would do, with nothing kept: the report of a dry run.
+///
+/// # Errors
+/// As [`apply`].
+pub fn report(bundle: &Bundle, map: &Map) -> Result<Report> {
+    Ok(remapping(bundle, map, Keep::Nothing)?.report)
+}
+
+/// [`apply`] streamed to the zip file `path` (written atomically): entries
+/// the map does not touch are copied as stored (compressed bytes, CRC-32
+/// and sizes as read), the others rewritten and compressed as they are
+/// written, so memory holds a slice of the bundle, not the bundle. The
+/// same input and map give the same bytes.
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// use dlf_bundle::{Bundle, ReadOptions};
+/// use dlf_bundle::remap::{write_remapped, Map};
+/// let bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
+/// let map: Map = "[connection]\ndws_link = \"dws_prod\"\n".parse()?;
+/// let out = dir.path().join("prod.zip");
+/// let report = write_remapped(&bundle, &map, &out)?;
+/// assert!(report.changes.iter().all(|c| c.to == "dws_prod"));
+/// let written = Bundle::open(&out)?;
+/// assert_eq!(written.len(), bundle.len());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`apply`]; I/O errors name the file, which is then left as it was.
+pub fn write_remapped(bundle: &Bundle, map: &Map, path: impl AsRef<std::path::Path>) -> Result<Report> {
+    remap_into(bundle, map, |edit| bundle.write_edited_to_path(path.as_ref(), edit))
+}
+
+/// [`write_remapped`] into memory.
+///
+/// # Errors
+/// As [`apply`].
+pub fn to_vec_remapped(bundle: &Bundle, map: &Map) -> Result<(Vec<u8>, Report)> {
+    let mut zip = Vec::new();
+    let report = remap_into(bundle, map, |edit| {
+        zip = bundle.write_edited_into(Vec::new(), edit)?;
+        Ok(())
+    })?;
+    Ok((zip, report))
+}
+
+/// Runs `write` with the function that gives each entry's remapped bytes
+/// (`None`: unchanged), collecting the report as entries go by.
+fn remap_into(
+    bundle: &Bundle,
+    map: &Map,
+    write: impl FnOnce(&(dyn Fn(&Entry) -> Result<Option<Vec<u8>>> + Sync)) -> Result<()>,
+) -> Result<Report> {
+    let needles = map.needles();
+    let found = std::sync::Mutex::new(Vec::new());
+    let edit = |entry: &Entry| -> Result<Option<Vec<u8>>> {
+        let bytes = entry.bytes()?;
+        if !needles.may_occur(&bytes) {
+            return Ok(None);
+        }
+        let (rewritten, seen) = rewritten(&entry.parse(bytes.into_owned())?, entry.path(), map)?;
+        let (bytes, changes) = match rewritten {
+            Some((document, changes)) => (Some(document.bytes().into_owned()), changes),
+            None => (None, Vec::new()),
+        };
+        found.lock().map_err(|_| Error::internal("a remapping thread panicked"))?.push((
+            entry.path().to_owned(),
+            changes,
+            seen,
+        ));
+        Ok(bytes)
     };
-    // What is unmapped and what is rewritten are found side by side, each
-    // in parallel; entries are reported in path order. Only entries whose
-    // bytes could hold one of the map's names are parsed for the rewrite.
+    let unmapped = bundle_unmapped(bundle, map);
+    write(&edit)?;
+    let mut found = found.into_inner().map_err(|_| Error::internal("a remapping thread panicked"))?;
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut changes = Vec::new();
+    let mut seen = Vec::new();
+    for (_, mut entry_changes, mut entry_seen) in found {
+        changes.append(&mut entry_changes);
+        seen.append(&mut entry_seen);
+    }
+    let unmatched = unmatched_with_nearest(bundle, map, &seen)?;
+    Ok(Report { changes, unmapped: unmapped?, unmatched })
+}
+
+/// Whether [`remapping`] keeps the rewritten documents.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Documents,
+    Nothing,
+}
+
+/// A report and, when asked, the rewritten documents by path.
+struct Remapping {
+    report: Report,
+    rewritten: Vec<(String, Document)>,
+}
+
+/// The map applied to every entry that may hold one of its names, in
+/// parallel; entries are reported in path order.
+fn remapping(bundle: &Bundle, map: &Map, keep: Keep) -> Result<Remapping> {
     let needles = map.needles();
     let entries = bundle.entries();
     let (unmapped, results) = rayon::join(
-        || bundle_dependencies(bundle, &ReferenceOptions::default()).map(|jobs| unmapped(&jobs, map, entry_of)),
+        || bundle_unmapped(bundle, map),
         || {
             entries
                 .par_iter()
                 .map(|entry| {
-                    if !needles.may_occur(&entry.bytes()?) {
+                    let bytes = entry.bytes()?;
+                    if !needles.may_occur(&bytes) {
                         return Ok((None, Vec::new()));
                     }
-                    rewritten(entry.document()?, entry.path(), map)
+                    rewritten(&entry.parse(bytes.into_owned())?, entry.path(), map)
                 })
                 .collect::<Vec<_>>()
         },
@@ -409,30 +512,43 @@ pub fn apply(bundle: &mut Bundle, map: &Map) -> Result<Report> {
         let (rewritten, mut entry_seen) = result?;
         seen.append(&mut entry_seen);
         if let Some((document, mut entry_changes)) = rewritten {
-            documents.push((entry.path().to_owned(), document));
+            if keep == Keep::Documents {
+                documents.push((entry.path().to_owned(), document));
+            }
             changes.append(&mut entry_changes);
         }
     }
-    let mut unmatched = unmatched(map, &seen);
-    if !unmatched.is_empty() {
-        // A key that matched nothing gets the nearest value of its section,
-        // which only a pass over every entry can find.
-        let every: Vec<Seen> = entries
-            .par_iter()
-            .map(|entry| Ok(rewritten(&entry.load()?, entry.path(), map)?.1))
-            .collect::<Result<Vec<_>>>()?
-            .into_iter()
-            .flatten()
-            .collect();
-        unmatched = self::unmatched(map, &every);
+    let unmatched = unmatched_with_nearest(bundle, map, &seen)?;
+    Ok(Remapping { report: Report { changes, unmapped: unmapped?, unmatched }, rewritten: documents })
+}
+
+/// What the bundle's jobs need that the map does not name.
+fn bundle_unmapped(bundle: &Bundle, map: &Map) -> Result<Vec<Unmapped>> {
+    let layout = bundle.layout();
+    let entry_of = |job: &str, script: Option<&str>| match script {
+        Some(script) => layout.path_for(DefinitionKind::Script, script, Some(job)),
+        None => layout.path_for(DefinitionKind::Job, job, None),
+    };
+    Ok(unmapped(&bundle_dependencies(bundle, &ReferenceOptions::default())?, map, entry_of))
+}
+
+/// The map's entries that match none of the values `seen`; each gets the
+/// nearest value of its section, which only a pass over every entry can
+/// find (a key that matched nothing is in no entry the search let through).
+fn unmatched_with_nearest(bundle: &Bundle, map: &Map, seen: &[Seen]) -> Result<Vec<Unmatched>> {
+    let unmatched = unmatched(map, seen);
+    if unmatched.is_empty() {
+        return Ok(unmatched);
     }
-    for (path, document) in documents {
-        if let Some(entry) = bundle.get_mut(&path) {
-            *entry.document_mut()? = document;
-        }
-    }
-    let unmapped = unmapped?;
-    Ok(Report { changes, unmapped, unmatched })
+    let every: Vec<Seen> = bundle
+        .entries()
+        .par_iter()
+        .map(|entry| Ok(rewritten(&entry.load()?, entry.path(), map)?.1))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok(self::unmatched(map, &every))
 }
 
 /// [`apply`] on a workspace: every definition is read, the changed ones

@@ -146,7 +146,7 @@ impl Lookup for BundleLookup<'_> {
         options: &ReferenceOptions,
     ) -> Result<Option<Vec<Reference>>, Self::Error> {
         let Some(entry) = self.find(kind, name, job) else { return Ok(None) };
-        Ok(Some(definition_references(entry.document()?.definition(), options)))
+        Ok(Some(definition_references(entry.load()?.definition(), options)))
     }
 }
 

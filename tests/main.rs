@@ -21,6 +21,7 @@ mod layouts;
 mod pack;
 mod plan;
 mod properties;
+mod raw_entries;
 mod read_windows;
 mod real_world;
 mod reference;

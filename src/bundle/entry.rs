@@ -173,8 +173,22 @@ impl Entry {
         if let Some(document) = self.document.get() {
             return Ok(document.clone());
         }
-        let bytes = self.read()?;
+        self.parse(self.read()?)
+    }
+
+    /// `bytes`, this entry's own as [`Entry::bytes`] gave them, parsed and
+    /// not kept.
+    pub(crate) fn parse(&self, bytes: Vec<u8>) -> Result<Document> {
+        if let Some(document) = self.document.get() {
+            return Ok(document.clone());
+        }
         Document::parse(self.kind(), bytes).map_err(|e| self.locate(e))
+    }
+
+    /// `bytes`, this entry's own, parsed as JSON alone (no model), with
+    /// errors named as the reader names them.
+    pub(crate) fn json(&self, bytes: &[u8]) -> Result<crate::json::Value> {
+        crate::json::parse(bytes).map_err(|e| self.locate(e))
     }
 
     /// The bytes as stored, inflated or read.

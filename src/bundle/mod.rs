@@ -22,6 +22,10 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+/// What an edit made while writing gives for an entry: its new bytes, or
+/// `None` to write it as it is.
+pub(crate) type Edit<'a> = dyn Fn(&Entry) -> Result<Option<Vec<u8>>> + Sync + 'a;
+
 /// A job export bundle: jobs, scripts and resources in one layout.
 ///
 /// Entries are kept sorted by path, which is also the order they are written in.
@@ -406,22 +410,35 @@ impl Bundle {
     /// # Errors
     /// As [`Bundle::to_vec`]; I/O errors name the file.
     pub fn write_to_path(&self, path: impl AsRef<Path>) -> Result<()> {
-        folder::write_atomically_with(path.as_ref(), |file| {
-            let buffered = self.write_into(std::io::BufWriter::with_capacity(1 << 20, file))?;
+        self.write_edited_to_path(path.as_ref(), &|_| Ok(None))
+    }
+
+    fn write_into<W: std::io::Write>(&self, writer: W) -> Result<W> {
+        self.write_edited_into(writer, &|_| Ok(None))
+    }
+
+    /// [`Bundle::write_to_path`], each entry's bytes replaced by what `edit`
+    /// gives for it (`None`: the entry as it is).
+    pub(crate) fn write_edited_to_path(&self, path: &Path, edit: &Edit<'_>) -> Result<()> {
+        folder::write_atomically_with(path, |file| {
+            let buffered = self.write_edited_into(std::io::BufWriter::with_capacity(1 << 20, file), edit)?;
             buffered.into_inner().map_err(|e| Error::io(e.into_error(), "cannot write"))?;
             Ok(())
         })
     }
 
-    fn write_into<W: std::io::Write>(&self, writer: W) -> Result<W> {
-        // Paths were checked when inserted; changed definitions are
-        // serialised by the compressing threads, not beforehand.
+    /// Zips the entries into `writer`, `edit` called on each by the
+    /// compressing threads: an entry it leaves alone and nobody changed is
+    /// copied as stored.
+    pub(crate) fn write_edited_into<W: std::io::Write>(&self, writer: W, edit: &Edit<'_>) -> Result<W> {
+        // Paths were checked when inserted.
         let entries: Vec<&Entry> = self.iter().collect();
         write::zip_indexed_into(writer, entries.len(), |index| {
             let Some(entry) = entries.get(index) else { return Ok(None) };
-            let contents = match entry.unchanged_raw() {
-                Some(raw) => write::Contents::Stored(raw),
-                None => write::Contents::Plain(entry.bytes()?),
+            let contents = match (edit(entry)?, entry.unchanged_raw()) {
+                (Some(edited), _) => write::Contents::Plain(edited.into()),
+                (None, Some(raw)) => write::Contents::Stored(raw),
+                (None, None) => write::Contents::Plain(entry.bytes()?),
             };
             Ok(Some((entry.path(), contents)))
         })

@@ -57,12 +57,64 @@ pub fn run(args: &Args) -> Outcome {
             "a workspace folder is remapped in place (keep it in git): drop -o, or use --dry-run".into(),
         ));
     }
+    // A zip written from a zip streams: the report comes from the writing,
+    // unless it must be seen first (--strict, --dry-run).
+    let streamed = matches!(opened, Opened::Bundle(_)) && zip_output.is_some() && !args.strict && !args.dry_run;
     let report = match &mut opened {
+        Opened::Bundle(bundle) if streamed => {
+            if let Some(path) = zip_output.as_ref().and_then(Output::file) {
+                remap::write_remapped(bundle, &map, path)?
+            } else {
+                let (zip, report) = remap::to_vec_remapped(bundle, &map)?;
+                write_stdout(&zip)?;
+                report
+            }
+        }
+        Opened::Bundle(bundle) if zip_output.is_some() || args.dry_run => remap::report(bundle, &map)?,
         Opened::Bundle(bundle) => remap::apply(bundle, &map)?,
         Opened::Workspace(workspace) => remap::apply_workspace(workspace, &map)?,
     };
-    let report_text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&with_addressing(&report, "index")?)
+    let report_text = render(&report, args.format)?;
+    // With `-o -` the zip goes to standard output, and the report beside it.
+    if zip_output.as_ref().is_some_and(Output::is_stdout) {
+        print_error(report_text.trim_end_matches('\n'));
+    } else {
+        print(report_text)?;
+    }
+    if args.strict && !(report.unmapped.is_empty() && report.unmatched.is_empty()) {
+        print_error(format_args!(
+            "error: {} objects the map does not name and {} map entries that match nothing; nothing written",
+            report.unmapped.len(),
+            report.unmatched.len()
+        ));
+        return Ok(ExitCode::from(1));
+    }
+    if args.dry_run {
+        return Ok(ExitCode::SUCCESS);
+    }
+    match (&opened, &args.output) {
+        (Opened::Bundle(_), Some(_)) if streamed => {}
+        (Opened::Bundle(bundle), Some(output)) if folder => bundle.unpack(output, UnpackOptions::default())?,
+        (Opened::Bundle(bundle), Some(_)) => match zip_output.as_ref().and_then(Output::file) {
+            Some(path) => drop(remap::write_remapped(bundle, &map, path)?),
+            None => write_stdout(&remap::to_vec_remapped(bundle, &map)?.0)?,
+        },
+        (Opened::Bundle(bundle), None) => {
+            bundle.write_changes_to_dir(&args.target)?;
+        }
+        (Opened::Workspace(workspace), _) => {
+            workspace.save()?;
+        }
+    }
+    note(format!("{} values rewritten", report.changes.len()));
+    leave_to_exit((opened, report));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The report in `format`.
+fn render(report: &remap::Report, format: Format) -> Result<String, Failure> {
+    Ok(match format {
+        Format::Json => serde_json::to_string_pretty(&with_addressing(report, "index")?)
             .map(|json| json + "\n")
             .map_err(|e| Failure::Message(format!("cannot write the JSON report: {e}")))?,
         Format::Text => {
@@ -85,39 +137,11 @@ pub fn run(args: &Args) -> Outcome {
             }
             out
         }
-    };
-    // With `-o -` the zip goes to standard output, and the report beside it.
-    if zip_output.as_ref().is_some_and(Output::is_stdout) {
-        print_error(report_text.trim_end_matches('\n'));
-    } else {
-        print(report_text)?;
-    }
-    if args.strict && !(report.unmapped.is_empty() && report.unmatched.is_empty()) {
-        print_error(format_args!(
-            "error: {} objects the map does not name and {} map entries that match nothing; nothing written",
-            report.unmapped.len(),
-            report.unmatched.len()
-        ));
-        return Ok(ExitCode::from(1));
-    }
-    if args.dry_run {
-        return Ok(ExitCode::SUCCESS);
-    }
-    match (&opened, &args.output) {
-        (Opened::Bundle(bundle), Some(output)) if folder => bundle.unpack(output, UnpackOptions::default())?,
-        (Opened::Bundle(bundle), Some(_)) => {
-            if let Some(output) = &zip_output {
-                output.write_bundle(bundle)?;
-            }
-        }
-        (Opened::Bundle(bundle), None) => {
-            bundle.write_changes_to_dir(&args.target)?;
-        }
-        (Opened::Workspace(workspace), _) => {
-            workspace.save()?;
-        }
-    }
-    note(format!("{} values rewritten", report.changes.len()));
-    leave_to_exit((opened, report));
-    Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// The zip on standard output (`-o -`).
+fn write_stdout(zip: &[u8]) -> Result<(), Failure> {
+    std::io::Write::write_all(&mut std::io::stdout().lock(), zip)
+        .map_err(|e| Failure::Message(format!("cannot write to standard output: {e}")))
 }
