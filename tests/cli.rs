@@ -441,3 +441,31 @@ fn export_from_an_unpacked_batch_export_names_the_conversion() {
     );
     assert!(!out.exists());
 }
+
+/// pre-commit names changed definition files one by one: each is checked
+/// with the definitions of its folder (so its references resolve), and
+/// only its own findings are reported.
+#[test]
+fn validate_checks_a_definition_file_with_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("ws");
+    for entry in walkdir::WalkDir::new("examples/workspace").into_iter().map(Result::unwrap) {
+        let target = copy.join(entry.path().strip_prefix("examples/workspace").unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let job = copy.join("jobs/job_batch.job");
+    let text = std::fs::read_to_string(&job).unwrap().replace("\"dws_sql\"", "\"dws_sqll\"");
+    std::fs::write(&job, text).unwrap();
+    let (job, other) = (job.to_str().unwrap(), copy.join("jobs/job_stream.job"));
+    let output = run(&["validate", job, other.to_str().unwrap()]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("DLFB0302") && stdout.contains("did you mean `dws_sql`?"), "{stdout}");
+    assert!(stdout.contains("job_stream.job: valid"), "{stdout}");
+    let output = run(&["validate", copy.join("scripts/dws_sql.script").to_str().unwrap()]);
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stdout));
+}

@@ -185,6 +185,26 @@ impl Entry {
         Document::parse(self.kind(), bytes).map_err(|e| self.locate(e))
     }
 
+    /// The entry's JSON as read, key order kept, without building the model
+    /// (and without keeping anything): for a caller that wants the data, a
+    /// comparison or a conversion to another language's objects.
+    ///
+    /// ```
+    /// use dlf_bundle::{Bundle, ReadOptions};
+    /// let bundle = Bundle::from_dir("examples/workspace", &ReadOptions::default())?;
+    /// let value = bundle.get("jobs/job_batch.job").unwrap().to_value()?;
+    /// let name = value.as_object().and_then(|object| object.get("name")).and_then(|name| name.as_str());
+    /// assert_eq!(name, Some("job_batch"));
+    /// # Ok::<(), dlf_bundle::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Entry::bytes`], and [`crate::ErrorKind::Json`] for what is not
+    /// JSON, naming the entry (or file) and the position.
+    pub fn to_value(&self) -> Result<crate::json::Value> {
+        self.json(&self.bytes()?)
+    }
+
     /// `bytes`, this entry's own, parsed as JSON alone (no model), with
     /// errors named as the reader names them.
     pub(crate) fn json(&self, bytes: &[u8]) -> Result<crate::json::Value> {

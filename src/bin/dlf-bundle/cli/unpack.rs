@@ -1,11 +1,11 @@
 //! `dlf-bundle unpack`: extract a bundle into a folder, all or nothing.
 
-use crate::common::{Failure, LayoutArg, LimitArgs, Outcome, leave_to_exit, note, plural, print_warnings};
-use crate::input;
+use super::common::ExitCode;
+use super::common::{Failure, LayoutArg, LimitArgs, Outcome, leave_to_exit, note, plural, print_warnings};
+use super::input;
 use dlf_bundle::resolve::ReferenceOptions;
 use dlf_bundle::{Bundle, Layout, UnpackOptions};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(

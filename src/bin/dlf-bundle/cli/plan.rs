@@ -1,14 +1,14 @@
 //! `dlf-bundle plan`: what an import would do in the target workspace, and
 //! what would make it or the first run fail, checked offline.
 
-use crate::common::{Failure, LimitArgs, Outcome, Paint, Policy, plural, print, print_json, read_map};
-use crate::input;
+use super::common::ExitCode;
+use super::common::{Failure, LimitArgs, Outcome, Paint, Policy, plural, print, print_json, read_map};
+use super::input;
 use clap::ValueEnum;
 use dlf_bundle::diagnostic::Severity;
 use dlf_bundle::plan::{self, Action, Inventory, Plan, PlanOptions};
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(

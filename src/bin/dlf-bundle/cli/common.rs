@@ -8,7 +8,6 @@ use dlf_bundle::{Layout, Limits, ReadOptions};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::path::Path;
-use std::process::ExitCode;
 
 /// Output of the commands that report in text or JSON.
 #[derive(Clone, Copy, ValueEnum)]
@@ -146,6 +145,27 @@ impl Failure {
 }
 
 pub type Outcome = Result<ExitCode, Failure>;
+
+/// A command's exit status: 0 success, 1 findings, 2 usage or unreadable
+/// input. Ours rather than `std::process::ExitCode`, whose number cannot be
+/// read back, so that the Python entry point can return it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExitCode(u8);
+
+impl ExitCode {
+    pub const SUCCESS: Self = Self(0);
+
+    /// The number the process exits with.
+    pub fn code(self) -> u8 {
+        self.0
+    }
+}
+
+impl From<u8> for ExitCode {
+    fn from(code: u8) -> Self {
+        Self(code)
+    }
+}
 
 /// Prints `report` as pretty JSON on stdout.
 pub fn print_json(report: &impl Serialize) -> Result<(), Failure> {

@@ -1,13 +1,13 @@
 //! `dlf-bundle export`: export jobs from an unpacked workspace, as the
 //! batch-export API does.
 
-use crate::common::{
+use super::common::ExitCode;
+use super::common::{
     Failure, LayoutArg, Outcome, Output, leave_to_exit, note, plural, print, print_error, print_line, quiet, write_file,
 };
 use dlf_bundle::export::{self, ExportOptions};
 use dlf_bundle::{BundleDir, DefinitionKind, Layout, ReadOptions, Workspace};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(
@@ -69,7 +69,7 @@ pub fn run(args: &Args) -> Outcome {
     // One write: the tree of a 100-job export is hundreds of lines; on
     // standard error when the zip goes to standard output.
     if !quiet() {
-        let tree = format!("{name}\n{}", crate::render::tree(&export.bundle));
+        let tree = format!("{name}\n{}", super::render::tree(&export.bundle));
         if output.is_stdout() {
             print_error(tree.trim_end_matches('\n'));
         } else {

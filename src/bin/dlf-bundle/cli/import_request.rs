@@ -1,12 +1,12 @@
 //! `dlf-bundle import-request`: the ImportJob body that asks the service to
 //! rename environment objects on import.
 
-use crate::common::{LimitArgs, Outcome, Policy, note, print_json, read_map};
-use crate::input;
+use super::common::ExitCode;
+use super::common::{LimitArgs, Outcome, Policy, note, print_json, read_map};
+use super::input;
 use clap::ValueEnum;
 use dlf_bundle::remap::{ImportRequest, SameNamePolicy, TargetStatus};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(

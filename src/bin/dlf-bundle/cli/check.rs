@@ -1,9 +1,9 @@
 //! `dlf-bundle check`: preview an import as the service's check-file call does.
 
-use crate::common::{Format, LimitArgs, Outcome, print_json, print_line};
-use crate::input;
+use super::common::ExitCode;
+use super::common::{Format, LimitArgs, Outcome, print_json, print_line};
+use super::input;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(

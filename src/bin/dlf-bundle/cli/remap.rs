@@ -1,16 +1,16 @@
 //! `dlf-bundle remap`: rewrite connections, queues, clusters, buckets and
 //! parameters for another environment, value by value.
 
-use crate::common::{
+use super::common::ExitCode;
+use super::common::{
     Failure, Format, LimitArgs, Outcome, Output, leave_to_exit, note, print, print_error, read_map, shortened,
     with_addressing,
 };
-use crate::input::{self, Opened};
+use super::input::{self, Opened};
 use dlf_bundle::UnpackOptions;
 use dlf_bundle::remap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(

@@ -1,7 +1,7 @@
 //! What commands read: a bundle file, a bundle folder of either layout, a
 //! workspace folder, or `-` for a bundle on standard input.
 
-use crate::common::Failure;
+use super::common::Failure;
 use dlf_bundle::{Bundle, BundleDir, ErrorKind, ReadOptions, Workspace};
 use std::io::Read as _;
 use std::path::Path;

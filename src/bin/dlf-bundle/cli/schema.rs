@@ -1,10 +1,10 @@
 //! `dlf-bundle schema`: the JSON Schema of job, script or resource files,
 //! for editors.
 
-use crate::common::{Failure, Outcome, print, write_file};
+use super::common::ExitCode;
+use super::common::{Failure, Outcome, print, write_file};
 use dlf_bundle::DefinitionKind;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(after_help = "Example:\n  dlf-bundle schema job -o .vscode/dlf-job.schema.json\n\nThen, in VS Code's \

@@ -1,17 +1,18 @@
 //! `dlf-bundle validate`: offline validation with precise diagnostics, for
 //! people (text), programs (JSON) and CI (SARIF, GitHub annotations, JUnit).
 
-use crate::common::{Failure, LimitArgs, Outcome, Paint, plural, print, print_json, quiet};
-use crate::input;
+use super::common::ExitCode;
+use super::common::{Failure, LimitArgs, Outcome, Paint, plural, print, print_json, quiet};
+use super::input;
 use clap::ValueEnum;
 use dlf_bundle::Diagnostic;
 use dlf_bundle::diagnostic::{Code, Severity};
 use dlf_bundle::validate::{Config, ValidateOptions, Validation};
 use serde::Serialize;
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(clap::Args)]
@@ -84,8 +85,9 @@ pub fn run(args: &Args) -> Outcome {
     let (settings, config) = config(args.config.as_deref())?;
     let verdict = Verdict { deny_warnings: args.deny_warnings, settings: settings.as_deref() };
     let mut reports = Vec::new();
+    let mut folders = BTreeMap::new();
     for path in &args.bundles {
-        let report = match validate_input(path, &options) {
+        let report = match validate_input(path, &options, &mut folders) {
             Ok(validation) => {
                 let (diagnostics, suppressed_findings) = config.partition(validation.diagnostics);
                 let valid = !diagnostics.iter().any(|d| verdict.fails(d));
@@ -150,7 +152,39 @@ fn config(explicit: Option<&Path>) -> Result<(Option<PathBuf>, Config), Failure>
 /// One input: `-` (standard input, a zip), a folder, or a zip file. An
 /// input that is missing or cannot be read is its own error, reported in
 /// every format (exit 2), not a finding.
-fn validate_input(path: &Path, options: &ValidateOptions) -> Result<Validation, String> {
+/// A definition file's folder (the one holding its `jobs/`, `scripts/` or
+/// `resources/`) and its path there: a `.job`, `.script` or `.resource`
+/// named alone (as pre-commit names changed files) is validated with the
+/// definitions beside it, so its references resolve.
+fn definition_in_folder(path: &Path) -> Option<(PathBuf, String)> {
+    let extension = path.extension()?.to_str()?;
+    if !["job", "script", "resource"].contains(&extension) || !path.is_file() {
+        return None;
+    }
+    let absolute = std::path::absolute(path).ok()?;
+    let top = absolute.ancestors().skip(1).find(|dir| {
+        dir.file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| ["jobs", "scripts", "resources"].contains(&name))
+    })?;
+    let root = top.parent()?.to_path_buf();
+    let relative = absolute.strip_prefix(&root).ok()?;
+    let entry: Vec<&str> = relative.components().filter_map(|part| part.as_os_str().to_str()).collect();
+    Some((root, entry.join("/")))
+}
+
+fn validate_input(
+    path: &Path,
+    options: &ValidateOptions,
+    folders: &mut BTreeMap<PathBuf, Validation>,
+) -> Result<Validation, String> {
+    if let Some((root, entry)) = definition_in_folder(path) {
+        let whole = folders.entry(root).or_insert_with_key(|root| Validation::of_dir(root, options));
+        let mut found = whole.clone();
+        found.diagnostics.retain(|d| d.entry.as_deref() == Some(entry.as_str()));
+        found.definitions.retain(|definition| **definition == *entry);
+        return Ok(found);
+    }
     if path.as_os_str() == "-" {
         let bytes = input::read_stdin(&options.read).map_err(|failure| failure.to_string())?;
         let mut found = Validation::of_archive(&bytes, options);

@@ -1,10 +1,10 @@
 //! `dlf-bundle pack`: zip an unpacked bundle folder, deterministically.
 
-use crate::common::{LayoutArg, LimitArgs, Outcome, Output, leave_to_exit, note, print_warnings};
+use super::common::ExitCode;
+use super::common::{LayoutArg, LimitArgs, Outcome, Output, leave_to_exit, note, print_warnings};
 use dlf_bundle::resolve::ReferenceOptions;
 use dlf_bundle::{Bundle, BundleDir, Layout};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(

@@ -1,10 +1,10 @@
 //! `dlf-bundle list`: read a bundle through the safe reader and list its definitions.
 
-use crate::common::{Format, LimitArgs, Outcome, WarningReport, leave_to_exit, print_json, print_line, print_warnings};
-use crate::input;
+use super::common::ExitCode;
+use super::common::{Format, LimitArgs, Outcome, WarningReport, leave_to_exit, print_json, print_line, print_warnings};
+use super::input;
 use serde::Serialize;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(

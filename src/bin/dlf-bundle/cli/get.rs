@@ -1,12 +1,12 @@
 //! `dlf-bundle get`: print a value of a job, node, script or resource as JSON.
 
-use crate::common::{Failure, LimitArgs, Outcome, print};
-use crate::input::{self, Opened};
-use crate::target::Selector;
+use super::common::ExitCode;
+use super::common::{Failure, LimitArgs, Outcome, print};
+use super::input::{self, Opened};
+use super::target::Selector;
 use dlf_bundle::json;
 use dlf_bundle::model::FieldPath;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(

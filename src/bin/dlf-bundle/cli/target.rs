@@ -1,7 +1,7 @@
 //! What `set` and `get` share: the job, node, script or resource chosen in
 //! a bundle or workspace.
 
-use crate::common::Failure;
+use super::common::Failure;
 use dlf_bundle::json::{Object, Value};
 use dlf_bundle::model::Document;
 use dlf_bundle::validate::EditScope;

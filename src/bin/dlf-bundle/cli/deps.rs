@@ -1,15 +1,15 @@
 //! `dlf-bundle deps`: what each job needs, and whether it is there.
 
-use crate::common::{Failure, LimitArgs, Outcome, print, print_json, print_line, print_warnings};
-use crate::input::{self, Opened};
-use crate::render;
+use super::common::ExitCode;
+use super::common::{Failure, LimitArgs, Outcome, print, print_json, print_line, print_warnings};
+use super::input::{self, Opened};
+use super::render;
 use clap::ValueEnum;
 use dlf_bundle::DefinitionKind;
 use dlf_bundle::resolve::{self, JobDependencies};
 use dlf_bundle::resolve::{ParamStyle, ReferenceOptions, Target};
 use serde::Serialize;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(

@@ -1,14 +1,14 @@
 //! `dlf-bundle diff`: what changed between two bundles or folders, by
 //! meaning, for review.
 
-use crate::common::{Failure, LimitArgs, Outcome, Paint, print, print_json, read_map, shortened, with_addressing};
-use crate::input;
+use super::common::ExitCode;
+use super::common::{Failure, LimitArgs, Outcome, Paint, print, print_json, read_map, shortened, with_addressing};
+use super::input;
 use clap::ValueEnum;
 use dlf_bundle::diff::{self, Change, Diff, DiffOptions, KindDiff, Op};
 use dlf_bundle::{Bundle, DefinitionKind, ReadOptions, json};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(
@@ -65,7 +65,7 @@ pub fn run(args: &Args) -> Outcome {
         DiffFormat::Markdown => print(markdown(&result))?,
     }
     let differ = !result.is_empty();
-    crate::common::leave_to_exit((old, new, result));
+    super::common::leave_to_exit((old, new, result));
     Ok(if args.exit_code && differ { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 

@@ -1,16 +1,16 @@
 //! `dlf-bundle set`: change values of a job, node, script or resource,
 //! keeping every other byte.
 
-use crate::common::{Failure, LimitArgs, Outcome, Output, note, plural, print_error};
-use crate::input::{self, Opened};
-use crate::target::Selector;
+use super::common::ExitCode;
+use super::common::{Failure, LimitArgs, Outcome, Output, note, plural, print_error};
+use super::input::{self, Opened};
+use super::target::Selector;
 use dlf_bundle::DefinitionKind;
 use dlf_bundle::json::{self, Value};
 use dlf_bundle::model::FieldPath;
 use dlf_bundle::model::{Definition, Document};
 use dlf_bundle::validate::check_edit;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(after_help = "Example:\n  dlf-bundle set jobs.zip -o prod.zip --job job_batch --node load \

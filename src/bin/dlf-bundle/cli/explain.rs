@@ -1,10 +1,10 @@
 //! `dlf-bundle explain`: what a diagnostic code means and how to fix it,
 //! as `rustc --explain` does.
 
-use crate::common::{Failure, Format, Outcome, print_json, print_line};
+use super::common::ExitCode;
+use super::common::{Failure, Format, Outcome, print_json, print_line};
 use dlf_bundle::diagnostic::Code;
 use serde::Serialize;
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 #[command(
