@@ -17,6 +17,8 @@ writes releases the GIL.
 from __future__ import annotations
 
 import builtins
+import contextlib
+import gc
 import json
 import os
 from dataclasses import dataclass
@@ -107,6 +109,19 @@ class Diagnostic:
         )
 
 
+@contextlib.contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """The cyclic collector paused while a conversion makes thousands of
+    containers, none of them in a cycle (as a bulk loader does)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class Definition:
     """A job, script or resource of a bundle: ``name``, ``path``, ``to_dict()``."""
 
@@ -118,7 +133,8 @@ class Definition:
     def to_dict(self) -> Dict[str, Any]:
         """The definition as Python objects: the same JSON as read, key order
         kept. A number Python cannot hold exactly raises ``ValueError``."""
-        return self._bundle._native.to_dict(self.path)
+        with _no_gc_pauses():
+            return self._bundle._native.to_dict(self.path)
 
     def bytes(self) -> bytes:
         """The definition's bytes: as stored, or as edited."""
@@ -194,7 +210,8 @@ class _Definitions(Mapping[str, Definition]):
 
     def dicts(self) -> Dict[str, Dict[str, Any]]:
         """Every definition as a dict, by name: parsed in parallel, in one call."""
-        return dict(self._bundle._native.dicts(self._kind))
+        with _no_gc_pauses():
+            return dict(self._bundle._native.dicts(self._kind))
 
 
 class Bundle:

@@ -19,7 +19,7 @@ use dlf_bundle::validate::{Config, ValidateOptions};
 use dlf_bundle::{Bundle, DefinitionKind, Error, ErrorKind, Layout, Limits, ReadOptions, Workspace};
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -181,28 +181,49 @@ fn same_decimal(a: &str, b: &str) -> bool {
     normal(a).is_some() && normal(a) == normal(b)
 }
 
-/// `value` as Python objects: dicts keep the key order read.
-fn to_python(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
-    Ok(match value {
-        Value::Null => py.None(),
-        Value::Bool(flag) => flag.into_pyobject(py)?.to_owned().into_any().unbind(),
-        Value::Number(n) => number(py, n)?,
-        Value::String(text) => text.into_pyobject(py)?.into_any().unbind(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(to_python(py, item)?)?;
-            }
-            list.into_any().unbind()
+/// Converts values to Python objects, each distinct object key made once
+/// (as `json.loads` does): keys repeat in every node and property.
+struct Converter<'py> {
+    py: Python<'py>,
+    keys: foldhash::HashMap<String, Bound<'py, PyString>>,
+}
+
+impl<'py> Converter<'py> {
+    fn new(py: Python<'py>) -> Self {
+        Self { py, keys: foldhash::HashMap::default() }
+    }
+
+    fn key(&mut self, key: &str) -> Bound<'py, PyString> {
+        if let Some(made) = self.keys.get(key) {
+            return made.clone();
         }
-        Value::Object(object) => {
-            let dict = PyDict::new(py);
-            for (key, item) in object.iter() {
-                dict.set_item(key, to_python(py, item)?)?;
+        let made = PyString::new(self.py, key);
+        self.keys.insert(key.to_owned(), made.clone());
+        made
+    }
+
+    /// `value` as Python objects: dicts keep the key order read.
+    fn convert(&mut self, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        Ok(match value {
+            Value::Null => py.None().into_bound(py),
+            Value::Bool(flag) => flag.into_pyobject(py)?.to_owned().into_any(),
+            Value::Number(n) => number(py, n)?.into_bound(py),
+            Value::String(text) => PyString::new(py, text).into_any(),
+            Value::Array(items) => {
+                let converted = items.iter().map(|item| self.convert(item)).collect::<PyResult<Vec<_>>>()?;
+                PyList::new(py, converted)?.into_any()
             }
-            dict.into_any().unbind()
-        }
-    })
+            Value::Object(object) => {
+                let dict = PyDict::new(py);
+                for (key, item) in object.iter() {
+                    let key = self.key(key);
+                    dict.set_item(key, self.convert(item)?)?;
+                }
+                dict.into_any()
+            }
+        })
+    }
 }
 
 /// A bundle read from a zip, a folder or bytes: entries are parsed when used.
@@ -284,7 +305,7 @@ impl NativeBundle {
     fn to_dict(&self, py: Python<'_>, path: &str) -> PyResult<Py<PyAny>> {
         let entry = self.entry(path)?;
         let value = py.detach(|| entry.to_value()).map_err(error)?;
-        to_python(py, &value)
+        Ok(Converter::new(py).convert(&value)?.unbind())
     }
 
     /// Every definition of `kind` as `(name, dict)`, parsed in parallel.
@@ -294,7 +315,12 @@ impl NativeBundle {
         let values = py
             .detach(|| entries.par_iter().map(|entry| entry.to_value()).collect::<Result<Vec<_>, _>>())
             .map_err(error)?;
-        entries.iter().zip(&values).map(|(entry, value)| Ok((entry.name().to_owned(), to_python(py, value)?))).collect()
+        let mut converter = Converter::new(py);
+        entries
+            .iter()
+            .zip(&values)
+            .map(|(entry, value)| Ok((entry.name().to_owned(), converter.convert(value)?.unbind())))
+            .collect()
     }
 
     /// Sets property `name` of node `node` of the job at `path`; only that
