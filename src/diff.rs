@@ -601,10 +601,11 @@ impl Walk<'_> {
         match (old, new) {
             (Value::Object(old), Value::Object(new)) => {
                 for (key, old_member) in old.iter().filter(|(key, _)| !self.options.ignore.contains(*key)) {
-                    let member = here.member(key);
                     match new.get(key) {
-                        Some(new_member) => self.value(old_member, new_member, &member),
-                        None => self.record(&member, Op::Remove, Some(old_member), None),
+                        // Identical values hold no change: no path is built for them.
+                        Some(new_member) if new_member == old_member => {}
+                        Some(new_member) => self.value(old_member, new_member, &here.member(key)),
+                        None => self.record(&here.member(key), Op::Remove, Some(old_member), None),
                     }
                 }
                 for (key, new_member) in new.iter().filter(|(key, _)| !self.options.ignore.contains(*key)) {
@@ -670,7 +671,9 @@ impl Walk<'_> {
             if let Some(position) = new_names.iter().position(|n| n == name)
                 && let Some(new_item) = new.get(position)
             {
-                self.value(item, new_item, &here.element(name, index, true));
+                if item != new_item {
+                    self.value(item, new_item, &here.element(name, index, true));
+                }
             }
         }
         for (item, name) in new.iter().zip(new_names).filter(|(_, name)| !old_names.contains(name)) {
@@ -688,7 +691,7 @@ impl Walk<'_> {
     /// Elements matched by position; extra ones added at the end or
     /// removed from the end.
     fn positional(&mut self, old: &[Value], new: &[Value], here: &Here<'_>) {
-        for (index, (old_item, new_item)) in old.iter().zip(new).enumerate() {
+        for (index, (old_item, new_item)) in old.iter().zip(new).enumerate().filter(|(_, (old, new))| old != new) {
             self.value(old_item, new_item, &here.element(&index.to_string(), index, false));
         }
         for (index, item) in new.iter().enumerate().skip(old.len()) {
