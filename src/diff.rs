@@ -670,10 +670,9 @@ impl Walk<'_> {
         for (index, (item, name)) in kept.enumerate() {
             if let Some(position) = new_names.iter().position(|n| n == name)
                 && let Some(new_item) = new.get(position)
+                && item != new_item
             {
-                if item != new_item {
-                    self.value(item, new_item, &here.element(name, index, true));
-                }
+                self.value(item, new_item, &here.element(name, index, true));
             }
         }
         for (item, name) in new.iter().zip(new_names).filter(|(_, name)| !old_names.contains(name)) {

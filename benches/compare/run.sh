@@ -50,12 +50,21 @@ echo "== remap with every connection mapped, against pack of the same definition
 printf '[connection]\ndli_conn = "dli_conn_prod"\necs_host = "ecs_host_prod"\nmrs_hive = "mrs_hive_prod"\n' > "$out/prod.toml"
 rm -rf "$out/unpacked" && "$bin" unpack "$out/jobs.zip" --dir "$out/unpacked" > /dev/null
 time_it "dlf-bundle remap" "$bin" remap "$out/jobs.zip" --map "$out/prod.toml" -o "$out/remapped.zip"
+# A map that touches 1% of the entries (the resources of five jobs in a thousand, and their scripts).
+printf '[obs_path]\n' > "$out/one-percent.toml"
+for i in 0 1 2 3 4; do printf '"obs://dlf-resources/udf_000%s" = "obs://prod-resources/udf_000%s"\n' "$i" "$i" >> "$out/one-percent.toml"; done
+time_it "dlf-bundle remap (1%)" "$bin" remap "$out/jobs.zip" --map "$out/one-percent.toml" -o "$out/remapped-1.zip"
+time_it "dlf-bundle set (one value)" "$bin" set "$out/jobs.zip" --max-entries 1000000 --job job_00007 --node node_2 retryTimes=3 -o "$out/set.zip"
 time_it "dlf-bundle pack (same)" "$bin" pack --max-entries 1000000 "$out/unpacked" -o "$out/repacked.zip"
 echo "== diff, against validate of one bundle"
 rm -rf "$out/changed" && cp -r "$out/unpacked" "$out/changed"
 for job in $(seq -f 'job_%05g' 0 9); do sed -i '0,/"dli_conn"/s//"dli_conn_v2"/' "$out/changed/jobs/$job/$job.job"; done
 for script in $(find "$out/changed/jobs/job_00005" -name '*.script' | sort | head -5); do sed -i '0,/select/s//SELECT/' "$script"; done
 "$bin" pack --max-entries 1000000 "$out/changed" -o "$out/changed.zip" > /dev/null
+rm -rf "$out/one" && cp -r "$out/unpacked" "$out/one"
+sed -i '0,/"dli_conn"/s//"dli_conn_v2"/' "$out/one/jobs/job_00007/job_00007.job"
+"$bin" pack --max-entries 1000000 "$out/one" -o "$out/one.zip" > /dev/null
+time_it "dlf-bundle diff (one job)" "$bin" diff "$out/jobs.zip" "$out/one.zip"
 time_it "dlf-bundle diff (15 changed)" "$bin" diff "$out/jobs.zip" "$out/changed.zip"
 time_it "dlf-bundle diff (remapped)" "$bin" diff "$out/jobs.zip" "$out/remapped.zip"
 time_it "dlf-bundle validate" "$bin" validate --max-entries 1000000 "$out/jobs.zip"
