@@ -135,20 +135,41 @@ pub(crate) fn list(bytes: &Arc<[u8]>, options: &ReadOptions) -> Result<Scan<RawE
 /// by position when they are needed.
 pub(crate) fn list_file(path: &Path, options: &ReadOptions) -> Result<Scan<RawEntry>> {
     let limits = &options.limits;
-    let io = |e: std::io::Error| Error::io(e, "cannot read").in_file(path);
-    let file = std::fs::File::open(path).map_err(io)?;
-    let metadata = file.metadata().map_err(io)?;
-    if !metadata.is_file() {
-        let bytes = folder::read_to_limit(&file, 0, limits.max_archive_bytes, Limit::ArchiveBytes)
-            .map_err(|e| e.in_file(path))?;
-        return list(&Arc::from(bytes), options);
-    }
-    let in_file = |e: Error| if matches!(e.kind(), ErrorKind::Io(_)) { e.in_file(path) } else { e };
-    check_archive_size(metadata.len(), limits).map_err(|e| e.in_file(path))?;
-    let kept = file.try_clone().map_err(io)?;
+    let (file, len) = match ArchiveFile::open(path, limits)? {
+        ArchiveFile::Read(bytes) => return list(&Arc::from(bytes), options),
+        ArchiveFile::Positional(file, len) => (file, len),
+    };
+    let kept = file.try_clone().map_err(|e| Error::io(e, "cannot read").in_file(path))?;
     let source = Source::File(Arc::new(FileReader::from(kept)), Arc::from(path));
-    let archive = |file| Archive::from_file(file, metadata.len(), limits);
-    on_worker(|| scan_archive(archive(file)?, limits, Some(source), |_| (), stored)).map_err(in_file)
+    let archive = |file| Archive::from_file(file, len, limits);
+    on_worker(|| scan_archive(archive(file)?, limits, Some(source), |_| (), stored)).map_err(ArchiveFile::naming(path))
+}
+
+/// An archive file opened for a scan: read whole when it cannot be read by
+/// position (a pipe, `/dev/stdin`), else with its size checked.
+enum ArchiveFile {
+    Read(Vec<u8>),
+    Positional(std::fs::File, u64),
+}
+
+impl ArchiveFile {
+    fn open(path: &Path, limits: &Limits) -> Result<Self> {
+        let io = |e: std::io::Error| Error::io(e, "cannot read").in_file(path);
+        let file = std::fs::File::open(path).map_err(io)?;
+        let metadata = file.metadata().map_err(io)?;
+        if !metadata.is_file() {
+            let bytes = folder::read_to_limit(&file, 0, limits.max_archive_bytes, Limit::ArchiveBytes)
+                .map_err(|e| e.in_file(path))?;
+            return Ok(Self::Read(bytes));
+        }
+        check_archive_size(metadata.len(), limits).map_err(|e| e.in_file(path))?;
+        Ok(Self::Positional(file, metadata.len()))
+    }
+
+    /// Names the file on an I/O error of the scan (the others name their entry).
+    fn naming(path: &Path) -> impl Fn(Error) -> Error + '_ {
+        move |e: Error| if matches!(e.kind(), ErrorKind::Io(_)) { e.in_file(path) } else { e }
+    }
 }
 
 /// What a scan's function is given for a definition: its bytes, or (a
@@ -288,21 +309,18 @@ pub(crate) fn scan_file<C: Send + Sync, T: Send>(
     process: impl Fn(&Arrangement, &C, usize, DefinitionKind, EntryData<'_>) -> Result<T> + Sync,
 ) -> Result<(Scan<T>, u64)> {
     let limits = &options.limits;
-    let io = |e: std::io::Error| Error::io(e, "cannot read").in_file(path);
-    let file = std::fs::File::open(path).map_err(io)?;
-    let metadata = file.metadata().map_err(io)?;
-    if !metadata.is_file() {
-        let bytes = folder::read_to_limit(&file, 0, limits.max_archive_bytes, Limit::ArchiveBytes)
-            .map_err(|e| e.in_file(path))?;
-        let scan = scan(&bytes, options, prepare, process)?;
-        return Ok((scan, bytes.len() as u64));
-    }
-    let in_file = |e: Error| if matches!(e.kind(), ErrorKind::Io(_)) { e.in_file(path) } else { e };
-    check_archive_size(metadata.len(), limits).map_err(|e| e.in_file(path))?;
-    let archive = |file| Archive::from_file(file, metadata.len(), limits);
+    let (file, len) = match ArchiveFile::open(path, limits)? {
+        ArchiveFile::Read(bytes) => {
+            let scan = scan(&bytes, options, prepare, process)?;
+            return Ok((scan, bytes.len() as u64));
+        }
+        ArchiveFile::Positional(file, len) => (file, len),
+    };
+    let archive = |file| Archive::from_file(file, len, limits);
     let process = inflated(process);
-    let scan = on_worker(|| scan_archive(archive(file)?, limits, None, prepare, &process)).map_err(in_file)?;
-    Ok((scan, metadata.len()))
+    let scan = on_worker(|| scan_archive(archive(file)?, limits, None, prepare, &process))
+        .map_err(ArchiveFile::naming(path))?;
+    Ok((scan, len))
 }
 
 fn check_archive_size(size: u64, limits: &Limits) -> Result<()> {
@@ -705,7 +723,9 @@ fn inflate(
             buffer.reserve_exact(size - buffer.len());
             buffer.resize(size, 0);
         }
-        let out = buffer.get_mut(..size).unwrap_or_default();
+        // Just resized to at least `size`.
+        let out =
+            buffer.get_mut(..size).ok_or_else(|| Error::internal("the inflate buffer is shorter than its entry"))?;
         match decompressor.deflate_decompress(compressed, out) {
             Ok(written) if written == size => {}
             Ok(written) => return Err(wrong_size(format!("inflates to {written} bytes, not the declared {declared}"))),
@@ -717,7 +737,7 @@ fn inflate(
             }
         }
     }
-    let data = buffer.get(..size).unwrap_or_default();
+    let data = buffer.get(..size).ok_or_else(|| Error::internal("the inflate buffer is shorter than its entry"))?;
     if crc32fast::hash(data) != crc32 {
         return Err(corrupt(Corruption::Crc32, "CRC-32 mismatch: the data is damaged".to_owned()));
     }

@@ -24,7 +24,7 @@ use crate::kind::DefinitionKind;
 use crate::model::NodeType;
 use crate::model::{Definition, Document, Script};
 use crate::reference::{self, EnvironmentKind, Reference, ReferenceOptions, Target};
-use crate::resolve::{JobDependencies, Status, bundle_dependencies, workspace_dependencies};
+use crate::resolve::{JobDependencies, Status, bundle_dependencies_folded, workspace_dependencies};
 use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -377,12 +377,18 @@ fn unmatched(map: &Map, seen: &[Seen]) -> Vec<Unmatched> {
 /// the string values the map rewrites, but is reported, not ignored).
 pub fn apply(bundle: &mut Bundle, map: &Map) -> Result<Report> {
     let Remapping { report, rewritten } = remapping(bundle, map, Keep::Documents)?;
+    put_back(bundle, rewritten)?;
+    Ok(report)
+}
+
+/// The rewritten documents into their entries.
+fn put_back(bundle: &mut Bundle, rewritten: Vec<(String, Document)>) -> Result<()> {
     for (path, document) in rewritten {
         if let Some(entry) = bundle.get_mut(&path) {
             *entry.document_mut()? = document;
         }
     }
-    Ok(report)
+    Ok(())
 }
 
 /// What [`apply`] would do, with nothing kept: the report of a dry run.
@@ -472,11 +478,14 @@ fn remap_into(
     Ok(Report { changes, unmapped: unmapped?, unmatched })
 }
 
-/// Whether [`remapping`] keeps the rewritten documents.
+/// What [`remapping`] keeps: the rewritten documents and the report, the
+/// report alone, or the documents alone (a remapped view, whose report
+/// nobody reads: no dependency resolution, no search for nearest names).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Keep {
     Documents,
     Nothing,
+    DocumentsOnly,
 }
 
 /// A report and, when asked, the rewritten documents by path.
@@ -491,7 +500,7 @@ fn remapping(bundle: &Bundle, map: &Map, keep: Keep) -> Result<Remapping> {
     let needles = map.needles();
     let entries = bundle.entries();
     let (unmapped, results) = rayon::join(
-        || bundle_unmapped(bundle, map),
+        || if keep == Keep::DocumentsOnly { Ok(Vec::new()) } else { bundle_unmapped(bundle, map) },
         || {
             entries
                 .par_iter()
@@ -512,13 +521,13 @@ fn remapping(bundle: &Bundle, map: &Map, keep: Keep) -> Result<Remapping> {
         let (rewritten, mut entry_seen) = result?;
         seen.append(&mut entry_seen);
         if let Some((document, mut entry_changes)) = rewritten {
-            if keep == Keep::Documents {
+            if keep != Keep::Nothing {
                 documents.push((entry.path().to_owned(), document));
             }
             changes.append(&mut entry_changes);
         }
     }
-    let unmatched = unmatched_with_nearest(bundle, map, &seen)?;
+    let unmatched = if keep == Keep::DocumentsOnly { Vec::new() } else { unmatched_with_nearest(bundle, map, &seen)? };
     Ok(Remapping { report: Report { changes, unmapped: unmapped?, unmatched }, rewritten: documents })
 }
 
@@ -529,7 +538,19 @@ fn bundle_unmapped(bundle: &Bundle, map: &Map) -> Result<Vec<Unmapped>> {
         Some(script) => layout.path_for(DefinitionKind::Script, script, Some(job)),
         None => layout.path_for(DefinitionKind::Job, job, None),
     };
-    Ok(unmapped(&bundle_dependencies(bundle, &ReferenceOptions::default())?, map, entry_of))
+    // Each job's needs are reduced to what the map leaves unmapped as they are found.
+    let per_job = bundle_dependencies_folded(bundle, &ReferenceOptions::default(), |job| {
+        unmapped(std::slice::from_ref(&job), map, entry_of)
+    })?;
+    let mut merged: BTreeMap<(&'static str, String), (EnvironmentKind, BTreeSet<String>)> = BTreeMap::new();
+    for object in per_job.into_iter().flatten() {
+        let slot = merged.entry((object.kind.as_str(), object.name)).or_insert_with(|| (object.kind, BTreeSet::new()));
+        slot.1.extend(object.entries);
+    }
+    Ok(merged
+        .into_iter()
+        .map(|((_, name), (kind, entries))| Unmapped { kind, name, entries: entries.into_iter().collect() })
+        .collect())
 }
 
 /// The map's entries that match none of the values `seen`; each gets the
@@ -620,7 +641,7 @@ fn unmapped(jobs: &[JobDependencies], map: &Map, entry_of: impl Fn(&str, Option<
 pub(crate) fn remapped<'b>(bundle: &'b Bundle, map: Option<&Map>) -> Result<std::borrow::Cow<'b, Bundle>> {
     let Some(map) = map else { return Ok(std::borrow::Cow::Borrowed(bundle)) };
     let mut copy = bundle.clone();
-    apply(&mut copy, map)?;
+    put_back(&mut copy, remapping(bundle, map, Keep::DocumentsOnly)?.rewritten)?;
     Ok(std::borrow::Cow::Owned(copy))
 }
 

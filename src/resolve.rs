@@ -183,9 +183,27 @@ impl Lookup for Workspace {
 /// # Errors
 /// The first definition, in path order, that does not read or parse.
 pub fn bundle_dependencies(bundle: &Bundle, options: &ReferenceOptions) -> Result<Vec<JobDependencies>> {
+    bundle_dependencies_folded(bundle, options, |job| job)
+}
+
+/// [`bundle_dependencies`], each job's dependencies reduced by `fold` as
+/// they are found, so that a pass that keeps little of them (remap's
+/// unmapped objects) never holds them all. Jobs are parsed and dropped: a
+/// pass over every job keeps none of them.
+pub(crate) fn bundle_dependencies_folded<T: Send>(
+    bundle: &Bundle,
+    options: &ReferenceOptions,
+    fold: impl Fn(JobDependencies) -> T + Sync,
+) -> Result<Vec<T>> {
     let lookup = BundleLookup(bundle);
     let jobs: Vec<&Entry> = bundle.entries_of(DefinitionKind::Job).collect();
-    jobs.into_par_iter().map(|entry| dependencies_of(entry.name(), entry.job()?, &lookup, options)).collect()
+    jobs.into_par_iter()
+        .map(|entry| {
+            let document = entry.load()?;
+            let job = document.definition().as_job().ok_or_else(|| entry.not_of_its_kind())?;
+            dependencies_of(entry.name(), job, &lookup, options).map(&fold)
+        })
+        .collect()
 }
 
 /// The needs of `jobs` (every job when empty) of a workspace.

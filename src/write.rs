@@ -99,7 +99,10 @@ pub(crate) fn zip_indexed_into<'a, W: Write>(
                     let length = compressor
                         .deflate_compress(&bytes, scratch)
                         .map_err(|e| internal(&format!("cannot compress: {e}")).in_entry(path))?;
-                    let data = scratch.get(..length).unwrap_or_default().to_vec();
+                    let data = scratch
+                        .get(..length)
+                        .ok_or_else(|| internal("the compressor wrote past its buffer").in_entry(path))?
+                        .to_vec();
                     Ok(Some(Compressed { crc: crc32fast::hash(&bytes), size: bytes.len() as u64, data, path }))
                 },
             )

@@ -138,7 +138,7 @@ impl Entry {
     }
 
     /// The reader parses each definition as its extension says.
-    fn not_of_its_kind(&self) -> Error {
+    pub(crate) fn not_of_its_kind(&self) -> Error {
         Error::internal("a definition is not of its entry's kind").in_entry(&self.path)
     }
 

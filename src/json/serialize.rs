@@ -41,7 +41,10 @@ impl serde::Serialize for Number {
         } else if let Some(integer) = exact.as_u64() {
             serializer.serialize_u64(integer)
         } else {
-            serializer.serialize_f64(exact.as_f64().unwrap_or_default())
+            // `to_serde` gives an integer or a finite double: never 0 for a number it cannot hold.
+            let float =
+                exact.as_f64().ok_or_else(|| ser::Error::custom(format!("the number {self} has no exact double")))?;
+            serializer.serialize_f64(float)
         }
     }
 }
