@@ -539,18 +539,9 @@ fn bundle_unmapped(bundle: &Bundle, map: &Map) -> Result<Vec<Unmapped>> {
         None => layout.path_for(DefinitionKind::Job, job, None),
     };
     // Each job's needs are reduced to what the map leaves unmapped as they are found.
-    let per_job = bundle_dependencies_folded(bundle, &ReferenceOptions::default(), |job| {
-        unmapped(std::slice::from_ref(&job), map, entry_of)
-    })?;
-    let mut merged: BTreeMap<(&'static str, String), (EnvironmentKind, BTreeSet<String>)> = BTreeMap::new();
-    for object in per_job.into_iter().flatten() {
-        let slot = merged.entry((object.kind.as_str(), object.name)).or_insert_with(|| (object.kind, BTreeSet::new()));
-        slot.1.extend(object.entries);
-    }
-    Ok(merged
-        .into_iter()
-        .map(|((_, name), (kind, entries))| Unmapped { kind, name, entries: entries.into_iter().collect() })
-        .collect())
+    let per_job =
+        bundle_dependencies_folded(bundle, &ReferenceOptions::default(), |job| unmapped_of(&job, map, &entry_of))?;
+    Ok(gathered(per_job.into_iter().flatten()))
 }
 
 /// The map's entries that match none of the values `seen`; each gets the
@@ -618,18 +609,34 @@ pub fn apply_workspace(workspace: &mut Workspace, map: &Map) -> Result<Report> {
 /// What is left unmapped: what `deps` reports as external, minus the map;
 /// `entry_of(job, via_script)` names the entry that references it.
 fn unmapped(jobs: &[JobDependencies], map: &Map, entry_of: impl Fn(&str, Option<&str>) -> String) -> Vec<Unmapped> {
-    // In the order of the kinds' names, as reports list them.
-    let mut unmapped: BTreeMap<(&'static str, String), (EnvironmentKind, BTreeSet<String>)> = BTreeMap::new();
-    for job in jobs {
-        for dependency in job.dependencies.iter().filter(|d| d.status == Status::External) {
-            let Target::Environment { kind, name, .. } = &dependency.reference.target else { continue };
+    gathered(jobs.iter().flat_map(|job| unmapped_of(job, map, &entry_of)))
+}
+
+/// One job's unmapped objects: kind, name and the entry that names it.
+fn unmapped_of(
+    job: &JobDependencies,
+    map: &Map,
+    entry_of: &impl Fn(&str, Option<&str>) -> String,
+) -> Vec<(EnvironmentKind, String, String)> {
+    let external = job.dependencies.iter().filter(|d| d.status == Status::External);
+    external
+        .filter_map(|dependency| {
+            let Target::Environment { kind, name, .. } = &dependency.reference.target else { return None };
             let mapped = Section::of(*kind).and_then(|section| map.rename(section, rename_key(*kind, name)));
             if *kind == EnvironmentKind::CdmJob || mapped.is_some() {
-                continue;
+                return None;
             }
-            let entry = entry_of(&job.job, dependency.via_script.as_deref());
-            unmapped.entry((kind.as_str(), name.clone())).or_insert_with(|| (*kind, BTreeSet::new())).1.insert(entry);
-        }
+            Some((*kind, name.clone(), entry_of(&job.job, dependency.via_script.as_deref())))
+        })
+        .collect()
+}
+
+/// Unmapped objects, one per kind and name with every entry naming it, in
+/// the order of the kinds' names (as reports list them).
+fn gathered(objects: impl Iterator<Item = (EnvironmentKind, String, String)>) -> Vec<Unmapped> {
+    let mut unmapped: BTreeMap<(&'static str, String), (EnvironmentKind, BTreeSet<String>)> = BTreeMap::new();
+    for (kind, name, entry) in objects {
+        unmapped.entry((kind.as_str(), name)).or_insert_with(|| (kind, BTreeSet::new())).1.insert(entry);
     }
     unmapped
         .into_iter()

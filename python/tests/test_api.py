@@ -196,3 +196,31 @@ def test_the_installed_command_and_its_exit_codes(tmp_path):
     assert bad.returncode == 1 and b"jobs/j.job" in bad.stdout + bad.stderr
     assert run("validate", tmp_path / "missing.zip").returncode == 2
     assert run("validate", "--no-such-flag").returncode == 2
+
+
+def test_validation_releases_the_gil():
+    import threading
+    import time
+
+    jobs = {
+        f"jobs/j{i}.job": job(f"j{i}", nodes=[{"name": f"n{k}", "type": "Dummy", "location": {"x": k, "y": 0}} for k in range(20)])
+        for i in range(400)
+    }
+    bundle = dlf_bundle.open(zip_of(jobs))
+    window = {}
+
+    def validate():
+        window["start"] = time.perf_counter()
+        bundle.validate()
+        window["end"] = time.perf_counter()
+
+    thread = threading.Thread(target=validate)
+    samples = []
+    thread.start()
+    while thread.is_alive():
+        samples.append(time.perf_counter())
+    thread.join()
+    quarter = (window["end"] - window["start"]) / 4
+    inside = [t for t in samples if window["start"] + quarter < t < window["end"] - quarter]
+    # With the GIL held for the whole call, this thread could not run in its middle half.
+    assert inside, f"no progress during a {window['end'] - window['start']:.3f} s validation"

@@ -65,7 +65,6 @@ pub fn run(args: &Args) -> Outcome {
         DiffFormat::Markdown => print(markdown(&result))?,
     }
     let differ = !result.is_empty();
-    super::common::leave_to_exit((old, new, result));
     Ok(if args.exit_code && differ { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 

@@ -3,7 +3,7 @@
 
 use super::common::ExitCode;
 use super::common::{
-    Failure, LayoutArg, Outcome, Output, leave_to_exit, note, plural, print, print_error, print_line, quiet, write_file,
+    Failure, LayoutArg, Outcome, Output, note, plural, print, print_error, print_line, quiet, write_file,
 };
 use dlf_bundle::export::{self, ExportOptions};
 use dlf_bundle::{BundleDir, DefinitionKind, Layout, ReadOptions, Workspace};
@@ -76,7 +76,6 @@ pub fn run(args: &Args) -> Outcome {
             print(tree)?;
         }
     }
-    leave_to_exit((workspace, export));
     Ok(ExitCode::SUCCESS)
 }
 

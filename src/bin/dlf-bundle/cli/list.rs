@@ -1,7 +1,7 @@
 //! `dlf-bundle list`: read a bundle through the safe reader and list its definitions.
 
 use super::common::ExitCode;
-use super::common::{Format, LimitArgs, Outcome, WarningReport, leave_to_exit, print_json, print_line, print_warnings};
+use super::common::{Format, LimitArgs, Outcome, WarningReport, print_json, print_line, print_warnings};
 use super::input;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -53,6 +53,5 @@ pub fn run(args: &Args) -> Outcome {
             warnings: bundle.warnings().iter().map(WarningReport::from).collect(),
         })?,
     }
-    leave_to_exit(bundle);
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,7 @@
 //! `dlf-bundle pack`: zip an unpacked bundle folder, deterministically.
 
 use super::common::ExitCode;
-use super::common::{LayoutArg, LimitArgs, Outcome, Output, leave_to_exit, note, print_warnings};
+use super::common::{LayoutArg, LimitArgs, Outcome, Output, note, print_warnings};
 use dlf_bundle::resolve::ReferenceOptions;
 use dlf_bundle::{Bundle, BundleDir, Layout};
 use std::path::PathBuf;
@@ -36,9 +36,7 @@ pub fn run(args: &Args) -> Outcome {
             print_warnings(bundle.warnings());
             let converted = bundle.to_layout(target, &ReferenceOptions::default())?;
             output.write_bundle(&converted)?;
-            let definitions = converted.len();
-            leave_to_exit((bundle, converted));
-            definitions
+            converted.len()
         }
         // Same layout: zipped as it is read, never held whole in memory.
         // Into the file as it is compressed: memory holds neither the bundle nor the zip.

@@ -3,8 +3,7 @@
 
 use super::common::ExitCode;
 use super::common::{
-    Failure, Format, LimitArgs, Outcome, Output, leave_to_exit, note, print, print_error, read_map, shortened,
-    with_addressing,
+    Failure, Format, LimitArgs, Outcome, Output, note, print, print_error, read_map, shortened, with_addressing,
 };
 use super::input::{self, Opened};
 use dlf_bundle::UnpackOptions;
@@ -107,7 +106,6 @@ pub fn run(args: &Args) -> Outcome {
         }
     }
     note(format!("{} values rewritten", report.changes.len()));
-    leave_to_exit((opened, report));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,7 +1,7 @@
 //! `dlf-bundle unpack`: extract a bundle into a folder, all or nothing.
 
 use super::common::ExitCode;
-use super::common::{Failure, LayoutArg, LimitArgs, Outcome, leave_to_exit, note, plural, print_warnings};
+use super::common::{Failure, LayoutArg, LimitArgs, Outcome, note, plural, print_warnings};
 use super::input;
 use dlf_bundle::resolve::ReferenceOptions;
 use dlf_bundle::{Bundle, Layout, UnpackOptions};
@@ -54,7 +54,6 @@ pub fn run(args: &Args) -> Outcome {
     unpacked.unpack(&args.dir, options).map_err(|error| refused_overwrite(error, args.force))?;
     let count = unpacked.len();
     note(format!("unpacked {} into {}", plural(count, "definition"), args.dir.display()));
-    leave_to_exit((bundle, converted));
     Ok(ExitCode::SUCCESS)
 }
 
