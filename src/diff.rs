@@ -363,13 +363,14 @@ impl Users {
         names.extend(changed.iter().filter(|(kind, _)| *kind != DefinitionKind::Job));
         names.sort_unstable();
         names.dedup();
+        let quotes = names.iter().any(|(_, name)| name.contains(['"', '\\']));
         let finder = aho_corasick::AhoCorasick::new(names.iter().map(|(_, name)| name))
             .map_err(|e| crate::Error::internal(format!("the name search cannot be built: {e}")))?;
         let held: Vec<Held> = jobs
             .par_iter()
             .map(|entry| {
                 let bytes = entry.bytes()?;
-                let escaped = json::may_escape_a_name(&bytes);
+                let escaped = json::may_escape_a_name(&bytes, quotes);
                 let mut held: Vec<usize> =
                     finder.find_overlapping_iter(&*bytes).map(|found| found.pattern().as_usize()).collect();
                 held.sort_unstable();

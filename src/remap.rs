@@ -225,9 +225,18 @@ impl Map {
 
     /// Every name the map could rewrite, to rule out entries cheaply.
     fn needles(&self) -> Needles {
-        let keys =
-            self.names.values().flat_map(BTreeMap::keys).chain(self.job_params.values().flat_map(BTreeMap::keys));
-        Needles(aho_corasick::AhoCorasick::new(keys.filter(|key| !key.is_empty())).ok())
+        let keys: Vec<&String> = self
+            .names
+            .values()
+            .flat_map(BTreeMap::keys)
+            .chain(self.job_params.values().flat_map(BTreeMap::keys))
+            .collect();
+        // An empty key (an `obs_path` prefix of everything) can be in any entry.
+        if keys.iter().any(|key| key.is_empty()) {
+            return Needles { finder: None, quotes: false };
+        }
+        let quotes = keys.iter().any(|key| key.contains(['"', '\\']));
+        Needles { finder: aho_corasick::AhoCorasick::new(keys).ok(), quotes }
     }
 
     /// The mapped names of `section`, old to new.
@@ -304,12 +313,16 @@ type Seen = (Section, String);
 /// The map's names, searched for in an entry's raw bytes: an entry that
 /// holds none of them, and no JSON escape that could spell one, cannot be
 /// changed by the map.
-struct Needles(Option<aho_corasick::AhoCorasick>);
+struct Needles {
+    finder: Option<aho_corasick::AhoCorasick>,
+    /// Some key holds `"` or `\`, which JSON writes escaped.
+    quotes: bool,
+}
 
 impl Needles {
     fn may_occur(&self, bytes: &[u8]) -> bool {
-        let escaped = crate::json::may_escape_a_name(bytes);
-        match &self.0 {
+        let escaped = crate::json::may_escape_a_name(bytes, self.quotes);
+        match &self.finder {
             Some(needles) => escaped || needles.is_match(bytes),
             None => true,
         }
@@ -666,7 +679,12 @@ fn rewritten(document: &Document, entry: &str, map: &Map) -> Result<(Option<Rewr
     };
     let replacements: Vec<(&str, &str)> =
         changes.iter().map(|change| (change.pointer.as_str(), change.to.as_str())).collect();
-    let edited = document.original().and_then(|original| json::replace_strings(original, &replacements));
+    // The renames are spliced into the bytes as read only when nothing else
+    // changed them since; an edited document goes through the general editor.
+    let edited = document
+        .original()
+        .filter(|_| !document.is_modified())
+        .and_then(|original| json::replace_strings(original, &replacements));
     let mut document = document.clone();
     document.replace(definition, edited);
     Ok((Some((document, changes)), seen))

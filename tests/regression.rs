@@ -2,6 +2,10 @@
 //! is the model): each test fails on the code that had the bug.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
+#[path = "regression/a_folder_file_read_twice_counted_twice_against_the_total_limit.rs"]
+mod a_folder_file_read_twice_counted_twice_against_the_total_limit;
+#[path = "regression/a_remap_after_an_edit_wrote_the_renames_without_the_edit.rs"]
+mod a_remap_after_an_edit_wrote_the_renames_without_the_edit;
 #[path = "regression/a_renamed_job_in_a_batch_folder_was_read_as_a_workspace.rs"]
 mod a_renamed_job_in_a_batch_folder_was_read_as_a_workspace;
 #[path = "regression/a_script_of_the_wrong_type_was_reported_valid.rs"]

@@ -274,15 +274,30 @@ def _bundle(value: BundleLike) -> Bundle:
     return value if isinstance(value, Bundle) else open(value)
 
 
+def _toml_key(key: str) -> str:
+    return json.dumps(key, ensure_ascii=False)
+
+
 def _map_text(map: MapLike) -> str:  # noqa: A002
-    if isinstance(map, Mapping):
-        lines = []
-        for section, names in map.items():
-            lines.append(f"[{section}]")
-            lines.extend(f"{json.dumps(old)} = {json.dumps(new)}" for old, new in names.items())
-        return "\n".join(lines) + "\n"
-    with builtins.open(os.fspath(map), encoding="utf-8") as file:
-        return file.read()
+    """A map as TOML: a file's text, or a dict of sections (``{"connection":
+    {"old": "new"}}``, ``{"jobs": {"my.job": {"params": {"p": "v"}}}}``)."""
+    if not isinstance(map, Mapping):
+        with builtins.open(os.fspath(map), encoding="utf-8") as file:
+            return file.read()
+    lines: List[str] = []
+
+    def table(path: List[str], names: Mapping[str, Any]) -> None:
+        scalars = {k: v for k, v in names.items() if not isinstance(v, Mapping)}
+        if scalars or not names:
+            lines.append("[" + ".".join(_toml_key(part) for part in path) + "]")
+            lines.extend(f"{_toml_key(old)} = {_toml_key(str(new))}" for old, new in scalars.items())
+        for key, value in names.items():
+            if isinstance(value, Mapping):
+                table([*path, key], value)
+
+    for section, names in map.items():
+        table([section], names)
+    return "\n".join(lines) + "\n"
 
 
 def diff(old: BundleLike, new: BundleLike, map: Optional[MapLike] = None) -> Dict[str, Any]:  # noqa: A002
@@ -309,9 +324,8 @@ def remap(
     in_place = out is None and not dry_run
     if in_place and not (bundle._source and os.path.isdir(bundle._source)):
         raise ValueError("a zip is not rewritten in place: give out=..., or dry_run=True")
-    return json.loads(
-        _native.remap(bundle._native, _map_text(map), None if out is None else os.fspath(out), in_place)
-    )
+    target = None if out is None or dry_run else os.fspath(out)
+    return json.loads(_native.remap(bundle._native, _map_text(map), target, in_place))
 
 
 def export(workspace: PathLike, jobs: List[str], out: PathLike, depend: bool = True) -> List[str]:

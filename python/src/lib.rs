@@ -138,8 +138,9 @@ fn read_options(max_entries: Option<usize>) -> ReadOptions {
 }
 
 /// A number as Python holds it: an `int` (any size), or a `float` when the
-/// text is exactly a double's value; anything else is refused rather than
-/// rounded.
+/// text round-trips through the double nearest to it (the shortest decimal
+/// of that double has the same value as the text, as `json.loads` and
+/// `repr` agree); anything else is refused rather than rounded.
 fn number(py: Python<'_>, number: &Number) -> PyResult<Py<PyAny>> {
     let text = number.as_str();
     if !text.contains(['.', 'e', 'E']) {
@@ -159,26 +160,27 @@ fn number(py: Python<'_>, number: &Number) -> PyResult<Py<PyAny>> {
     }
 }
 
-/// Whether two decimal numerals have the same value: digits without
-/// leading or trailing zeros, and the exponent of the first digit.
+/// Whether two decimal numerals have the same value: the sign, the digits
+/// without leading or trailing zeros, and the exponent of the first digit
+/// (any zero is the same zero, whatever its exponent).
 fn same_decimal(a: &str, b: &str) -> bool {
-    fn normal(text: &str) -> Option<(bool, String, i64)> {
+    fn normal(text: &str) -> Option<(bool, String, i128)> {
         let (negative, text) = text.strip_prefix('-').map_or((false, text), |rest| (true, rest));
-        let (mantissa, exponent) = match text.split_once(['e', 'E']) {
-            Some((mantissa, exponent)) => (mantissa, exponent.trim_start_matches('+').parse::<i64>().ok()?),
-            None => (text, 0),
-        };
+        let (mantissa, exponent) = text.split_once(['e', 'E']).unwrap_or((text, "0"));
         let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
         let digits: String = whole.chars().chain(fraction.chars()).collect();
-        let leading = digits.len() - digits.trim_start_matches('0').len();
-        let significant = digits.trim_start_matches('0').trim_end_matches('0').to_owned();
+        let trimmed = digits.trim_start_matches('0');
+        let significant = trimmed.trim_end_matches('0').to_owned();
         if significant.is_empty() {
             return Some((false, String::new(), 0));
         }
-        let point = i64::try_from(whole.len()).ok()? - i64::try_from(leading).ok()?;
-        Some((negative, significant, point + exponent))
+        // An exponent beyond i128 is no double's: the comparison fails.
+        let exponent = exponent.trim_start_matches('+').parse::<i128>().ok()?;
+        let leading = i128::try_from(digits.len() - trimmed.len()).ok()?;
+        let point = i128::try_from(whole.len()).ok()?.checked_sub(leading)?;
+        Some((negative, significant, point.checked_add(exponent)?))
     }
-    normal(a).is_some() && normal(a) == normal(b)
+    normal(a).is_some_and(|a| normal(b) == Some(a))
 }
 
 /// Converts values to Python objects, each distinct object key made once

@@ -224,3 +224,24 @@ def test_validation_releases_the_gil():
     inside = [t for t in samples if window["start"] + quarter < t < window["end"] - quarter]
     # With the GIL held for the whole call, this thread could not run in its middle half.
     assert inside, f"no progress during a {window['end'] - window['start']:.3f} s validation"
+
+
+def test_a_dry_run_writes_nothing_and_maps_take_any_names(bundle_zip, tmp_path):
+    out = tmp_path / "never.zip"
+    dlf_bundle.remap(bundle_zip, {"connection": {"dws_link": "连接𠮷"}}, out=out, dry_run=True)
+    assert not out.exists()
+    report = dlf_bundle.remap(bundle_zip, {"connection": {"dws_link": "连接𠮷"}}, out=out)
+    assert {c["to"] for c in report["changes"]} == {"连接𠮷"}
+    params = dlf_bundle.remap(bundle_zip, {"jobs": {"job_batch": {"params": {"bizdate": "20260101"}}}}, dry_run=True)
+    assert [c["to"] for c in params["changes"] if c["kind"] == "params"] == ["20260101"]
+
+
+@pytest.mark.parametrize("number", ["0.01e-9223372036854775808", "1e99999999999999999999999"])
+def test_huge_exponents_are_refused_or_exact_never_a_crash(number):
+    data = b'{"name":"j","processType":"BATCH","schedule":{"type":"EXECUTE_ONCE"},"nodes":[],"n":' + number.encode() + b"}"
+    bundle = dlf_bundle.open(zip_of({"jobs/j.job": data}))
+    try:
+        value = bundle.jobs["j"].to_dict()["n"]
+    except ValueError:
+        return
+    assert value == float(number)

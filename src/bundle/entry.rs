@@ -47,7 +47,7 @@ pub(crate) enum Stored {
     /// An entry of a zip, as the zip stores it.
     Zip(RawEntry),
     /// A file of a folder, read under the folder's limits.
-    File { file: PathBuf, limits: Limits, total: Arc<RunningTotal> },
+    File { file: PathBuf, limits: Limits, total: Arc<RunningTotal>, counted: OnceLock<()> },
 }
 
 impl Entry {
@@ -215,9 +215,12 @@ impl Entry {
     fn read(&self) -> Result<Vec<u8>> {
         match &self.stored {
             Stored::Zip(raw) => raw.inflate().map_err(|e| e.in_entry(&self.path)),
-            Stored::File { file, limits, total } => {
+            Stored::File { file, limits, total, counted } => {
                 let data = folder::read_file(file, limits.max_entry_bytes)?;
-                total.add(data.len() as u64, limits).map_err(|e| e.in_file(file))?;
+                // A file read again (its document is not kept) counts once.
+                if counted.set(()).is_ok() {
+                    total.add(data.len() as u64, limits).map_err(|e| e.in_file(file))?;
+                }
                 Ok(data)
             }
             Stored::Memory => Err(Error::internal("an entry built in memory has no document").in_entry(&self.path)),

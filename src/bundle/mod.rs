@@ -361,8 +361,14 @@ impl Bundle {
     pub fn from_bundle_dir(folder: BundleDir) -> Result<Self> {
         let (plan, files, limits) = folder.into_parts();
         let total = std::sync::Arc::new(crate::limits::RunningTotal::default());
-        let stored =
-            files.iter().map(|(_, file)| Ok(Some(Stored::File { file: file.clone(), limits, total: total.clone() })));
+        let stored = files.iter().map(|(_, file)| {
+            Ok(Some(Stored::File {
+                file: file.clone(),
+                limits,
+                total: total.clone(),
+                counted: std::sync::OnceLock::new(),
+            }))
+        });
         let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
         Self::assemble(plan, &names, stored.collect())
     }

@@ -26,9 +26,11 @@ use crate::error::{Error, ErrorKind, Position, Result};
 
 /// Whether JSON text `bytes` may spell a name with an escape a byte search
 /// would miss: `\u0064ws_link` is `dws_link`, `obs:\/\/b` is `obs://b`;
-/// the other escapes (`\n`, `\"`, …) cannot occur in a definition's name.
-pub(crate) fn may_escape_a_name(bytes: &[u8]) -> bool {
-    memchr::memmem::find(bytes, b"\\u").is_some() || memchr::memmem::find(bytes, b"\\/").is_some()
+/// with `quotes` (a name holds `"` or `\`), `\"` and `\\` too. Other
+/// escapes (`\n`, `\t`, …) cannot occur in a definition's name.
+pub(crate) fn may_escape_a_name(bytes: &[u8], quotes: bool) -> bool {
+    let found = |escape: &[u8]| memchr::memmem::find(bytes, escape).is_some();
+    found(b"\\u") || found(b"\\/") || (quotes && (found(b"\\\"") || found(b"\\\\")))
 }
 
 /// Parses one JSON document into the lossless [`Value`] tree.
