@@ -278,3 +278,26 @@ fn set_copies_every_entry_it_does_not_edit_as_stored() {
     let differing: Vec<&String> = before.keys().filter(|name| before[*name] != after[*name]).collect();
     assert_eq!(differing, ["jobs/j7/j7.job"]);
 }
+
+/// A name JSON writes escaped (`q"1` is `"q\"1"` in the file) is still found
+/// by the byte search that picks the jobs a change can reach.
+#[test]
+fn a_job_named_with_a_quote_is_still_found_among_the_affected() {
+    let job = |name: &str, depend: &str, database: &str| {
+        let text = format!(
+            r#"{{"name":{},"processType":"BATCH","schedule":{{"type":"CRON","cron":{{"startTime":"2026-01-01T00:00:00+08","expression":"0 0 2 * * ?"{depend}}}}},"nodes":[{{"name":"n","type":"Dummy","location":{{"x":0,"y":0}},"properties":[{{"name":"database","value":"{database}"}}]}}]}}"#,
+            serde_json::to_string(name).unwrap()
+        );
+        Document::parse(DefinitionKind::Job, text.into_bytes()).unwrap()
+    };
+    let build = |database: &str| {
+        let mut bundle = Bundle::new(Layout::Single);
+        bundle.insert("jobs/q\"1.job", job("q\"1", "", database)).unwrap();
+        bundle.insert("jobs/user.job", job("user", r#","dependJobs":{"jobs":["q\"1"]}"#, "db")).unwrap();
+        Bundle::from_slice(&bundle.to_vec().unwrap()).unwrap()
+    };
+    let result = diff(&build("db"), &build("db2"), &DiffOptions::new()).unwrap();
+    assert_eq!(result.jobs.changed.len(), 1, "{result:?}");
+    assert_eq!(result.jobs.changed[0].name, "q\"1");
+    assert_eq!(result.jobs.changed[0].affected, ["user"]);
+}
