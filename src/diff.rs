@@ -336,6 +336,46 @@ impl<'b> Side<'b> {
 /// A changed definition and its JSON Patch.
 type ChangedWithPatch = (Changed, Vec<PatchOp>);
 
+/// Which jobs may use a definition reached from `start` (indices of names):
+/// a job holding a reached name is reached, and so is its own name
+/// (`own_names`, by job), until nothing new is.
+fn reachable(
+    held: &[Held],
+    name_count: usize,
+    own_names: &[Option<usize>],
+    start: impl Iterator<Item = usize>,
+) -> Vec<bool> {
+    let mut holders: Vec<Vec<usize>> = vec![Vec::new(); name_count];
+    let mut holders_of_any = Vec::new();
+    for (job, holds) in held.iter().enumerate() {
+        match holds {
+            Held::Any => holders_of_any.push(job),
+            Held::Names(held) => {
+                for name in held {
+                    if let Some(holders) = holders.get_mut(*name) {
+                        holders.push(job);
+                    }
+                }
+            }
+        }
+    }
+    let mut reached = vec![false; held.len()];
+    let mut queue: Vec<usize> = start.collect();
+    let mut seen: BTreeSet<usize> = queue.iter().copied().collect();
+    while let Some(name) = queue.pop() {
+        for &job in holders.get(name).into_iter().flatten().chain(&holders_of_any) {
+            let Some(reached) = reached.get_mut(job).filter(|reached| !**reached) else { continue };
+            *reached = true;
+            if let Some(&Some(own)) = own_names.get(job)
+                && seen.insert(own)
+            {
+                queue.push(own);
+            }
+        }
+    }
+    reached
+}
+
 /// The names of definitions a job's bytes hold, by index; `Any` when a
 /// JSON escape could spell one the search cannot see.
 enum Held {
@@ -378,37 +418,10 @@ impl Users {
                 Ok(if escaped { Held::Any } else { Held::Names(held) })
             })
             .collect::<Result<_>>()?;
-        // The jobs that may be users, reached from `changed` through the names they hold.
-        let mut holders: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
-        let mut holders_of_any = Vec::new();
-        for (job, holds) in held.iter().enumerate() {
-            match holds {
-                Held::Any => holders_of_any.push(job),
-                Held::Names(held) => {
-                    for name in held {
-                        if let Some(holders) = holders.get_mut(*name) {
-                            holders.push(job);
-                        }
-                    }
-                }
-            }
-        }
-        let index_of = |target: (DefinitionKind, &str)| names.binary_search(&target).ok();
-        let mut reached = vec![false; jobs.len()];
-        let mut queue: Vec<usize> = changed.iter().filter_map(|target| index_of(*target)).collect();
-        let mut seen: BTreeSet<usize> = queue.iter().copied().collect();
-        while let Some(name) = queue.pop() {
-            let users = holders.get(name).into_iter().flatten().chain(&holders_of_any);
-            for (&job, entry) in users.filter_map(|job| Some((job, jobs.get(*job)?))) {
-                let Some(reached) = reached.get_mut(job).filter(|reached| !**reached) else { continue };
-                *reached = true;
-                if let Some(own) = index_of((DefinitionKind::Job, entry.name()))
-                    && seen.insert(own)
-                {
-                    queue.push(own);
-                }
-            }
-        }
+        let own_names: Vec<Option<usize>> =
+            jobs.iter().map(|entry| names.binary_search(&(DefinitionKind::Job, entry.name())).ok()).collect();
+        let start = changed.iter().filter_map(|target| names.binary_search(target).ok());
+        let reached = reachable(&held, names.len(), &own_names, start);
         let known: BTreeSet<&str> = jobs.iter().map(|entry| entry.name()).collect();
         let known_job = |name: &str| known.contains(name);
         let uses = jobs

@@ -15,7 +15,7 @@
 //! bizdate = "2024-01-01"
 //! ```
 
-use crate::bundle::{Bundle, Entry};
+use crate::bundle::{Bundle, Edit, Entry};
 use crate::catalog::Refers;
 use crate::error::{Error, Position, RequestPart, Result};
 use crate::json;
@@ -453,19 +453,14 @@ pub fn to_vec_remapped(bundle: &Bundle, map: &Map) -> Result<(Vec<u8>, Report)> 
 
 /// Runs `write` with the function that gives each entry's remapped bytes
 /// (`None`: unchanged), collecting the report as entries go by.
-fn remap_into(
-    bundle: &Bundle,
-    map: &Map,
-    write: impl FnOnce(&(dyn Fn(&Entry) -> Result<Option<Vec<u8>>> + Sync)) -> Result<()>,
-) -> Result<Report> {
+fn remap_into(bundle: &Bundle, map: &Map, write: impl FnOnce(&Edit<'_>) -> Result<()>) -> Result<Report> {
     let needles = map.needles();
     let found = std::sync::Mutex::new(Vec::new());
     let edit = |entry: &Entry| -> Result<Option<Vec<u8>>> {
-        let bytes = entry.bytes()?;
-        if !needles.may_occur(&bytes) {
+        let (rewritten, seen) = remap_entry(entry, map, &needles)?;
+        if rewritten.is_none() && seen.is_empty() {
             return Ok(None);
         }
-        let (rewritten, seen) = rewritten(&entry.parse(bytes.into_owned())?, entry.path(), map)?;
         let (bytes, changes) = match rewritten {
             Some((document, changes)) => (Some(document.bytes().into_owned()), changes),
             None => (None, Vec::new()),
@@ -514,18 +509,7 @@ fn remapping(bundle: &Bundle, map: &Map, keep: Keep) -> Result<Remapping> {
     let entries = bundle.entries();
     let (unmapped, results) = rayon::join(
         || if keep == Keep::DocumentsOnly { Ok(Vec::new()) } else { bundle_unmapped(bundle, map) },
-        || {
-            entries
-                .par_iter()
-                .map(|entry| {
-                    let bytes = entry.bytes()?;
-                    if !needles.may_occur(&bytes) {
-                        return Ok((None, Vec::new()));
-                    }
-                    rewritten(&entry.parse(bytes.into_owned())?, entry.path(), map)
-                })
-                .collect::<Vec<_>>()
-        },
+        || entries.par_iter().map(|entry| remap_entry(entry, map, &needles)).collect::<Vec<_>>(),
     );
     let mut changes = Vec::new();
     let mut documents = Vec::new();
@@ -542,6 +526,16 @@ fn remapping(bundle: &Bundle, map: &Map, keep: Keep) -> Result<Remapping> {
     }
     let unmatched = if keep == Keep::DocumentsOnly { Vec::new() } else { unmatched_with_nearest(bundle, map, &seen)? };
     Ok(Remapping { report: Report { changes, unmapped: unmapped?, unmatched }, rewritten: documents })
+}
+
+/// One entry rewritten, when its bytes may hold one of the map's names
+/// (else it is not parsed: nothing changed, nothing seen).
+fn remap_entry(entry: &Entry, map: &Map, needles: &Needles) -> Result<(Option<Rewritten>, Vec<Seen>)> {
+    let bytes = entry.bytes()?;
+    if !needles.may_occur(&bytes) {
+        return Ok((None, Vec::new()));
+    }
+    rewritten(&entry.parse(bytes.into_owned())?, entry.path(), map)
 }
 
 /// What the bundle's jobs need that the map does not name.

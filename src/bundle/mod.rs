@@ -173,10 +173,16 @@ impl Bundle {
     /// Adds a document whose path was already checked and placed in this
     /// bundle's layout, with the document's kind.
     fn insert_placed(&mut self, path: String, placement: Placement, document: Document) -> Result<()> {
-        if self.entries.contains_key(&path) {
-            return Err(Error::new(ErrorKind::DuplicateEntry, "an entry with this path already exists").in_entry(path));
+        self.add_entry(Entry::parsed(path, placement, document))
+    }
+
+    /// Adds `entry` at its path, which no other entry may have.
+    fn add_entry(&mut self, entry: Entry) -> Result<()> {
+        if self.entries.contains_key(entry.path()) {
+            let error = Error::new(ErrorKind::DuplicateEntry, "an entry with this path already exists");
+            return Err(error.in_entry(entry.path()));
         }
-        self.entries.insert(path.clone(), Entry::parsed(path, placement, document));
+        self.entries.insert(entry.path().to_owned(), entry);
         Ok(())
     }
 
@@ -185,11 +191,7 @@ impl Bundle {
         let placement = Placement::of(path)
             .filter(|placement| placement.layout == self.layout && placement.kind == entry.kind())
             .ok_or_else(|| Error::internal(format_args!("`{path}` is no place for `{}`", entry.path())))?;
-        if self.entries.contains_key(path) {
-            return Err(Error::new(ErrorKind::DuplicateEntry, "an entry with this path already exists").in_entry(path));
-        }
-        self.entries.insert(path.to_owned(), entry.moved(path.to_owned(), placement));
-        Ok(())
+        self.add_entry(entry.moved(path.to_owned(), placement))
     }
 
     /// Adds a job at the path its name gives in this layout.
@@ -383,12 +385,8 @@ impl Bundle {
             let (Some(placed), Some(stored)) = (placed, stored?) else { continue };
             // Names were checked when listed and placed by `Arrangement::new`,
             // which also settled the layout: no two placed paths are the same.
-            let path = placed.path().to_owned();
-            if bundle.entries.contains_key(&path) {
-                return Err(Error::new(ErrorKind::DuplicateEntry, "an entry with this path already exists")
-                    .in_entry(name.as_ref()));
-            }
-            bundle.entries.insert(path.clone(), Entry::stored(path, placed.placement(), stored));
+            let entry = Entry::stored(placed.path().to_owned(), placed.placement(), stored);
+            bundle.add_entry(entry).map_err(|e| e.in_entry(name.as_ref()))?;
         }
         bundle.warnings = warnings;
         Ok(bundle)

@@ -1,8 +1,8 @@
 //! JSON Schemas of definition files, from the catalog.
 
+use super::values::ScriptType;
 use crate::catalog::{self, Condition, FieldSpec, Form, ObjectSpec, Presence};
 use crate::kind::DefinitionKind;
-use crate::model::ScriptType;
 use serde_json::{Map, Value, json};
 
 /// The JSON Schema (draft 2020-12) of `kind` definitions (`.job`,
