@@ -147,11 +147,9 @@ pub(crate) struct Archive<'a> {
     directory: Directory,
     /// The archive's size in bytes.
     len: u64,
-    /// The records' indices in archive order (by offset), and the windows:
-    /// each a run of that order and the bytes from its first entry to the
-    /// next window's.
-    order: Vec<usize>,
-    windows: Vec<(Range<usize>, Range<u64>)>,
+    /// The windows: each a run of the records' indices in archive order
+    /// (by offset), and the bytes from its first entry to the next window's.
+    windows: Vec<(Vec<usize>, Range<u64>)>,
     /// The length of the longest window, in bytes.
     largest_window: usize,
 }
@@ -211,24 +209,38 @@ impl<'a> Archive<'a> {
     }
 
     fn new(zip: ZipArchive<Window<'a>>, directory: Directory, len: u64, window_bytes: u64) -> Self {
-        let mut order: Vec<usize> = (0..directory.records.len()).collect();
-        order.sort_unstable_by_key(|&index| (directory.records.get(index).map(|r| r.offset), index));
-        let offset = |at: usize| order.get(at).and_then(|&index| directory.records.get(index)).map(|r| r.offset);
-        let mut windows = Vec::new();
-        let mut first = 0;
-        for at in 1..=order.len() {
-            let (start, next) = (offset(first).unwrap_or_default(), offset(at));
-            // Windows break between offsets, never inside a run of equal ones.
-            let full = next.is_some_and(|next| next > start && next - start >= window_bytes);
-            if next.is_none() || (full && next != offset(at - 1)) {
-                let end = next.unwrap_or(directory.start).min(directory.start).max(start.min(directory.start));
-                windows.push((first..at, start.min(directory.start)..end));
-                first = at;
+        let mut by_offset: Vec<(u64, usize)> =
+            directory.records.iter().enumerate().map(|(index, record)| (record.offset, index)).collect();
+        by_offset.sort_unstable();
+        // Entries lie before the directory; a window's bytes end there at most.
+        let limit = directory.start;
+        let mut windows: Vec<(Vec<usize>, Range<u64>)> = Vec::new();
+        let mut current: Option<(Vec<usize>, u64)> = None;
+        let mut previous = None;
+        for &(offset, index) in &by_offset {
+            match &mut current {
+                // Windows break between offsets, never inside a run of equal ones.
+                Some((records, start))
+                    if offset <= *start || offset - *start < window_bytes || Some(offset) == previous =>
+                {
+                    records.push(index);
+                }
+                _ => {
+                    if let Some((records, start)) = current.take() {
+                        windows.push((records, start.min(limit)..offset.min(limit).max(start.min(limit))));
+                    }
+                    current = Some((vec![index], offset));
+                }
             }
+            previous = Some(offset);
         }
-        let largest = windows.iter().map(|(_, bytes)| bytes.end - bytes.start).max().unwrap_or_default();
-        let largest_window = usize::try_from(largest).unwrap_or_default();
-        Self { zip, directory, len, order, windows, largest_window }
+        if let Some((records, start)) = current {
+            windows.push((records, start.min(limit)..limit));
+        }
+        let largest = windows.iter().map(|(_, bytes)| bytes.end - bytes.start).max().unwrap_or(0);
+        // Only a capacity hint: none for a window larger than memory, which fails when read.
+        let largest_window = usize::try_from(largest).unwrap_or(0);
+        Self { zip, directory, len, windows, largest_window }
     }
 
     pub(crate) fn directory(&self) -> &Directory {
@@ -242,7 +254,7 @@ impl<'a> Archive<'a> {
 
     /// The records of window `window`, in archive order.
     pub(crate) fn window_records(&self, window: usize) -> &[usize] {
-        self.windows.get(window).and_then(|(run, _)| self.order.get(run.clone())).unwrap_or_default()
+        self.windows.get(window).map_or(&[], |(records, _)| records.as_slice())
     }
 
     /// Reads the bytes of window `window` into `buffer` (for an archive in
@@ -397,9 +409,10 @@ impl<'a> Archive<'a> {
             Err(directory.disagreement(index, ZipHeader::Local, field, &message))
         };
         let local_name = local.file_path().as_bytes();
-        if local_name != directory.name(record) {
+        let central_name = directory.name(record)?;
+        if local_name != central_name {
             let quoted = |name: &[u8]| format!("`{}`", String::from_utf8_lossy(name).escape_debug());
-            return disagree(HeaderField::Name, "the name", quoted(local_name), quoted(directory.name(record)));
+            return disagree(HeaderField::Name, "the name", quoted(local_name), quoted(central_name));
         }
         let local_method = local.compression_method().as_u16();
         if local_method != record.method {
@@ -463,9 +476,8 @@ impl<'a> Archive<'a> {
             // Most gaps are empty or hold a data descriptor (at most 24 bytes).
             if next_start >= gap_start.saturating_add(LOCAL_HEADER_SIZE as u64) {
                 let gap_bytes = self.bytes(gap_start..next_start)?;
-                let hidden = signature
-                    .find_iter(&gap_bytes)
-                    .find(|&at| holds_local_header(gap_bytes.get(at..).unwrap_or_default()));
+                let hidden =
+                    signature.find_iter(&gap_bytes).find(|&at| gap_bytes.get(at..).is_some_and(holds_local_header));
                 if let Some(at) = hidden {
                     let offset = gap_start + at as u64;
                     return Err(Error::new(
@@ -503,7 +515,8 @@ impl Directory {
         // The names lie in the directory's bytes, beside each record's fixed part.
         let name_bytes =
             extent.end.saturating_sub(extent.start).saturating_sub(count.min(room) as u64 * MIN_RECORD_SIZE);
-        let names = Vec::with_capacity(usize::try_from(name_bytes).unwrap_or_default());
+        // A capacity hint: none when the bytes do not fit in memory.
+        let names = Vec::with_capacity(usize::try_from(name_bytes).unwrap_or(0));
         Ok(Self { records, names, start: extent.start, end })
     }
 
@@ -585,21 +598,29 @@ impl Directory {
     }
 
     /// A record's name as stored (undecoded).
-    pub(crate) fn name(&self, record: &Record) -> &[u8] {
-        self.names.get(record.name.clone()).unwrap_or_default()
+    ///
+    /// # Errors
+    /// [`ErrorKind::Internal`] if the record is not one of this directory's.
+    pub(crate) fn name(&self, record: &Record) -> Result<&[u8]> {
+        self.names.get(record.name.clone()).ok_or_else(|| Error::internal("a record's name lies outside the directory"))
     }
 
     fn check_unique_names(&self) -> Result<()> {
         let mut seen = HashSet::with_capacity(self.records.len());
-        match self.records.iter().find(|record| !seen.insert(self.name(record))) {
-            Some(record) => Err(Error::new(ErrorKind::DuplicateEntry, "the archive lists this name more than once")
-                .in_entry(String::from_utf8_lossy(self.name(record)))),
-            None => Ok(()),
+        for record in &self.records {
+            let name = self.name(record)?;
+            if !seen.insert(name) {
+                return Err(Error::new(ErrorKind::DuplicateEntry, "the archive lists this name more than once")
+                    .in_entry(String::from_utf8_lossy(name)));
+            }
         }
+        Ok(())
     }
 
+    /// The record's name for a message; none (empty) if it has none.
     fn display_name(&self, index: usize) -> String {
-        self.records.get(index).map(|r| String::from_utf8_lossy(self.name(r)).into_owned()).unwrap_or_default()
+        let name = self.records.get(index).and_then(|record| self.name(record).ok());
+        name.map(|name| String::from_utf8_lossy(name).into_owned()).unwrap_or_default()
     }
 
     fn disagreement(&self, index: usize, header: ZipHeader, field: HeaderField, message: &str) -> Error {
@@ -658,12 +679,13 @@ fn check_end_record(window: &Window<'_>, at: u64, directory_offset: u64) -> Resu
     match le_field(&end_record, 16, 4) {
         Some(0xFFFF_FFFF) => Ok(()),
         Some(declared) if declared <= directory_offset => Ok(()),
-        declared => Err(Error::new(
+        Some(declared) => Err(Error::new(
             ErrorKind::Corrupt(Corruption::Directory),
-            format!(
-                "the end record places the central directory at byte {}; it is at byte {directory_offset}",
-                declared.unwrap_or_default()
-            ),
+            format!("the end record places the central directory at byte {declared}; it is at byte {directory_offset}"),
+        )),
+        None => Err(Error::new(
+            ErrorKind::Corrupt(Corruption::Directory),
+            "the end record is too short to say where the central directory is",
         )),
     }
 }

@@ -123,8 +123,10 @@ impl Precedence {
 const LEVELS: [&[&str]; 5] = [&["||"], &["&&"], &["==", "!=", "<=", ">=", "<", ">"], &["+", "-"], &["*", "/", "%"]];
 
 fn binary_precedence(operator: &str) -> Precedence {
-    let level = LEVELS.iter().position(|operators| operators.contains(&operator)).unwrap_or_default();
-    Precedence(u8::try_from(level).unwrap_or_default() + 1)
+    // The parser builds no operator without a level; one would bind loosest,
+    // so it is parenthesized wherever that matters.
+    let level = LEVELS.iter().zip(1..).find(|(operators, _)| operators.contains(&operator));
+    Precedence(level.map_or(1, |(_, level)| level))
 }
 
 /// `expr`, in parentheses when it binds less tightly than `needed`.
@@ -264,6 +266,12 @@ pub(crate) fn find_opening(text: &str, sigil: u8) -> Option<usize> {
     None
 }
 
+/// The text after the first `#{` or `${` (as [`find_opening`]).
+pub(crate) fn after_opening(text: &str, sigil: u8) -> Option<&str> {
+    let (_, opening) = text.split_at_checked(find_opening(text, sigil)?)?;
+    opening.get(2..)
+}
+
 /// The length up to the `}` that closes an expression, skipping quoted text.
 fn closing_brace(body: &str) -> Option<usize> {
     let mut quote: Option<char> = None;
@@ -386,10 +394,9 @@ fn tokenize(source: &str) -> Result<Vec<(usize, Token)>, SyntaxError> {
             i = j;
         } else {
             // `at` comes from `char_indices`: a boundary.
-            let rest = source.get(at..).unwrap_or_default();
-            let symbol = SYMBOLS
-                .iter()
-                .find(|s| rest.starts_with(**s))
+            let symbol = source
+                .get(at..)
+                .and_then(|rest| SYMBOLS.iter().find(|s| rest.starts_with(**s)))
                 .ok_or(SyntaxError::new(SyntaxErrorKind::UnexpectedCharacter(c), at))?;
             tokens.push((at, Token::Symbol(symbol)));
             i += symbol.len();

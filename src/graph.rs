@@ -30,8 +30,10 @@ pub(crate) fn find_cycles(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec
             };
             match marks.get(node) {
                 Some(Mark::Visiting) => {
-                    if let Some(at) = path.iter().position(|n| *n == node) {
-                        cycles.insert(canonical_cycle(path.get(at..).unwrap_or_default()));
+                    if let Some((_, cycle)) =
+                        path.iter().position(|n| *n == node).and_then(|at| path.split_at_checked(at))
+                    {
+                        cycles.insert(canonical_cycle(cycle));
                     }
                 }
                 Some(Mark::Done) => {}
@@ -150,7 +152,7 @@ pub(crate) fn is_acyclic(count: usize, mut edges: Vec<(usize, usize)>) -> bool {
     while let Some(vertex) = ready.pop() {
         sorted += 1;
         let from = edges.partition_point(|&(upstream, _)| upstream < vertex);
-        for &(_, downstream) in edges.get(from..).unwrap_or_default().iter().take_while(|(u, _)| *u == vertex) {
+        for &(_, downstream) in edges.iter().skip(from).take_while(|(u, _)| *u == vertex) {
             if let Some(count) = waiting.get_mut(downstream) {
                 *count -= 1;
                 if *count == 0 {

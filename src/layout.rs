@@ -6,7 +6,6 @@ use crate::kind::DefinitionKind;
 use crate::name;
 use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
-use std::ops::Range;
 use std::sync::Arc;
 
 /// The layout of a bundle.
@@ -91,20 +90,19 @@ impl Placement {
     pub fn of(path: &str) -> Option<Self> {
         let (kind, stem, job_folder) = classify(path)?;
         let layout = if job_folder.is_some() { Layout::Batch } else { Layout::Single };
-        Some(Self { kind, stem: path.get(stem)?.to_owned(), job_folder: job_folder.map(str::to_owned), layout })
+        Some(Self { kind, stem: stem.to_owned(), job_folder: job_folder.map(str::to_owned), layout })
     }
 }
 
-/// The kind, where the file stem lies and the job folder (batch layout) of
-/// a definition path.
-fn classify(path: &str) -> Option<(DefinitionKind, Range<usize>, Option<&str>)> {
+/// The kind, the file stem and the job folder (batch layout) of a
+/// definition path.
+fn classify(path: &str) -> Option<(DefinitionKind, &str, Option<&str>)> {
     let (folders, file) = path.rsplit_once('/')?;
     let (stem, extension) = file.rsplit_once('.')?;
     let kind = DefinitionKind::from_extension(extension)?;
     if stem.is_empty() {
         return None;
     }
-    let stem = folders.len() + 1..folders.len() + 1 + stem.len();
     if folders == kind.folder() {
         return Some((kind, stem, None));
     }
@@ -141,8 +139,6 @@ impl FileName for Arc<str> {
 pub(crate) struct PlacedPath {
     path: Arc<str>,
     kind: DefinitionKind,
-    /// Where the file name's stem lies in `path` (the job folder ends just before it).
-    stem: (u32, u32),
 }
 
 impl PlacedPath {
@@ -153,9 +149,8 @@ impl PlacedPath {
 
     /// The definition at `path`, kept as `share` gives it, if it is one.
     fn sharing(path: &str, share: impl FnOnce() -> Arc<str>) -> Option<Self> {
-        let (kind, stem, _) = classify(path)?;
-        let stem = (u32::try_from(stem.start).ok()?, u32::try_from(stem.end).ok()?);
-        Some(Self { path: share(), kind, stem })
+        let (kind, _, _) = classify(path)?;
+        Some(Self { path: share(), kind })
     }
 
     pub(crate) fn path(&self) -> &str {
@@ -171,16 +166,21 @@ impl PlacedPath {
         self.kind
     }
 
+    /// The folders before the file name, and the file name without its extension.
+    fn folders_and_stem(&self) -> (&str, &str) {
+        let (folders, file) = self.path.rsplit_once('/').unwrap_or(("", &self.path));
+        (folders, file.rsplit_once('.').map_or(file, |(stem, _)| stem))
+    }
+
     /// The file name without extension.
     pub(crate) fn stem(&self) -> &str {
-        self.path.get(self.stem.0 as usize..self.stem.1 as usize).unwrap_or_default()
+        self.folders_and_stem().1
     }
 
     /// Batch layout: the job folder. Single layout: `None`.
     pub(crate) fn job_folder(&self) -> Option<&str> {
         // `jobs/<folder>/<stem>…`; the single layout's `jobs/<stem>…` has no folder.
-        let folders = self.path.get(..(self.stem.0 as usize).checked_sub(1)?)?;
-        folders.strip_prefix("jobs/")
+        self.folders_and_stem().0.strip_prefix("jobs/")
     }
 
     pub(crate) fn layout(&self) -> Layout {

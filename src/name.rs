@@ -123,9 +123,8 @@ pub fn check_entry_name(name: &str) -> Result<()> {
 /// assert!(!is_macos_metadata("jobs/job_a/job_a.job"));
 /// ```
 pub fn is_macos_metadata(name: &str) -> bool {
-    let mut components = name.as_bytes().split(|&byte| byte == b'/');
-    let file = components.next_back().unwrap_or_default();
-    file.starts_with(b"._") || file == b".DS_Store" || file == b"__MACOSX" || components.any(|c| c == b"__MACOSX")
+    let (folders, file) = name.rsplit_once('/').unwrap_or(("", name));
+    file.starts_with("._") || file == ".DS_Store" || file == "__MACOSX" || folders.split('/').any(|c| c == "__MACOSX")
 }
 
 /// The key under which two names collide on a case-insensitive,

@@ -267,7 +267,7 @@ impl RawEntry {
     pub(crate) fn inflate(&self) -> Result<Vec<u8>> {
         let compressed = self.compressed()?;
         let mut buffer = Vec::new();
-        let len = inflate(
+        inflate(
             self.declared,
             &compressed,
             &self.limits,
@@ -275,7 +275,6 @@ impl RawEntry {
             &mut Decompressor::new(),
             &mut buffer,
         )?;
-        buffer.truncate(len);
         Ok(buffer)
     }
 
@@ -520,9 +519,9 @@ impl<C: Sync, F> Inflater<'_, C, F> {
                         })
                         .map_err(|e| e.in_record(record_index, name));
                     let Slot::Listed(index) = slot else { return Outcome::Ignored(record_index, inflated.map(drop)) };
-                    let item = inflated.and_then(|len| match self.plan.kind(index) {
+                    let item = inflated.and_then(|()| match self.plan.kind(index) {
                         Some(kind) => {
-                            let data = Contents::Inflated(EntryData { buffer, len });
+                            let data = Contents::Inflated(EntryData { buffer });
                             (self.process)(self.plan, self.prepared, index, kind, data)
                                 .map(Some)
                                 .map_err(|e| e.in_entry(name))
@@ -550,11 +549,10 @@ fn list_entries(directory: &Directory, limits: &Limits, warnings: &mut Vec<Warni
     let mut declared_total: u64 = 0;
     let (mut metadata, mut dot_prefixed, mut backslashed) = (0_usize, 0_usize, 0_usize);
     // Every name with a separator uses `\`: the archive's separator, whatever its host.
+    let raw_names = directory.records().iter().map(|record| directory.name(record)).collect::<Result<Vec<_>>>()?;
     let all_backslashed =
-        directory.records().iter().map(|record| directory.name(record)).all(|raw| !raw.contains(&b'/'))
-            && directory.records().iter().any(|record| directory.name(record).contains(&b'\\'));
-    for (index, record) in directory.records().iter().enumerate() {
-        let raw = directory.name(record);
+        raw_names.iter().all(|raw| !raw.contains(&b'/')) && raw_names.iter().any(|raw| raw.contains(&b'\\'));
+    for ((index, record), raw) in directory.records().iter().enumerate().zip(raw_names) {
         let (mut decoded, encoding) = name::decode_entry_name(raw, record.has_utf8_flag())
             .map_err(|e| e.in_raw_entry(raw).in_record(index, ""))?;
         // As Info-ZIP's unzip: `\` is a separator in names made on Windows,
@@ -664,31 +662,29 @@ fn method_name(method: u16) -> String {
     format!("{name} (method {method})")
 }
 
-/// An entry's bytes, at the start of a buffer the reading thread reuses.
-/// Borrowed ([`EntryData::bytes`]), the buffer serves the next entry too, so
-/// it is zeroed only where it grows; taken ([`EntryData::into_vec`]), the
-/// next entry gets a new one.
+/// An entry's bytes: all of a buffer the reading thread reuses. Borrowed
+/// ([`EntryData::bytes`]), the buffer serves the next entry too, so it is
+/// zeroed only where it grows; taken ([`EntryData::into_vec`]), the next
+/// entry gets a new one.
 pub(crate) struct EntryData<'a> {
     buffer: &'a mut Vec<u8>,
-    len: usize,
 }
 
 impl<'a> EntryData<'a> {
     /// All of `buffer`.
     pub(crate) fn whole(buffer: &'a mut Vec<u8>) -> Self {
-        Self { len: buffer.len(), buffer }
+        Self { buffer }
     }
 
     /// The entry's bytes, for this call only.
     pub(crate) fn bytes(&self) -> &[u8] {
-        self.buffer.get(..self.len).unwrap_or_default()
+        self.buffer
     }
 
-    /// The entry's bytes, to keep. Exactly their size: the buffer may have
-    /// grown for a larger entry before (an ignored one, or one borrowed).
+    /// The entry's bytes, to keep, without the capacity the buffer had
+    /// reserved for a larger entry before.
     pub(crate) fn into_vec(self) -> Vec<u8> {
         let mut bytes = std::mem::take(self.buffer);
-        bytes.truncate(self.len);
         bytes.shrink_to_fit();
         bytes
     }
@@ -703,7 +699,7 @@ fn inflate(
     total: &RunningTotal,
     decompressor: &mut Decompressor,
     buffer: &mut Vec<u8>,
-) -> Result<usize> {
+) -> Result<()> {
     let corrupt = |corruption: Corruption, message: String| Error::new(ErrorKind::Corrupt(corruption), message);
     // libdeflate inflates the whole stream in one call, into exactly the
     // declared size, which the metadata checks already bounded by the limits.
@@ -719,13 +715,12 @@ fn inflate(
         buffer.clear();
         buffer.extend_from_slice(compressed);
     } else {
+        // Exactly the entry's size: only growth is zeroed, and the bytes are all of the buffer.
         if buffer.len() < size {
             buffer.reserve_exact(size - buffer.len());
-            buffer.resize(size, 0);
         }
-        // Just resized to at least `size`.
-        let out =
-            buffer.get_mut(..size).ok_or_else(|| Error::internal("the inflate buffer is shorter than its entry"))?;
+        buffer.resize(size, 0);
+        let out = buffer.as_mut_slice();
         match decompressor.deflate_decompress(compressed, out) {
             Ok(written) if written == size => {}
             Ok(written) => return Err(wrong_size(format!("inflates to {written} bytes, not the declared {declared}"))),
@@ -737,7 +732,7 @@ fn inflate(
             }
         }
     }
-    let data = buffer.get(..size).ok_or_else(|| Error::internal("the inflate buffer is shorter than its entry"))?;
+    let data = buffer.as_slice();
     if crc32fast::hash(data) != crc32 {
         return Err(corrupt(Corruption::Crc32, "CRC-32 mismatch: the data is damaged".to_owned()));
     }
@@ -753,6 +748,5 @@ fn inflate(
             return Err(Error::limit(Limit::Ratio, limits.max_ratio, message));
         }
     }
-    total.add(size, limits)?;
-    Ok(data.len())
+    total.add(size, limits)
 }

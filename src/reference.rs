@@ -137,11 +137,10 @@ pub enum ParamStyle {
 pub fn variables(text: &str, style: ParamStyle) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(at) = crate::expression::find_opening(rest, b'$') {
-        let after = rest.get(at + 2..).unwrap_or_default();
-        let Some(end) = after.find('}') else { break };
-        let name = after.get(..end).unwrap_or_default().trim();
-        rest = after.get(end + 1..).unwrap_or_default();
+    while let Some(after) = crate::expression::after_opening(rest, b'$') {
+        let Some((name, tail)) = after.split_once('}') else { break };
+        rest = tail;
+        let name = name.trim();
         let name = match style {
             ParamStyle::Plain => Some(name),
             ParamStyle::Dlf => name.strip_prefix("dlf."),

@@ -209,9 +209,13 @@ impl Map {
     pub fn rename(&self, section: Section, name: &str) -> Option<String> {
         let names = self.names.get(&section)?;
         if section == Section::ObsPath {
-            let (prefix, replacement) =
-                names.iter().filter(|(prefix, _)| name.starts_with(prefix.as_str())).max_by_key(|(p, _)| p.len())?;
-            return Some(format!("{replacement}{}", name.get(prefix.len()..).unwrap_or_default()));
+            let (_, replacement, rest) = names
+                .iter()
+                .filter_map(|(prefix, replacement)| {
+                    Some((prefix.len(), replacement, name.strip_prefix(prefix.as_str())?))
+                })
+                .max_by_key(|&(length, ..)| length)?;
+            return Some(format!("{replacement}{rest}"));
         }
         names.get(name).cloned()
     }

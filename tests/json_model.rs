@@ -150,6 +150,20 @@ fn canonical_output_matches_serde_json_pretty() {
 }
 
 #[test]
+fn every_character_that_needs_an_escape_is_written_as_serde_json_writes_it() {
+    let specials = (0_u8..0x20).map(char::from).chain(['"', '\\']);
+    for special in specials {
+        for text in
+            [special.to_string(), format!("a{special}"), format!("{special}é"), format!("中{special}{special}文")]
+        {
+            let ours = json::to_string_compact(&Value::from(text.as_str()));
+            assert_eq!(ours, serde_json::to_string(&text).unwrap(), "{text:?}");
+            assert_eq!(json::parse(ours.as_bytes()).unwrap(), Value::from(text.as_str()), "{text:?}");
+        }
+    }
+}
+
+#[test]
 fn acceptance_agrees_with_serde_json() {
     let inputs: &[&[u8]] = &[
         b"{}",

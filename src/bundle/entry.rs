@@ -76,11 +76,6 @@ impl Entry {
         self.placement.kind
     }
 
-    /// The file name without extension.
-    pub fn stem(&self) -> &str {
-        &self.placement.stem
-    }
-
     /// The name the layout gives the definition: its file name without
     /// extension. The `name` inside is [`Document::name`]; `validate`
     /// reports a definition whose two names differ.

@@ -565,7 +565,7 @@ fn convert(bundle: &Bundle, layout: Layout, options: &ReferenceOptions) -> Resul
     match layout {
         Layout::Single => {
             for entry in bundle.iter() {
-                let path = layout.path_for(entry.kind(), entry.stem(), None);
+                let path = layout.path_for(entry.kind(), entry.name(), None);
                 match out.get(&path) {
                     Some(existing) if existing.bytes()? != entry.bytes()? => {
                         return Err(Error::new(
@@ -580,12 +580,12 @@ fn convert(bundle: &Bundle, layout: Layout, options: &ReferenceOptions) -> Resul
             }
         }
         Layout::Batch => {
-            let job_names: BTreeSet<&str> = bundle.entries_of(DefinitionKind::Job).map(Entry::stem).collect();
+            let job_names: BTreeSet<&str> = bundle.entries_of(DefinitionKind::Job).map(Entry::name).collect();
             let known_jobs = |name: &str| job_names.contains(name);
             let mut used = BTreeSet::new();
             for job in bundle.jobs() {
                 let (entry, job) = job?;
-                let folder = entry.stem();
+                let folder = entry.name();
                 out.insert_moved(&layout.path_for(DefinitionKind::Job, folder, None), entry)?;
                 for reference in reference::job_references(job, options, &known_jobs) {
                     let Some((kind, name)) = reference.target.definition() else { continue };

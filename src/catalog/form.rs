@@ -170,11 +170,11 @@ fn check_url(text: &str) -> Result<(), String> {
         .strip_prefix("https://")
         .or_else(|| text.strip_prefix("http://"))
         .ok_or("is not an http:// or https:// URL")?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = rest.split_once(['/', '?', '#']).map_or(rest, |(authority, _)| authority);
     let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
     let host = host.strip_prefix('[').map_or_else(
-        || host.split(':').next().unwrap_or_default(),
-        |bracketed| bracketed.split(']').next().unwrap_or_default(),
+        || host.split_once(':').map_or(host, |(host, _)| host),
+        |bracketed| bracketed.split_once(']').map_or(bracketed, |(host, _)| host),
     );
     if host.is_empty() || text.contains(char::is_whitespace) {
         return Err("is not a URL with a host".into());
@@ -193,7 +193,7 @@ fn check_url(text: &str) -> Result<(), String> {
 /// and ending with a letter or digit.
 fn check_obs_path(text: &str) -> Result<(), String> {
     let rest = text.strip_prefix("obs://").ok_or("is not an OBS path `obs://bucket/path`")?;
-    let bucket = rest.split('/').next().unwrap_or_default();
+    let bucket = rest.split_once('/').map_or(rest, |(bucket, _)| bucket);
     let valid = (3..=63).contains(&bucket.len())
         && bucket.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
         && bucket.starts_with(|c: char| c.is_ascii_alphanumeric())

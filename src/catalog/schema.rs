@@ -44,8 +44,8 @@ pub fn schema(kind: DefinitionKind) -> String {
     if let Some(object) = document.as_object_mut() {
         object.insert("$defs".into(), Value::Object(defs));
     }
-    // Serialising a `Value` cannot fail.
-    serde_json::to_string_pretty(&document).unwrap_or_default()
+    // `{:#}` is serde_json's pretty form, infallible for a `Value`.
+    format!("{document:#}")
 }
 
 /// `spec` and every object it holds, by name.

@@ -80,8 +80,11 @@ pub(crate) fn rewrite(original: &[u8], new: &Value) -> Option<Rewrite> {
     if &old == new {
         return Some(Rewrite::Unchanged);
     }
-    let mut editor = Editor { text, style: Style::of(text), splices: Vec::new() };
+    let mut editor = Editor { text, style: Style::of(text), splices: Vec::new(), lost_track: false.into() };
     editor.value(&old, new, &span);
+    if editor.lost_track.get() {
+        return None;
+    }
     let mut splices = editor.splices;
     splices.sort_by_key(|splice| (splice.range.start, splice.range.end));
     let mut out = String::with_capacity(text.len() + 64);
@@ -277,9 +280,19 @@ struct Editor<'a> {
     text: &'a str,
     style: Style,
     splices: Vec<Splice>,
+    /// A span did not fit the text (a bug): the caller writes the canonical form.
+    lost_track: std::cell::Cell<bool>,
 }
 
 impl Editor<'_> {
+    /// The text between two offsets of the parsed spans.
+    fn between(&self, range: Range<usize>) -> &str {
+        self.text.get(range).unwrap_or_else(|| {
+            self.lost_track.set(true);
+            ""
+        })
+    }
+
     fn replace(&mut self, range: Range<usize>, text: String) {
         self.splices.push(Splice { range, text });
     }
@@ -355,12 +368,8 @@ impl Editor<'_> {
         }
         let kept: Vec<bool> = (0..old.len()).map(|i| i < prefix + paired || i >= old.len() - suffix).collect();
         self.remove_items(span, &kept);
-        let added: Vec<(Option<&str>, &Value)> = new
-            .get(prefix + paired..new.len() - suffix)
-            .unwrap_or_default()
-            .iter()
-            .map(|value| (None, value))
-            .collect();
+        let added: Vec<(Option<&str>, &Value)> =
+            new.iter().take(new.len() - suffix).skip(prefix + paired).map(|value| (None, value)).collect();
         if added.is_empty() {
             return;
         }
@@ -428,14 +437,14 @@ impl Editor<'_> {
     /// break and the items' indentation, or the file's one-line gap.
     fn separator(&self, span: &Span) -> String {
         let Some(first) = span.items.first() else { return self.style.inline_gap.to_owned() };
-        let before = self.text.get(span.start..first.start).unwrap_or_default();
+        let before = self.between(span.start..first.start);
         if before.contains('\n') {
             return format!("{}{}", self.style.newline, self.indent_of(first.start));
         }
         // One line: the gap this container leaves after its first comma.
         match span.items.get(1) {
             Some(second) => {
-                let between = self.text.get(first.value.end..second.start).unwrap_or_default();
+                let between = self.between(first.value.end..second.start);
                 between.split_once(',').map_or("", |(_, gap)| gap).to_owned()
             }
             None => self.style.inline_gap.to_owned(),
@@ -455,9 +464,9 @@ impl Editor<'_> {
 
     /// The whitespace that starts the line holding byte `at`.
     fn indent_of(&self, at: usize) -> String {
-        let before = self.text.get(..at).unwrap_or_default();
-        let line = before.rfind('\n').map_or(before, |newline| &before[newline + 1..]);
-        line[..line.len() - line.trim_start_matches([' ', '\t']).len()].to_owned()
+        let before = self.between(0..at);
+        let line = before.rsplit('\n').next().unwrap_or(before);
+        line.chars().take_while(|c| matches!(c, ' ' | '\t')).collect()
     }
 
     /// `value` in the file's style, its nested lines indented from `indent`.

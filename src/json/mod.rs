@@ -49,8 +49,11 @@ pub(crate) fn may_escape_a_name(bytes: &[u8], quotes: bool) -> bool {
 /// byte order mark is not an error (RFC 8259 §8.1): it is skipped.
 pub fn parse(bytes: &[u8]) -> Result<Value> {
     parse::parse(bytes).map_err(|e| {
-        Error::new(ErrorKind::Json, format!("invalid JSON: {}", e.message))
-            .at(Position::new(e.line, e.column))
-            .with_source(e)
+        let error = if e.internal {
+            Error::internal(&e.message)
+        } else {
+            Error::new(ErrorKind::Json, format!("invalid JSON: {}", e.message))
+        };
+        error.at(Position::new(e.line, e.column)).with_source(e)
     })
 }

@@ -36,6 +36,8 @@ pub(crate) struct SyntaxError {
     pub column: usize,
     /// What is wrong.
     pub message: String,
+    /// The parser broke one of its own invariants: a bug, not bad input.
+    pub internal: bool,
 }
 
 impl fmt::Display for SyntaxError {
@@ -50,10 +52,9 @@ impl std::error::Error for SyntaxError {}
 #[allow(clippy::naive_bytecount, reason = "runs only when reporting an error")]
 pub(crate) fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = bytes.get(..offset).unwrap_or(bytes);
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
     let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-    let mut tail = before.get(line_start..).unwrap_or_default();
-    if line_start == 0 {
+    let mut tail = before.rsplit(|&b| b == b'\n').next().unwrap_or(before);
+    if line == 1 {
         // Editors do not show a byte order mark, so it takes no column.
         tail = tail.strip_prefix(BYTE_ORDER_MARK).unwrap_or(tail);
     }
@@ -180,10 +181,10 @@ fn find_special(bytes: &[u8]) -> Option<usize> {
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
     let special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
-    let mut chunks = bytes.chunks_exact(8);
+    let (chunks, remainder) = bytes.as_chunks::<8>();
     let mut offset = 0;
-    for chunk in chunks.by_ref() {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+    for chunk in chunks {
+        let word = u64::from_le_bytes(*chunk);
         let flags = zero_byte(word ^ (ONES * u64::from(b'"')))
             | zero_byte(word ^ (ONES * u64::from(b'\\')))
             | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
@@ -192,7 +193,7 @@ fn find_special(bytes: &[u8]) -> Option<usize> {
         }
         offset += 8;
     }
-    chunks.remainder().iter().position(|&b| special(b)).map(|i| offset + i)
+    remainder.iter().position(|&b| special(b)).map(|i| offset + i)
 }
 
 pub(super) struct Parser<'a> {
@@ -205,11 +206,11 @@ impl<'a> Parser<'a> {
     pub(super) fn new(bytes: &'a [u8]) -> Result<Self, SyntaxError> {
         let at = |offset: usize, message: &str| {
             let (line, column) = line_column(bytes, offset);
-            SyntaxError { offset, line, column, message: message.to_owned() }
+            SyntaxError { offset, line, column, message: message.to_owned(), internal: false }
         };
         let start = document_start(bytes);
         // An empty file is a file problem (a failed save, a truncated copy), not a JSON one.
-        if bytes.get(start..).unwrap_or_default().iter().all(u8::is_ascii_whitespace) {
+        if bytes.strip_prefix(BYTE_ORDER_MARK).unwrap_or(bytes).iter().all(u8::is_ascii_whitespace) {
             let what = if bytes.is_empty() {
                 "the file is empty (0 bytes)".to_owned()
             } else {
@@ -227,7 +228,23 @@ impl<'a> Parser<'a> {
 
     fn error_at(&self, offset: usize, message: impl Into<String>) -> SyntaxError {
         let (line, column) = line_column(self.bytes, offset);
-        SyntaxError { offset, line, column, message: message.into() }
+        SyntaxError { offset, line, column, message: message.into(), internal: false }
+    }
+
+    /// The bytes from `pos` on. `pos` only advances past bytes it has seen,
+    /// so it never passes the end; if it did, that is a bug to report.
+    fn rest(&self) -> Result<&'a [u8], SyntaxError> {
+        self.bytes.get(self.pos..).ok_or_else(|| self.internal("the parser ran past the end"))
+    }
+
+    /// The `len` bytes of text from `pos`. Scans stop only at ASCII bytes, so
+    /// both ends are character boundaries; if not, that is a bug to report.
+    fn text_run(&self, len: usize) -> Result<&'a str, SyntaxError> {
+        self.text.get(self.pos..self.pos + len).ok_or_else(|| self.internal("a scan stopped inside a character"))
+    }
+
+    fn internal(&self, what: &str) -> SyntaxError {
+        SyntaxError { internal: true, ..self.error(what) }
     }
 
     pub(super) fn peek(&self) -> Option<u8> {
@@ -282,12 +299,12 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn number(&mut self) -> Result<Number, SyntaxError> {
-        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let rest = self.rest()?;
         let len = number_len(rest).ok_or_else(|| self.error("invalid number"))?;
         if rest.get(len).is_some_and(u8::is_ascii_digit) {
             return Err(self.error("invalid number (leading zeros are not allowed)"));
         }
-        let text = self.text.get(self.pos..self.pos + len).unwrap_or_default();
+        let text = self.text_run(len)?;
         self.pos += len;
         Ok(Number::from_text_unchecked(text))
     }
@@ -301,13 +318,13 @@ impl<'a> Parser<'a> {
     /// (keys, names, most values) is borrowed from the text.
     pub(super) fn string_cow(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
         self.pos += 1; // opening quote
-        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let rest = self.rest()?;
         // Runs up to the next quote, backslash or control character.
         let mut run = find_special(rest);
         if let Some(length) = run
             && rest.get(length) == Some(&b'"')
         {
-            let text = self.text.get(self.pos..self.pos + length).unwrap_or_default();
+            let text = self.text_run(length)?;
             self.pos += length + 1;
             return Ok(Cow::Borrowed(text));
         }
@@ -320,7 +337,7 @@ impl<'a> Parser<'a> {
             let Some(length) = run else {
                 return Err(self.error_at(self.bytes.len(), "EOF while parsing a string"));
             };
-            out.push_str(self.text.get(self.pos..self.pos + length).unwrap_or_default());
+            out.push_str(self.text_run(length)?);
             self.pos += length;
             match self.peek() {
                 Some(b'"') => {
@@ -330,7 +347,7 @@ impl<'a> Parser<'a> {
                 Some(b'\\') => self.escape(&mut out)?,
                 _ => return Err(self.error("control character in a string (escape it)")),
             }
-            run = find_special(self.bytes.get(self.pos..).unwrap_or_default());
+            run = find_special(self.rest()?);
         }
     }
 

@@ -90,14 +90,14 @@ impl<'a> Reader<'a> {
             let key = self.key()?;
             let duplicate = match &mut seen {
                 Some(set) => !set.insert(key),
-                None => self.keys.get(first_key..).unwrap_or_default().contains(&key),
+                None => self.keys.iter().skip(first_key).any(|seen| *seen == key),
             };
             if duplicate {
                 return Err(Detour);
             }
             self.keys.push(key);
             if seen.is_none() && self.keys.len() - first_key > LINEAR_DUPLICATE_SCAN {
-                seen = Some(self.keys.get(first_key..).unwrap_or_default().iter().copied().collect());
+                seen = Some(self.keys.iter().skip(first_key).copied().collect());
             }
             if self.peek() != Some(b':') {
                 return Err(Detour);

@@ -29,8 +29,8 @@ pub fn to_vec_pretty(value: &Value) -> Vec<u8> {
 pub fn to_string_compact(value: &Value) -> String {
     let mut out = Vec::with_capacity(64);
     write_value(&mut out, value, None);
-    // Only valid UTF-8 is ever written.
-    String::from_utf8(out).unwrap_or_default()
+    // Only valid UTF-8 is ever written; were it not, the damage would show.
+    String::from_utf8(out).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 fn newline(out: &mut Vec<u8>, indent: Option<usize>) {
@@ -81,28 +81,29 @@ fn write_value(out: &mut Vec<u8>, value: &Value, indent: Option<usize>) {
 
 fn write_string(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    for (i, &byte) in bytes.iter().enumerate() {
-        let escape: &[u8] = match byte {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            0x00..=0x1f => &[],
-            _ => continue,
+    // Each piece ends with the one character that needs an escape, if any.
+    for piece in text.split_inclusive(|c: char| c == '"' || c == '\\' || c < ' ') {
+        let mut chars = piece.chars();
+        let escape: &[u8] = match chars.next_back() {
+            Some('"') => b"\\\"",
+            Some('\\') => b"\\\\",
+            Some('\n') => b"\\n",
+            Some('\r') => b"\\r",
+            Some('\t') => b"\\t",
+            Some('\u{8}') => b"\\b",
+            Some('\u{c}') => b"\\f",
+            Some(control) if control < ' ' => {
+                out.extend_from_slice(chars.as_str().as_bytes());
+                let _ = write!(out, "\\u{:04x}", u32::from(control));
+                continue;
+            }
+            _ => {
+                out.extend_from_slice(piece.as_bytes());
+                continue;
+            }
         };
-        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
-        if escape.is_empty() {
-            let _ = write!(out, "\\u{byte:04x}");
-        } else {
-            out.extend_from_slice(escape);
-        }
-        start = i + 1;
+        out.extend_from_slice(chars.as_str().as_bytes());
+        out.extend_from_slice(escape);
     }
-    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
     out.push(b'"');
 }

@@ -157,9 +157,9 @@ fn type_error(mismatch: &TypeMismatch, bytes: Option<&[u8]>) -> Error {
     let message = format!("{subject}: expected {}, found {}", mismatch.expected, mismatch.found);
     let kind = ErrorKind::WrongType { field: path, expected: mismatch.expected, found: mismatch.found };
     let error = Error::new(kind, message);
-    match bytes.and_then(|bytes| json::locate(bytes, &mismatch.root_path())) {
-        Some(offset) => {
-            let (line, column) = json::line_column(bytes.unwrap_or_default(), offset);
+    match bytes.and_then(|bytes| Some((bytes, json::locate(bytes, &mismatch.root_path())?))) {
+        Some((bytes, offset)) => {
+            let (line, column) = json::line_column(bytes, offset);
             error.at(Position::new(line, column))
         }
         None => error,

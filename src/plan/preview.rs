@@ -58,7 +58,7 @@ pub fn preview(bundle: &Bundle) -> Result<Preview> {
         .map(|job| {
             let (entry, job) = job?;
             Ok(PreviewJob {
-                name: job.name.clone().unwrap_or_else(|| entry.stem().to_owned()),
+                name: job.name.clone().unwrap_or_else(|| entry.name().to_owned()),
                 path: directory(job.directory.as_deref()),
                 params: job
                     .params()
@@ -75,7 +75,7 @@ pub fn preview(bundle: &Bundle) -> Result<Preview> {
         .map(|script| {
             let (entry, script) = script?;
             Ok(PreviewScript {
-                name: script.name.clone().unwrap_or_else(|| entry.stem().to_owned()),
+                name: script.name.clone().unwrap_or_else(|| entry.name().to_owned()),
                 path: directory(script.directory.as_deref()),
             })
         })

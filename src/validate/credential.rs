@@ -208,9 +208,9 @@ fn keyed(text: &str, start: usize) -> (usize, Option<Found>) {
             at += spaces_after;
             if is_secret_header(key) {
                 // `Authorization: Basic dXNl…`: up to a quote the key sits in, or the line's end.
-                let line = line_from(text, at);
+                let Some(line) = line_from(text, at) else { return (at, None) };
                 let value = match quote.filter(|_| !quoted) {
-                    Some(quote) => line.split(char::from(quote)).next().unwrap_or_default(),
+                    Some(quote) => line.split_once(char::from(quote)).map_or(line, |(value, _)| value),
                     None => line,
                 };
                 return (at + value.len(), header(holder, value));
@@ -235,9 +235,10 @@ fn count_spaces(bytes: &[u8], at: usize) -> usize {
     bytes.get(at..).map_or(0, |rest| rest.iter().take_while(|b| matches!(b, b' ' | b'\t')).count())
 }
 
-fn line_from(text: &str, at: usize) -> &str {
-    let rest = text.get(at..).unwrap_or_default();
-    rest.split(['\n', '\r']).next().unwrap_or_default()
+/// The rest of the line from `at`; `None` when `at` is no character boundary.
+fn line_from(text: &str, at: usize) -> Option<&str> {
+    let rest = text.get(at..)?;
+    Some(rest.split_once(['\n', '\r']).map_or(rest, |(line, _)| line))
 }
 
 /// The value at `at`: a quoted string (quotes included), or (unless
@@ -297,9 +298,10 @@ fn header(name: &str, value: &str) -> Option<Found> {
 /// `scheme://user:password@host`, the userinfo just after `at` (JDBC URLs
 /// included).
 fn url_userinfo(text: &str, at: usize) -> (usize, Option<Found>) {
-    let rest = text.get(at..).unwrap_or_default();
-    let end = rest.find(|c: char| c.is_whitespace() || "/?#\"'\\".contains(c)).unwrap_or(rest.len());
-    let authority = rest.get(..end).unwrap_or_default();
+    let Some(rest) = text.get(at..) else { return (at, None) };
+    let authority =
+        rest.split_once(|c: char| c.is_whitespace() || "/?#\"'\\".contains(c)).map_or(rest, |(authority, _)| authority);
+    let end = authority.len();
     let found =
         authority.rsplit_once('@').and_then(|(userinfo, _)| userinfo.split_once(':')).and_then(|(user, password)| {
             is_literal(password)
@@ -315,7 +317,7 @@ fn url_userinfo(text: &str, at: usize) -> (usize, Option<Found>) {
 /// `-----BEGIN … PRIVATE KEY-----`, whose `KEY` is at `at`.
 fn private_key(text: &str, at: usize) -> (usize, Option<Found>) {
     let line_start = text.get(..at).and_then(|before| before.rfind('\n')).map_or(0, |at| at + 1);
-    let line = line_from(text, line_start);
+    let Some(line) = line_from(text, line_start) else { return (at, None) };
     let found = (line.contains("-----BEGIN ") && line.contains("PRIVATE KEY-----"))
         .then(|| Found { holder: "a private key".to_owned(), redacted: "-----BEGIN … PRIVATE KEY-----".to_owned() });
     (line_start + line.len(), found)

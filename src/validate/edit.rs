@@ -90,7 +90,9 @@ pub fn check_edit(scope: EditScope, object: &Value, path: &FieldPath, value: &Va
             _ => value_problem(catalog::JOB_PARAM.field("value"), Subject::Field("parameter", name), value),
         });
     }
-    let keys = path.keys().unwrap_or_default();
+    let Some(keys) = path.keys() else {
+        return Err(Error::internal(format_args!("`{path}` is neither dotted keys nor a named item")));
+    };
     let mut spec = scope.object();
     let mut row = None;
     for (depth, key) in keys.iter().enumerate() {

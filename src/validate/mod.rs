@@ -264,8 +264,7 @@ pub(crate) fn relocate(found: &mut [Diagnostic], read: impl FnOnce(&HashSet<Stri
     let texts = read(&wanted);
     for diagnostic in found.iter_mut().filter(|d| unplaced(d)) {
         let text = diagnostic.entry.as_deref().and_then(|entry| texts.get(entry));
-        let pointer = diagnostic.pointer.as_deref().unwrap_or_default();
-        if let Some(text) = text
+        if let (Some(text), Some(pointer)) = (text, diagnostic.pointer.as_deref())
             && let Some((line, column)) = json::pointer_position(text, pointer)
         {
             (diagnostic.line, diagnostic.column) = (Some(line), Some(column));
