@@ -35,14 +35,14 @@ pub struct DiffOptions {
 
 impl Default for DiffOptions {
     fn default() -> Self {
-        Self { map: None, ignore: BTreeSet::new(), context: 3 }
+        Self::new()
     }
 }
 
 impl DiffOptions {
     /// Compares everything; script diffs with 3 lines of context.
-    pub fn new() -> Self {
-        Self::default()
+    pub const fn new() -> Self {
+        Self { map: None, ignore: BTreeSet::new(), context: 3 }
     }
 
     /// Remaps OLD with `map` before comparing, so a dev bundle and its

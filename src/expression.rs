@@ -114,7 +114,14 @@ impl Precedence {
             Expr::Conditional(..) => Self(0),
             Expr::Binary(_, operator, _) => binary_precedence(operator),
             Expr::Unary(..) => Self::UNARY,
-            _ => Self::POSTFIX,
+            Expr::Number(_)
+            | Expr::Text(_)
+            | Expr::Bool(_)
+            | Expr::Null
+            | Expr::Name(_)
+            | Expr::Member(..)
+            | Expr::Call(..)
+            | Expr::Index(..) => Self::POSTFIX,
         }
     }
 }
@@ -657,6 +664,6 @@ fn collect<'a>(expr: &'a Expr, out: &mut Vec<(&'a str, &'a str, Option<&'a [Expr
             collect(b, out);
             collect(c, out);
         }
-        _ => {}
+        Expr::Number(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Null | Expr::Name(_) => {}
     }
 }

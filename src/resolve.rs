@@ -2,7 +2,7 @@
 //! [`Reference`]s), and whether the bundle or workspace it lives in has it.
 
 use crate::bundle::{Bundle, Entry};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::kind::DefinitionKind;
 use crate::model::{Definition, Job};
 use crate::reference::script_parameters;
@@ -61,8 +61,6 @@ pub struct JobDependencies {
 
 /// What the status computation needs to know about the place jobs live in.
 trait Lookup {
-    /// What looking a definition up can fail with.
-    type Error;
     /// `true` when the `kind` definition `name` is available to `job`.
     fn has(&self, kind: DefinitionKind, name: &str, job: &str) -> bool;
     /// The environment objects the `kind` definition `name`, as available
@@ -73,7 +71,7 @@ trait Lookup {
         name: &str,
         job: &str,
         options: &ReferenceOptions,
-    ) -> Result<Option<Vec<Reference>>, Self::Error>;
+    ) -> Result<Option<Vec<Reference>>>;
 }
 
 fn dependencies_of<L: Lookup>(
@@ -81,7 +79,7 @@ fn dependencies_of<L: Lookup>(
     job: &Job,
     lookup: &L,
     options: &ReferenceOptions,
-) -> Result<JobDependencies, L::Error> {
+) -> Result<JobDependencies> {
     let known_jobs = |name: &str| lookup.has(DefinitionKind::Job, name, job_name);
     let mut dependencies = Vec::new();
     for reference in job_references(job, options, &known_jobs) {
@@ -134,7 +132,6 @@ impl BundleLookup<'_> {
 }
 
 impl Lookup for BundleLookup<'_> {
-    type Error = Error;
     fn has(&self, kind: DefinitionKind, name: &str, job: &str) -> bool {
         self.find(kind, name, job).is_some()
     }
@@ -144,14 +141,13 @@ impl Lookup for BundleLookup<'_> {
         name: &str,
         job: &str,
         options: &ReferenceOptions,
-    ) -> Result<Option<Vec<Reference>>, Self::Error> {
+    ) -> Result<Option<Vec<Reference>>> {
         let Some(entry) = self.find(kind, name, job) else { return Ok(None) };
         Ok(Some(definition_references(entry.load()?.definition(), options)))
     }
 }
 
 impl Lookup for Workspace {
-    type Error = Error;
     fn has(&self, kind: DefinitionKind, name: &str, _job: &str) -> bool {
         self.contains(kind, name)
     }

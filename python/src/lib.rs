@@ -23,6 +23,9 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pyo3::create_exception!(
     dlf_bundle,
     BundleError,
@@ -183,6 +186,9 @@ fn same_decimal(a: &str, b: &str) -> bool {
     normal(a).is_some_and(|a| normal(b) == Some(a))
 }
 
+/// Strings up to this length are made once per conversion, as keys are.
+const SHARED_STRING_LEN: usize = 24;
+
 /// Converts values to Python objects, each distinct object key made once
 /// (as `json.loads` does): keys repeat in every node and property.
 struct Converter<'py> {
@@ -211,6 +217,8 @@ impl<'py> Converter<'py> {
             Value::Null => py.None().into_bound(py),
             Value::Bool(flag) => flag.into_pyobject(py)?.to_owned().into_any(),
             Value::Number(n) => number(py, n)?.into_bound(py),
+            // Short strings repeat (property names, types, flags): made once.
+            Value::String(text) if text.len() <= SHARED_STRING_LEN => self.key(text).into_any(),
             Value::String(text) => PyString::new(py, text).into_any(),
             Value::Array(items) => {
                 let converted = items.iter().map(|item| self.convert(item)).collect::<PyResult<Vec<_>>>()?;
@@ -318,11 +326,14 @@ impl NativeBundle {
             .detach(|| entries.par_iter().map(|entry| entry.to_value()).collect::<Result<Vec<_>, _>>())
             .map_err(error)?;
         let mut converter = Converter::new(py);
-        entries
+        let dicts = entries
             .iter()
             .zip(&values)
             .map(|(entry, value)| Ok((entry.name().to_owned(), converter.convert(value)?.unbind())))
-            .collect()
+            .collect();
+        // Freeing the trees is a tenth of the work: in parallel, without the GIL.
+        py.detach(|| values.into_par_iter().for_each(drop));
+        dicts
     }
 
     /// Sets property `name` of node `node` of the job at `path`; only that

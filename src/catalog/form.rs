@@ -145,8 +145,16 @@ impl Form {
                 "write 6 fields `<sec> <min> <hour> <day> <month> <week>` with seconds `0`, e.g. `0 20 1 * * ?`".into()
             }
             Self::Time => "write it like `2018-10-22T23:59:59+08`".into(),
-            // Every other form is advised by its description, which names each.
-            _ => format!("write {}", self.describe()),
+            // These forms are advised by their description, which names each.
+            Self::Text
+            | Self::Boolean
+            | Self::Url
+            | Self::ObsPath
+            | Self::StoragePath
+            | Self::TopicUrn
+            | Self::KeyValueLines
+            | Self::Period
+            | Self::Structure => format!("write {}", self.describe()),
         }
     }
 
