@@ -15,7 +15,7 @@
 //! bizdate = "2024-01-01"
 //! ```
 
-use crate::bundle::{Bundle, Edit, Entry};
+use crate::bundle::{Bundle, Entry};
 use crate::catalog::Refers;
 use crate::error::{Error, Position, RequestPart, Result};
 use crate::json;
@@ -24,7 +24,7 @@ use crate::kind::DefinitionKind;
 use crate::model::NodeType;
 use crate::model::{Definition, Document, Script};
 use crate::reference::{self, EnvironmentKind, Reference, ReferenceOptions, Target};
-use crate::resolve::{JobDependencies, Status, bundle_dependencies_folded, workspace_dependencies};
+use crate::resolve::{JobDependencies, KnownNeeds, Status, bundle_dependencies_folded, workspace_dependencies};
 use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -225,6 +225,23 @@ impl Map {
     pub fn param(&self, job: &str, param: &str) -> Option<&str> {
         let per_job = self.job_params.get(job).and_then(|params| params.get(param));
         per_job.or_else(|| self.names.get(&Section::Params)?.get(param)).map(String::as_str)
+    }
+
+    /// Whether `value`, seen in `section`, matches one of the map's keys (a
+    /// parameter is seen as `job/param`).
+    fn matches(&self, section: Section, value: &str) -> bool {
+        if section == Section::ObsPath {
+            return self
+                .names
+                .get(&section)
+                .is_some_and(|names| names.keys().any(|key| value.starts_with(key.as_str())));
+        }
+        if section != Section::Params {
+            return self.names.get(&section).is_some_and(|names| names.contains_key(value));
+        }
+        let Some((job, param)) = value.split_once('/') else { return false };
+        let global = self.names.get(&Section::Params).is_some_and(|names| names.contains_key(param));
+        global || self.job_params.get(job).is_some_and(|names| names.contains_key(param))
     }
 
     /// Every name the map could rewrite, to rule out entries cheaply.
@@ -439,7 +456,12 @@ pub fn report(bundle: &Bundle, map: &Map) -> Result<Report> {
 /// # Errors
 /// As [`apply`]; I/O errors name the file, which is then left as it was.
 pub fn write_remapped(bundle: &Bundle, map: &Map, path: impl AsRef<std::path::Path>) -> Result<Report> {
-    remap_into(bundle, map, |edit| bundle.write_edited_to_path(path.as_ref(), edit))
+    let needles = map.needles();
+    let gathered = Gathered::default();
+    let edit = |entry: &Entry| gathered.edit(entry, map, &needles);
+    // The report is made before the file is renamed into place: a job that
+    // does not parse leaves no output.
+    bundle.write_edited_to_path_then(path.as_ref(), &edit, || gathered.report(bundle, map))
 }
 
 /// [`write_remapped`] into memory.
@@ -447,21 +469,51 @@ pub fn write_remapped(bundle: &Bundle, map: &Map, path: impl AsRef<std::path::Pa
 /// # Errors
 /// As [`apply`].
 pub fn to_vec_remapped(bundle: &Bundle, map: &Map) -> Result<(Vec<u8>, Report)> {
-    let mut zip = Vec::new();
-    let report = remap_into(bundle, map, |edit| {
-        zip = bundle.write_edited_into(Vec::new(), edit)?;
-        Ok(())
-    })?;
-    Ok((zip, report))
+    let needles = map.needles();
+    let gathered = Gathered::default();
+    let zip = bundle.write_edited_into(Vec::new(), &|entry| gathered.edit(entry, map, &needles))?;
+    Ok((zip, gathered.report(bundle, map)?))
 }
 
-/// Runs `write` with the function that gives each entry's remapped bytes
-/// (`None`: unchanged), collecting the report as entries go by.
-fn remap_into(bundle: &Bundle, map: &Map, write: impl FnOnce(&Edit<'_>) -> Result<()>) -> Result<Report> {
-    let needles = map.needles();
-    let found = std::sync::Mutex::new(Vec::new());
-    let edit = |entry: &Entry| -> Result<Option<Vec<u8>>> {
-        let (rewritten, seen) = remap_entry(entry, map, &needles)?;
+/// An entry's path, its changes and the values it showed the map.
+type Found = (String, Vec<Rewrite>, Vec<Seen>);
+
+/// What the writing threads gather as they remap the entries, for the report.
+#[derive(Default)]
+struct Gathered {
+    found: std::sync::Mutex<Vec<Found>>,
+    needs: std::sync::Mutex<NeedsByEntry>,
+}
+
+/// Scripts' and resources' unmapped needs by entry path, each distinct
+/// list held once.
+#[derive(Default)]
+struct NeedsByEntry {
+    by_path: KnownNeeds,
+    distinct: std::collections::HashSet<std::sync::Arc<[Reference]>>,
+}
+
+impl NeedsByEntry {
+    fn insert(&mut self, path: String, needs: Vec<Reference>) {
+        let shared = if let Some(shared) = self.distinct.get(needs.as_slice()) {
+            shared.clone()
+        } else {
+            let shared: std::sync::Arc<[Reference]> = needs.into();
+            self.distinct.insert(shared.clone());
+            shared
+        };
+        self.by_path.insert(path, shared);
+    }
+}
+
+impl Gathered {
+    /// `entry`'s remapped bytes (`None`: unchanged), its part of the report kept.
+    fn edit(&self, entry: &Entry, map: &Map, needles: &Needles) -> Result<Option<Vec<u8>>> {
+        let poisoned = || Error::internal("a remapping thread panicked");
+        let EntryRemap { rewritten, seen, needs } = remap_entry(entry, map, needles, true)?;
+        if let Some(needs) = needs {
+            self.needs.lock().map_err(|_| poisoned())?.insert(entry.path().to_owned(), needs);
+        }
         if rewritten.is_none() && seen.is_empty() {
             return Ok(None);
         }
@@ -469,25 +521,27 @@ fn remap_into(bundle: &Bundle, map: &Map, write: impl FnOnce(&Edit<'_>) -> Resul
             Some((document, changes)) => (Some(document.bytes().into_owned()), changes),
             None => (None, Vec::new()),
         };
-        found.lock().map_err(|_| Error::internal("a remapping thread panicked"))?.push((
-            entry.path().to_owned(),
-            changes,
-            seen,
-        ));
+        self.found.lock().map_err(|_| poisoned())?.push((entry.path().to_owned(), changes, seen));
         Ok(bytes)
-    };
-    let unmapped = bundle_unmapped(bundle, map);
-    write(&edit)?;
-    let mut found = found.into_inner().map_err(|_| Error::internal("a remapping thread panicked"))?;
-    found.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut changes = Vec::new();
-    let mut seen = Vec::new();
-    for (_, mut entry_changes, mut entry_seen) in found {
-        changes.append(&mut entry_changes);
-        seen.append(&mut entry_seen);
     }
-    let unmatched = unmatched_with_nearest(bundle, map, &seen)?;
-    Ok(Report { changes, unmapped: unmapped?, unmatched })
+
+    /// The report, once every entry went through [`Gathered::edit`].
+    fn report(&self, bundle: &Bundle, map: &Map) -> Result<Report> {
+        let poisoned = || Error::internal("a remapping thread panicked");
+        let needs = std::mem::take(&mut *self.needs.lock().map_err(|_| poisoned())?);
+        let unmapped = bundle_unmapped(bundle, map, &needs.by_path)?;
+        drop(needs);
+        let mut found = std::mem::take(&mut *self.found.lock().map_err(|_| poisoned())?);
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut changes = Vec::new();
+        let mut seen = Vec::new();
+        for (_, mut entry_changes, mut entry_seen) in found {
+            changes.append(&mut entry_changes);
+            seen.append(&mut entry_seen);
+        }
+        let unmatched = unmatched_with_nearest(bundle, map, &seen)?;
+        Ok(Report { changes, unmapped, unmatched })
+    }
 }
 
 /// What [`remapping`] keeps: the rewritten documents and the report, the
@@ -511,16 +565,18 @@ struct Remapping {
 fn remapping(bundle: &Bundle, map: &Map, keep: Keep) -> Result<Remapping> {
     let needles = map.needles();
     let entries = bundle.entries();
-    let (unmapped, results) = rayon::join(
-        || if keep == Keep::DocumentsOnly { Ok(Vec::new()) } else { bundle_unmapped(bundle, map) },
-        || entries.par_iter().map(|entry| remap_entry(entry, map, &needles)).collect::<Vec<_>>(),
-    );
+    let with_needs = keep != Keep::DocumentsOnly;
+    let results: Vec<_> = entries.par_iter().map(|entry| remap_entry(entry, map, &needles, with_needs)).collect();
     let mut changes = Vec::new();
     let mut documents = Vec::new();
     let mut seen = Vec::new();
+    let mut known = NeedsByEntry::default();
     for (entry, result) in entries.iter().zip(results) {
-        let (rewritten, mut entry_seen) = result?;
+        let EntryRemap { rewritten, seen: mut entry_seen, needs } = result?;
         seen.append(&mut entry_seen);
+        if let Some(needs) = needs {
+            known.insert(entry.path().to_owned(), needs);
+        }
         if let Some((document, mut entry_changes)) = rewritten {
             if keep != Keep::Nothing {
                 documents.push((entry.path().to_owned(), document));
@@ -528,30 +584,70 @@ fn remapping(bundle: &Bundle, map: &Map, keep: Keep) -> Result<Remapping> {
             changes.append(&mut entry_changes);
         }
     }
-    let unmatched = if keep == Keep::DocumentsOnly { Vec::new() } else { unmatched_with_nearest(bundle, map, &seen)? };
-    Ok(Remapping { report: Report { changes, unmapped: unmapped?, unmatched }, rewritten: documents })
+    if !with_needs {
+        return Ok(Remapping {
+            report: Report { changes, unmapped: Vec::new(), unmatched: Vec::new() },
+            rewritten: documents,
+        });
+    }
+    let unmapped = bundle_unmapped(bundle, map, &known.by_path)?;
+    let unmatched = unmatched_with_nearest(bundle, map, &seen)?;
+    Ok(Remapping { report: Report { changes, unmapped, unmatched }, rewritten: documents })
+}
+
+/// One entry through the map.
+#[derive(Default)]
+struct EntryRemap {
+    /// Its rewrite, when something changed.
+    rewritten: Option<Rewritten>,
+    /// The values it showed the map.
+    seen: Vec<Seen>,
+    /// A script's or resource's needs that the map leaves unmapped.
+    needs: Option<Vec<Reference>>,
 }
 
 /// One entry rewritten, when its bytes may hold one of the map's names
-/// (else it is not parsed: nothing changed, nothing seen).
-fn remap_entry(entry: &Entry, map: &Map, needles: &Needles) -> Result<(Option<Rewritten>, Vec<Seen>)> {
+/// (else it is not parsed for that: nothing changed, nothing seen). With
+/// `with_needs`, a script or resource is parsed in any case for its
+/// unmapped needs, so that resolving the jobs reads it no more.
+fn remap_entry(entry: &Entry, map: &Map, needles: &Needles, with_needs: bool) -> Result<EntryRemap> {
     let bytes = entry.bytes()?;
-    if !needles.may_occur(&bytes) {
-        return Ok((None, Vec::new()));
+    let with_needs = with_needs && entry.kind() != DefinitionKind::Job;
+    // What is parsed anyway is not searched first.
+    let may_change = with_needs || needles.may_occur(&bytes);
+    if !may_change {
+        return Ok(EntryRemap::default());
     }
-    rewritten(&entry.parse(bytes.into_owned())?, entry.path(), map)
+    let document = match entry.parse(bytes.into_owned()) {
+        Ok(document) => document,
+        // A definition the map cannot change is the map's business only if a
+        // job uses it, and resolving that job reads it again: its error then.
+        Err(_) if with_needs && !needles.may_occur(entry.bytes()?.as_ref()) => return Ok(EntryRemap::default()),
+        Err(error) => return Err(error),
+    };
+    let needs = with_needs.then(|| {
+        let references = reference::definition_references(document.definition(), &ReferenceOptions::default());
+        references.into_iter().filter(|reference| is_unmapped(&reference.target, map)).collect()
+    });
+    let (rewritten, mut seen) = rewritten(&document, entry.path(), map)?;
+    // Only a value that matches a key tells the key matched; the others would
+    // only be held (the names nearest to unmatched keys are searched apart).
+    seen.retain(|(section, value)| map.matches(*section, value));
+    Ok(EntryRemap { rewritten, seen, needs })
 }
 
-/// What the bundle's jobs need that the map does not name.
-fn bundle_unmapped(bundle: &Bundle, map: &Map) -> Result<Vec<Unmapped>> {
+/// What the bundle's jobs need that the map does not name; the needs of the
+/// scripts and resources in `known` are not read again.
+fn bundle_unmapped(bundle: &Bundle, map: &Map, known: &KnownNeeds) -> Result<Vec<Unmapped>> {
     let layout = bundle.layout();
     let entry_of = |job: &str, script: Option<&str>| match script {
         Some(script) => layout.path_for(DefinitionKind::Script, script, Some(job)),
         None => layout.path_for(DefinitionKind::Job, job, None),
     };
     // Each job's needs are reduced to what the map leaves unmapped as they are found.
-    let per_job =
-        bundle_dependencies_folded(bundle, &ReferenceOptions::default(), |job| unmapped_of(&job, map, &entry_of))?;
+    let per_job = bundle_dependencies_folded(bundle, &ReferenceOptions::default(), Some(known), |job| {
+        unmapped_of(&job, map, &entry_of)
+    })?;
     Ok(gathered(per_job.into_iter().flatten()))
 }
 
@@ -631,15 +727,20 @@ fn unmapped_of(
 ) -> Vec<(EnvironmentKind, String, String)> {
     let external = job.dependencies.iter().filter(|d| d.status == Status::External);
     external
+        .filter(|dependency| is_unmapped(&dependency.reference.target, map))
         .filter_map(|dependency| {
             let Target::Environment { kind, name, .. } = &dependency.reference.target else { return None };
-            let mapped = Section::of(*kind).and_then(|section| map.rename(section, rename_key(*kind, name)));
-            if *kind == EnvironmentKind::CdmJob || mapped.is_some() {
-                return None;
-            }
             Some((*kind, name.clone(), entry_of(&job.job, dependency.via_script.as_deref())))
         })
         .collect()
+}
+
+/// An object of the environment that the map does not rename (CDM jobs are
+/// renamed with their cluster).
+fn is_unmapped(target: &Target, map: &Map) -> bool {
+    let Target::Environment { kind, name, .. } = target else { return false };
+    let mapped = Section::of(*kind).and_then(|section| map.rename(section, rename_key(*kind, name)));
+    *kind != EnvironmentKind::CdmJob && mapped.is_none()
 }
 
 /// Unmapped objects, one per kind and name with every entry naming it, in

@@ -122,12 +122,19 @@ fn defined_by(job: &Job, node: Option<&str>, need: &Reference) -> bool {
     is_param || node.is_some_and(|node| script_parameters(node).any(|parameter| parameter == name))
 }
 
-struct BundleLookup<'a>(&'a Bundle);
+/// Needs of scripts and resources by entry path, gathered by a pass that
+/// read them for another purpose, so that resolving reads them no more.
+/// Lists are shared: most scripts need the same few objects.
+pub(crate) type KnownNeeds = std::collections::HashMap<String, std::sync::Arc<[Reference]>>;
+
+struct BundleLookup<'a> {
+    bundle: &'a Bundle,
+    known: Option<&'a KnownNeeds>,
+}
 
 impl BundleLookup<'_> {
     fn find(&self, kind: DefinitionKind, name: &str, job: &str) -> Option<&Entry> {
-        let bundle = self.0;
-        bundle.get(&bundle.layout().path_for(kind, name, Some(job)))
+        self.bundle.get(&self.bundle.layout().path_for(kind, name, Some(job)))
     }
 }
 
@@ -143,6 +150,9 @@ impl Lookup for BundleLookup<'_> {
         options: &ReferenceOptions,
     ) -> Result<Option<Vec<Reference>>> {
         let Some(entry) = self.find(kind, name, job) else { return Ok(None) };
+        if let Some(needs) = self.known.and_then(|known| known.get(entry.path())) {
+            return Ok(Some(needs.to_vec()));
+        }
         Ok(Some(definition_references(entry.load()?.definition(), options)))
     }
 }
@@ -179,19 +189,22 @@ impl Lookup for Workspace {
 /// # Errors
 /// The first definition, in path order, that does not read or parse.
 pub fn bundle_dependencies(bundle: &Bundle, options: &ReferenceOptions) -> Result<Vec<JobDependencies>> {
-    bundle_dependencies_folded(bundle, options, |job| job)
+    bundle_dependencies_folded(bundle, options, None, |job| job)
 }
 
 /// [`bundle_dependencies`], each job's dependencies reduced by `fold` as
 /// they are found, so that a pass that keeps little of them (remap's
 /// unmapped objects) never holds them all. Jobs are parsed and dropped: a
-/// pass over every job keeps none of them.
+/// pass over every job keeps none of them. The needs of the scripts and
+/// resources in `known` are taken from it (the caller gathered them with
+/// `options`); the others are read.
 pub(crate) fn bundle_dependencies_folded<T: Send>(
     bundle: &Bundle,
     options: &ReferenceOptions,
+    known: Option<&KnownNeeds>,
     fold: impl Fn(JobDependencies) -> T + Sync,
 ) -> Result<Vec<T>> {
-    let lookup = BundleLookup(bundle);
+    let lookup = BundleLookup { bundle, known };
     let jobs: Vec<&Entry> = bundle.entries_of(DefinitionKind::Job).collect();
     jobs.into_par_iter()
         .map(|entry| {

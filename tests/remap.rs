@@ -404,3 +404,78 @@ mod never_changes_what_the_map_does_not_name {
         }
     }
 }
+
+/// A batch bundle of one job whose DLI SQL node runs `s`, with `s` and a
+/// script `unused` that no job runs, each entry's text given.
+fn batch_zip(job: &str, script: &str, unused: &str) -> Vec<u8> {
+    crate::common::raw_zip(&[
+        crate::common::RawEntry::new("jobs/j/j.job", job).deflated(),
+        crate::common::RawEntry::new("jobs/j/s.script", script).deflated(),
+        crate::common::RawEntry::new("jobs/j/unused.script", unused).deflated(),
+    ])
+}
+
+const JOB: &str = r#"{"name": "j", "nodes": [{"name": "n", "type": "DLISQL", "properties": [{"name": "scriptName", "value": "s"}, {"name": "queueName", "value": "q"}]}]}"#;
+const SCRIPT: &str = r#"{"name": "s", "type": "DLISQL", "content": "select ${day}", "connectionName": "c", "queueName": "q"}"#;
+const UNUSED: &str = r#"{"name": "unused", "type": "DLISQL", "content": "select 1", "queueName": "q_unused"}"#;
+
+/// The streamed remap reads each entry once, taking the scripts' needs for
+/// the unmapped list from that pass: its report is the in-memory remap's
+/// and the dry run's, for maps that touch the job, the script, or nothing.
+#[test]
+fn streamed_in_memory_and_dry_run_remaps_report_the_same() {
+    let bundle = Bundle::from_slice(&batch_zip(JOB, SCRIPT, UNUSED)).unwrap();
+    let maps = ["", "[dli_queue]\nq = \"q_prod\"", "[connection]\nc = \"c_prod\"", "[connection]\nc2 = \"x\""];
+    for text in maps {
+        let map: Map = text.parse().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let streamed = dlf_bundle::remap::write_remapped(&bundle, &map, dir.path().join("out.zip")).unwrap();
+        let (_, in_memory) = dlf_bundle::remap::to_vec_remapped(&bundle, &map).unwrap();
+        let dry = dlf_bundle::remap::report(&bundle, &map).unwrap();
+        let mut applied = bundle.clone();
+        let applied = apply(&mut applied, &map).unwrap();
+        assert_eq!(streamed, in_memory, "{text}");
+        assert_eq!(streamed, dry, "{text}");
+        assert_eq!(streamed, applied, "{text}");
+        // The script's needs come through the job that runs it; the unused
+        // script's are nobody's.
+        let unmapped: BTreeSet<(String, Vec<String>)> =
+            streamed.unmapped.iter().map(|u| (u.name.clone(), u.entries.clone())).collect();
+        assert!(unmapped.iter().all(|(name, _)| name != "q_unused"), "{text}: {unmapped:?}");
+        let script_queue = ("q".to_owned(), vec!["jobs/j/j.job".to_owned(), "jobs/j/s.script".to_owned()]);
+        assert_eq!(unmapped.contains(&script_queue), !text.contains("dli_queue"), "{text}: {unmapped:?}");
+        assert!(unmapped.iter().any(|(name, _)| name == "day"), "the script's variable: {unmapped:?}");
+    }
+}
+
+/// What does not parse: the entry it is in, whether the remap fails, and
+/// the entry its error names. A remap that fails writes no output.
+#[test]
+fn a_definition_that_does_not_parse_fails_the_remap_only_when_used_or_touched() {
+    let broken = "{\"name\": ";
+    let table: &[(&str, [&str; 3], &str, Option<&str>)] = &[
+        ("the job, untouched by the map", [broken, SCRIPT, UNUSED], "[connection]\nc = \"c2\"", Some("jobs/j/j.job")),
+        ("the script the job runs", [JOB, broken, UNUSED], "[connection]\nzz = \"z2\"", Some("jobs/j/s.script")),
+        ("a script nobody runs, untouched", [JOB, SCRIPT, broken], "[connection]\nc = \"c2\"", None),
+    ];
+    for (what, [job, script, unused], map, failing) in table {
+        let bundle = Bundle::from_slice(&batch_zip(job, script, unused)).unwrap();
+        let map: Map = map.parse().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.zip");
+        let result = dlf_bundle::remap::write_remapped(&bundle, &map, &out);
+        match failing {
+            Some(entry) => {
+                let error = result.unwrap_err();
+                assert_eq!(error.entry().map(dlf_bundle::error::EntryRef::name), Some(*entry), "{what}: {error}");
+                assert!(!out.exists(), "{what}: no partial output");
+                assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{what}: no temporary file left");
+            }
+            None => {
+                result.unwrap();
+                let written = Bundle::open(&out).unwrap();
+                assert_eq!(written.get("jobs/j/unused.script").unwrap().bytes().unwrap().as_ref(), unused.as_bytes());
+            }
+        }
+    }
+}

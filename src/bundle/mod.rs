@@ -424,10 +424,22 @@ impl Bundle {
     /// [`Bundle::write_to_path`], each entry's bytes replaced by what `edit`
     /// gives for it (`None`: the entry as it is).
     pub(crate) fn write_edited_to_path(&self, path: &Path, edit: &Edit<'_>) -> Result<()> {
+        self.write_edited_to_path_then(path, edit, || Ok(()))
+    }
+
+    /// [`Bundle::write_edited_to_path`], with `finish` run once every entry
+    /// is written and before the file is renamed into place: when it fails,
+    /// `path` is left as it was.
+    pub(crate) fn write_edited_to_path_then<T>(
+        &self,
+        path: &Path,
+        edit: &Edit<'_>,
+        finish: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
         folder::write_atomically_with(path, |file| {
             let buffered = self.write_edited_into(std::io::BufWriter::with_capacity(1 << 20, file), edit)?;
             buffered.into_inner().map_err(|e| Error::io(e.into_error(), "cannot write"))?;
-            Ok(())
+            finish()
         })
     }
 
