@@ -416,7 +416,8 @@ fn batch_zip(job: &str, script: &str, unused: &str) -> Vec<u8> {
 }
 
 const JOB: &str = r#"{"name": "j", "nodes": [{"name": "n", "type": "DLISQL", "properties": [{"name": "scriptName", "value": "s"}, {"name": "queueName", "value": "q"}]}]}"#;
-const SCRIPT: &str = r#"{"name": "s", "type": "DLISQL", "content": "select ${day}", "connectionName": "c", "queueName": "q"}"#;
+const SCRIPT: &str =
+    r#"{"name": "s", "type": "DLISQL", "content": "select ${day}", "connectionName": "c", "queueName": "q"}"#;
 const UNUSED: &str = r#"{"name": "unused", "type": "DLISQL", "content": "select 1", "queueName": "q_unused"}"#;
 
 /// The streamed remap reads each entry once, taking the scripts' needs for
