@@ -465,18 +465,15 @@ fn a_definition_that_does_not_parse_fails_the_remap_only_when_used_or_touched() 
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out.zip");
         let result = dlf_bundle::remap::write_remapped(&bundle, &map, &out);
-        match failing {
-            Some(entry) => {
-                let error = result.unwrap_err();
-                assert_eq!(error.entry().map(dlf_bundle::error::EntryRef::name), Some(*entry), "{what}: {error}");
-                assert!(!out.exists(), "{what}: no partial output");
-                assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{what}: no temporary file left");
-            }
-            None => {
-                result.unwrap();
-                let written = Bundle::open(&out).unwrap();
-                assert_eq!(written.get("jobs/j/unused.script").unwrap().bytes().unwrap().as_ref(), unused.as_bytes());
-            }
+        if let Some(entry) = failing {
+            let error = result.unwrap_err();
+            assert_eq!(error.entry().map(dlf_bundle::error::EntryRef::name), Some(*entry), "{what}: {error}");
+            assert!(!out.exists(), "{what}: no partial output");
+            assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{what}: no temporary file left");
+        } else {
+            result.unwrap();
+            let written = Bundle::open(&out).unwrap();
+            assert_eq!(written.get("jobs/j/unused.script").unwrap().bytes().unwrap().as_ref(), unused.as_bytes());
         }
     }
 }
