@@ -485,6 +485,11 @@ struct Gathered {
     needs: std::sync::Mutex<NeedsByEntry>,
 }
 
+/// A lock of [`Gathered`] whose holder panicked.
+fn poisoned<T>(_: std::sync::PoisonError<T>) -> Error {
+    Error::internal("a remapping thread panicked")
+}
+
 /// Scripts' and resources' unmapped needs by entry path, each distinct
 /// list held once.
 #[derive(Default)]
@@ -509,10 +514,9 @@ impl NeedsByEntry {
 impl Gathered {
     /// `entry`'s remapped bytes (`None`: unchanged), its part of the report kept.
     fn edit(&self, entry: &Entry, map: &Map, needles: &Needles) -> Result<Option<Vec<u8>>> {
-        let poisoned = || Error::internal("a remapping thread panicked");
         let EntryRemap { rewritten, seen, needs } = remap_entry(entry, map, needles, true)?;
         if let Some(needs) = needs {
-            self.needs.lock().map_err(|_| poisoned())?.insert(entry.path().to_owned(), needs);
+            self.needs.lock().map_err(poisoned)?.insert(entry.path().to_owned(), needs);
         }
         if rewritten.is_none() && seen.is_empty() {
             return Ok(None);
@@ -521,17 +525,16 @@ impl Gathered {
             Some((document, changes)) => (Some(document.bytes().into_owned()), changes),
             None => (None, Vec::new()),
         };
-        self.found.lock().map_err(|_| poisoned())?.push((entry.path().to_owned(), changes, seen));
+        self.found.lock().map_err(poisoned)?.push((entry.path().to_owned(), changes, seen));
         Ok(bytes)
     }
 
     /// The report, once every entry went through [`Gathered::edit`].
     fn report(&self, bundle: &Bundle, map: &Map) -> Result<Report> {
-        let poisoned = || Error::internal("a remapping thread panicked");
-        let needs = std::mem::take(&mut *self.needs.lock().map_err(|_| poisoned())?);
+        let needs = std::mem::take(&mut *self.needs.lock().map_err(poisoned)?);
         let unmapped = bundle_unmapped(bundle, map, &needs.by_path)?;
         drop(needs);
-        let mut found = std::mem::take(&mut *self.found.lock().map_err(|_| poisoned())?);
+        let mut found = std::mem::take(&mut *self.found.lock().map_err(poisoned)?);
         found.sort_by(|a, b| a.0.cmp(&b.0));
         let mut changes = Vec::new();
         let mut seen = Vec::new();
@@ -627,7 +630,7 @@ fn remap_entry(entry: &Entry, map: &Map, needles: &Needles, with_needs: bool) ->
     };
     let needs = with_needs.then(|| {
         let references = reference::definition_references(document.definition(), &ReferenceOptions::default());
-        references.into_iter().filter(|reference| is_unmapped(&reference.target, map)).collect()
+        references.into_iter().filter(|reference| unmapped_object(&reference.target, map).is_some()).collect()
     });
     let (rewritten, mut seen) = rewritten(&document, entry.path(), map)?;
     // Only a value that matches a key tells the key matched; the others would
@@ -727,20 +730,19 @@ fn unmapped_of(
 ) -> Vec<(EnvironmentKind, String, String)> {
     let external = job.dependencies.iter().filter(|d| d.status == Status::External);
     external
-        .filter(|dependency| is_unmapped(&dependency.reference.target, map))
         .filter_map(|dependency| {
-            let Target::Environment { kind, name, .. } = &dependency.reference.target else { return None };
-            Some((*kind, name.clone(), entry_of(&job.job, dependency.via_script.as_deref())))
+            let (kind, name) = unmapped_object(&dependency.reference.target, map)?;
+            Some((kind, name.to_owned(), entry_of(&job.job, dependency.via_script.as_deref())))
         })
         .collect()
 }
 
-/// An object of the environment that the map does not rename (CDM jobs are
-/// renamed with their cluster).
-fn is_unmapped(target: &Target, map: &Map) -> bool {
-    let Target::Environment { kind, name, .. } = target else { return false };
+/// The object of the environment `target` names, when the map does not
+/// rename it (CDM jobs are renamed with their cluster).
+fn unmapped_object<'t>(target: &'t Target, map: &Map) -> Option<(EnvironmentKind, &'t str)> {
+    let Target::Environment { kind, name, .. } = target else { return None };
     let mapped = Section::of(*kind).and_then(|section| map.rename(section, rename_key(*kind, name)));
-    *kind != EnvironmentKind::CdmJob && mapped.is_none()
+    (*kind != EnvironmentKind::CdmJob && mapped.is_none()).then_some((*kind, name.as_str()))
 }
 
 /// Unmapped objects, one per kind and name with every entry naming it, in
