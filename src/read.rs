@@ -127,7 +127,7 @@ pub(crate) fn scan<C: Send + Sync, T: Send>(
 pub(crate) fn list(bytes: &Arc<[u8]>, options: &ReadOptions) -> Result<Scan<RawEntry>> {
     let limits = &options.limits;
     check_archive_size(bytes.len() as u64, limits)?;
-    let source = Source::Memory(Arc::clone(bytes));
+    let source = Arc::new(Source { bytes: SourceBytes::Memory(Arc::clone(bytes)), limits: *limits });
     on_worker(|| scan_archive(Archive::from_slice(bytes, limits)?, limits, Some(source), |_| (), stored))
 }
 
@@ -140,7 +140,8 @@ pub(crate) fn list_file(path: &Path, options: &ReadOptions) -> Result<Scan<RawEn
         ArchiveFile::Positional(file, len) => (file, len),
     };
     let kept = file.try_clone().map_err(|e| Error::io(e, "cannot read").in_file(path))?;
-    let source = Source::File(Arc::new(FileReader::from(kept)), Arc::from(path));
+    let source =
+        Arc::new(Source { bytes: SourceBytes::File(FileReader::from(kept), Arc::from(path)), limits: *limits });
     let archive = |file| Archive::from_file(file, len, limits);
     on_worker(|| scan_archive(archive(file)?, limits, Some(source), |_| (), stored)).map_err(ArchiveFile::naming(path))
 }
@@ -198,16 +199,23 @@ fn stored(_: &Arrangement, (): &(), _: usize, _: DefinitionKind, contents: Conte
     }
 }
 
-/// Where an archive's bytes are, for entries read after the archive was listed.
-#[derive(Clone)]
-pub(crate) enum Source {
+/// A listed archive, for entries read after it was listed: where its bytes
+/// are and the limits it was listed under. Its entries share it.
+#[derive(Debug)]
+pub(crate) struct Source {
+    bytes: SourceBytes,
+    limits: Limits,
+}
+
+/// Where an archive's bytes are.
+enum SourceBytes {
     /// The archive, in memory.
     Memory(Arc<[u8]>),
     /// The archive file (and its path, for errors), read by position.
-    File(Arc<FileReader>, Arc<Path>),
+    File(FileReader, Arc<Path>),
 }
 
-impl std::fmt::Debug for Source {
+impl std::fmt::Debug for SourceBytes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Memory(bytes) => write!(f, "Memory({} bytes)", bytes.len()),
@@ -236,26 +244,25 @@ impl Declared {
 /// declares, and where its compressed bytes lie.
 #[derive(Debug, Clone)]
 pub(crate) struct RawEntry {
-    source: Source,
+    source: Arc<Source>,
     data: Range<u64>,
     pub declared: Declared,
-    limits: Limits,
 }
 
 impl RawEntry {
     /// The compressed bytes, as stored.
     pub(crate) fn compressed(&self) -> Result<std::borrow::Cow<'_, [u8]>> {
-        match &self.source {
-            Source::Memory(bytes) => (usize::try_from(self.data.start).ok())
+        match &self.source.bytes {
+            SourceBytes::Memory(bytes) => (usize::try_from(self.data.start).ok())
                 .zip(usize::try_from(self.data.end).ok())
                 .and_then(|(start, end)| bytes.get(start..end))
                 .map(std::borrow::Cow::Borrowed)
                 .ok_or_else(|| Error::internal("a listed entry lies outside its archive")),
-            Source::File(file, path) => {
+            SourceBytes::File(file, path) => {
                 let length = usize::try_from(self.data.end - self.data.start)
                     .map_err(|_| Error::internal("a listed entry is larger than memory"))?;
                 let mut bytes = vec![0; length];
-                rawzip::ReaderAt::read_exact_at(&**file, &mut bytes, self.data.start)
+                rawzip::ReaderAt::read_exact_at(file, &mut bytes, self.data.start)
                     .map_err(|e| Error::io(e, "cannot read").in_file(&**path))?;
                 Ok(std::borrow::Cow::Owned(bytes))
             }
@@ -270,7 +277,7 @@ impl RawEntry {
         inflate(
             self.declared,
             &compressed,
-            &self.limits,
+            &self.source.limits,
             &RunningTotal::default(),
             &mut Decompressor::new(),
             &mut buffer,
@@ -366,7 +373,7 @@ enum Outcome<T> {
 fn scan_archive<C: Send + Sync, T: Send>(
     mut archive: Archive<'_>,
     limits: &Limits,
-    keep_stored: Option<Source>,
+    keep_stored: Option<Arc<Source>>,
     prepare: impl FnOnce(&Arrangement) -> C + Send,
     process: impl Fn(&Arrangement, &C, usize, DefinitionKind, Contents<'_>) -> Result<T> + Sync,
 ) -> Result<Scan<T>> {
@@ -462,7 +469,7 @@ fn scan_archive<C: Send + Sync, T: Send>(
 /// caller's function.
 struct Inflater<'a, C, F> {
     /// Where the archive is, when definitions are kept stored rather than inflated.
-    keep_stored: Option<Source>,
+    keep_stored: Option<Arc<Source>>,
     slots: Vec<Option<Slot>>,
     names: &'a [Arc<str>],
     ignored: &'a [(usize, String)],
@@ -499,10 +506,9 @@ impl<C: Sync, F> Inflater<'_, C, F> {
                     };
                     if let (Some(source), Some((index, kind))) = (&self.keep_stored, definition) {
                         let raw = record.map(|record| RawEntry {
-                            source: source.clone(),
+                            source: Arc::clone(source),
                             data: range.clone(),
                             declared: Declared::of(record),
-                            limits: *self.limits,
                         });
                         let item = raw
                             .and_then(|raw| {

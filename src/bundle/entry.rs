@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::folder;
 use crate::kind::DefinitionKind;
-use crate::layout::Placement;
+use crate::layout::{PlacedPath, Placement};
 use crate::limits::{Limits, RunningTotal};
 use crate::model::{Document, Job, Resource, Script};
 use crate::read::RawEntry;
@@ -33,10 +33,11 @@ use std::sync::{Arc, OnceLock};
 /// ```
 #[derive(Debug, Clone)]
 pub struct Entry {
-    path: String,
-    placement: Placement,
+    /// The path, shared with the bundle's index; name and folder are read from it.
+    place: PlacedPath,
     stored: Stored,
-    document: OnceLock<Document>,
+    /// Boxed: most entries of a large bundle are never parsed.
+    document: OnceLock<Box<Document>>,
 }
 
 /// Where an entry's bytes are until it is parsed.
@@ -47,50 +48,63 @@ pub(crate) enum Stored {
     /// An entry of a zip, as the zip stores it.
     Zip(RawEntry),
     /// A file of a folder, read under the folder's limits.
-    File { file: PathBuf, limits: Limits, total: Arc<RunningTotal>, counted: OnceLock<()> },
+    File { file: PathBuf, folder: Arc<FolderReads>, counted: OnceLock<()> },
+}
+
+/// What the files of one folder share as they are read: its limits and the
+/// running total of the bytes read.
+#[derive(Debug, Default)]
+pub(crate) struct FolderReads {
+    pub limits: Limits,
+    pub total: RunningTotal,
 }
 
 impl Entry {
     /// An entry whose document is in memory.
-    pub(crate) fn parsed(path: String, placement: Placement, document: Document) -> Self {
-        Self { path, placement, stored: Stored::Memory, document: OnceLock::from(document) }
+    pub(crate) fn parsed(place: PlacedPath, document: Document) -> Self {
+        Self { place, stored: Stored::Memory, document: OnceLock::from(Box::new(document)) }
     }
 
     /// An entry whose bytes are `stored`, parsed when first needed.
-    pub(crate) fn stored(path: String, placement: Placement, stored: Stored) -> Self {
-        Self { path, placement, stored, document: OnceLock::new() }
+    pub(crate) fn stored(place: PlacedPath, stored: Stored) -> Self {
+        Self { place, stored, document: OnceLock::new() }
     }
 
     /// The same definition, stored the same way, at another path.
-    pub(crate) fn moved(&self, path: String, placement: Placement) -> Self {
-        Self { path, placement, stored: self.stored.clone(), document: self.document.clone() }
+    pub(crate) fn moved(&self, place: PlacedPath) -> Self {
+        Self { place, stored: self.stored.clone(), document: self.document.clone() }
     }
 
     /// The path inside the bundle (`jobs/a/a.job`), without any wrapper folder.
     pub fn path(&self) -> &str {
-        &self.path
+        self.place.path()
+    }
+
+    /// The path, to share rather than copy.
+    pub(crate) fn shared_path(&self) -> &Arc<str> {
+        self.place.shared_path()
     }
 
     /// The kind, from the extension.
     pub fn kind(&self) -> DefinitionKind {
-        self.placement.kind
+        self.place.kind()
     }
 
     /// The name the layout gives the definition: its file name without
     /// extension. The `name` inside is [`Document::name`]; `validate`
     /// reports a definition whose two names differ.
     pub fn name(&self) -> &str {
-        &self.placement.stem
+        self.place.stem()
     }
 
     /// Where the entry sits in the layout.
-    pub fn placement(&self) -> &Placement {
-        &self.placement
+    pub fn placement(&self) -> Placement {
+        self.place.placement()
     }
 
     /// Batch layout: the job folder holding this entry.
     pub fn job_folder(&self) -> Option<&str> {
-        self.placement.job_folder.as_deref()
+        self.place.job_folder()
     }
 
     /// The parsed definition and its bytes, parsed on the first call.
@@ -105,7 +119,7 @@ impl Entry {
         }
         let document = self.load()?;
         // Another thread may have parsed it meanwhile: either copy will do.
-        Ok(self.document.get_or_init(|| document))
+        Ok(self.document.get_or_init(|| Box::new(document)))
     }
 
     /// The job of a `.job` entry (parsed if need be).
@@ -134,7 +148,7 @@ impl Entry {
 
     /// The reader parses each definition as its extension says.
     pub(crate) fn not_of_its_kind(&self) -> Error {
-        Error::internal("a definition is not of its entry's kind").in_entry(&self.path)
+        Error::internal("a definition is not of its entry's kind").in_entry(self.path())
     }
 
     /// The document, for changing it (parsed first if need be).
@@ -144,9 +158,11 @@ impl Entry {
     pub fn document_mut(&mut self) -> Result<&mut Document> {
         if self.document.get().is_none() {
             let document = self.load()?;
-            let _ = self.document.set(document);
+            let _ = self.document.set(Box::new(document));
         }
-        self.document.get_mut().ok_or_else(|| Error::internal("a parsed document was not kept").in_entry(&self.path))
+        let path = self.place.path();
+        let document = self.document.get_mut().map(|document| &mut **document);
+        document.ok_or_else(|| Error::internal("a parsed document was not kept").in_entry(path))
     }
 
     /// The bytes the definition writes: as stored (inflated) while nobody
@@ -166,7 +182,7 @@ impl Entry {
     /// bundle that must not hold every definition at once.
     pub(crate) fn load(&self) -> Result<Document> {
         if let Some(document) = self.document.get() {
-            return Ok(document.clone());
+            return Ok(Document::clone(document));
         }
         self.parse(self.read()?)
     }
@@ -175,7 +191,7 @@ impl Entry {
     /// not kept.
     pub(crate) fn parse(&self, bytes: Vec<u8>) -> Result<Document> {
         if let Some(document) = self.document.get() {
-            return Ok(document.clone());
+            return Ok(Document::clone(document));
         }
         Document::parse(self.kind(), bytes).map_err(|e| self.locate(e))
     }
@@ -209,16 +225,16 @@ impl Entry {
     /// The bytes as stored, inflated or read.
     fn read(&self) -> Result<Vec<u8>> {
         match &self.stored {
-            Stored::Zip(raw) => raw.inflate().map_err(|e| e.in_entry(&self.path)),
-            Stored::File { file, limits, total, counted } => {
-                let data = folder::read_file(file, limits.max_entry_bytes)?;
+            Stored::Zip(raw) => raw.inflate().map_err(|e| e.in_entry(self.path())),
+            Stored::File { file, folder, counted } => {
+                let data = folder::read_file(file, folder.limits.max_entry_bytes)?;
                 // A file read again (its document is not kept) counts once.
                 if counted.set(()).is_ok() {
-                    total.add(data.len() as u64, limits).map_err(|e| e.in_file(file))?;
+                    folder.total.add(data.len() as u64, &folder.limits).map_err(|e| e.in_file(file))?;
                 }
                 Ok(data)
             }
-            Stored::Memory => Err(Error::internal("an entry built in memory has no document").in_entry(&self.path)),
+            Stored::Memory => Err(Error::internal("an entry built in memory has no document").in_entry(self.path())),
         }
     }
 
@@ -226,7 +242,7 @@ impl Entry {
     fn locate(&self, error: Error) -> Error {
         match &self.stored {
             Stored::File { file, .. } => error.in_file(file),
-            Stored::Zip(_) | Stored::Memory => error.in_entry(&self.path),
+            Stored::Zip(_) | Stored::Memory => error.in_entry(self.path()),
         }
     }
 
@@ -242,6 +258,6 @@ impl Entry {
 
     /// `true` when the document has been parsed and changed since.
     pub fn is_modified(&self) -> bool {
-        self.document.get().is_some_and(Document::is_modified)
+        self.document.get().is_some_and(|document| document.is_modified())
     }
 }

@@ -6,13 +6,13 @@ mod entry;
 
 pub use dir::{BundleDir, Packed};
 pub use entry::Entry;
-pub(crate) use entry::Stored;
+pub(crate) use entry::{FolderReads, Stored};
 
 use crate::diagnostic::Warning;
 use crate::error::{Error, ErrorKind, RequestPart, Result};
 use crate::folder;
 use crate::kind::DefinitionKind;
-use crate::layout::{Arrangement, Layout, Placement};
+use crate::layout::{Arrangement, Layout, PlacedPath};
 use crate::model::{Definition, Document, Job, Resource, Script};
 use crate::name;
 use crate::read::{self, ReadOptions};
@@ -21,6 +21,7 @@ use crate::write;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 
 /// What an edit made while writing gives for an entry: its new bytes, or
 /// `None` to write it as it is.
@@ -43,7 +44,7 @@ pub(crate) type Edit<'a> = dyn Fn(&Entry) -> Result<Option<Vec<u8>>> + Sync + 'a
 #[derive(Debug, Clone)]
 pub struct Bundle {
     layout: Layout,
-    entries: BTreeMap<String, Entry>,
+    entries: BTreeMap<Arc<str>, Entry>,
     warnings: Vec<Warning>,
 }
 
@@ -146,34 +147,28 @@ impl Bundle {
     /// kind for the extension), [`ErrorKind::DuplicateEntry`].
     pub fn insert(&mut self, path: &str, document: Document) -> Result<()> {
         name::check_entry_name(path)?;
-        let placement = Placement::of(path).ok_or_else(|| {
+        let place = PlacedPath::of(path).ok_or_else(|| {
             Error::new(ErrorKind::Layout, "not a definition path of the batch or single layout").in_entry(path)
         })?;
-        if placement.layout != self.layout {
+        if place.layout() != self.layout {
             return Err(Error::new(
                 ErrorKind::Layout,
-                format!("path belongs to the {} layout, bundle is {}", placement.layout.as_str(), self.layout.as_str()),
+                format!("path belongs to the {} layout, bundle is {}", place.layout().as_str(), self.layout.as_str()),
             )
             .in_entry(path));
         }
-        if placement.kind != document.kind() {
+        if place.kind() != document.kind() {
             return Err(Error::new(
                 ErrorKind::Layout,
                 format!(
                     "a {} definition cannot be stored as a `.{}` file",
                     document.kind().as_str(),
-                    placement.kind.extension()
+                    place.kind().extension()
                 ),
             )
             .in_entry(path));
         }
-        self.insert_placed(path.to_owned(), placement, document)
-    }
-
-    /// Adds a document whose path was already checked and placed in this
-    /// bundle's layout, with the document's kind.
-    fn insert_placed(&mut self, path: String, placement: Placement, document: Document) -> Result<()> {
-        self.add_entry(Entry::parsed(path, placement, document))
+        self.add_entry(Entry::parsed(place, document))
     }
 
     /// Adds `entry` at its path, which no other entry may have.
@@ -182,16 +177,16 @@ impl Bundle {
             let error = Error::new(ErrorKind::DuplicateEntry, "an entry with this path already exists");
             return Err(error.in_entry(entry.path()));
         }
-        self.entries.insert(entry.path().to_owned(), entry);
+        self.entries.insert(Arc::clone(entry.shared_path()), entry);
         Ok(())
     }
 
     /// Adds `entry` at `path` (a path of this layout), stored as it is.
     fn insert_moved(&mut self, path: &str, entry: &Entry) -> Result<()> {
-        let placement = Placement::of(path)
-            .filter(|placement| placement.layout == self.layout && placement.kind == entry.kind())
+        let place = PlacedPath::of(path)
+            .filter(|place| place.layout() == self.layout && place.kind() == entry.kind())
             .ok_or_else(|| Error::internal(format_args!("`{path}` is no place for `{}`", entry.path())))?;
-        self.add_entry(entry.moved(path.to_owned(), placement))
+        self.add_entry(entry.moved(place))
     }
 
     /// Adds a job at the path its name gives in this layout.
@@ -362,12 +357,11 @@ impl Bundle {
     /// definition is needed.
     pub fn from_bundle_dir(folder: BundleDir) -> Result<Self> {
         let (plan, files, limits) = folder.into_parts();
-        let total = std::sync::Arc::new(crate::limits::RunningTotal::default());
+        let reads = Arc::new(FolderReads { limits, total: crate::limits::RunningTotal::default() });
         let stored = files.iter().map(|(_, file)| {
             Ok(Some(Stored::File {
                 file: file.clone(),
-                limits,
-                total: total.clone(),
+                folder: Arc::clone(&reads),
                 counted: std::sync::OnceLock::new(),
             }))
         });
@@ -385,7 +379,7 @@ impl Bundle {
             let (Some(placed), Some(stored)) = (placed, stored?) else { continue };
             // Names were checked when listed and placed by `Arrangement::new`,
             // which also settled the layout: no two placed paths are the same.
-            let entry = Entry::stored(placed.path().to_owned(), placed.placement(), stored);
+            let entry = Entry::stored(placed, stored);
             bundle.add_entry(entry).map_err(|e| e.in_entry(name.as_ref()))?;
         }
         bundle.warnings = warnings;
@@ -570,7 +564,7 @@ fn convert(bundle: &Bundle, layout: Layout, options: &ReferenceOptions) -> Resul
     let mut out = Bundle::new(layout);
     if layout == bundle.layout() {
         for entry in bundle.iter() {
-            out.entries.insert(entry.path().to_owned(), entry.clone());
+            out.entries.insert(Arc::clone(entry.shared_path()), entry.clone());
         }
         return Ok(out);
     }
