@@ -13,8 +13,8 @@ use crate::error::Result;
 use crate::json::{self, Value};
 use crate::kind::DefinitionKind;
 use crate::model::Definition;
+use crate::reference::ReferenceOptions;
 use crate::reference::job_references;
-use crate::reference::{ReferenceOptions, Target};
 use crate::remap::{self, Map};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -279,10 +279,10 @@ pub fn diff(old: &Bundle, new: &Bundle, options: &DiffOptions) -> Result<Diff> {
         resources: compare(DefinitionKind::Resource)?,
     };
     // Who a change touches is worked out only when something changed.
-    let changed: Vec<(DefinitionKind, &str)> = result
+    let changed: Vec<(DefinitionKind, String)> = result
         .kinds()
         .iter()
-        .flat_map(|(kind, changes)| changes.changed.iter().map(|changed| (*kind, changed.name.as_str())))
+        .flat_map(|(kind, changes)| changes.changed.iter().map(|changed| (*kind, changed.name.clone())))
         .collect();
     if !changed.is_empty() {
         let users = Users::of(new, &changed)?;
@@ -384,23 +384,28 @@ enum Held {
 }
 
 /// Who in NEW is touched by a change of a job, script or resource.
-struct Users {
-    /// Definition to the jobs that name it directly.
-    direct: BTreeMap<(DefinitionKind, String), BTreeSet<String>>,
+struct Users<'a> {
+    /// The names looked for, sorted: every job's, and the changed scripts' and resources'.
+    names: Vec<(DefinitionKind, &'a str)>,
+    /// By index of `names`: the jobs (indices of `names`) that name it directly.
+    direct: Vec<Vec<usize>>,
 }
 
-impl Users {
+impl<'a> Users<'a> {
     /// The users, in NEW, of the `changed` definitions and of every job
     /// downstream of them. A job can name a definition only if its bytes hold
     /// the name (or a JSON escape that could spell it), so one pass over
     /// NEW's jobs finds which names each holds; only the jobs reachable from
     /// `changed` through those names are parsed for their references.
-    fn of(bundle: &Bundle, changed: &[(DefinitionKind, &str)]) -> Result<Self> {
+    fn of(bundle: &'a Bundle, changed: &'a [(DefinitionKind, String)]) -> Result<Self> {
         let jobs: Vec<&Entry> = bundle.entries_of(DefinitionKind::Job).collect();
-        // The names looked for: every job's, and the changed scripts' and resources'.
         let mut names: Vec<(DefinitionKind, &str)> =
             jobs.iter().map(|entry| (DefinitionKind::Job, entry.name())).collect();
-        names.extend(changed.iter().filter(|(kind, _)| *kind != DefinitionKind::Job));
+        names.extend(
+            (changed.iter())
+                .filter(|(kind, _)| *kind != DefinitionKind::Job)
+                .map(|(kind, name)| (*kind, name.as_str())),
+        );
         names.sort_unstable();
         names.dedup();
         let quotes = names.iter().any(|(_, name)| name.contains(['"', '\\']));
@@ -418,56 +423,62 @@ impl Users {
                 Ok(if escaped { Held::Any } else { Held::Names(held) })
             })
             .collect::<Result<_>>()?;
+        let index_of = |target: (DefinitionKind, &str)| names.binary_search(&target).ok();
         let own_names: Vec<Option<usize>> =
-            jobs.iter().map(|entry| names.binary_search(&(DefinitionKind::Job, entry.name())).ok()).collect();
-        let start = changed.iter().filter_map(|target| names.binary_search(target).ok());
+            jobs.iter().map(|entry| index_of((DefinitionKind::Job, entry.name()))).collect();
+        let start = changed.iter().filter_map(|(kind, name)| index_of((*kind, name)));
         let reached = reachable(&held, names.len(), &own_names, start);
         let known: BTreeSet<&str> = jobs.iter().map(|entry| entry.name()).collect();
         let known_job = |name: &str| known.contains(name);
-        let uses = jobs
-            .par_iter()
-            .zip(reached)
-            .filter(|(_, reached)| *reached)
-            .map(|(entry, _)| {
+        // (definition, user), both as indices of `names`.
+        let uses = (jobs.par_iter().zip(&own_names).zip(reached))
+            .filter_map(|((entry, own), reached)| Some((entry, (*own).filter(|_| reached)?)))
+            .map(|(entry, own)| {
                 let document = entry.load()?;
                 let Definition::Job(job) = document.definition() else {
                     return Ok(Vec::new());
                 };
                 let references = job_references(job, &ReferenceOptions::default(), &known_job);
-                Ok(references
-                    .into_iter()
-                    .filter_map(|reference| {
-                        let (kind, name) = reference.target.definition()?;
-                        let itself = matches!(reference.target, Target::Job(_)) && name == entry.name();
-                        (!itself).then(|| ((kind, name.to_owned()), entry.name().to_owned()))
-                    })
+                Ok((references.iter())
+                    .filter_map(|reference| index_of(reference.target.definition()?))
+                    .filter(|used| *used != own)
+                    .map(|used| (used, own))
                     .collect::<Vec<_>>())
             })
             .collect::<Result<Vec<_>>>()?;
-        let mut direct: BTreeMap<(DefinitionKind, String), BTreeSet<String>> = BTreeMap::new();
-        for (definition, user) in uses.into_iter().flatten() {
-            direct.entry(definition).or_default().insert(user);
+        let mut direct = vec![Vec::new(); names.len()];
+        for (used, user) in uses.into_iter().flatten() {
+            if let Some(users) = direct.get_mut(used) {
+                users.push(user);
+            }
         }
-        Ok(Self { direct })
+        for users in &mut direct {
+            users.sort_unstable();
+            users.dedup();
+        }
+        Ok(Self { names, direct })
     }
 
-    /// The users of `name`, and every job downstream of them.
+    /// The users of `name`, and every job downstream of them, sorted.
     fn affected(&self, kind: DefinitionKind, name: &str) -> Vec<String> {
-        let mut affected = BTreeSet::new();
-        let mut queue: Vec<String> = self.users(kind, name).cloned().collect();
+        let Ok(start) = self.names.binary_search(&(kind, name)) else { return Vec::new() };
+        let mut reached = BTreeSet::new();
+        let mut queue: Vec<usize> = self.users(start).to_vec();
         while let Some(job) = queue.pop() {
-            if affected.insert(job.clone()) {
-                queue.extend(self.users(DefinitionKind::Job, &job).cloned());
+            if reached.insert(job) {
+                queue.extend_from_slice(self.users(job));
             }
         }
         if kind == DefinitionKind::Job {
-            affected.remove(name);
+            // A job is not among those its change affects, even in a cycle.
+            reached.remove(&start);
         }
-        affected.into_iter().collect()
+        // `names` is sorted, and every user is a job: index order is name order.
+        (reached.into_iter()).filter_map(|index| self.names.get(index)).map(|(_, name)| (*name).to_owned()).collect()
     }
 
-    fn users(&self, kind: DefinitionKind, name: &str) -> impl Iterator<Item = &String> {
-        self.direct.get(&(kind, name.to_owned())).into_iter().flatten()
+    fn users(&self, index: usize) -> &[usize] {
+        self.direct.get(index).map_or(&[], Vec::as_slice)
     }
 }
 

@@ -148,12 +148,18 @@ fn affected_jobs_are_the_dependents_in_new() {
             jobs.join(", ")
         )
     };
+    // `up` is changed; `cycle_a` and `cycle_b` depend on each other and on `down`.
     let build = |retry: &str| {
         let mut bundle = Bundle::new(Layout::Single);
         let up = job("up", &[]).replace(r#""nodes": []"#, &format!(r#""nodes": [], "logPath": "{retry}""#));
-        for (name, text) in
-            [("up", up), ("mid", job("mid", &["up"])), ("down", job("down", &["mid"])), ("other", job("other", &[]))]
-        {
+        for (name, text) in [
+            ("up", up),
+            ("mid", job("mid", &["up"])),
+            ("down", job("down", &["mid"])),
+            ("other", job("other", &[])),
+            ("cycle_a", job("cycle_a", &["down", "cycle_b"])),
+            ("cycle_b", job("cycle_b", &["cycle_a"])),
+        ] {
             bundle
                 .insert(&format!("jobs/{name}.job"), Document::parse(DefinitionKind::Job, text.into_bytes()).unwrap())
                 .unwrap();
@@ -162,7 +168,29 @@ fn affected_jobs_are_the_dependents_in_new() {
     };
     let result = diff(&build("obs://a/"), &build("obs://b/"), &DiffOptions::new()).unwrap();
     assert_eq!(result.jobs.changed[0].name, "up");
-    assert_eq!(result.jobs.changed[0].affected, ["down", "mid"]);
+    assert_eq!(result.jobs.changed[0].affected, ["cycle_a", "cycle_b", "down", "mid"]);
+}
+
+/// A job in a dependency cycle is not among the jobs its own change affects.
+#[test]
+fn a_changed_job_in_a_cycle_does_not_affect_itself() {
+    let job = |name: &str, depend: &str, log: &str| {
+        format!(
+            r#"{{"name": "{name}", "logPath": "{log}", "schedule": {{"type": "CRON", "cron": {{"expression": "0 0 * * * ?", "dependJobs": {{"jobs": ["{depend}"]}}}}}}, "nodes": []}}"#
+        )
+    };
+    let build = |log: &str| {
+        let mut bundle = Bundle::new(Layout::Single);
+        for (name, text) in [("a", job("a", "b", log)), ("b", job("b", "a", "obs://same/"))] {
+            bundle
+                .insert(&format!("jobs/{name}.job"), Document::parse(DefinitionKind::Job, text.into_bytes()).unwrap())
+                .unwrap();
+        }
+        bundle
+    };
+    let result = diff(&build("obs://a/"), &build("obs://b/"), &DiffOptions::new()).unwrap();
+    assert_eq!(result.jobs.changed.len(), 1, "{result:?}");
+    assert_eq!(result.jobs.changed[0].affected, ["b"]);
 }
 
 #[test]
