@@ -476,12 +476,13 @@ pub fn to_vec_remapped(bundle: &Bundle, map: &Map) -> Result<(Vec<u8>, Report)> 
 }
 
 /// An entry's path, its changes and the values it showed the map.
-type Found = (String, Vec<Rewrite>, Vec<Seen>);
-
 /// What the writing threads gather as they remap the entries, for the report.
 #[derive(Default)]
 struct Gathered {
-    found: std::sync::Mutex<Vec<Found>>,
+    /// Each entry's path and rewrites.
+    found: std::sync::Mutex<Vec<(String, Vec<Rewrite>)>>,
+    /// The distinct values that matched a key of the map.
+    seen: std::sync::Mutex<BTreeSet<Seen>>,
     needs: std::sync::Mutex<NeedsByEntry>,
 }
 
@@ -518,15 +519,12 @@ impl Gathered {
         if let Some(needs) = needs {
             self.needs.lock().map_err(poisoned)?.insert(entry.path().to_owned(), needs);
         }
-        if rewritten.is_none() && seen.is_empty() {
-            return Ok(None);
+        if !seen.is_empty() {
+            self.seen.lock().map_err(poisoned)?.extend(seen);
         }
-        let (bytes, changes) = match rewritten {
-            Some((document, changes)) => (Some(document.bytes().into_owned()), changes),
-            None => (None, Vec::new()),
-        };
-        self.found.lock().map_err(poisoned)?.push((entry.path().to_owned(), changes, seen));
-        Ok(bytes)
+        let Some((document, changes)) = rewritten else { return Ok(None) };
+        self.found.lock().map_err(poisoned)?.push((entry.path().to_owned(), changes));
+        Ok(Some(document.bytes().into_owned()))
     }
 
     /// The report, once every entry went through [`Gathered::edit`].
@@ -536,12 +534,8 @@ impl Gathered {
         drop(needs);
         let mut found = std::mem::take(&mut *self.found.lock().map_err(poisoned)?);
         found.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut changes = Vec::new();
-        let mut seen = Vec::new();
-        for (_, mut entry_changes, mut entry_seen) in found {
-            changes.append(&mut entry_changes);
-            seen.append(&mut entry_seen);
-        }
+        let changes = found.into_iter().flat_map(|(_, changes)| changes).collect();
+        let seen: Vec<Seen> = std::mem::take(&mut *self.seen.lock().map_err(poisoned)?).into_iter().collect();
         let unmatched = unmatched_with_nearest(bundle, map, &seen)?;
         Ok(Report { changes, unmapped, unmatched })
     }
@@ -636,6 +630,9 @@ fn remap_entry(entry: &Entry, map: &Map, needles: &Needles, with_needs: bool) ->
     // Only a value that matches a key tells the key matched; the others would
     // only be held (the names nearest to unmatched keys are searched apart).
     seen.retain(|(section, value)| map.matches(*section, value));
+    // Whether a key matched is all that is asked of them.
+    seen.sort_unstable();
+    seen.dedup();
     Ok(EntryRemap { rewritten, seen, needs })
 }
 
