@@ -163,7 +163,7 @@ pub(crate) struct Carry {
 
 /// Bytes an archive file is read in at a time (the whole of an entry larger
 /// than this, with what lies between it and the next).
-const WINDOW_BYTES: u64 = 2 << 20;
+const WINDOW_BYTES: u64 = 256 << 10;
 
 impl<'a> Archive<'a> {
     /// Reads the central directory of an archive in memory.

@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::json::{self, Value};
 use crate::kind::DefinitionKind;
 use crate::model::Definition;
+use crate::read::{self, RawEntry};
 use crate::reference::ReferenceOptions;
 use crate::reference::job_references;
 use crate::remap::{self, Map};
@@ -299,16 +300,16 @@ pub fn diff(old: &Bundle, new: &Bundle, options: &DiffOptions) -> Result<Diff> {
     Ok(result)
 }
 
-/// One bundle's definitions by kind and name, each with its copies (in
-/// path order).
+/// One bundle's definitions by kind, each sorted by name and then path:
+/// the copies of a definition are a run of one name.
 struct Side<'b> {
     jobs: Copies<'b>,
     scripts: Copies<'b>,
     resources: Copies<'b>,
 }
 
-/// Definitions by name, each with the entries of its copies.
-type Copies<'b> = BTreeMap<&'b str, Vec<&'b Entry>>;
+/// Entries of one kind with their names, sorted by name (copies in path order).
+type Copies<'b> = Vec<(&'b str, &'b Entry)>;
 
 impl<'b> Side<'b> {
     fn of(bundle: &'b Bundle) -> Self {
@@ -319,17 +320,26 @@ impl<'b> Side<'b> {
                 DefinitionKind::Script => &mut side.scripts,
                 DefinitionKind::Resource => &mut side.resources,
             };
-            copies.entry(entry.name()).or_default().push(entry);
+            copies.push((entry.name(), entry));
+        }
+        // Stable: entries come in path order, which copies keep.
+        for copies in [&mut side.jobs, &mut side.scripts, &mut side.resources] {
+            copies.sort_by_key(|(name, _)| *name);
         }
         side
     }
 
-    fn kind(&self, kind: DefinitionKind) -> &Copies<'b> {
-        match kind {
+    /// The definitions of `kind` in name order, each its name and copies.
+    fn kind(&self, kind: DefinitionKind) -> impl Iterator<Item = (&'b str, &[(&'b str, &'b Entry)])> + '_ {
+        let copies = match kind {
             DefinitionKind::Job => &self.jobs,
             DefinitionKind::Script => &self.scripts,
             DefinitionKind::Resource => &self.resources,
-        }
+        };
+        copies.chunk_by(|(a, _), (b, _)| a == b).filter_map(|run| {
+            let (name, _) = run.first()?;
+            Some((*name, run))
+        })
     }
 }
 
@@ -483,28 +493,61 @@ impl<'a> Users<'a> {
 }
 
 fn compare_kind(kind: DefinitionKind, old: &Side<'_>, new: &Side<'_>, options: &DiffOptions) -> Result<KindDiff> {
-    let (old, new) = (old.kind(kind), new.kind(kind));
     let mut out = KindDiff::default();
-    for (name, copies) in new.iter().filter(|(name, _)| !old.contains_key(*name)) {
-        out.added.push((*name).to_owned());
-        let value = copies.first().map(|entry| entry.load().map(|document| document.definition().to_value()));
-        let value = value.transpose()?;
-        out.patches.insert((*name).to_owned(), vec![PatchOp { op: Op::Add, path: String::new(), value }]);
-    }
-    for name in old.keys().filter(|name| !new.contains_key(*name)) {
-        out.removed.push((*name).to_owned());
-        out.patches.insert((*name).to_owned(), vec![PatchOp { op: Op::Remove, path: String::new(), value: None }]);
-    }
-    for (side, copies) in [(Input::Old, old), (Input::New, new)] {
-        for (name, copies) in copies {
-            out.differing_copies.extend(differing(kind, name, side, copies, options)?);
+    let mut both = Vec::new();
+    let mut differing_new = Vec::new();
+    // Both sides in name order: a merge of the two.
+    let (mut old, mut new) = (old.kind(kind).peekable(), new.kind(kind).peekable());
+    loop {
+        let order = match (old.peek(), new.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some((a, _)), Some((b, _))) => a.cmp(b),
+        };
+        let old_copies = if order.is_gt() { None } else { old.next() };
+        let new_copies = if order.is_lt() { None } else { new.next() };
+        if let Some((name, copies)) = &old_copies {
+            out.differing_copies.extend(differing(kind, name, Input::Old, copies, options)?);
+        }
+        if let Some((name, copies)) = &new_copies {
+            differing_new.extend(differing(kind, name, Input::New, copies, options)?);
+        }
+        match (old_copies, new_copies) {
+            (Some((name, old)), Some((_, new))) => {
+                if let (Some((_, old)), Some((_, new))) = (old.first(), new.first()) {
+                    both.push((name, *old, *new));
+                }
+            }
+            (Some((name, _)), None) => {
+                out.removed.push(name.to_owned());
+                out.patches.insert(name.to_owned(), vec![PatchOp { op: Op::Remove, path: String::new(), value: None }]);
+            }
+            (None, Some((name, copies))) => {
+                out.added.push(name.to_owned());
+                let value =
+                    copies.first().map(|(_, entry)| entry.load().map(|document| document.definition().to_value()));
+                let value = value.transpose()?;
+                out.patches.insert(name.to_owned(), vec![PatchOp { op: Op::Add, path: String::new(), value }]);
+            }
+            (None, None) => break,
         }
     }
-    let both: Vec<(&str, &Entry, &Entry)> =
-        old.iter().filter_map(|(name, copies)| Some((*name, *copies.first()?, *new.get(name)?.first()?))).collect();
-    let compared: Vec<Result<Option<ChangedWithPatch>>> = both
-        .par_iter()
-        .map(|&(name, old, new)| {
+    out.differing_copies.append(&mut differing_new);
+    // Identical raw entries first, read a stretch at a time.
+    let raw: Vec<(usize, (&RawEntry, &RawEntry))> = (both.iter().enumerate())
+        .filter_map(|(index, (_, old, new))| Some((index, (old.unchanged_raw()?, new.unchanged_raw()?))))
+        .collect();
+    let pairs: Vec<_> = raw.iter().map(|(_, pair)| *pair).collect();
+    let mut same = vec![false; both.len()];
+    for ((index, _), stored_alike) in raw.iter().zip(read::same_stored(&pairs)?) {
+        if let Some(slot) = same.get_mut(*index) {
+            *slot = stored_alike;
+        }
+    }
+    let compared: Vec<Result<Option<ChangedWithPatch>>> = (both.par_iter().zip(&same))
+        .filter(|(_, same)| !**same)
+        .map(|(&(name, old, new), _)| {
             let (changes, patch) = compare_definition(kind, old, new, options)?;
             Ok((!changes.is_empty()).then(|| (Changed { name: name.to_owned(), changes, affected: Vec::new() }, patch)))
         })
@@ -522,18 +565,18 @@ fn differing(
     kind: DefinitionKind,
     name: &str,
     side: Input,
-    copies: &[&Entry],
+    copies: &[(&str, &Entry)],
     options: &DiffOptions,
 ) -> Result<Option<DifferingCopies>> {
-    let Some((first, rest)) = copies.split_first() else { return Ok(None) };
+    let Some(((_, first), rest)) = copies.split_first() else { return Ok(None) };
     let mut differ = false;
-    for copy in rest {
+    for (_, copy) in rest {
         differ |= !compare_definition(kind, first, copy, options)?.0.is_empty();
     }
     Ok(differ.then(|| DifferingCopies {
         name: name.to_owned(),
         side,
-        entries: copies.iter().map(|entry| entry.path().to_owned()).collect(),
+        entries: copies.iter().map(|(_, entry)| entry.path().to_owned()).collect(),
     }))
 }
 

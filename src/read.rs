@@ -24,6 +24,7 @@ use crate::name::{self, NameEncoding};
 use libdeflater::{DecompressionError, Decompressor};
 use rawzip::FileReader;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -249,24 +250,114 @@ pub(crate) struct RawEntry {
     pub declared: Declared,
 }
 
-impl RawEntry {
-    /// The compressed bytes, as stored.
-    pub(crate) fn compressed(&self) -> Result<std::borrow::Cow<'_, [u8]>> {
-        match &self.source.bytes {
-            SourceBytes::Memory(bytes) => (usize::try_from(self.data.start).ok())
-                .zip(usize::try_from(self.data.end).ok())
+impl Source {
+    /// The archive's bytes in `range`, a range inside the archive that a
+    /// listing checked.
+    fn read(&self, range: Range<u64>) -> Result<Cow<'_, [u8]>> {
+        match &self.bytes {
+            SourceBytes::Memory(bytes) => (usize::try_from(range.start).ok())
+                .zip(usize::try_from(range.end).ok())
                 .and_then(|(start, end)| bytes.get(start..end))
-                .map(std::borrow::Cow::Borrowed)
+                .map(Cow::Borrowed)
                 .ok_or_else(|| Error::internal("a listed entry lies outside its archive")),
             SourceBytes::File(file, path) => {
-                let length = usize::try_from(self.data.end - self.data.start)
+                let length = usize::try_from(range.end - range.start)
                     .map_err(|_| Error::internal("a listed entry is larger than memory"))?;
                 let mut bytes = vec![0; length];
-                rawzip::ReaderAt::read_exact_at(file, &mut bytes, self.data.start)
+                rawzip::ReaderAt::read_exact_at(file, &mut bytes, range.start)
                     .map_err(|e| Error::io(e, "cannot read").in_file(&**path))?;
-                Ok(std::borrow::Cow::Owned(bytes))
+                Ok(Cow::Owned(bytes))
             }
         }
+    }
+}
+
+/// Entries that lie at most this far apart are read together by
+/// [`same_stored`]: the headers between them cost less than a read each.
+const STRETCH_GAP: u64 = 4 << 10;
+
+/// The most bytes [`same_stored`] reads at once from each archive.
+const STRETCH_BYTES: u64 = 1 << 20;
+
+/// For each pair, [`RawEntry::same_as`]. Entries that lie close together
+/// in both archives, in the same order (a bundle and its re-pack by the
+/// same tool), are read a stretch at a time, one read per stretch of each
+/// archive instead of one per entry; every pair's compressed bytes are
+/// compared all the same.
+pub(crate) fn same_stored(pairs: &[(&RawEntry, &RawEntry)]) -> Result<Vec<bool>> {
+    let mut candidates: Vec<usize> =
+        (0..pairs.len()).filter(|&index| pairs.get(index).is_some_and(|(old, new)| old.stores_alike(new))).collect();
+    candidates.sort_by_key(|&index| pairs.get(index).map(|(old, _)| old.data.start));
+    // Stretches of candidates, each contiguous enough in both archives.
+    let mut stretches: Vec<Vec<(usize, &RawEntry, &RawEntry)>> = Vec::new();
+    for index in candidates {
+        let Some(&(old, new)) = pairs.get(index) else { continue };
+        let joins = stretches.last().and_then(|stretch| Some((stretch.first()?, stretch.last()?))).is_some_and(
+            |((_, first_old, first_new), (_, last_old, last_new))| {
+                old.follows(last_old, first_old) && new.follows(last_new, first_new)
+            },
+        );
+        match stretches.last_mut() {
+            Some(stretch) if joins => stretch.push((index, old, new)),
+            _ => stretches.push(vec![(index, old, new)]),
+        }
+    }
+    let compared: Vec<Result<Vec<usize>>> = stretches
+        .par_iter()
+        .map(|stretch| {
+            let (Some((_, first_old, first_new)), Some((_, last_old, last_new))) = (stretch.first(), stretch.last())
+            else {
+                return Ok(Vec::new());
+            };
+            let old_bytes = first_old.source.read(first_old.data.start..last_old.data.end)?;
+            let new_bytes = first_new.source.read(first_new.data.start..last_new.data.end)?;
+            let mut same = Vec::new();
+            for (index, old, new) in stretch {
+                if old.within(&old_bytes, first_old)? == new.within(&new_bytes, first_new)? {
+                    same.push(*index);
+                }
+            }
+            Ok(same)
+        })
+        .collect();
+    let mut result = vec![false; pairs.len()];
+    for same in compared {
+        for index in same? {
+            if let Some(slot) = result.get_mut(index) {
+                *slot = true;
+            }
+        }
+    }
+    Ok(result)
+}
+
+impl RawEntry {
+    /// The compressed bytes, as stored.
+    pub(crate) fn compressed(&self) -> Result<Cow<'_, [u8]>> {
+        self.source.read(self.data.clone())
+    }
+
+    /// Same method, CRC-32, sizes and compressed size: what [`RawEntry::same_as`]
+    /// asks before it compares the bytes.
+    fn stores_alike(&self, other: &Self) -> bool {
+        self.declared == other.declared && self.data.end - self.data.start == other.data.end - other.data.start
+    }
+
+    /// This entry's compressed bytes in `stretch`, the bytes read from `first` on.
+    fn within<'a>(&self, stretch: &'a [u8], first: &Self) -> Result<&'a [u8]> {
+        let offset = |at: u64| usize::try_from(at.checked_sub(first.data.start)?).ok();
+        (offset(self.data.start).zip(offset(self.data.end)))
+            .and_then(|(start, end)| stretch.get(start..end))
+            .ok_or_else(|| Error::internal("an entry lies outside the stretch read for it"))
+    }
+
+    /// Whether this entry can join the stretch from `first` to `last` (of
+    /// the same archive) that [`same_stored`] reads at once.
+    fn follows(&self, last: &Self, first: &Self) -> bool {
+        Arc::ptr_eq(&self.source, &last.source)
+            && self.data.start >= last.data.end
+            && self.data.start - last.data.end <= STRETCH_GAP
+            && self.data.end - first.data.start <= STRETCH_BYTES
     }
 
     /// The entry inflated, its size and CRC-32 checked against what it
@@ -289,10 +380,7 @@ impl RawEntry {
     /// method, CRC-32, sizes and compressed bytes (a forged CRC-32 alone
     /// never makes two entries equal).
     pub(crate) fn same_as(&self, other: &Self) -> Result<bool> {
-        if self.declared != other.declared || self.data.end - self.data.start != other.data.end - other.data.start {
-            return Ok(false);
-        }
-        Ok(self.compressed()? == other.compressed()?)
+        Ok(self.stores_alike(other) && self.compressed()? == other.compressed()?)
     }
 }
 

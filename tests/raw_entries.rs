@@ -170,6 +170,48 @@ fn a_forged_entry_with_the_same_crc_and_sizes_is_a_change() {
     assert_eq!(result.jobs.changed[0].changes[0].path, "/description");
 }
 
+/// Identical entries are compared a stretch of the archive at a time: a
+/// forgery in the middle of a stretch is still a change, whether the
+/// bundles are read from memory or from files.
+#[test]
+fn a_forged_entry_among_many_is_a_change_from_memory_and_from_files() {
+    let job = |name: &str, letters: &str| {
+        format!(r#"{{"name":"{name}","processType":"BATCH","schedule":{{"type":"EXECUTE_ONCE"}},"description":"{letters}","nodes":[]}}"#)
+            .into_bytes()
+    };
+    let names: Vec<String> = (0..40).map(|index| format!("j{index:02}")).collect();
+    let originals: Vec<Vec<u8>> = names.iter().map(|name| job(name, &"b".repeat(48))).collect();
+    let forged_index = 21;
+    let original = &originals[forged_index];
+    let start = original.windows(3).position(|w| w == b"bbb").unwrap();
+    let forged = same_crc_other_bytes(original, &(start..start + 48).collect::<Vec<_>>());
+    assert_eq!((crc32fast::hash(&forged), forged.len()), (crc32fast::hash(original), original.len()));
+    let zip = |contents: &dyn Fn(usize) -> Vec<u8>| {
+        let entries: Vec<RawEntry> = names
+            .iter()
+            .enumerate()
+            .map(|(index, name)| RawEntry::new(&format!("jobs/{name}.job"), contents(index)))
+            .collect();
+        raw_zip(&entries)
+    };
+    let old_zip = zip(&|index| originals[index].clone());
+    let new_zip = zip(&|index| if index == forged_index { forged.clone() } else { originals[index].clone() });
+    let dir = tempfile::tempdir().unwrap();
+    let (old_path, new_path) = (dir.path().join("old.zip"), dir.path().join("new.zip"));
+    std::fs::write(&old_path, &old_zip).unwrap();
+    std::fs::write(&new_path, &new_zip).unwrap();
+    let rows: [(&str, Bundle, Bundle); 2] = [
+        ("memory", Bundle::from_slice(&old_zip).unwrap(), Bundle::from_slice(&new_zip).unwrap()),
+        ("files", Bundle::open(&old_path).unwrap(), Bundle::open(&new_path).unwrap()),
+    ];
+    for (source, old, new) in rows {
+        let result = diff(&old, &new, &DiffOptions::new()).unwrap();
+        let changed: Vec<&str> = result.jobs.changed.iter().map(|changed| changed.name.as_str()).collect();
+        assert_eq!(changed, ["j21"], "{source}");
+        assert!(diff(&old, &old, &DiffOptions::new()).unwrap().is_empty(), "{source}: a bundle and itself");
+    }
+}
+
 #[test]
 fn remap_streamed_writes_what_remap_in_memory_writes_and_copies_untouched_entries_raw() {
     let dir = tempfile::tempdir().unwrap();
