@@ -190,7 +190,7 @@ fn a_forged_entry_among_many_is_a_change_from_memory_and_from_files() {
         let entries: Vec<RawEntry> = names
             .iter()
             .enumerate()
-            .map(|(index, name)| RawEntry::new(&format!("jobs/{name}.job"), contents(index)))
+            .map(|(index, name)| RawEntry::new(format!("jobs/{name}.job"), contents(index)))
             .collect();
         raw_zip(&entries)
     };
