@@ -393,6 +393,9 @@ enum Held {
     Any,
 }
 
+/// What a job uses: (definition, the job), both as indices of [`Users`]' names.
+type Uses = Vec<(usize, usize)>;
+
 /// Who in NEW is touched by a change of a job, script or resource.
 struct Users<'a> {
     /// The names looked for, sorted: every job's, and the changed scripts' and resources'.
@@ -421,43 +424,62 @@ impl<'a> Users<'a> {
         let quotes = names.iter().any(|(_, name)| name.contains(['"', '\\']));
         let finder = aho_corasick::AhoCorasick::new(names.iter().map(|(_, name)| name))
             .map_err(|e| crate::Error::internal(format!("the name search cannot be built: {e}")))?;
-        let held: Vec<Held> = jobs
-            .par_iter()
-            .map(|entry| {
+        let index_of = |target: (DefinitionKind, &str)| names.binary_search(&target).ok();
+        let own_names: Vec<Option<usize>> =
+            jobs.iter().map(|entry| index_of((DefinitionKind::Job, entry.name()))).collect();
+        let start: Vec<usize> = changed.iter().filter_map(|(kind, name)| index_of((*kind, name))).collect();
+        let mut is_start = vec![false; names.len()];
+        for &name in &start {
+            if let Some(slot) = is_start.get_mut(name) {
+                *slot = true;
+            }
+        }
+        let known: BTreeSet<&str> = jobs.iter().map(|entry| entry.name()).collect();
+        let known_job = |name: &str| known.contains(name);
+        let uses_of = |document: &crate::model::Document, own: usize| -> Uses {
+            let Definition::Job(job) = document.definition() else { return Vec::new() };
+            (job_references(job, &ReferenceOptions::default(), &known_job).iter())
+                .filter_map(|reference| index_of(reference.target.definition()?))
+                .filter(|used| *used != own)
+                .map(|used| (used, own))
+                .collect()
+        };
+        // A job that holds a changed name (or may, through an escape) is
+        // reached: it is parsed from the bytes searched, the others only
+        // if reached through other jobs.
+        let scanned: Vec<(Held, Option<Uses>)> = (jobs.par_iter().zip(&own_names))
+            .map(|(entry, own)| {
                 let bytes = entry.bytes()?;
                 let escaped = json::may_escape_a_name(&bytes, quotes);
                 let mut held: Vec<usize> =
                     finder.find_overlapping_iter(&*bytes).map(|found| found.pattern().as_usize()).collect();
                 held.sort_unstable();
                 held.dedup();
-                Ok(if escaped { Held::Any } else { Held::Names(held) })
+                let reached = escaped || held.iter().any(|&name| is_start.get(name) == Some(&true));
+                let uses = match own {
+                    Some(own) if reached => Some(uses_of(&entry.parse(bytes.into_owned())?, *own)),
+                    _ => None,
+                };
+                Ok((if escaped { Held::Any } else { Held::Names(held) }, uses))
             })
             .collect::<Result<_>>()?;
-        let index_of = |target: (DefinitionKind, &str)| names.binary_search(&target).ok();
-        let own_names: Vec<Option<usize>> =
-            jobs.iter().map(|entry| index_of((DefinitionKind::Job, entry.name()))).collect();
-        let start = changed.iter().filter_map(|(kind, name)| index_of((*kind, name)));
-        let reached = reachable(&held, names.len(), &own_names, start);
-        let known: BTreeSet<&str> = jobs.iter().map(|entry| entry.name()).collect();
-        let known_job = |name: &str| known.contains(name);
-        // (definition, user), both as indices of `names`.
-        let uses = (jobs.par_iter().zip(&own_names).zip(reached))
-            .filter_map(|((entry, own), reached)| Some((entry, (*own).filter(|_| reached)?)))
-            .map(|(entry, own)| {
-                let document = entry.load()?;
-                let Definition::Job(job) = document.definition() else {
-                    return Ok(Vec::new());
-                };
-                let references = job_references(job, &ReferenceOptions::default(), &known_job);
-                Ok((references.iter())
-                    .filter_map(|reference| index_of(reference.target.definition()?))
-                    .filter(|used| *used != own)
-                    .map(|used| (used, own))
-                    .collect::<Vec<_>>())
+        let (held, mut uses): (Vec<Held>, Vec<Option<Uses>>) = scanned.into_iter().unzip();
+        let reached = reachable(&held, names.len(), &own_names, start.into_iter());
+        let later: Vec<Result<(usize, Uses)>> = (jobs.par_iter().zip(&own_names).zip(&uses))
+            .enumerate()
+            .filter_map(|(index, ((entry, own), uses))| {
+                let own = (*own).filter(|_| uses.is_none() && reached.get(index) == Some(&true))?;
+                Some(entry.load().map(|document| (index, uses_of(&document, own))))
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect();
+        for found in later {
+            let (index, found) = found?;
+            if let Some(slot) = uses.get_mut(index) {
+                *slot = Some(found);
+            }
+        }
         let mut direct = vec![Vec::new(); names.len()];
-        for (used, user) in uses.into_iter().flatten() {
+        for (used, user) in uses.into_iter().flatten().flatten() {
             if let Some(users) = direct.get_mut(used) {
                 users.push(user);
             }
