@@ -111,8 +111,9 @@ pub(crate) fn replace_strings(original: &[u8], replacements: &[(&str, &str)]) ->
     let text = std::str::from_utf8(original).ok()?;
     let ascii = text.is_ascii() && text.contains("\\u") && has_non_ascii_escape(text);
     let mut splices = Vec::with_capacity(replacements.len());
+    let mut found = Found::default();
     for (pointer, new) in replacements {
-        let range = Scanner::new(original).locate(pointer)?;
+        let range = Scanner::new(original).locate_from(pointer, &mut found)?;
         if original.get(range.start) != Some(&b'"') {
             return None;
         }
@@ -146,6 +147,14 @@ pub(crate) fn pointer_position(text: &[u8], pointer: &str) -> Option<(usize, usi
 }
 
 /// Finds a value's bytes in valid JSON, skipping what it passes over.
+/// Where [`Scanner::locate_from`] found values in one document: each
+/// pointer prefix's value, and each array's furthest element reached.
+#[derive(Default)]
+struct Found {
+    values: std::collections::HashMap<String, usize>,
+    furthest: std::collections::HashMap<String, (usize, usize)>,
+}
+
 struct Scanner<'a> {
     bytes: &'a [u8],
     at: usize,
@@ -174,9 +183,31 @@ impl<'a> Scanner<'a> {
 
     /// The byte range of the value at `pointer`.
     fn locate(&mut self, pointer: &str) -> Option<Range<usize>> {
-        self.whitespace();
-        for segment in pointer.split('/').skip(1) {
-            let segment = segment.replace("~1", "/").replace("~0", "~");
+        self.locate_from(pointer, &mut Found::default())
+    }
+
+    /// [`Scanner::locate`], starting from the deepest value on the way
+    /// that an earlier call found (kept in `found`): several pointers into
+    /// one document then cost about one pass over it, not one each.
+    fn locate_from(&mut self, pointer: &str, found: &mut Found) -> Option<Range<usize>> {
+        // The longest prefix of `pointer` (at a `/`) whose value was found before.
+        let known = (pointer.rmatch_indices('/').map(|(at, _)| at))
+            .find_map(|end| Some((end, *found.values.get(pointer.get(..end)?)?)));
+        let mut end = match known {
+            Some((end, at)) => {
+                self.at = at;
+                end
+            }
+            None => {
+                self.whitespace();
+                0
+            }
+        };
+        let rest = pointer.get(end..)?;
+        for raw in rest.split('/').skip(1) {
+            let parent = pointer.get(..end)?;
+            end += 1 + raw.len();
+            let segment = raw.replace("~1", "/").replace("~0", "~");
             match self.peek()? {
                 b'{' => {
                     self.at += 1;
@@ -193,16 +224,29 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 b'[' => {
-                    self.at += 1;
-                    for _ in 0..segment.parse::<usize>().ok()? {
-                        self.whitespace();
+                    let index = segment.parse::<usize>().ok()?;
+                    // Elements are often asked for in order: go on from the furthest one found.
+                    let from = match found.furthest.get(parent) {
+                        Some(&(reached, at)) if reached <= index => {
+                            self.at = at;
+                            reached
+                        }
+                        _ => {
+                            self.at += 1;
+                            self.whitespace();
+                            0
+                        }
+                    };
+                    for _ in from..index {
                         self.skip_value()?;
                         self.eat(b',')?;
+                        self.whitespace();
                     }
-                    self.whitespace();
+                    found.furthest.insert(parent.to_owned(), (index, self.at));
                 }
                 _ => return None,
             }
+            found.values.insert(pointer.get(..end)?.to_owned(), self.at);
         }
         let start = self.at;
         self.skip_value()?;
@@ -595,6 +639,24 @@ mod tests {
         let refused = [(r#"{"a": 1}"#, "/a"), (r#"{"a": "x"}"#, "/b"), (r#"["x"]"#, "/1"), ("{}", "/a")];
         for (original, pointer) in refused {
             assert!(super::replace_strings(original.as_bytes(), &[(pointer, "v")]).is_none(), "{original} {pointer}");
+        }
+    }
+
+    /// Several renames in one document, in any order: each is found as if
+    /// alone (the scan goes on from values found before, back or forward).
+    #[test]
+    fn several_renames_in_one_document_are_each_found() {
+        let original = r#"{"nodes": [{"p": [{"v": "a0"}, {"v": "a1"}]}, {"p": [{"v": "b0"}, {"v": "b1"}, {"v": "b2"}]}], "x~/y": {"v": "c"}}"#;
+        let pointers = ["/nodes/0/p/0/v", "/nodes/0/p/1/v", "/nodes/1/p/0/v", "/nodes/1/p/2/v", "/x~0~1y/v"];
+        let orders: [&[usize]; 4] = [&[0, 1, 2, 3, 4], &[4, 3, 2, 1, 0], &[3, 0, 4, 1, 2], &[2, 0]];
+        for order in orders {
+            let replacements: Vec<(&str, &str)> = order.iter().map(|&index| (pointers[index], "N")).collect();
+            let together = super::replace_strings(original.as_bytes(), &replacements).unwrap();
+            let mut alone = original.as_bytes().to_vec();
+            for (pointer, new) in &replacements {
+                alone = super::replace_strings(&alone, &[(pointer, new)]).unwrap();
+            }
+            assert_eq!(String::from_utf8(together).unwrap(), String::from_utf8(alone).unwrap(), "{order:?}");
         }
     }
 
