@@ -193,15 +193,12 @@ impl<'a> Scanner<'a> {
         // The longest prefix of `pointer` (at a `/`) whose value was found before.
         let known = (pointer.rmatch_indices('/').map(|(at, _)| at))
             .find_map(|end| Some((end, *found.values.get(pointer.get(..end)?)?)));
-        let mut end = match known {
-            Some((end, at)) => {
-                self.at = at;
-                end
-            }
-            None => {
-                self.whitespace();
-                0
-            }
+        let mut end = if let Some((end, at)) = known {
+            self.at = at;
+            end
+        } else {
+            self.whitespace();
+            0
         };
         let rest = pointer.get(end..)?;
         for raw in rest.split('/').skip(1) {
