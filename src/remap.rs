@@ -772,7 +772,7 @@ pub(crate) fn remapped<'b>(bundle: &'b Bundle, map: Option<&Map>) -> Result<std:
 fn rewritten(document: &Document, entry: &str, map: &Map) -> Result<(Option<Rewritten>, Vec<Seen>)> {
     let mut changes = Vec::new();
     let mut seen = Vec::new();
-    let Some(definition) = rewrite(document.definition(), entry, map, &mut changes, &mut seen)? else {
+    let Some(definition) = rewrite(document, entry, map, &mut changes, &mut seen)? else {
         return Ok((None, seen));
     };
     let replacements: Vec<(&str, &str)> =
@@ -791,19 +791,23 @@ fn rewritten(document: &Document, entry: &str, map: &Map) -> Result<(Option<Rewr
 /// The definition with every value the map names rewritten, its changes
 /// appended to `changes`; `None` when nothing changed.
 fn rewrite(
-    definition: &Definition,
+    document: &Document,
     entry: &str,
     map: &Map,
     changes: &mut Vec<Rewrite>,
     seen: &mut Vec<Seen>,
 ) -> Result<Option<Definition>> {
+    let definition = document.definition();
     if let Definition::Script(script) = definition {
         // Scripts are most of a bundle and carry long texts: renamed on the
         // model, without building their JSON.
         return Ok(rewrite_script(script, entry, map, changes, seen).map(Definition::Script));
     }
     let kind = definition.kind();
-    let mut value = definition.to_value();
+    // The text read parses to the definition's value (the model is
+    // lossless), and parsing it is cheaper than building the value.
+    let read = document.original().filter(|_| !document.is_modified()).and_then(|bytes| json::parse(bytes).ok());
+    let mut value = read.unwrap_or_else(|| definition.to_value());
     let mut rewriter = Rewriter { map, entry, changes: Vec::new(), seen };
     match definition {
         Definition::Job(job) => {
