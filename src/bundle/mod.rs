@@ -308,7 +308,7 @@ impl Bundle {
     /// As [`Bundle::from_slice`], under `options`' limits.
     pub fn from_slice_with(bytes: &[u8], options: &ReadOptions) -> Result<Self> {
         let scan = read::list(&std::sync::Arc::from(bytes), options)?;
-        Self::assemble(scan.plan, &scan.names, scan.items.into_iter().map(|item| Ok(item?.map(Stored::Zip))).collect())
+        Self::assemble(scan.plan, scan.items.into_iter().map(|item| Ok(item?.map(Stored::Zip))).collect())
     }
 
     /// Reads a bundle from a file with default options.
@@ -330,7 +330,7 @@ impl Bundle {
     /// As [`Bundle::open`].
     pub fn open_with(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Self> {
         let scan = read::list_file(path.as_ref(), options)?;
-        Self::assemble(scan.plan, &scan.names, scan.items.into_iter().map(|item| Ok(item?.map(Stored::Zip))).collect())
+        Self::assemble(scan.plan, scan.items.into_iter().map(|item| Ok(item?.map(Stored::Zip))).collect())
     }
 
     /// Reads an unpacked bundle of either layout from `dir`.
@@ -365,25 +365,31 @@ impl Bundle {
                 counted: std::sync::OnceLock::new(),
             }))
         });
-        let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
-        Self::assemble(plan, &names, stored.collect())
+        Self::assemble(plan, stored.collect())
     }
 
     /// Builds the bundle from what is stored of each file (`None` for stray
     /// files), in the order of the names given to [`Arrangement::new`]; the
     /// first error wins.
-    fn assemble<S: AsRef<str>>(plan: Arrangement, names: &[S], stored: Vec<Result<Option<Stored>>>) -> Result<Self> {
+    fn assemble(plan: Arrangement, stored: Vec<Result<Option<Stored>>>) -> Result<Self> {
         let (layout, warnings, placements) = plan.into_parts();
-        let mut bundle = Self::new(layout);
-        for ((name, placed), stored) in names.iter().zip(placements).zip(stored) {
+        let mut entries = Vec::with_capacity(placements.len());
+        for (placed, stored) in placements.into_iter().zip(stored) {
             let (Some(placed), Some(stored)) = (placed, stored?) else { continue };
-            // Names were checked when listed and placed by `Arrangement::new`,
-            // which also settled the layout: no two placed paths are the same.
             let entry = Entry::stored(placed, stored);
-            bundle.add_entry(entry).map_err(|e| e.in_entry(name.as_ref()))?;
+            entries.push((Arc::clone(entry.shared_path()), entry));
         }
-        bundle.warnings = warnings;
-        Ok(bundle)
+        // Sorted first, the index is built in one pass rather than an insertion each.
+        entries.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        // Names were checked when listed and placed by `Arrangement::new`,
+        // which also settled the layout: no two placed paths are the same.
+        if let Some(pair) = entries.windows(2).find(|pair| pair.first().map(|(a, _)| a) == pair.get(1).map(|(b, _)| b))
+        {
+            let path = pair.first().map_or("", |(path, _)| &**path);
+            let error = Error::new(ErrorKind::DuplicateEntry, "an entry with this path already exists");
+            return Err(error.in_entry(path));
+        }
+        Ok(Self { layout, entries: entries.into_iter().collect(), warnings })
     }
 
     /// Writes the bundle as zip bytes, deterministically.
