@@ -383,11 +383,12 @@ impl Bundle {
         entries.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
         // Names were checked when listed and placed by `Arrangement::new`,
         // which also settled the layout: no two placed paths are the same.
-        if let Some(pair) = entries.windows(2).find(|pair| pair.first().map(|(a, _)| a) == pair.get(1).map(|(b, _)| b))
-        {
-            let path = pair.first().map_or("", |(path, _)| &**path);
-            let error = Error::new(ErrorKind::DuplicateEntry, "an entry with this path already exists");
-            return Err(error.in_entry(path));
+        let twice = entries.windows(2).find_map(|pair| match pair {
+            [(a, _), (b, _)] if a == b => Some(a),
+            _ => None,
+        });
+        if let Some(path) = twice {
+            return Err(Error::internal("two entries were placed at one path").in_entry(&**path));
         }
         Ok(Self { layout, entries: entries.into_iter().collect(), warnings })
     }
