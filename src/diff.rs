@@ -286,14 +286,11 @@ pub fn diff(old: &Bundle, new: &Bundle, options: &DiffOptions) -> Result<Diff> {
         .flat_map(|(kind, changes)| changes.changed.iter().map(|changed| (*kind, changed.name.clone())))
         .collect();
     if !changed.is_empty() {
-        let users = Users::of(new, &changed)?;
-        for (kind, changes) in [
-            (DefinitionKind::Job, &mut result.jobs),
-            (DefinitionKind::Script, &mut result.scripts),
-            (DefinitionKind::Resource, &mut result.resources),
-        ] {
-            for changed in &mut changes.changed {
-                changed.affected = users.affected(kind, &changed.name);
+        let mut affected = Users::of(new, &changed)?.affected(&changed).into_iter();
+        // In the order `changed` was listed.
+        for changes in [&mut result.jobs, &mut result.scripts, &mut result.resources] {
+            for (changed, affected) in changes.changed.iter_mut().zip(&mut affected) {
+                changed.affected = affected;
             }
         }
     }
@@ -491,22 +488,58 @@ impl<'a> Users<'a> {
         Ok(Self { names, direct })
     }
 
-    /// The users of `name`, and every job downstream of them, sorted.
-    fn affected(&self, kind: DefinitionKind, name: &str) -> Vec<String> {
-        let Ok(start) = self.names.binary_search(&(kind, name)) else { return Vec::new() };
+    /// For each of `changed`, its users and every job downstream of them,
+    /// sorted. What lies downstream of a job is worked out once, however
+    /// many changed definitions it uses, and the lists in parallel.
+    fn affected(&self, changed: &[(DefinitionKind, String)]) -> Vec<Vec<String>> {
+        let starts: Vec<Option<usize>> =
+            changed.iter().map(|(kind, name)| self.names.binary_search(&(*kind, name.as_str())).ok()).collect();
+        // The jobs whose downstream is asked for: the changed jobs and the users of every change.
+        let mut asked = BTreeSet::new();
+        for (start, (kind, _)) in starts.iter().zip(changed) {
+            let Some(start) = *start else { continue };
+            if *kind == DefinitionKind::Job {
+                asked.insert(start);
+            }
+            asked.extend(self.users(start));
+        }
+        let asked: Vec<usize> = asked.into_iter().collect();
+        let downstream: BTreeMap<usize, Vec<usize>> =
+            asked.par_iter().map(|&job| (job, self.downstream(job))).collect();
+        let below = |job: usize| downstream.get(&job).map_or(&[][..], Vec::as_slice);
+        (starts.par_iter().zip(changed))
+            .map(|(start, (kind, _))| {
+                let Some(start) = *start else { return Vec::new() };
+                let mut reached: Vec<usize> = if *kind == DefinitionKind::Job {
+                    // A job is not among those its change affects, even in a cycle.
+                    below(start).iter().copied().filter(|&job| job != start).collect()
+                } else {
+                    self.users(start)
+                        .iter()
+                        .flat_map(|&user| std::iter::once(user).chain(below(user).iter().copied()))
+                        .collect()
+                };
+                reached.sort_unstable();
+                reached.dedup();
+                // `names` is sorted, and every user is a job: index order is name order.
+                (reached.iter())
+                    .filter_map(|&index| self.names.get(index))
+                    .map(|(_, name)| (*name).to_owned())
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The jobs downstream of `job`: its users, theirs, and so on.
+    fn downstream(&self, job: usize) -> Vec<usize> {
         let mut reached = BTreeSet::new();
-        let mut queue: Vec<usize> = self.users(start).to_vec();
-        while let Some(job) = queue.pop() {
-            if reached.insert(job) {
-                queue.extend_from_slice(self.users(job));
+        let mut queue: Vec<usize> = self.users(job).to_vec();
+        while let Some(user) = queue.pop() {
+            if reached.insert(user) {
+                queue.extend_from_slice(self.users(user));
             }
         }
-        if kind == DefinitionKind::Job {
-            // A job is not among those its change affects, even in a cycle.
-            reached.remove(&start);
-        }
-        // `names` is sorted, and every user is a job: index order is name order.
-        (reached.into_iter()).filter_map(|index| self.names.get(index)).map(|(_, name)| (*name).to_owned()).collect()
+        reached.into_iter().collect()
     }
 
     fn users(&self, index: usize) -> &[usize] {
