@@ -590,16 +590,9 @@ fn compare_kind(kind: DefinitionKind, old: &Side<'_>, new: &Side<'_>, options: &
     }
     out.differing_copies.append(&mut differing_new);
     // Identical raw entries first, read a stretch at a time.
-    let raw: Vec<(usize, (&RawEntry, &RawEntry))> = (both.iter().enumerate())
-        .filter_map(|(index, (_, old, new))| Some((index, (old.unchanged_raw()?, new.unchanged_raw()?))))
-        .collect();
-    let pairs: Vec<_> = raw.iter().map(|(_, pair)| *pair).collect();
-    let mut same = vec![false; both.len()];
-    for ((index, _), stored_alike) in raw.iter().zip(read::same_stored(&pairs)?) {
-        if let Some(slot) = same.get_mut(*index) {
-            *slot = stored_alike;
-        }
-    }
+    let raw: Vec<Option<(&RawEntry, &RawEntry)>> =
+        both.iter().map(|(_, old, new)| Some((old.unchanged_raw()?, new.unchanged_raw()?))).collect();
+    let same = read::same_stored(&raw)?;
     let compared: Vec<Result<Option<ChangedWithPatch>>> = (both.par_iter().zip(&same))
         .filter(|(_, same)| !**same)
         .map(|(&(name, old, new), _)| {

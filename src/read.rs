@@ -279,19 +279,20 @@ const STRETCH_GAP: u64 = 4 << 10;
 /// The most bytes [`same_stored`] reads at once from each archive.
 const STRETCH_BYTES: u64 = 1 << 20;
 
-/// For each pair, [`RawEntry::same_as`]. Entries that lie close together
+/// For each pair, [`RawEntry::same_as`] (`false` for `None`, an entry not
+/// kept as stored). Entries that lie close together
 /// in both archives, in the same order (a bundle and its re-pack by the
 /// same tool), are read a stretch at a time, one read per stretch of each
 /// archive instead of one per entry; every pair's compressed bytes are
 /// compared all the same.
-pub(crate) fn same_stored(pairs: &[(&RawEntry, &RawEntry)]) -> Result<Vec<bool>> {
-    let mut candidates: Vec<usize> =
-        (0..pairs.len()).filter(|&index| pairs.get(index).is_some_and(|(old, new)| old.stores_alike(new))).collect();
-    candidates.sort_by_key(|&index| pairs.get(index).map(|(old, _)| old.data.start));
+pub(crate) fn same_stored(pairs: &[Option<(&RawEntry, &RawEntry)>]) -> Result<Vec<bool>> {
+    let mut candidates: Vec<(usize, &RawEntry, &RawEntry)> = (pairs.iter().enumerate())
+        .filter_map(|(index, pair)| pair.filter(|(old, new)| old.stores_alike(new)).map(|(old, new)| (index, old, new)))
+        .collect();
+    candidates.sort_by_key(|(_, old, _)| old.data.start);
     // Stretches of candidates, each contiguous enough in both archives.
     let mut stretches: Vec<Vec<(usize, &RawEntry, &RawEntry)>> = Vec::new();
-    for index in candidates {
-        let Some(&(old, new)) = pairs.get(index) else { continue };
+    for (index, old, new) in candidates {
         let joins = stretches.last().and_then(|stretch| Some((stretch.first()?, stretch.last()?))).is_some_and(
             |((_, first_old, first_new), (_, last_old, last_new))| {
                 old.follows(last_old, first_old) && new.follows(last_new, first_new)

@@ -475,7 +475,6 @@ pub fn to_vec_remapped(bundle: &Bundle, map: &Map) -> Result<(Vec<u8>, Report)> 
     Ok((zip, gathered.report(bundle, map)?))
 }
 
-/// An entry's path, its changes and the values it showed the map.
 /// What the writing threads gather as they remap the entries, for the report.
 #[derive(Default)]
 struct Gathered {
@@ -779,10 +778,7 @@ fn rewritten(document: &Document, entry: &str, map: &Map) -> Result<(Option<Rewr
         changes.iter().map(|change| (change.pointer.as_str(), change.to.as_str())).collect();
     // The renames are spliced into the bytes as read only when nothing else
     // changed them since; an edited document goes through the general editor.
-    let edited = document
-        .original()
-        .filter(|_| !document.is_modified())
-        .and_then(|original| json::replace_strings(original, &replacements));
+    let edited = document.unmodified_original().and_then(|original| json::replace_strings(original, &replacements));
     let mut document = document.clone();
     document.replace(definition, edited);
     Ok((Some((document, changes)), seen))
@@ -806,7 +802,7 @@ fn rewrite(
     let kind = definition.kind();
     // The text read parses to the definition's value (the model is
     // lossless), and parsing it is cheaper than building the value.
-    let read = document.original().filter(|_| !document.is_modified()).and_then(|bytes| json::parse(bytes).ok());
+    let read = document.unmodified_original().and_then(|bytes| json::parse(bytes).ok());
     let mut value = read.unwrap_or_else(|| definition.to_value());
     let mut rewriter = Rewriter { map, entry, changes: Vec::new(), seen };
     match definition {

@@ -53,7 +53,7 @@ pub(crate) enum Stored {
 
 /// What the files of one folder share as they are read: its limits and the
 /// running total of the bytes read.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct FolderReads {
     pub limits: Limits,
     pub total: RunningTotal,

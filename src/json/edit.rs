@@ -146,7 +146,6 @@ pub(crate) fn pointer_position(text: &[u8], pointer: &str) -> Option<(usize, usi
     }
 }
 
-/// Finds a value's bytes in valid JSON, skipping what it passes over.
 /// Where [`Scanner::locate_from`] found values in one document: each
 /// pointer prefix's value, and each array's furthest element reached.
 #[derive(Default)]
@@ -155,6 +154,7 @@ struct Found {
     furthest: std::collections::HashMap<String, (usize, usize)>,
 }
 
+/// Finds a value's bytes in valid JSON, skipping what it passes over.
 struct Scanner<'a> {
     bytes: &'a [u8],
     at: usize,

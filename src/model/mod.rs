@@ -321,6 +321,12 @@ impl Document {
         self.read.as_ref().map(|(_, bytes)| bytes.as_slice())
     }
 
+    /// [`Document::original`], while the definition is still what those
+    /// bytes say (not modified since).
+    pub(crate) fn unmodified_original(&self) -> Option<&[u8]> {
+        self.original().filter(|_| !self.is_modified())
+    }
+
     /// `true` when the definition differs from what was read (or was built
     /// in memory); setting a value to what it was is no change.
     pub fn is_modified(&self) -> bool {
