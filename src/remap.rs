@@ -514,7 +514,13 @@ impl NeedsByEntry {
 impl Gathered {
     /// `entry`'s remapped bytes (`None`: unchanged), its part of the report kept.
     fn edit(&self, entry: &Entry, map: &Map, needles: &Needles) -> Result<Option<Vec<u8>>> {
-        let EntryRemap { rewritten, seen, needs } = remap_entry(entry, map, needles, true)?;
+        let document = self.add(entry, remap_entry(entry, map, needles, true)?)?;
+        Ok(document.map(|document| document.bytes().into_owned()))
+    }
+
+    /// Keeps `entry`'s part of the report, giving back its rewritten document.
+    fn add(&self, entry: &Entry, remapped: EntryRemap) -> Result<Option<Document>> {
+        let EntryRemap { rewritten, seen, needs } = remapped;
         if let Some(needs) = needs {
             self.needs.lock().map_err(poisoned)?.insert(entry.path().to_owned(), needs);
         }
@@ -523,17 +529,22 @@ impl Gathered {
         }
         let Some((document, changes)) = rewritten else { return Ok(None) };
         self.found.lock().map_err(poisoned)?.push((entry.path().to_owned(), changes));
-        Ok(Some(document.bytes().into_owned()))
+        Ok(Some(document))
     }
 
-    /// The report, once every entry went through [`Gathered::edit`].
+    /// Every rewrite, in path order.
+    fn changes(&self) -> Result<Vec<Rewrite>> {
+        let mut found = std::mem::take(&mut *self.found.lock().map_err(poisoned)?);
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(found.into_iter().flat_map(|(_, changes)| changes).collect())
+    }
+
+    /// The report, once every entry went through [`Gathered::add`].
     fn report(&self, bundle: &Bundle, map: &Map) -> Result<Report> {
         let needs = std::mem::take(&mut *self.needs.lock().map_err(poisoned)?);
         let unmapped = bundle_unmapped(bundle, map, &needs.by_path)?;
         drop(needs);
-        let mut found = std::mem::take(&mut *self.found.lock().map_err(poisoned)?);
-        found.sort_by(|a, b| a.0.cmp(&b.0));
-        let changes = found.into_iter().flat_map(|(_, changes)| changes).collect();
+        let changes = self.changes()?;
         let seen: Vec<Seen> = std::mem::take(&mut *self.seen.lock().map_err(poisoned)?).into_iter().collect();
         let unmatched = unmatched_with_nearest(bundle, map, &seen)?;
         Ok(Report { changes, unmapped, unmatched })
@@ -563,32 +574,20 @@ fn remapping(bundle: &Bundle, map: &Map, keep: Keep) -> Result<Remapping> {
     let entries = bundle.entries();
     let with_needs = keep != Keep::DocumentsOnly;
     let results: Vec<_> = entries.par_iter().map(|entry| remap_entry(entry, map, &needles, with_needs)).collect();
-    let mut changes = Vec::new();
+    let gathered = Gathered::default();
     let mut documents = Vec::new();
-    let mut seen = Vec::new();
-    let mut known = NeedsByEntry::default();
     for (entry, result) in entries.iter().zip(results) {
-        let EntryRemap { rewritten, seen: mut entry_seen, needs } = result?;
-        seen.append(&mut entry_seen);
-        if let Some(needs) = needs {
-            known.insert(entry.path().to_owned(), needs);
-        }
-        if let Some((document, mut entry_changes)) = rewritten {
-            if keep != Keep::Nothing {
-                documents.push((entry.path().to_owned(), document));
-            }
-            changes.append(&mut entry_changes);
+        let document = gathered.add(entry, result?)?;
+        if let Some(document) = document.filter(|_| keep != Keep::Nothing) {
+            documents.push((entry.path().to_owned(), document));
         }
     }
-    if !with_needs {
-        return Ok(Remapping {
-            report: Report { changes, unmapped: Vec::new(), unmatched: Vec::new() },
-            rewritten: documents,
-        });
-    }
-    let unmapped = bundle_unmapped(bundle, map, &known.by_path)?;
-    let unmatched = unmatched_with_nearest(bundle, map, &seen)?;
-    Ok(Remapping { report: Report { changes, unmapped, unmatched }, rewritten: documents })
+    let report = if with_needs {
+        gathered.report(bundle, map)?
+    } else {
+        Report { changes: gathered.changes()?, unmapped: Vec::new(), unmatched: Vec::new() }
+    };
+    Ok(Remapping { report, rewritten: documents })
 }
 
 /// One entry through the map.
