@@ -111,6 +111,19 @@ pub struct Change {
     /// For a script's `content`: a unified line diff.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
+    /// The patch's pointer to the value, with array indices ([`Diff::patch`]).
+    #[serde(skip)]
+    patch_path: Box<str>,
+    /// The patch's value where it is not `new`: a script's new `content`.
+    #[serde(skip)]
+    content: Option<Box<Value>>,
+}
+
+impl Change {
+    /// The RFC 6902 operation of this change.
+    fn patch_op(&self) -> PatchOp<'_> {
+        PatchOp { op: self.op, path: &self.patch_path, value: self.content.as_deref().or(self.new.as_ref()) }
+    }
 }
 
 /// A definition present on both sides that differs.
@@ -173,9 +186,10 @@ pub struct KindDiff {
     /// Copies that disagree within one side.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub differing_copies: Vec<DifferingCopies>,
-    /// The RFC 6902 patch of each added, removed or changed definition.
+    /// The RFC 6902 patch of each added or removed definition (a changed
+    /// one's is its changes').
     #[serde(skip)]
-    patches: BTreeMap<String, Vec<PatchOp>>,
+    patches: BTreeMap<String, (Op, Option<Value>)>,
 }
 
 impl KindDiff {
@@ -231,25 +245,55 @@ impl Diff {
     /// # Ok::<(), dlf_bundle::Error>(())
     /// ```
     pub fn patch(&self) -> Patch<'_> {
-        Patch { jobs: &self.jobs.patches, scripts: &self.scripts.patches, resources: &self.resources.patches }
+        Patch { jobs: KindPatch(&self.jobs), scripts: KindPatch(&self.scripts), resources: KindPatch(&self.resources) }
     }
 }
 
 /// The patches of a [`Diff`], by kind and name; serialises as JSON.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Patch<'a> {
-    jobs: &'a BTreeMap<String, Vec<PatchOp>>,
-    scripts: &'a BTreeMap<String, Vec<PatchOp>>,
-    resources: &'a BTreeMap<String, Vec<PatchOp>>,
+    jobs: KindPatch<'a>,
+    scripts: KindPatch<'a>,
+    resources: KindPatch<'a>,
+}
+
+/// One kind's patches, by name: those of the added and removed
+/// definitions and the changed ones', merged in name order.
+#[derive(Debug, Clone)]
+struct KindPatch<'a>(&'a KindDiff);
+
+impl serde::Serialize for KindPatch<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let KindDiff { patches, changed, .. } = self.0;
+        let mut map = serializer.serialize_map(Some(patches.len() + changed.len()))?;
+        let (mut whole, mut changed) = (patches.iter().peekable(), changed.iter().peekable());
+        loop {
+            let whole_first = match (whole.peek(), changed.peek()) {
+                (None, None) => break,
+                (Some((name, _)), Some(next)) => name.as_str() < next.name.as_str(),
+                (whole_next, _) => whole_next.is_some(),
+            };
+            if whole_first {
+                if let Some((name, (op, value))) = whole.next() {
+                    map.serialize_entry(name, &[PatchOp { op: *op, path: "", value: value.as_ref() }])?;
+                }
+            } else if let Some(next) = changed.next() {
+                let ops: Vec<PatchOp<'_>> = next.changes.iter().map(Change::patch_op).collect();
+                map.serialize_entry(&next.name, &ops)?;
+            }
+        }
+        map.end()
+    }
 }
 
 /// One RFC 6902 operation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-struct PatchOp {
+struct PatchOp<'a> {
     op: Op,
-    path: String,
+    path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    value: Option<Value>,
+    value: Option<&'a Value>,
 }
 
 /// Compares two bundles by meaning.
@@ -272,26 +316,28 @@ struct PatchOp {
 pub fn diff(old: &Bundle, new: &Bundle, options: &DiffOptions) -> Result<Diff> {
     let remapped = remap::remapped(old, options.map.as_ref())?;
     let old: &Bundle = &remapped;
-    let (old_side, new_side) = (Side::of(old), Side::of(new));
-    let compare = |kind: DefinitionKind| compare_kind(kind, &old_side, &new_side, options);
-    let mut result = Diff {
-        jobs: compare(DefinitionKind::Job)?,
-        scripts: compare(DefinitionKind::Script)?,
-        resources: compare(DefinitionKind::Resource)?,
+    let mut result = {
+        // Dropped before the affected jobs are worked out, the peak of a large diff.
+        let (old_side, new_side) = (Side::of(old), Side::of(new));
+        let compare = |kind: DefinitionKind| compare_kind(kind, &old_side, &new_side, options);
+        Diff {
+            jobs: compare(DefinitionKind::Job)?,
+            scripts: compare(DefinitionKind::Script)?,
+            resources: compare(DefinitionKind::Resource)?,
+        }
     };
     // Who a change touches is worked out only when something changed.
-    let changed: Vec<(DefinitionKind, String)> = result
-        .kinds()
-        .iter()
-        .flat_map(|(kind, changes)| changes.changed.iter().map(|changed| (*kind, changed.name.clone())))
-        .collect();
-    if !changed.is_empty() {
-        let mut affected = Users::of(new, &changed)?.affected(&changed).into_iter();
-        // In the order `changed` was listed.
-        for changes in [&mut result.jobs, &mut result.scripts, &mut result.resources] {
-            for (changed, affected) in changes.changed.iter_mut().zip(&mut affected) {
-                changed.affected = affected;
-            }
+    let affected = {
+        let changed: Vec<(DefinitionKind, &str)> = (result.kinds().into_iter())
+            .flat_map(|(kind, changes)| changes.changed.iter().map(move |changed| (kind, changed.name.as_str())))
+            .collect();
+        if changed.is_empty() { Vec::new() } else { Users::of(new, &changed)?.affected(&changed) }
+    };
+    let mut affected = affected.into_iter();
+    // In the order `changed` was listed.
+    for changes in [&mut result.jobs, &mut result.scripts, &mut result.resources] {
+        for (changed, affected) in changes.changed.iter_mut().zip(&mut affected) {
+            changed.affected = affected;
         }
     }
     Ok(result)
@@ -339,9 +385,6 @@ impl<'b> Side<'b> {
         })
     }
 }
-
-/// A changed definition and its JSON Patch.
-type ChangedWithPatch = (Changed, Vec<PatchOp>);
 
 /// Which jobs may use a definition reached from `start` (indices of names):
 /// a job holding a reached name is reached, and so is its own name
@@ -407,14 +450,12 @@ impl<'a> Users<'a> {
     /// the name (or a JSON escape that could spell it), so one pass over
     /// NEW's jobs finds which names each holds; only the jobs reachable from
     /// `changed` through those names are parsed for their references.
-    fn of(bundle: &'a Bundle, changed: &'a [(DefinitionKind, String)]) -> Result<Self> {
+    fn of(bundle: &'a Bundle, changed: &[(DefinitionKind, &'a str)]) -> Result<Self> {
         let jobs: Vec<&Entry> = bundle.entries_of(DefinitionKind::Job).collect();
         let mut names: Vec<(DefinitionKind, &str)> =
             jobs.iter().map(|entry| (DefinitionKind::Job, entry.name())).collect();
         names.extend(
-            (changed.iter())
-                .filter(|(kind, _)| *kind != DefinitionKind::Job)
-                .map(|(kind, name)| (*kind, name.as_str())),
+            (changed.iter()).filter(|(kind, _)| *kind != DefinitionKind::Job).map(|(kind, name)| (*kind, *name)),
         );
         names.sort_unstable();
         names.dedup();
@@ -491,9 +532,9 @@ impl<'a> Users<'a> {
     /// For each of `changed`, its users and every job downstream of them,
     /// sorted. What lies downstream of a job is worked out once, however
     /// many changed definitions it uses, and the lists in parallel.
-    fn affected(&self, changed: &[(DefinitionKind, String)]) -> Vec<Vec<String>> {
+    fn affected(&self, changed: &[(DefinitionKind, &str)]) -> Vec<Vec<String>> {
         let starts: Vec<Option<usize>> =
-            changed.iter().map(|(kind, name)| self.names.binary_search(&(*kind, name.as_str())).ok()).collect();
+            changed.iter().map(|(kind, name)| self.names.binary_search(&(*kind, *name)).ok()).collect();
         // The jobs whose downstream is asked for: the changed jobs and the users of every change.
         let mut asked = BTreeSet::new();
         for (start, (kind, _)) in starts.iter().zip(changed) {
@@ -576,14 +617,14 @@ fn compare_kind(kind: DefinitionKind, old: &Side<'_>, new: &Side<'_>, options: &
             }
             (Some((name, _)), None) => {
                 out.removed.push(name.to_owned());
-                out.patches.insert(name.to_owned(), vec![PatchOp { op: Op::Remove, path: String::new(), value: None }]);
+                out.patches.insert(name.to_owned(), (Op::Remove, None));
             }
             (None, Some((name, copies))) => {
                 out.added.push(name.to_owned());
                 let value =
                     copies.first().map(|(_, entry)| entry.load().map(|document| document.definition().to_value()));
                 let value = value.transpose()?;
-                out.patches.insert(name.to_owned(), vec![PatchOp { op: Op::Add, path: String::new(), value }]);
+                out.patches.insert(name.to_owned(), (Op::Add, value));
             }
             (None, None) => break,
         }
@@ -593,18 +634,14 @@ fn compare_kind(kind: DefinitionKind, old: &Side<'_>, new: &Side<'_>, options: &
     let raw: Vec<Option<(&RawEntry, &RawEntry)>> =
         both.iter().map(|(_, old, new)| Some((old.unchanged_raw()?, new.unchanged_raw()?))).collect();
     let same = read::same_stored(&raw)?;
-    let compared: Vec<Result<Option<ChangedWithPatch>>> = (both.par_iter().zip(&same))
+    let compared: Vec<Result<Option<Changed>>> = (both.par_iter().zip(&same))
         .filter(|(_, same)| !**same)
         .map(|(&(name, old, new), _)| {
-            let (changes, patch) = compare_definition(kind, old, new, options)?;
-            Ok((!changes.is_empty()).then(|| (Changed { name: name.to_owned(), changes, affected: Vec::new() }, patch)))
+            let changes = compare_definition(kind, old, new, options)?;
+            Ok((!changes.is_empty()).then(|| Changed { name: name.to_owned(), changes, affected: Vec::new() }))
         })
         .collect();
-    for compared in compared {
-        let Some((changed, patch)) = compared? else { continue };
-        out.patches.insert(changed.name.clone(), patch);
-        out.changed.push(changed);
-    }
+    out.changed = compared.into_iter().filter_map(Result::transpose).collect::<Result<_>>()?;
     Ok(out)
 }
 
@@ -619,7 +656,7 @@ fn differing(
     let Some(((_, first), rest)) = copies.split_first() else { return Ok(None) };
     let mut differ = false;
     for (_, copy) in rest {
-        differ |= !compare_definition(kind, first, copy, options)?.0.is_empty();
+        differ |= !compare_definition(kind, first, copy, options)?.is_empty();
     }
     Ok(differ.then(|| DifferingCopies {
         name: name.to_owned(),
@@ -628,30 +665,27 @@ fn differing(
     }))
 }
 
-/// The changes from `old` to `new` of one definition, and its patch.
+/// The changes from `old` to `new` of one definition.
 /// Identical raw entries are no change without inflating either; equal
 /// bytes are no change without parsing; the others are parsed as JSON for
 /// the comparison and not kept.
-fn compare_definition(
-    kind: DefinitionKind,
-    old: &Entry,
-    new: &Entry,
-    options: &DiffOptions,
-) -> Result<(Vec<Change>, Vec<PatchOp>)> {
+fn compare_definition(kind: DefinitionKind, old: &Entry, new: &Entry, options: &DiffOptions) -> Result<Vec<Change>> {
     if let (Some(old), Some(new)) = (old.unchanged_raw(), new.unchanged_raw())
         && old.same_as(new)?
     {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok(Vec::new());
     }
     let (old_bytes, new_bytes) = (old.bytes()?, new.bytes()?);
     if old_bytes == new_bytes {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok(Vec::new());
     }
     let (old, new) = (old.json(&old_bytes)?, new.json(&new_bytes)?);
-    let mut walk = Walk { kind, options, changes: Vec::new(), patch: Vec::new() };
+    let mut walk = Walk { kind, options, changes: Vec::new() };
     let root = Here { path: String::new(), patch_path: String::new(), key: None, parent_key: None, named: false };
     walk.value(&old, &new, &root);
-    Ok((walk.changes, walk.patch))
+    // Kept to the end of a diff of thousands: without spare capacity.
+    walk.changes.shrink_to_fit();
+    Ok(walk.changes)
 }
 
 /// Where the walk is: the semantic pointer, the patch's (index) pointer,
@@ -704,13 +738,19 @@ struct Walk<'o> {
     kind: DefinitionKind,
     options: &'o DiffOptions,
     changes: Vec<Change>,
-    patch: Vec<PatchOp>,
 }
 
 impl Walk<'_> {
     fn record(&mut self, here: &Here<'_>, op: Op, old: Option<&Value>, new: Option<&Value>) {
-        self.changes.push(Change { path: here.path.clone(), op, old: old.cloned(), new: new.cloned(), diff: None });
-        self.patch.push(PatchOp { op, path: here.patch_path.clone(), value: new.cloned() });
+        self.changes.push(Change {
+            path: here.path.clone(),
+            op,
+            old: old.cloned(),
+            new: new.cloned(),
+            diff: None,
+            patch_path: here.patch_path.as_str().into(),
+            content: None,
+        });
     }
 
     fn value(&mut self, old: &Value, new: &Value, here: &Here<'_>) {
@@ -757,11 +797,8 @@ impl Walk<'_> {
                         old: None,
                         new: None,
                         diff: Some(diff),
-                    });
-                    self.patch.push(PatchOp {
-                        op: Op::Replace,
-                        path: here.patch_path.clone(),
-                        value: Some(new.clone()),
+                        patch_path: here.patch_path.as_str().into(),
+                        content: Some(Box::new(new.clone())),
                     });
                 }
             }

@@ -124,8 +124,9 @@ fn defined_by(job: &Job, node: Option<&str>, need: &Reference) -> bool {
 
 /// Needs of scripts and resources by entry path, gathered by a pass that
 /// read them for another purpose, so that resolving reads them no more.
-/// Lists are shared: most scripts need the same few objects.
-pub(crate) type KnownNeeds = std::collections::HashMap<String, std::sync::Arc<[Reference]>>;
+/// Lists are shared: most scripts need the same few objects; paths are
+/// the entries' own.
+pub(crate) type KnownNeeds = std::collections::HashMap<std::sync::Arc<str>, std::sync::Arc<[Reference]>>;
 
 struct BundleLookup<'a> {
     bundle: &'a Bundle,

@@ -71,7 +71,9 @@ pub(crate) fn zip_indexed_into<'a, W: Write>(
     produce: impl Fn(usize) -> Result<Produced<'a>> + Sync,
 ) -> Result<W> {
     let level = CompressionLvl::new(LEVEL).map_err(|_| internal("invalid compression level"))?;
-    let mut archive = ZipArchiveWriter::new(writer);
+    // The central directory's records, sized once: growing them by doubling
+    // doubled their share of the peak at 10,000 jobs.
+    let mut archive = ZipArchiveWriter::builder().with_capacity(count).build(writer);
     let epoch = UtcDateTime::from_components(1980, 1, 1, 0, 0, 0, 0).ok_or_else(|| internal("invalid timestamp"))?;
     for start in (0..count).step_by(CHUNK) {
         let compressed: Vec<Result<Option<Compressed<'a>>>> = (start..count.min(start + CHUNK))

@@ -101,3 +101,41 @@ fn every_commands_json_keeps_its_shape() {
         .collect();
     assert!(mismatched.is_empty(), "{}", mismatched.join("\n"));
 }
+
+/// The reports of `remap` and `diff` are written as they are serialised:
+/// `addressing` first, then the report's fields in their documented order,
+/// and a changed value keeps its document's member order.
+#[test]
+fn reports_open_with_their_addressing_and_keep_member_order() {
+    let seed = seed();
+    let changed_dir = tempfile::tempdir().unwrap();
+    let job = changed_dir.path().join("jobs/job_batch.job");
+    std::fs::create_dir_all(job.parent().unwrap()).unwrap();
+    let text = std::fs::read_to_string(PathBuf::from(&seed).join("jobs/job_batch.job")).unwrap();
+    let with_member = text.replacen('{', "{\n  \"zebra\": {\"z\": 1, \"a\": 2},", 1);
+    std::fs::write(&job, with_member).unwrap();
+    let changed = changed_dir.path().display().to_string();
+    let table: [(&[&str], &str, &[&str]); 2] = [
+        (
+            &["remap", &seed, "--map", "map.toml", "--dry-run", "--format", "json"],
+            "{\n  \"addressing\": \"index\",\n  \"changes\": [",
+            &["\"entry\"", "\"pointer\"", "\"kind\"", "\"from\"", "\"to\""],
+        ),
+        (
+            &["diff", &seed, &changed, "--format", "json"],
+            "{\n  \"addressing\": \"name\",\n  \"jobs\": {",
+            &["\"path\": \"/zebra\"", "\"op\": \"add\"", "\"z\": 1", "\"a\": 2"],
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("map.toml"), "[connection]\ndws_link = \"dws_prod\"\n").unwrap();
+    for (args, opening, in_order) in table {
+        let output =
+            Command::new(env!("CARGO_BIN_EXE_dlf-bundle")).current_dir(dir.path()).args(args).output().unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(stdout.starts_with(opening), "{args:?}:\n{stdout}");
+        let positions: Vec<Option<usize>> = in_order.iter().map(|key| stdout.find(key)).collect();
+        assert!(positions.iter().all(Option::is_some), "{args:?}: {in_order:?} not all in\n{stdout}");
+        assert!(positions.is_sorted(), "{args:?}: {in_order:?} out of order in\n{stdout}");
+    }
+}

@@ -6,7 +6,7 @@ use dlf_bundle::diagnostic::Warning;
 use dlf_bundle::export::ApiError;
 use dlf_bundle::{Layout, Limits, ReadOptions};
 use serde::Serialize;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::Path;
 
 /// Output of the commands that report in text or JSON.
@@ -167,20 +167,26 @@ impl From<u8> for ExitCode {
     }
 }
 
-/// Prints `report` as pretty JSON on stdout.
+/// Prints `report` as pretty JSON on stdout, serialised as it is written:
+/// a report of 10,000 jobs is never held whole, as text or as a tree.
 pub fn print_json(report: &impl Serialize) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(report)
-        .map_err(|e| Failure::Message(format!("cannot write the JSON report: {e}")))?;
-    print_line(text)
+    print_with(|out| {
+        serde_json::to_writer_pretty(&mut *out, report)?;
+        writeln!(out)
+    })
 }
 
 /// Writes `text` on standard output. A reader that stops reading (`| head`,
 /// `| grep -q`) ends the output, not the command: the verdict and its exit
 /// status stand, and nothing panics.
 pub fn print(text: impl std::fmt::Display) -> Result<(), Failure> {
-    use std::io::Write as _;
-    let mut out = std::io::stdout().lock();
-    match write!(out, "{text}").and_then(|()| out.flush()) {
+    print_with(|out| write!(out, "{text}"))
+}
+
+/// What `write` writes, on standard output through a buffer, as [`print`].
+pub fn print_with(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), Failure> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(Failure::Message(format!("cannot write to standard output: {error}")))
         }
@@ -191,7 +197,6 @@ pub fn print(text: impl std::fmt::Display) -> Result<(), Failure> {
 /// Writes `text` and a newline on standard error; when even that fails
 /// there is nowhere left to say so, and the exit status still tells.
 pub fn print_error(text: impl std::fmt::Display) {
-    use std::io::Write as _;
     drop(writeln!(std::io::stderr().lock(), "{text}"));
 }
 
@@ -376,16 +381,15 @@ impl<'a> Output<'a> {
     }
 }
 
-/// A report as JSON, with `"addressing"` saying how its pointers name list
-/// elements: `index` (RFC 6901, `/nodes/0/properties/3/value`: `remap`)
-/// or `name` (`/nodes/load/properties/connectionName`: `diff`).
-pub fn with_addressing(report: &impl serde::Serialize, addressing: &str) -> Result<serde_json::Value, Failure> {
-    let mut value =
-        serde_json::to_value(report).map_err(|e| Failure::Message(format!("cannot write the JSON report: {e}")))?;
-    if let Some(object) = value.as_object_mut() {
-        object.insert("addressing".into(), serde_json::Value::from(addressing));
-    }
-    Ok(value)
+/// A report as JSON, with `"addressing"` first, saying how its pointers name
+/// list elements: `index` (RFC 6901, `/nodes/0/properties/3/value`: `remap`)
+/// or `name` (`/nodes/load/properties/connectionName`: `diff`); the report's
+/// fields follow.
+#[derive(Serialize)]
+pub struct Addressed<'a, T> {
+    pub addressing: &'static str,
+    #[serde(flatten)]
+    pub report: &'a T,
 }
 
 /// A list as a line of text shows it: the first few, then "and N more"

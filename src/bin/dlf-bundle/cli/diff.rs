@@ -2,12 +2,12 @@
 //! meaning, for review.
 
 use super::common::ExitCode;
-use super::common::{Failure, LimitArgs, Outcome, Paint, print, print_json, read_map, shortened, with_addressing};
+use super::common::{Addressed, Failure, LimitArgs, Outcome, Paint, print_json, print_with, read_map, shortened};
 use super::input;
 use clap::ValueEnum;
 use dlf_bundle::diff::{self, Change, Diff, DiffOptions, KindDiff, Op};
 use dlf_bundle::{Bundle, DefinitionKind, ReadOptions, json};
-use std::fmt::Write as _;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -59,10 +59,10 @@ pub fn run(args: &Args) -> Outcome {
     let (old, new) = (old?, new?);
     let result = diff::diff(&old, &new, &options).map_err(|e| Failure::Usage(format!("cannot remap OLD: {e}")))?;
     match args.format {
-        DiffFormat::Json => print_json(&with_addressing(&result, "name")?)?,
+        DiffFormat::Json => print_json(&Addressed { addressing: "name", report: &result })?,
         DiffFormat::Patch => print_json(&result.patch())?,
-        DiffFormat::Text => print(text(&result, &Paint::stdout()))?,
-        DiffFormat::Markdown => print(markdown(&result))?,
+        DiffFormat::Text => print_with(|out| text(out, &result, &Paint::stdout()))?,
+        DiffFormat::Markdown => print_with(|out| markdown(out, &result))?,
     }
     let differ = !result.is_empty();
     Ok(if args.exit_code && differ { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -95,27 +95,26 @@ fn compact(value: Option<&json::Value>) -> String {
 
 /// Git-like: `+`/`-` for added and removed definitions, a block per
 /// changed one.
-fn text(result: &Diff, paint: &Paint) -> String {
-    let mut out = String::new();
+fn text(out: &mut dyn Write, result: &Diff, paint: &Paint) -> io::Result<()> {
     for (kind, changes) in result.kinds() {
         let kind = kind.as_str();
         for name in &changes.added {
-            let _ = writeln!(out, "{}", paint.paint("32", &format!("+ {kind} {name}")));
+            writeln!(out, "{}", paint.paint("32", &format!("+ {kind} {name}")))?;
         }
         for name in &changes.removed {
-            let _ = writeln!(out, "{}", paint.paint("31", &format!("- {kind} {name}")));
+            writeln!(out, "{}", paint.paint("31", &format!("- {kind} {name}")))?;
         }
         for changed in &changes.changed {
-            let _ = writeln!(out, "{}", paint.paint("1", &format!("~ {kind} {}", changed.name)));
+            writeln!(out, "{}", paint.paint("1", &format!("~ {kind} {}", changed.name)))?;
             for change in &changed.changes {
-                text_change(&mut out, change, paint);
+                text_change(out, change, paint)?;
             }
             if !changed.affected.is_empty() {
-                let _ = writeln!(out, "    affected jobs: {}", shortened(&changed.affected));
+                writeln!(out, "    affected jobs: {}", shortened(&changed.affected))?;
             }
         }
         for copies in &changes.differing_copies {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "{}",
                 paint.paint(
@@ -127,16 +126,16 @@ fn text(result: &Diff, paint: &Paint) -> String {
                         shortened(&copies.entries)
                     )
                 )
-            );
+            )?;
         }
     }
     if result.is_empty() {
-        out.push_str("no differences\n");
+        writeln!(out, "no differences")?;
     }
-    out
+    Ok(())
 }
 
-fn text_change(out: &mut String, change: &Change, paint: &Paint) {
+fn text_change(out: &mut dyn Write, change: &Change, paint: &Paint) -> io::Result<()> {
     let line = match change.op {
         Op::Add => paint.paint("32", &format!("    + {}: {}", change.path, compact(change.new.as_ref()))),
         Op::Remove => paint.paint("31", &format!("    - {}: {}", change.path, compact(change.old.as_ref()))),
@@ -145,7 +144,7 @@ fn text_change(out: &mut String, change: &Change, paint: &Paint) {
             format!("    ~ {}: {} -> {}", change.path, compact(change.old.as_ref()), compact(change.new.as_ref()))
         }
     };
-    let _ = writeln!(out, "{line}");
+    writeln!(out, "{line}")?;
     for diff_line in change.diff.iter().flat_map(|diff| diff.lines()) {
         let style = match diff_line.chars().next() {
             Some('+') if !diff_line.starts_with("+++") => "32",
@@ -153,84 +152,85 @@ fn text_change(out: &mut String, change: &Change, paint: &Paint) {
             Some('@') => "36",
             _ => "0",
         };
-        let _ = writeln!(out, "      {}", paint.paint(style, diff_line));
+        writeln!(out, "      {}", paint.paint(style, diff_line))?;
     }
+    Ok(())
 }
 
 /// A summary table, then a section per changed definition with script
 /// diffs in collapsible blocks: ready to post on a pull request.
-fn markdown(result: &Diff) -> String {
-    let mut out = String::from("## Bundle diff\n\n");
+fn markdown(out: &mut dyn Write, result: &Diff) -> io::Result<()> {
+    writeln!(out, "## Bundle diff\n")?;
     if result.is_empty() {
-        out.push_str("No differences.\n");
-        return out;
+        return writeln!(out, "No differences.");
     }
-    out.push_str("| kind | added | removed | changed |\n|---|---:|---:|---:|\n");
+    writeln!(out, "| kind | added | removed | changed |\n|---|---:|---:|---:|")?;
     for (kind, changes) in result.kinds() {
-        let _ = writeln!(
+        writeln!(
             out,
             "| {} | {} | {} | {} |",
             kind_title(kind),
             changes.added.len(),
             changes.removed.len(),
             changes.changed.len()
-        );
+        )?;
     }
     for (kind, changes) in result.kinds() {
-        markdown_kind(&mut out, kind, changes);
+        markdown_kind(out, kind, changes)?;
     }
-    out
+    Ok(())
 }
 
-fn markdown_kind(out: &mut String, kind: DefinitionKind, changes: &KindDiff) {
+fn markdown_kind(out: &mut dyn Write, kind: DefinitionKind, changes: &KindDiff) -> io::Result<()> {
     let kind = kind.as_str();
     for (names, verb) in [(&changes.added, "added"), (&changes.removed, "removed")] {
         if !names.is_empty() {
             let list: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
-            let _ = writeln!(out, "\n**{kind}s {verb}:** {}", list.join(", "));
+            writeln!(out, "\n**{kind}s {verb}:** {}", list.join(", "))?;
         }
     }
     for changed in &changes.changed {
-        let _ = writeln!(out, "\n### {kind} `{}`\n", changed.name);
+        writeln!(out, "\n### {kind} `{}`\n", changed.name)?;
         let (plain, diffs): (Vec<&Change>, Vec<&Change>) = changed.changes.iter().partition(|c| c.diff.is_none());
         if !plain.is_empty() {
-            out.push_str("| path | change | before | after |\n|---|---|---|---|\n");
+            writeln!(out, "| path | change | before | after |\n|---|---|---|---|")?;
             for change in plain {
                 let cell = |value: Option<&json::Value>| match value {
                     Some(value) => format!("`{}`", compact(Some(value)).replace('|', "\\|").replace('`', "'")),
                     None => String::new(),
                 };
-                let _ = writeln!(
+                writeln!(
                     out,
                     "| `{}` | {} | {} | {} |",
                     change.path,
                     change.op.as_str(),
                     cell(change.old.as_ref()),
                     cell(change.new.as_ref())
-                );
+                )?;
             }
         }
         for change in diffs {
             let diff = change.diff.as_deref().unwrap_or_default();
             let newline = if diff.ends_with('\n') { "" } else { "\n" };
-            let _ = writeln!(
+            writeln!(
                 out,
                 "\n<details><summary><code>{}</code></summary>\n\n```diff\n{diff}{newline}```\n\n</details>",
                 change.path
-            );
+            )?;
         }
         if !changed.affected.is_empty() {
             let list: Vec<String> = changed.affected.iter().map(|name| format!("`{name}`")).collect();
-            let _ = writeln!(out, "\nAffected jobs: {}", list.join(", "));
+            writeln!(out, "\nAffected jobs: {}", list.join(", "))?;
         }
     }
     for copies in &changes.differing_copies {
-        let _ = writeln!(
+        writeln!(
             out,
             "\n> **Warning:** the copies of {kind} `{}` in {} differ: {}",
             copies.name,
             copies.side,
             copies.entries.join(", ")
-        );
+        )?;
     }
+    Ok(())
 }
