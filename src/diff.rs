@@ -8,7 +8,7 @@
 //! whitespace, entry order and compression are no change. Values compare as
 //! JSON values: `1` and `1.0` are equal numbers, `1` and `"1"` differ.
 
-use crate::bundle::{Bundle, Entry};
+use crate::bundle::{self, Bundle, Entry};
 use crate::error::Result;
 use crate::json::{self, Value};
 use crate::kind::DefinitionKind;
@@ -634,14 +634,18 @@ fn compare_kind(kind: DefinitionKind, old: &Side<'_>, new: &Side<'_>, options: &
     let raw: Vec<Option<(&RawEntry, &RawEntry)>> =
         both.iter().map(|(_, old, new)| Some((old.unchanged_raw()?, new.unchanged_raw()?))).collect();
     let same = read::same_stored(&raw)?;
-    let compared: Vec<Result<Option<Changed>>> = (both.par_iter().zip(&same))
-        .filter(|(_, same)| !**same)
-        .map(|(&(name, old, new), _)| {
-            let changes = compare_definition(kind, old, new, options)?;
-            Ok((!changes.is_empty()).then(|| Changed { name: name.to_owned(), changes, affected: Vec::new() }))
-        })
+    // The others inflated (a stretch of each archive read at once) and compared.
+    let differing: Vec<(&str, [&Entry; 2])> =
+        (both.iter().zip(&same)).filter(|(_, same)| !**same).map(|(&(name, old, new), _)| (name, [old, new])).collect();
+    let pairs: Vec<[&Entry; 2]> = differing.iter().map(|(_, pair)| *pair).collect();
+    let compared = bundle::with_bytes(&pairs, |index, [old_bytes, new_bytes]| {
+        let [old, new] = pairs.get(index).copied().ok_or_else(|| crate::Error::internal("a pair was lost"))?;
+        compare_bytes(kind, [old, new], [&old_bytes, &new_bytes], options)
+    })?;
+    out.changed = (differing.into_iter().zip(compared))
+        .filter(|(_, changes)| !changes.is_empty())
+        .map(|((name, _), changes)| Changed { name: name.to_owned(), changes, affected: Vec::new() })
         .collect();
-    out.changed = compared.into_iter().filter_map(Result::transpose).collect::<Result<_>>()?;
     Ok(out)
 }
 
@@ -675,11 +679,21 @@ fn compare_definition(kind: DefinitionKind, old: &Entry, new: &Entry, options: &
     {
         return Ok(Vec::new());
     }
-    let (old_bytes, new_bytes) = (old.bytes()?, new.bytes()?);
+    compare_bytes(kind, [old, new], [&old.bytes()?, &new.bytes()?], options)
+}
+
+/// [`compare_definition`] of `old` and `new` (OLD's and NEW's) that are
+/// not stored alike, from their bytes.
+fn compare_bytes(
+    kind: DefinitionKind,
+    [old, new]: [&Entry; 2],
+    [old_bytes, new_bytes]: [&[u8]; 2],
+    options: &DiffOptions,
+) -> Result<Vec<Change>> {
     if old_bytes == new_bytes {
         return Ok(Vec::new());
     }
-    let (old, new) = (old.json(&old_bytes)?, new.json(&new_bytes)?);
+    let (old, new) = (old.json(old_bytes)?, new.json(new_bytes)?);
     let mut walk = Walk { kind, options, changes: Vec::new() };
     let root = Here { path: String::new(), patch_path: String::new(), key: None, parent_key: None, named: false };
     walk.value(&old, &new, &root);

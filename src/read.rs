@@ -273,60 +273,80 @@ impl Source {
 }
 
 /// Entries that lie at most this far apart are read together by
-/// [`same_stored`]: the headers between them cost less than a read each.
+/// [`with_compressed`]: the headers between them cost less than a read each.
 const STRETCH_GAP: u64 = 4 << 10;
 
-/// The most bytes [`same_stored`] reads at once from each archive.
-const STRETCH_BYTES: u64 = 1 << 20;
+/// The most bytes [`with_compressed`] reads at once from each archive. A
+/// stretch is one task: a 9 MB bundle makes dozens, enough for every thread
+/// to stay busy to the end.
+const STRETCH_BYTES: u64 = 256 << 10;
 
-/// For each pair, [`RawEntry::same_as`] (`false` for `None`, an entry not
-/// kept as stored). Entries that lie close together
-/// in both archives, in the same order (a bundle and its re-pack by the
-/// same tool), are read a stretch at a time, one read per stretch of each
-/// archive instead of one per entry; every pair's compressed bytes are
-/// compared all the same.
-pub(crate) fn same_stored(pairs: &[Option<(&RawEntry, &RawEntry)>]) -> Result<Vec<bool>> {
-    let mut candidates: Vec<(usize, &RawEntry, &RawEntry)> = (pairs.iter().enumerate())
-        .filter_map(|(index, pair)| pair.filter(|(old, new)| old.stores_alike(new)).map(|(old, new)| (index, old, new)))
-        .collect();
-    candidates.sort_by_key(|(_, old, _)| old.data.start);
-    // Stretches of candidates, each contiguous enough in both archives.
-    let mut stretches: Vec<Vec<(usize, &RawEntry, &RawEntry)>> = Vec::new();
-    for (index, old, new) in candidates {
+/// `work(index, bytes)` for each item: the compressed bytes of its `N`
+/// entries (one per archive, e.g. OLD's and NEW's of a pair). Items whose
+/// entries lie close together in every archive, in the same order (a
+/// bundle, or a bundle and its re-pack by the same tool), are read a
+/// stretch at a time, one read per stretch of each archive instead of one
+/// per entry, and stretches are worked on in parallel. Results come with
+/// their indices, in stretch order; the first error wins.
+pub(crate) fn with_compressed<const N: usize, T: Send>(
+    mut items: Vec<(usize, [&RawEntry; N])>,
+    work: impl Fn(usize, [&[u8]; N]) -> Result<T> + Sync,
+) -> Result<Vec<(usize, T)>> {
+    items.sort_by_key(|(_, entries)| entries.first().map(|entry| entry.data.start));
+    let mut stretches: Vec<Vec<(usize, [&RawEntry; N])>> = Vec::new();
+    for item in items {
         let joins = stretches.last().and_then(|stretch| Some((stretch.first()?, stretch.last()?))).is_some_and(
-            |((_, first_old, first_new), (_, last_old, last_new))| {
-                old.follows(last_old, first_old) && new.follows(last_new, first_new)
+            |((_, first), (_, last))| {
+                (item.1.iter().zip(first).zip(last)).all(|((entry, first), last)| entry.follows(last, first))
             },
         );
         match stretches.last_mut() {
-            Some(stretch) if joins => stretch.push((index, old, new)),
-            _ => stretches.push(vec![(index, old, new)]),
+            Some(stretch) if joins => stretch.push(item),
+            _ => stretches.push(vec![item]),
         }
     }
-    let compared: Vec<Result<Vec<usize>>> = stretches
+    let worked: Vec<Result<Vec<(usize, T)>>> = stretches
         .par_iter()
         .map(|stretch| {
-            let (Some((_, first_old, first_new)), Some((_, last_old, last_new))) = (stretch.first(), stretch.last())
-            else {
+            let (Some((_, firsts)), Some((_, lasts))) = (stretch.first(), stretch.last()) else {
                 return Ok(Vec::new());
             };
-            let old_bytes = first_old.source.read(first_old.data.start..last_old.data.end)?;
-            let new_bytes = first_new.source.read(first_new.data.start..last_new.data.end)?;
-            let mut same = Vec::new();
-            for (index, old, new) in stretch {
-                if old.within(&old_bytes, first_old)? == new.within(&new_bytes, first_new)? {
-                    same.push(*index);
-                }
+            let mut read = Vec::with_capacity(N);
+            for (first, last) in firsts.iter().zip(lasts) {
+                read.push(first.source.read(first.data.start..last.data.end)?);
             }
-            Ok(same)
+            let mut out = Vec::with_capacity(stretch.len());
+            for (index, entries) in stretch {
+                let mut bytes: [&[u8]; N] = [&[]; N];
+                for ((slot, entry), (read, first)) in bytes.iter_mut().zip(entries).zip(read.iter().zip(firsts)) {
+                    *slot = entry.within(read, first)?;
+                }
+                out.push((*index, work(*index, bytes)?));
+            }
+            Ok(out)
         })
         .collect();
+    let mut out = Vec::new();
+    for worked in worked {
+        out.append(&mut worked?);
+    }
+    Ok(out)
+}
+
+/// For each pair, [`RawEntry::same_as`] (`false` for `None`, an entry not
+/// kept as stored): the pairs stored alike are read by [`with_compressed`],
+/// and every such pair's compressed bytes are compared all the same.
+pub(crate) fn same_stored(pairs: &[Option<(&RawEntry, &RawEntry)>]) -> Result<Vec<bool>> {
+    let candidates: Vec<(usize, [&RawEntry; 2])> = (pairs.iter().enumerate())
+        .filter_map(|(index, pair)| {
+            pair.filter(|(old, new)| old.stores_alike(new)).map(|(old, new)| (index, [old, new]))
+        })
+        .collect();
+    let compared = with_compressed(candidates, |_, [old, new]| Ok(old == new))?;
     let mut result = vec![false; pairs.len()];
-    for same in compared {
-        for index in same? {
-            if let Some(slot) = result.get_mut(index) {
-                *slot = true;
-            }
+    for (index, same) in compared {
+        if let Some(slot) = result.get_mut(index) {
+            *slot = same;
         }
     }
     Ok(result)
@@ -353,7 +373,7 @@ impl RawEntry {
     }
 
     /// Whether this entry can join the stretch from `first` to `last` (of
-    /// the same archive) that [`same_stored`] reads at once.
+    /// the same archive) that [`with_compressed`] reads at once.
     fn follows(&self, last: &Self, first: &Self) -> bool {
         Arc::ptr_eq(&self.source, &last.source)
             && self.data.start >= last.data.end
@@ -364,11 +384,16 @@ impl RawEntry {
     /// The entry inflated, its size and CRC-32 checked against what it
     /// declares and the limits it was listed under.
     pub(crate) fn inflate(&self) -> Result<Vec<u8>> {
-        let compressed = self.compressed()?;
+        self.inflate_from(&self.compressed()?)
+    }
+
+    /// [`RawEntry::inflate`] of `compressed`, this entry's compressed bytes
+    /// read already (by [`with_compressed`]).
+    pub(crate) fn inflate_from(&self, compressed: &[u8]) -> Result<Vec<u8>> {
         let mut buffer = Vec::new();
         inflate(
             self.declared,
-            &compressed,
+            compressed,
             &self.source.limits,
             &RunningTotal::default(),
             &mut Decompressor::new(),

@@ -212,6 +212,51 @@ fn a_forged_entry_among_many_is_a_change_from_memory_and_from_files() {
     }
 }
 
+/// Differing pairs are inflated from stretches of both archives read at
+/// once; entries in another order in NEW (or scattered) still pair by name.
+#[test]
+fn the_changes_are_found_whatever_order_either_archive_keeps() {
+    let old = generated(30);
+    let old_zip = old.to_vec().unwrap();
+    let changed = |path: &str, data: &[u8]| {
+        let text = String::from_utf8(data.to_vec()).unwrap();
+        match path {
+            "jobs/j3/j3.job" | "jobs/j17/j17.job" => text.replace("conn_", "link_"),
+            "jobs/j9/s9.script" => text.replace("select 2", "select 3"),
+            _ => text,
+        }
+    };
+    let entries: Vec<(String, Vec<u8>)> =
+        old.iter().map(|entry| (entry.path().to_owned(), entry.bytes().unwrap().into_owned())).collect();
+    let in_order: Vec<RawEntry> = entries.iter().map(|(path, data)| RawEntry::new(path, changed(path, data))).collect();
+    let reversed: Vec<RawEntry> = in_order.iter().rev().cloned().collect();
+    let mut interleaved: Vec<RawEntry> = in_order.iter().step_by(2).cloned().collect();
+    interleaved.extend(in_order.iter().skip(1).step_by(2).cloned());
+    let dir = tempfile::tempdir().unwrap();
+    for (order, entries) in [("in order", &in_order), ("reversed", &reversed), ("interleaved", &interleaved)] {
+        let new_zip = raw_zip(entries);
+        let path = dir.path().join("new.zip");
+        std::fs::write(&path, &new_zip).unwrap();
+        let old_path = dir.path().join("old.zip");
+        std::fs::write(&old_path, &old_zip).unwrap();
+        let sides = [
+            ("memory", Bundle::from_slice(&old_zip).unwrap(), Bundle::from_slice(&new_zip).unwrap()),
+            ("files", Bundle::open(&old_path).unwrap(), Bundle::open(&path).unwrap()),
+        ];
+        for (source, old, new) in sides {
+            let result = diff(&old, &new, &DiffOptions::new()).unwrap();
+            let names = |changed: &[dlf_bundle::diff::Changed]| -> Vec<String> {
+                changed.iter().map(|changed| changed.name.clone()).collect()
+            };
+            assert_eq!(names(&result.jobs.changed), ["j17", "j3"], "{order}, {source}");
+            assert_eq!(names(&result.scripts.changed), ["s9"], "{order}, {source}");
+            let paths: Vec<&str> =
+                result.jobs.changed.iter().flat_map(|c| c.changes.iter().map(|c| c.path.as_str())).collect();
+            assert_eq!(paths, ["/nodes/load/properties/connectionName"; 2], "{order}, {source}");
+        }
+    }
+}
+
 #[test]
 fn remap_streamed_writes_what_remap_in_memory_writes_and_copies_untouched_entries_raw() {
     let dir = tempfile::tempdir().unwrap();

@@ -222,6 +222,15 @@ impl Entry {
         crate::json::parse(bytes).map_err(|e| self.locate(e))
     }
 
+    /// The bytes of a zip entry inflated from `compressed`, its compressed
+    /// bytes read already; any other entry's read as [`Entry::read`] does.
+    fn inflated_from(&self, compressed: &[u8]) -> Result<Vec<u8>> {
+        match &self.stored {
+            Stored::Zip(raw) => raw.inflate_from(compressed).map_err(|e| e.in_entry(self.path())),
+            Stored::File { .. } | Stored::Memory => self.read(),
+        }
+    }
+
     /// The bytes as stored, inflated or read.
     fn read(&self) -> Result<Vec<u8>> {
         match &self.stored {
@@ -260,4 +269,66 @@ impl Entry {
     pub fn is_modified(&self) -> bool {
         self.document.get().is_some_and(|document| document.is_modified())
     }
+
+    /// How the entry is stored, when its bytes are still to be inflated
+    /// from it (a zip entry not parsed yet).
+    fn unread_raw(&self) -> Option<&RawEntry> {
+        match (&self.stored, self.document.get()) {
+            (Stored::Zip(raw), None) => Some(raw),
+            _ => None,
+        }
+    }
+}
+
+/// `work(index, bytes)` for each item of `entries`, with the bytes of its
+/// `N` entries as [`Entry::bytes`] gives them, in parallel. Zip entries not
+/// parsed yet are inflated from stretches of their archives read at once
+/// ([`crate::read::with_compressed`]) instead of one read each. Results in
+/// the items' order; the first error, in that order, wins.
+pub(crate) fn with_bytes<const N: usize, T: Send>(
+    entries: &[[&Entry; N]],
+    work: impl Fn(usize, [Cow<'_, [u8]>; N]) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    use rayon::prelude::*;
+    let (mut stored, mut other) = (Vec::new(), Vec::new());
+    for (index, item) in entries.iter().enumerate() {
+        match every(item.map(Entry::unread_raw)) {
+            Some(raw) => stored.push((index, raw)),
+            None => other.push(index),
+        }
+    }
+    let mut done = crate::read::with_compressed(stored, |index, compressed| {
+        let item = entries.get(index).ok_or_else(|| Error::internal("an entry was lost on its way"))?;
+        let mut bytes: [Cow<'_, [u8]>; N] = std::array::from_fn(|_| Cow::Borrowed(&[][..]));
+        for ((slot, entry), compressed) in bytes.iter_mut().zip(item).zip(compressed) {
+            *slot = Cow::Owned(entry.inflated_from(compressed)?);
+        }
+        work(index, bytes)
+    })?;
+    let rest: Vec<Result<(usize, T)>> = other
+        .into_par_iter()
+        .map(|index| {
+            let item = entries.get(index).ok_or_else(|| Error::internal("an entry was lost on its way"))?;
+            let mut bytes: [Cow<'_, [u8]>; N] = std::array::from_fn(|_| Cow::Borrowed(&[][..]));
+            for (slot, entry) in bytes.iter_mut().zip(item) {
+                *slot = entry.bytes()?;
+            }
+            Ok((index, work(index, bytes)?))
+        })
+        .collect();
+    done.reserve(rest.len());
+    for result in rest {
+        done.push(result?);
+    }
+    done.sort_unstable_by_key(|(index, _)| *index);
+    Ok(done.into_iter().map(|(_, result)| result).collect())
+}
+
+/// All `N` values, when none is missing.
+fn every<const N: usize, T: Copy>(items: [Option<T>; N]) -> Option<[T; N]> {
+    let mut out = [items.first().copied().flatten()?; N];
+    for (slot, item) in out.iter_mut().zip(items) {
+        *slot = item?;
+    }
+    Some(out)
 }

@@ -6,7 +6,7 @@ mod entry;
 
 pub use dir::{BundleDir, Packed};
 pub use entry::Entry;
-pub(crate) use entry::{FolderReads, Stored};
+pub(crate) use entry::{FolderReads, Stored, with_bytes};
 
 use crate::diagnostic::Warning;
 use crate::error::{Error, ErrorKind, RequestPart, Result};
