@@ -18,6 +18,7 @@ use crate::reference::ReferenceOptions;
 use crate::reference::job_references;
 use crate::remap::{self, Map};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What [`diff`] compares and how.
@@ -316,23 +317,46 @@ struct PatchOp<'a> {
 pub fn diff(old: &Bundle, new: &Bundle, options: &DiffOptions) -> Result<Diff> {
     let remapped = remap::remapped(old, options.map.as_ref())?;
     let old: &Bundle = &remapped;
-    let mut result = {
-        // Dropped before the affected jobs are worked out, the peak of a large diff.
-        let (old_side, new_side) = (Side::of(old), Side::of(new));
-        let compare = |kind: DefinitionKind| compare_kind(kind, &old_side, &new_side, options);
-        Diff {
-            jobs: compare(DefinitionKind::Job)?,
-            scripts: compare(DefinitionKind::Script)?,
-            resources: compare(DefinitionKind::Resource)?,
-        }
-    };
-    // Who a change touches is worked out only when something changed.
-    let affected = {
-        let changed: Vec<(DefinitionKind, &str)> = (result.kinds().into_iter())
-            .flat_map(|(kind, changes)| changes.changed.iter().map(move |changed| (kind, changed.name.as_str())))
+    let (old_side, new_side) = (Side::of(old), Side::of(new));
+    let no_scan = |_: &Entry, _: Cow<'_, [u8]>, _: Option<Value>| Ok(None);
+    let compare = |kind: DefinitionKind| compare_kind(kind, &old_side, &new_side, options, &no_scan);
+    let (scripts, resources) = (compare(DefinitionKind::Script)?.0, compare(DefinitionKind::Resource)?.0);
+    let (jobs, affected) = {
+        let others: Vec<(DefinitionKind, &str)> =
+            [(DefinitionKind::Script, &scripts), (DefinitionKind::Resource, &resources)]
+                .into_iter()
+                .flat_map(|(kind, changes)| changes.changed.iter().map(move |changed| (kind, changed.name.as_str())))
+                .collect();
+        // NEW's jobs are searched for the names a change reaches them
+        // through; those compared are searched from the bytes inflated for
+        // the comparison (and parsed: a changed job holds its own name).
+        let search = std::sync::OnceLock::new();
+        let search = || {
+            let search = search.get_or_init(|| NameSearch::new(new, &others));
+            search
+                .as_ref()
+                .map_err(|message| crate::Error::internal(format!("the name search cannot be built: {message}")))
+        };
+        let scan = |entry: &Entry, bytes: Cow<'_, [u8]>, value: Option<Value>| {
+            Ok(Some(search()?.scan(entry, bytes, value, |_| true)?))
+        };
+        let (jobs, scanned) = compare_kind(DefinitionKind::Job, &old_side, &new_side, options, &scan)?;
+        drop((old_side, new_side));
+        let changed: Vec<(DefinitionKind, &str)> = jobs
+            .changed
+            .iter()
+            .map(|changed| (DefinitionKind::Job, changed.name.as_str()))
+            .chain(others.iter().copied())
             .collect();
-        if changed.is_empty() { Vec::new() } else { Users::of(new, &changed)?.affected(&changed) }
+        // Who a change touches is worked out only when something changed.
+        let affected = if changed.is_empty() {
+            Vec::new()
+        } else {
+            Users::of(new, search()?, &changed, scanned)?.affected(&changed)
+        };
+        (jobs, affected)
     };
+    let mut result = Diff { jobs, scripts, resources };
     let mut affected = affected.into_iter();
     // In the order `changed` was listed.
     for changes in [&mut result.jobs, &mut result.scripts, &mut result.resources] {
@@ -436,10 +460,88 @@ enum Held {
 /// What a job uses: (definition, the job), both as indices of [`Users`]' names.
 type Uses = Vec<(usize, usize)>;
 
+/// The search of NEW's jobs for the names a change may reach them through:
+/// every job's, and the changed scripts' and resources'.
+struct NameSearch<'a> {
+    /// The names, sorted.
+    names: Vec<(DefinitionKind, &'a str)>,
+    finder: aho_corasick::AhoCorasick,
+    /// Some name holds `"` or `\`, which JSON writes escaped.
+    quotes: bool,
+    /// NEW's jobs.
+    known: BTreeSet<&'a str>,
+}
+
+impl<'a> NameSearch<'a> {
+    /// The search for `bundle`'s job names and `others` (changed scripts
+    /// and resources); the message of a search that cannot be built.
+    fn new(bundle: &'a Bundle, others: &[(DefinitionKind, &'a str)]) -> std::result::Result<Self, String> {
+        let known: BTreeSet<&str> = bundle.entries_of(DefinitionKind::Job).map(Entry::name).collect();
+        let mut names: Vec<(DefinitionKind, &str)> = known.iter().map(|name| (DefinitionKind::Job, *name)).collect();
+        names.extend(others.iter().filter(|(kind, _)| *kind != DefinitionKind::Job));
+        names.sort_unstable();
+        names.dedup();
+        let quotes = names.iter().any(|(_, name)| name.contains(['"', '\\']));
+        let finder = aho_corasick::AhoCorasick::new(names.iter().map(|(_, name)| name)).map_err(|e| e.to_string())?;
+        Ok(Self { names, finder, quotes, known })
+    }
+
+    fn index_of(&self, target: (DefinitionKind, &str)) -> Option<usize> {
+        self.names.binary_search(&target).ok()
+    }
+
+    /// What the job `entry`, whose bytes are `bytes`, holds of the names,
+    /// and, when it holds one that `reached` says is reached (or may, through
+    /// an escape), what it uses: read from `value`, those bytes' JSON when
+    /// it was parsed already, else parsed from the bytes.
+    fn scan(
+        &self,
+        entry: &Entry,
+        bytes: Cow<'_, [u8]>,
+        value: Option<Value>,
+        reached: impl Fn(&[usize]) -> bool,
+    ) -> Result<Scanned> {
+        let escaped = json::may_escape_a_name(&bytes, self.quotes);
+        let mut held: Vec<usize> =
+            self.finder.find_overlapping_iter(&*bytes).map(|found| found.pattern().as_usize()).collect();
+        held.sort_unstable();
+        held.dedup();
+        let uses = match self.index_of((DefinitionKind::Job, entry.name())) {
+            Some(own) if escaped || reached(&held) => {
+                let uses = match value {
+                    Some(value) => self.uses_of(&entry.definition_from(value)?, own),
+                    None => self.uses_of(entry.parse(bytes.into_owned())?.definition(), own),
+                };
+                Some(uses)
+            }
+            _ => None,
+        };
+        Ok((if escaped { Held::Any } else { Held::Names(held) }, uses))
+    }
+
+    /// What the job `own` (an index of the names) uses, by index.
+    fn uses_of(&self, definition: &Definition, own: usize) -> Uses {
+        let Definition::Job(job) = definition else { return Vec::new() };
+        let known_job = |name: &str| self.known.contains(name);
+        (job_references(job, &ReferenceOptions::default(), &known_job).iter())
+            .filter_map(|reference| self.index_of(reference.target.definition()?))
+            .filter(|used| *used != own)
+            .map(|used| (used, own))
+            .collect()
+    }
+}
+
+/// A job searched: the names it holds, and what it uses when it was parsed.
+type Scanned = (Held, Option<Uses>);
+
+/// What [`compare_kind`] asks of each NEW definition it inflated (with its
+/// JSON, when it parsed it): a job's [`Scanned`], or nothing.
+type ScanNew<'s> = dyn Fn(&Entry, Cow<'_, [u8]>, Option<Value>) -> Result<Option<Scanned>> + Sync + 's;
+
 /// Who in NEW is touched by a change of a job, script or resource.
 struct Users<'a> {
     /// The names looked for, sorted: every job's, and the changed scripts' and resources'.
-    names: Vec<(DefinitionKind, &'a str)>,
+    names: &'a [(DefinitionKind, &'a str)],
     /// By index of `names`: the jobs (indices of `names`) that name it directly.
     direct: Vec<Vec<usize>>,
 }
@@ -448,66 +550,45 @@ impl<'a> Users<'a> {
     /// The users, in NEW, of the `changed` definitions and of every job
     /// downstream of them. A job can name a definition only if its bytes hold
     /// the name (or a JSON escape that could spell it), so one pass over
-    /// NEW's jobs finds which names each holds; only the jobs reachable from
-    /// `changed` through those names are parsed for their references.
-    fn of(bundle: &'a Bundle, changed: &[(DefinitionKind, &'a str)]) -> Result<Self> {
+    /// NEW's jobs finds which names each holds (those in `scanned`, by path,
+    /// were searched already); only the jobs reachable from `changed`
+    /// through those names are parsed for their references.
+    fn of(
+        bundle: &'a Bundle,
+        search: &'a NameSearch<'a>,
+        changed: &[(DefinitionKind, &str)],
+        mut scanned: std::collections::HashMap<&'a str, Scanned>,
+    ) -> Result<Self> {
+        let names = &search.names;
         let jobs: Vec<&Entry> = bundle.entries_of(DefinitionKind::Job).collect();
-        let mut names: Vec<(DefinitionKind, &str)> =
-            jobs.iter().map(|entry| (DefinitionKind::Job, entry.name())).collect();
-        names.extend(
-            (changed.iter()).filter(|(kind, _)| *kind != DefinitionKind::Job).map(|(kind, name)| (*kind, *name)),
-        );
-        names.sort_unstable();
-        names.dedup();
-        let quotes = names.iter().any(|(_, name)| name.contains(['"', '\\']));
-        let finder = aho_corasick::AhoCorasick::new(names.iter().map(|(_, name)| name))
-            .map_err(|e| crate::Error::internal(format!("the name search cannot be built: {e}")))?;
-        let index_of = |target: (DefinitionKind, &str)| names.binary_search(&target).ok();
         let own_names: Vec<Option<usize>> =
-            jobs.iter().map(|entry| index_of((DefinitionKind::Job, entry.name()))).collect();
-        let start: Vec<usize> = changed.iter().filter_map(|(kind, name)| index_of((*kind, name))).collect();
+            jobs.iter().map(|entry| search.index_of((DefinitionKind::Job, entry.name()))).collect();
+        let start: Vec<usize> = changed.iter().filter_map(|(kind, name)| search.index_of((*kind, name))).collect();
         let mut is_start = vec![false; names.len()];
         for &name in &start {
             if let Some(slot) = is_start.get_mut(name) {
                 *slot = true;
             }
         }
-        let known: BTreeSet<&str> = jobs.iter().map(|entry| entry.name()).collect();
-        let known_job = |name: &str| known.contains(name);
-        let uses_of = |document: &crate::model::Document, own: usize| -> Uses {
-            let Definition::Job(job) = document.definition() else { return Vec::new() };
-            (job_references(job, &ReferenceOptions::default(), &known_job).iter())
-                .filter_map(|reference| index_of(reference.target.definition()?))
-                .filter(|used| *used != own)
-                .map(|used| (used, own))
-                .collect()
-        };
         // A job that holds a changed name (or may, through an escape) is
         // reached: it is parsed from the bytes searched, the others only
         // if reached through other jobs.
-        let scanned: Vec<(Held, Option<Uses>)> = (jobs.par_iter().zip(&own_names))
-            .map(|(entry, own)| {
-                let bytes = entry.bytes()?;
-                let escaped = json::may_escape_a_name(&bytes, quotes);
-                let mut held: Vec<usize> =
-                    finder.find_overlapping_iter(&*bytes).map(|found| found.pattern().as_usize()).collect();
-                held.sort_unstable();
-                held.dedup();
-                let reached = escaped || held.iter().any(|&name| is_start.get(name) == Some(&true));
-                let uses = match own {
-                    Some(own) if reached => Some(uses_of(&entry.parse(bytes.into_owned())?, *own)),
-                    _ => None,
-                };
-                Ok((if escaped { Held::Any } else { Held::Names(held) }, uses))
-            })
-            .collect::<Result<_>>()?;
-        let (held, mut uses): (Vec<Held>, Vec<Option<Uses>>) = scanned.into_iter().unzip();
+        let holds_a_start = |held: &[usize]| held.iter().any(|&name| is_start.get(name) == Some(&true));
+        let unscanned: Vec<[&Entry; 1]> =
+            jobs.iter().filter(|entry| !scanned.contains_key(entry.path())).map(|entry| [*entry]).collect();
+        let searched = bundle::with_bytes(&unscanned, |index, [bytes]| {
+            let [entry] = unscanned.get(index).copied().ok_or_else(|| crate::Error::internal("a job was lost"))?;
+            search.scan(entry, bytes, None, holds_a_start)
+        })?;
+        scanned.extend(unscanned.iter().map(|[entry]| entry.path()).zip(searched));
+        let (held, mut uses): (Vec<Held>, Vec<Option<Uses>>) =
+            jobs.iter().map(|entry| scanned.remove(entry.path()).unwrap_or((Held::Any, None))).unzip();
         let reached = reachable(&held, names.len(), &own_names, start.into_iter());
         let later: Vec<Result<(usize, Uses)>> = (jobs.par_iter().zip(&own_names).zip(&uses))
             .enumerate()
             .filter_map(|(index, ((entry, own), uses))| {
                 let own = (*own).filter(|_| uses.is_none() && reached.get(index) == Some(&true))?;
-                Some(entry.load().map(|document| (index, uses_of(&document, own))))
+                Some(entry.load().map(|document| (index, search.uses_of(document.definition(), own))))
             })
             .collect();
         for found in later {
@@ -588,7 +669,15 @@ impl<'a> Users<'a> {
     }
 }
 
-fn compare_kind(kind: DefinitionKind, old: &Side<'_>, new: &Side<'_>, options: &DiffOptions) -> Result<KindDiff> {
+/// The differences of one kind between the sides, and what `scan` made of
+/// the bytes of each NEW definition inflated for a comparison, by path.
+fn compare_kind<'b>(
+    kind: DefinitionKind,
+    old: &Side<'b>,
+    new: &Side<'b>,
+    options: &DiffOptions,
+    scan: &ScanNew<'_>,
+) -> Result<(KindDiff, std::collections::HashMap<&'b str, Scanned>)> {
     let mut out = KindDiff::default();
     let mut both = Vec::new();
     let mut differing_new = Vec::new();
@@ -640,13 +729,17 @@ fn compare_kind(kind: DefinitionKind, old: &Side<'_>, new: &Side<'_>, options: &
     let pairs: Vec<[&Entry; 2]> = differing.iter().map(|(_, pair)| *pair).collect();
     let compared = bundle::with_bytes(&pairs, |index, [old_bytes, new_bytes]| {
         let [old, new] = pairs.get(index).copied().ok_or_else(|| crate::Error::internal("a pair was lost"))?;
-        compare_bytes(kind, [old, new], [&old_bytes, &new_bytes], options)
+        let (changes, new_value) = compare_bytes(kind, [old, new], [&old_bytes, &new_bytes], options)?;
+        Ok((changes, scan(new, new_bytes, new_value)?))
     })?;
-    out.changed = (differing.into_iter().zip(compared))
-        .filter(|(_, changes)| !changes.is_empty())
-        .map(|((name, _), changes)| Changed { name: name.to_owned(), changes, affected: Vec::new() })
-        .collect();
-    Ok(out)
+    let mut scanned = std::collections::HashMap::new();
+    for ((name, [_, new]), (changes, scan)) in differing.into_iter().zip(compared) {
+        scanned.extend(scan.map(|scan| (new.path(), scan)));
+        if !changes.is_empty() {
+            out.changed.push(Changed { name: name.to_owned(), changes, affected: Vec::new() });
+        }
+    }
+    Ok((out, scanned))
 }
 
 /// The copies of `name` on one side, when they are not all the same.
@@ -679,19 +772,25 @@ fn compare_definition(kind: DefinitionKind, old: &Entry, new: &Entry, options: &
     {
         return Ok(Vec::new());
     }
-    compare_bytes(kind, [old, new], [&old.bytes()?, &new.bytes()?], options)
+    Ok(compare_bytes(kind, [old, new], [&old.bytes()?, &new.bytes()?], options)?.0)
 }
 
 /// [`compare_definition`] of `old` and `new` (OLD's and NEW's) that are
-/// not stored alike, from their bytes.
+/// not stored alike, from their bytes; with NEW's JSON when it was parsed.
 fn compare_bytes(
     kind: DefinitionKind,
     [old, new]: [&Entry; 2],
     [old_bytes, new_bytes]: [&[u8]; 2],
     options: &DiffOptions,
-) -> Result<Vec<Change>> {
+) -> Result<(Vec<Change>, Option<Value>)> {
     if old_bytes == new_bytes {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), None));
+    }
+    // Scripts and resources hold their long texts at the top level.
+    if kind != DefinitionKind::Job
+        && let Some(changes) = compare_members([old_bytes, new_bytes], kind, options)
+    {
+        return Ok((changes, None));
     }
     let (old, new) = (old.json(old_bytes)?, new.json(new_bytes)?);
     let mut walk = Walk { kind, options, changes: Vec::new() };
@@ -699,7 +798,35 @@ fn compare_bytes(
     walk.value(&old, &new, &root);
     // Kept to the end of a diff of thousands: without spare capacity.
     walk.changes.shrink_to_fit();
-    Ok(walk.changes)
+    Ok((walk.changes, Some(new)))
+}
+
+/// The changes between two objects whose members (but for ignored ones)
+/// have the same keys in the same order, found member by member: members
+/// with identical bytes are no change without parsing them (a script's
+/// `content`, when its connection changed). `None` when the keys differ,
+/// or a member does not parse (the whole document's parse then says where).
+fn compare_members([old, new]: [&[u8]; 2], kind: DefinitionKind, options: &DiffOptions) -> Option<Vec<Change>> {
+    let (mut old, mut new) = (json::members(old)?, json::members(new)?);
+    for members in [&mut old, &mut new] {
+        members.retain(|(key, _)| !options.ignore.contains(key.as_ref()));
+    }
+    if old.len() != new.len() || old.iter().zip(&new).any(|((old, _), (new, _))| old != new) {
+        return None;
+    }
+    let mut walk = Walk { kind, options, changes: Vec::new() };
+    let root = Here { path: String::new(), patch_path: String::new(), key: None, parent_key: None, named: false };
+    for ((key, old), (_, new)) in old.iter().zip(&new) {
+        if old == new {
+            continue;
+        }
+        let (old, new) = (json::parse(old).ok()?, json::parse(new).ok()?);
+        if old != new {
+            walk.value(&old, &new, &root.member(key));
+        }
+    }
+    walk.changes.shrink_to_fit();
+    Some(walk.changes)
 }
 
 /// Where the walk is: the semantic pointer, the patch's (index) pointer,

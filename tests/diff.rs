@@ -383,3 +383,82 @@ mod properties {
         }
     }
 }
+
+/// A zip holding one script `s` with these members (after its name and type).
+fn script_zip(members: &str) -> Vec<u8> {
+    let script = format!(r#"{{"name": "s", "type": "DWSSQL", {members}}}"#);
+    crate::common::raw_zip(&[crate::common::RawEntry::new("scripts/s.script", script)])
+}
+
+/// What a row tests, OLD's members, NEW's, and the `(path, op)` changes expected.
+type MembersRow = (&'static str, String, String, &'static [(&'static str, &'static str)]);
+
+/// A script's members are compared one by one while both sides list the
+/// same keys in the same order, the identical ones without parsing them;
+/// the answer is the one the whole documents give.
+#[test]
+fn script_members_compare_as_whole_documents_do() {
+    let content = r#""content": "select 1;\nselect 2;""#;
+    let table: &[MembersRow] = &[
+        (
+            "connection changed, content the same",
+            format!(r#"{content}, "connectionName": "c""#),
+            format!(r#"{content}, "connectionName": "c2""#),
+            &[("/connectionName", "replace")],
+        ),
+        (
+            "the same members in another order",
+            format!(r#"{content}, "connectionName": "c""#),
+            format!(r#""connectionName": "c", {content}"#),
+            &[],
+        ),
+        (
+            "another order and a change",
+            format!(r#"{content}, "connectionName": "c""#),
+            format!(r#""connectionName": "c2", {content}"#),
+            &[("/connectionName", "replace")],
+        ),
+        (
+            "whitespace inside a member",
+            r#""configuration": {"a": 1}"#.into(),
+            r#""configuration": { "a" : 1 }"#.into(),
+            &[],
+        ),
+        ("an escape spelling the same text", r#""content": "abc""#.into(), r#""content": "a\u0062c""#.into(), &[]),
+        ("the same number written otherwise", r#""timeout": 1.0"#.into(), r#""timeout": 1"#.into(), &[]),
+        ("a member added", content.into(), format!(r#"{content}, "database": "d""#), &[("/database", "add")]),
+        ("a member removed", format!(r#"{content}, "database": "d""#), content.into(), &[("/database", "remove")]),
+        ("the content changed", content.into(), content.replace("2;", "3;"), &[("/content", "replace")]),
+    ];
+    for (row, old, new, expected) in table {
+        let (old, new) = (Bundle::from_slice(&script_zip(old)).unwrap(), Bundle::from_slice(&script_zip(new)).unwrap());
+        let result = diff(&old, &new, &DiffOptions::new()).unwrap();
+        let changes: Vec<(&str, &str)> =
+            result.scripts.changed.iter().flat_map(|c| &c.changes).map(|c| (c.path.as_str(), c.op.as_str())).collect();
+        assert_eq!(changes, *expected, "{row}");
+        assert!(result.jobs.changed.is_empty() && result.scripts.added.is_empty(), "{row}");
+    }
+    // An ignored member is no change, whichever side lacks it.
+    let (old, new) = (script_zip(&format!(r#"{content}, "connectionName": "c""#)), script_zip(content));
+    let (old, new) = (Bundle::from_slice(&old).unwrap(), Bundle::from_slice(&new).unwrap());
+    assert!(diff(&old, &new, &DiffOptions::new().ignore("connectionName")).unwrap().is_empty());
+}
+
+/// What does not parse in a script that differs is an error naming the
+/// entry and the position in the whole document, not in one member.
+#[test]
+fn a_script_that_does_not_parse_is_an_error_with_its_position() {
+    let old = Bundle::from_slice(&script_zip(r#""content": "x", "connectionName": "c""#)).unwrap();
+    // (what the row tests, NEW's members, the text the error points at: its last occurrence)
+    let table: [(&str, &str, &str); 2] = [
+        ("a repeated key", r#""content": "x", "connectionName": "c", "connectionName": "d""#, "\"connectionName\""),
+        ("a misspelt literal", r#""content": "x", "connectionName": tru"#, "tru"),
+    ];
+    for (row, members, at) in table {
+        let new = Bundle::from_slice(&script_zip(members)).unwrap();
+        let error = diff(&old, &new, &DiffOptions::new()).unwrap_err().to_string();
+        let column = format!(r#"{{"name": "s", "type": "DWSSQL", {members}}}"#).rfind(at).unwrap() + 1;
+        let position = format!("(line 1, column {column})");
+        assert!(error.contains("scripts/s.script") && error.contains(&position), "{row}: {error}, not at {position}");
+    }
+}

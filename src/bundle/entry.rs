@@ -196,6 +196,12 @@ impl Entry {
         Document::parse(self.kind(), bytes).map_err(|e| self.locate(e))
     }
 
+    /// `value`, this entry's own JSON as [`Entry::json`] gave it, as a
+    /// definition of the entry's kind, with errors named as the reader names them.
+    pub(crate) fn definition_from(&self, value: crate::json::Value) -> Result<crate::model::Definition> {
+        crate::model::Definition::from_value(self.kind(), value).map_err(|e| self.locate(e))
+    }
+
     /// The entry's JSON as read, key order kept, without building the model
     /// (and without keeping anything): for a caller that wants the data, a
     /// comparison or a conversion to another language's objects.

@@ -154,6 +154,46 @@ struct Found {
     furthest: std::collections::HashMap<String, (usize, usize)>,
 }
 
+/// The members of the object that `text` is, in order: each key (decoded)
+/// and its value's bytes, found by scanning, the values not checked. For a
+/// comparison of two documents, whose byte-identical members need no
+/// parsing. `None` when `text` is not an object the scan can follow to its
+/// end, a value is empty, or a key repeats (the parser reports those).
+pub(crate) fn members(text: &[u8]) -> Option<Vec<(std::borrow::Cow<'_, str>, &[u8])>> {
+    let mut scanner = Scanner::new(text);
+    scanner.eat(b'{')?;
+    let mut members = Vec::new();
+    scanner.whitespace();
+    if scanner.peek()? == b'}' {
+        scanner.at += 1;
+    } else {
+        loop {
+            scanner.whitespace();
+            let key = scanner.key()?;
+            scanner.eat(b':')?;
+            scanner.whitespace();
+            let start = scanner.at;
+            scanner.skip_value()?;
+            let value = text.get(start..scanner.at).filter(|value| !value.is_empty())?;
+            members.push((key, value));
+            scanner.whitespace();
+            match scanner.peek()? {
+                b',' => scanner.at += 1,
+                b'}' => {
+                    scanner.at += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    scanner.whitespace();
+    let mut keys: Vec<&str> = members.iter().map(|(key, _)| key.as_ref()).collect();
+    keys.sort_unstable();
+    let repeats = keys.windows(2).any(|pair| matches!(pair, [a, b] if a == b));
+    (scanner.at == text.len() && !repeats).then_some(members)
+}
+
 /// Finds a value's bytes in valid JSON, skipping what it passes over.
 struct Scanner<'a> {
     bytes: &'a [u8],
@@ -608,8 +648,39 @@ fn write_string(out: &mut String, text: &str, ascii: bool) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Rewrite, rewrite};
+    use super::{Rewrite, members, rewrite};
     use crate::json::parse;
+
+    /// `(text, members as key = value bytes)`: `None` for what the scan
+    /// leaves to the parser.
+    #[test]
+    fn members_are_each_key_and_its_value_bytes() {
+        let table: [(&str, Option<&[(&str, &str)]>); 8] = [
+            (
+                r#"{"a": 1, "b": {"c": [1, "]"]}, "d": "x\"y"}"#,
+                Some(&[("a", "1"), ("b", r#"{"c": [1, "]"]}"#), ("d", r#""x\"y""#)]),
+            ),
+            ("\u{feff}{ \"a\" : true }\n", Some(&[("a", "true")])),
+            (r#"{"\u0061": 1}"#, Some(&[("a", "1")])),
+            ("{}", Some(&[])),
+            (r#"{"a": 1, "a": 2}"#, None),
+            (r#"{"a": }"#, None),
+            (r#"{"a": 1} x"#, None),
+            ("[1]", None),
+        ];
+        for (text, expected) in table {
+            let found = members(text.as_bytes());
+            let found: Option<Vec<(String, String)>> = found.map(|members| {
+                members
+                    .into_iter()
+                    .map(|(key, value)| (key.into_owned(), String::from_utf8_lossy(value).into_owned()))
+                    .collect()
+            });
+            let expected: Option<Vec<(String, String)>> = expected
+                .map(|members| members.iter().map(|(key, value)| ((*key).to_owned(), (*value).to_owned())).collect());
+            assert_eq!(found, expected, "{text}");
+        }
+    }
 
     /// `(original, pointer, new string, expected output)`: the scan finds
     /// the value past escaped keys, strings holding brackets and quotes,

@@ -15,7 +15,7 @@ mod serialize;
 mod value;
 mod write;
 
-pub(crate) use edit::{Rewrite, pointer_position, replace_strings, rewrite};
+pub(crate) use edit::{Rewrite, members, pointer_position, replace_strings, rewrite};
 pub use parse::MAX_NESTING;
 pub(crate) use parse::{BYTE_ORDER_MARK, PathSegment, line_column, locate};
 pub(crate) use reader::{Detour, Reader};
