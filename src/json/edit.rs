@@ -655,7 +655,8 @@ mod tests {
     /// leaves to the parser.
     #[test]
     fn members_are_each_key_and_its_value_bytes() {
-        let table: [(&str, Option<&[(&str, &str)]>); 8] = [
+        type Members = Option<&'static [(&'static str, &'static str)]>;
+        let table: [(&str, Members); 8] = [
             (
                 r#"{"a": 1, "b": {"c": [1, "]"]}, "d": "x\"y"}"#,
                 Some(&[("a", "1"), ("b", r#"{"c": [1, "]"]}"#), ("d", r#""x\"y""#)]),
