@@ -324,8 +324,25 @@ pub struct Unmatched {
     pub nearest: Option<String>,
 }
 
-/// A document rewritten, and its changes.
-type Rewritten = (Document, Vec<Rewrite>);
+/// What a remap keeps of an entry it rewrites: its new bytes (a bundle
+/// streamed to a zip), its document (a bundle or workspace kept in memory),
+/// or nothing (a dry run, which reports the changes alone).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Bytes,
+    Document,
+    Nothing,
+}
+
+/// A rewritten entry, as its [`Output`] keeps it.
+enum Kept {
+    Bytes(Vec<u8>),
+    Document(Document),
+    Nothing,
+}
+
+/// A rewritten entry, and its changes.
+type Rewritten = (Kept, Vec<Rewrite>);
 
 /// A value the map could have renamed: its section and the value (for a
 /// parameter, `job/param`).
@@ -515,12 +532,15 @@ impl NeedsByEntry {
 impl Gathered {
     /// `entry`'s remapped bytes (`None`: unchanged), its part of the report kept.
     fn edit(&self, entry: &Entry, map: &Map, needles: &Needles) -> Result<Option<Vec<u8>>> {
-        let document = self.add(entry, remap_entry(entry, map, needles, true)?)?;
-        Ok(document.map(|document| document.bytes().into_owned()))
+        Ok(match self.add(entry, remap_entry(entry, map, needles, true, Output::Bytes)?)? {
+            Some(Kept::Bytes(bytes)) => Some(bytes),
+            Some(Kept::Document(document)) => Some(document.bytes().into_owned()),
+            Some(Kept::Nothing) | None => None,
+        })
     }
 
-    /// Keeps `entry`'s part of the report, giving back its rewritten document.
-    fn add(&self, entry: &Entry, remapped: EntryRemap) -> Result<Option<Document>> {
+    /// Keeps `entry`'s part of the report, giving back what it keeps of the rewrite.
+    fn add(&self, entry: &Entry, remapped: EntryRemap) -> Result<Option<Kept>> {
         let EntryRemap { rewritten, seen, needs } = remapped;
         if let Some(needs) = needs {
             self.needs.lock().map_err(poisoned)?.insert(entry.shared_path().clone(), needs);
@@ -528,11 +548,11 @@ impl Gathered {
         if !seen.is_empty() {
             self.seen.lock().map_err(poisoned)?.extend(seen);
         }
-        let Some((document, changes)) = rewritten else { return Ok(None) };
+        let Some((kept, changes)) = rewritten else { return Ok(None) };
         if !changes.is_empty() {
             self.found.lock().map_err(poisoned)?.push(changes.into_boxed_slice());
         }
-        Ok(Some(document))
+        Ok(Some(kept))
     }
 
     /// Every rewrite, in path order (an entry's rewrites all name it).
@@ -580,12 +600,13 @@ fn remapping(bundle: &Bundle, map: &Map, keep: Keep) -> Result<Remapping> {
     let needles = map.needles();
     let entries = bundle.entries();
     let with_needs = keep != Keep::DocumentsOnly;
-    let results: Vec<_> = entries.par_iter().map(|entry| remap_entry(entry, map, &needles, with_needs)).collect();
+    let output = if keep == Keep::Nothing { Output::Nothing } else { Output::Document };
+    let results: Vec<_> =
+        entries.par_iter().map(|entry| remap_entry(entry, map, &needles, with_needs, output)).collect();
     let gathered = Gathered::default();
     let mut documents = Vec::new();
     for (entry, result) in entries.iter().zip(results) {
-        let document = gathered.add(entry, result?)?;
-        if let Some(document) = document.filter(|_| keep != Keep::Nothing) {
+        if let Some(Kept::Document(document)) = gathered.add(entry, result?)? {
             documents.push((entry.path().to_owned(), document));
         }
     }
@@ -612,7 +633,7 @@ struct EntryRemap {
 /// (else it is not parsed for that: nothing changed, nothing seen). With
 /// `with_needs`, a script or resource is parsed in any case for its
 /// unmapped needs, so that resolving the jobs reads it no more.
-fn remap_entry(entry: &Entry, map: &Map, needles: &Needles, with_needs: bool) -> Result<EntryRemap> {
+fn remap_entry(entry: &Entry, map: &Map, needles: &Needles, with_needs: bool, output: Output) -> Result<EntryRemap> {
     let bytes = entry.bytes()?;
     let with_needs = with_needs && entry.kind() != DefinitionKind::Job;
     // What is parsed anyway is not searched first.
@@ -631,7 +652,7 @@ fn remap_entry(entry: &Entry, map: &Map, needles: &Needles, with_needs: bool) ->
         let references = reference::definition_references(document.definition(), &ReferenceOptions::default());
         references.into_iter().filter(|reference| unmapped_object(&reference.target, map).is_some()).collect()
     });
-    let (rewritten, mut seen) = rewritten(&document, entry.path(), map)?;
+    let (rewritten, mut seen) = rewritten(&document, entry.path(), map, output)?;
     // Only a value that matches a key tells the key matched; the others would
     // only be held (the names nearest to unmatched keys are searched apart).
     seen.retain(|(section, value)| map.matches(*section, value));
@@ -667,7 +688,7 @@ fn unmatched_with_nearest(bundle: &Bundle, map: &Map, seen: &[Seen]) -> Result<V
     let every: Vec<Seen> = bundle
         .entries()
         .par_iter()
-        .map(|entry| Ok(rewritten(&entry.load()?, entry.path(), map)?.1))
+        .map(|entry| Ok(rewritten(&entry.load()?, entry.path(), map, Output::Nothing)?.1))
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .flatten()
@@ -708,10 +729,12 @@ pub fn apply_workspace(workspace: &mut Workspace, map: &Map) -> Result<Report> {
     let mut seen = Vec::new();
     for (kind, entry, name) in definitions {
         let Some(document) = workspace.load(kind, &name)? else { continue };
-        let (rewritten, mut document_seen) = rewritten(&document, &entry, map)?;
+        let (rewritten, mut document_seen) = rewritten(&document, &entry, map, Output::Document)?;
         seen.append(&mut document_seen);
-        if let Some((document, mut document_changes)) = rewritten {
-            workspace.keep_changed(kind, &name, document);
+        if let Some((kept, mut document_changes)) = rewritten {
+            if let Kept::Document(document) = kept {
+                workspace.keep_changed(kind, &name, document);
+            }
             changes.append(&mut document_changes);
         }
     }
@@ -768,42 +791,91 @@ pub(crate) fn remapped<'b>(bundle: &'b Bundle, map: Option<&Map>) -> Result<std:
     Ok(std::borrow::Cow::Owned(copy))
 }
 
-/// `document` with every value the map names rewritten, and the changes;
-/// `None` when nothing changed. The renames replace strings by strings, so
-/// the new bytes are the original's with those strings replaced, found by
-/// scanning; other changes (a number parameter set to a string) go through
-/// the general editor when the document is written.
-/// With it, every value the map could have renamed.
-fn rewritten(document: &Document, entry: &str, map: &Map) -> Result<(Option<Rewritten>, Vec<Seen>)> {
+/// `document` with every value the map names rewritten, kept as `output`
+/// asks, and the changes; `None` when nothing changed. The renames replace
+/// strings by strings, so the new bytes are the original's with those
+/// strings replaced, found by scanning; other changes (a number parameter
+/// set to a string) go through the general editor when the document is
+/// written. With it, every value the map could have renamed.
+fn rewritten(document: &Document, entry: &str, map: &Map, output: Output) -> Result<(Option<Rewritten>, Vec<Seen>)> {
     let mut changes = Vec::new();
     let mut seen = Vec::new();
-    let Some(definition) = rewrite(document, entry, map, &mut changes, &mut seen)? else {
+    let Some(renamed) = rewrite(document, entry, map, &mut changes, &mut seen) else {
         return Ok((None, seen));
     };
+    if output == Output::Nothing {
+        return Ok((Some((Kept::Nothing, changes)), seen));
+    }
     let replacements: Vec<(&str, &str)> =
         changes.iter().map(|change| (change.pointer.as_str(), change.to.as_str())).collect();
     // The renames are spliced into the bytes as read only when nothing else
     // changed them since; an edited document goes through the general editor.
     let edited = document.unmodified_original().and_then(|original| json::replace_strings(original, &replacements));
-    let mut document = document.clone();
-    document.replace(definition, edited);
-    Ok((Some((document, changes)), seen))
+    let kept = match (output, edited) {
+        // Bytes are all a zip needs: no new definition is made.
+        (Output::Bytes, Some(bytes)) => Kept::Bytes(bytes),
+        (_, edited) => {
+            let mut document = document.clone();
+            document.replace(renamed.definition(&changes)?, edited);
+            match output {
+                Output::Bytes => Kept::Bytes(document.bytes().into_owned()),
+                Output::Document | Output::Nothing => Kept::Document(document),
+            }
+        }
+    };
+    Ok((Some((kept, changes)), seen))
 }
 
-/// The definition with every value the map names rewritten, its changes
-/// appended to `changes`; `None` when nothing changed.
-fn rewrite(
-    document: &Document,
+/// A definition renamed, made into the new definition only when one is kept.
+enum Renamed<'d> {
+    /// A script, whose renamed fields are its changes.
+    Script(&'d Script),
+    /// A job's or resource's value, renamed.
+    Value(DefinitionKind, Value),
+}
+
+impl Renamed<'_> {
+    /// The new definition; `changes` are the rewrite's.
+    fn definition(self, changes: &[Rewrite]) -> Result<Definition> {
+        match self {
+            Self::Script(script) => {
+                let mut script = script.clone();
+                for change in changes {
+                    let field = match change.pointer.as_str() {
+                        "/connectionName" => &mut script.connection_name,
+                        "/queueName" => &mut script.queue_name,
+                        "/database" => &mut script.database,
+                        "/currentDatabase" => &mut script.current_database,
+                        _ => continue,
+                    };
+                    *field = Some(change.to.clone());
+                }
+                Ok(Definition::Script(script))
+            }
+            Self::Value(kind, value) => Definition::from_value(kind, value),
+        }
+    }
+}
+
+/// What the map renames in `document`, its changes appended to `changes`;
+/// `None` when nothing changed.
+fn rewrite<'d>(
+    document: &'d Document,
     entry: &str,
     map: &Map,
     changes: &mut Vec<Rewrite>,
     seen: &mut Vec<Seen>,
-) -> Result<Option<Definition>> {
+) -> Option<Renamed<'d>> {
     let definition = document.definition();
     if let Definition::Script(script) = definition {
         // Scripts are most of a bundle and carry long texts: renamed on the
         // model, without building their JSON.
-        return Ok(rewrite_script(script, entry, map, changes, seen).map(Definition::Script));
+        let renamed = rewrite_script(script, entry, map, seen);
+        if renamed.is_empty() {
+            return None;
+        }
+        changes.extend(renamed);
+        return Some(Renamed::Script(script));
     }
     let kind = definition.kind();
     // The text read parses to the definition's value (the model is
@@ -820,21 +892,14 @@ fn rewrite(
         Definition::Resource(_) => rewriter.resource(&mut value),
     }
     if rewriter.changes.is_empty() {
-        return Ok(None);
+        return None;
     }
     changes.append(&mut rewriter.changes);
-    Definition::from_value(kind, value).map(Some)
+    Some(Renamed::Value(kind, value))
 }
 
-/// A script's renamed fields: its connection, DLI queue and databases.
-/// The script (with its long text) is copied only when one is renamed.
-fn rewrite_script(
-    script: &Script,
-    entry: &str,
-    map: &Map,
-    changes: &mut Vec<Rewrite>,
-    seen: &mut Vec<Seen>,
-) -> Option<Script> {
+/// A script's renames: of its connection, DLI queue and databases.
+fn rewrite_script(script: &Script, entry: &str, map: &Map, seen: &mut Vec<Seen>) -> Vec<Rewrite> {
     let fields = [
         ("connectionName", Section::Connection, &script.connection_name),
         ("queueName", Section::DliQueue, &script.queue_name),
@@ -842,7 +907,7 @@ fn rewrite_script(
         ("currentDatabase", Section::Database, &script.current_database),
     ];
     seen.extend(fields.iter().filter_map(|(_, section, value)| Some((*section, (*value).clone()?))));
-    let renamed: Vec<Rewrite> = fields
+    fields
         .iter()
         .filter_map(|(key, section, value)| {
             let old = value.as_deref()?;
@@ -850,22 +915,7 @@ fn rewrite_script(
             let (entry, pointer, kind) = (entry.to_owned(), format!("/{key}"), *section);
             Some(Rewrite { entry, pointer, kind, from: old.to_owned(), to: new })
         })
-        .collect();
-    if renamed.is_empty() {
-        return None;
-    }
-    let mut script = script.clone();
-    for change in &renamed {
-        let field = match change.pointer.as_str() {
-            "/connectionName" => &mut script.connection_name,
-            "/queueName" => &mut script.queue_name,
-            "/database" => &mut script.database,
-            _ => &mut script.current_database,
-        };
-        *field = Some(change.to.clone());
-    }
-    changes.extend(renamed);
-    Some(script)
+        .collect()
 }
 
 /// Whether the catalog says the property `key` of a node of `node_type`

@@ -262,10 +262,11 @@ fn remap_streamed_writes_what_remap_in_memory_writes_and_copies_untouched_entrie
     let dir = tempfile::tempdir().unwrap();
     let zip = generated(30).to_vec().unwrap();
     let input = Bundle::from_slice(&zip).unwrap();
-    let rows: [(&str, &str); 3] = [
+    let rows: [(&str, &str); 4] = [
         ("one connection of three", "[connection]\nconn_1 = \"conn_1_prod\"\n"),
         ("every connection", "[connection]\nconn_0 = \"p0\"\nconn_1 = \"p1\"\nconn_2 = \"p2\"\n"),
         ("nothing matches", "[connection]\nnope = \"p\"\n"),
+        ("a parameter of every job", "[params]\nbizdate = \"20260101\"\n"),
     ];
     for (case, map) in rows {
         let map: Map = map.parse().unwrap();
@@ -299,6 +300,25 @@ fn remap_streamed_writes_what_remap_in_memory_writes_and_copies_untouched_entrie
             changed.iter().map(|entry| Path::new(entry).file_stem().unwrap().to_str().unwrap().to_owned()).collect();
         assert_eq!(diffed, remapped, "{case}");
     }
+}
+
+/// A parameter whose value is a number is set to the map's string by the
+/// general editor (no string to splice): streamed, the bytes are still
+/// those of the bundle remapped in memory.
+#[test]
+fn a_number_parameter_set_by_a_streamed_remap_is_written_as_in_memory() {
+    let job = r#"{"name":"j","processType":"BATCH","schedule":{"type":"EXECUTE_ONCE"},"params":[{"name":"retries","value":7}],"nodes":[]}"#;
+    let zip = crate::common::raw_zip(&[crate::common::RawEntry::new("jobs/j.job", job)]);
+    let map: Map = "[params]\nretries = \"8\"\n".parse().unwrap();
+    let input = Bundle::from_slice(&zip).unwrap();
+    let (streamed, report) = remap::to_vec_remapped(&input, &map).unwrap();
+    let mut in_memory = Bundle::from_slice(&zip).unwrap();
+    assert_eq!(remap::apply(&mut in_memory, &map).unwrap(), report);
+    assert_eq!(streamed, in_memory.to_vec().unwrap());
+    let written = Bundle::from_slice(&streamed).unwrap();
+    let text = written.get("jobs/j.job").unwrap().bytes().unwrap().into_owned();
+    let value: serde_json::Value = serde_json::from_slice(&text).unwrap();
+    assert_eq!(value["params"][0]["value"], "8");
 }
 
 #[test]
