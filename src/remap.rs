@@ -22,9 +22,9 @@ use crate::json;
 use crate::json::Value;
 use crate::kind::DefinitionKind;
 use crate::model::NodeType;
-use crate::model::{Definition, Document, Script};
+use crate::model::{Definition, Document, Job, Script};
 use crate::reference::{self, EnvironmentKind, Reference, ReferenceOptions, Target};
-use crate::resolve::{JobDependencies, KnownNeeds, Status, bundle_dependencies_folded, workspace_dependencies};
+use crate::resolve::{self, JobDependencies, Status, workspace_dependencies};
 use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -501,12 +501,20 @@ struct Gathered {
     /// The distinct values that matched a key of the map.
     seen: std::sync::Mutex<BTreeSet<Seen>>,
     needs: std::sync::Mutex<NeedsByEntry>,
+    /// Each job's part of the unmapped objects, by job name.
+    jobs: std::sync::Mutex<Vec<(String, JobNeeds)>>,
 }
 
 /// A lock of [`Gathered`] whose holder panicked.
 fn poisoned<T>(_: std::sync::PoisonError<T>) -> Error {
     Error::internal("a remapping thread panicked")
 }
+
+/// Needs of scripts and resources by entry path, gathered as they are
+/// remapped, so that the jobs' unmapped objects are found without reading
+/// them again. Lists are shared (most scripts need the same few objects);
+/// paths are the entries' own.
+type KnownNeeds = std::collections::HashMap<std::sync::Arc<str>, std::sync::Arc<[Reference]>>;
 
 /// Scripts' and resources' unmapped needs by entry path, each distinct
 /// list held once.
@@ -541,9 +549,12 @@ impl Gathered {
 
     /// Keeps `entry`'s part of the report, giving back what it keeps of the rewrite.
     fn add(&self, entry: &Entry, remapped: EntryRemap) -> Result<Option<Kept>> {
-        let EntryRemap { rewritten, seen, needs } = remapped;
+        let EntryRemap { rewritten, seen, needs, job } = remapped;
         if let Some(needs) = needs {
             self.needs.lock().map_err(poisoned)?.insert(entry.shared_path().clone(), needs);
+        }
+        if let Some(job) = job {
+            self.jobs.lock().map_err(poisoned)?.push(job);
         }
         if !seen.is_empty() {
             self.seen.lock().map_err(poisoned)?.extend(seen);
@@ -569,7 +580,8 @@ impl Gathered {
     /// The report, once every entry went through [`Gathered::add`].
     fn report(&self, bundle: &Bundle, map: &Map) -> Result<Report> {
         let needs = std::mem::take(&mut *self.needs.lock().map_err(poisoned)?);
-        let unmapped = bundle_unmapped(bundle, map, &needs.by_path)?;
+        let jobs = std::mem::take(&mut *self.jobs.lock().map_err(poisoned)?);
+        let unmapped = bundle_unmapped(bundle, map, &needs.by_path, jobs)?;
         drop(needs);
         let changes = self.changes()?;
         let seen: Vec<Seen> = std::mem::take(&mut *self.seen.lock().map_err(poisoned)?).into_iter().collect();
@@ -627,54 +639,135 @@ struct EntryRemap {
     seen: Vec<Seen>,
     /// A script's or resource's needs that the map leaves unmapped.
     needs: Option<Vec<Reference>>,
+    /// A job's part of the unmapped objects.
+    job: Option<(String, JobNeeds)>,
+}
+
+/// What a job needs that the map may leave unmapped, read from the job as
+/// it is remapped; the needs of the scripts and resources it uses are
+/// added once all are read ([`bundle_unmapped`]), as dependency
+/// resolution adds them.
+struct JobNeeds {
+    /// The objects the job names itself that the map leaves unmapped.
+    own: Vec<(EnvironmentKind, String)>,
+    /// The scripts and resources it uses, each with the variables the job
+    /// defines for the node that uses it.
+    uses: Vec<(DefinitionKind, String, Defined)>,
+}
+
+/// The variables a job defines for a script or resource one of its nodes uses.
+type Defined = Box<[Box<str>]>;
+
+impl JobNeeds {
+    /// `job`'s, from its `references` (as [`reference::job_references`]
+    /// gives them; whether a name is a job's does not matter here).
+    fn of(job: &Job, references: &[Reference], map: &Map) -> Self {
+        let (mut own, mut uses) = (Vec::new(), Vec::new());
+        for reference in references {
+            match reference.target.definition() {
+                Some((DefinitionKind::Job, _)) => {}
+                Some((kind, name)) => {
+                    let defined = resolve::defined_variables(job, reference.node.as_deref()).map(Box::from).collect();
+                    uses.push((kind, name.to_owned(), defined));
+                }
+                None => own.extend(unmapped_object(&reference.target, map).map(|(kind, name)| (kind, name.to_owned()))),
+            }
+        }
+        Self { own, uses }
+    }
 }
 
 /// One entry rewritten, when its bytes may hold one of the map's names
-/// (else it is not parsed for that: nothing changed, nothing seen). With
-/// `with_needs`, a script or resource is parsed in any case for its
-/// unmapped needs, so that resolving the jobs reads it no more.
+/// (else it is not rewritten: nothing changed, nothing seen). With
+/// `with_needs`, every definition is parsed for what it needs that the map
+/// leaves unmapped (a job's own and its uses, a script's or resource's
+/// needs), so that the unmapped objects are found without reading any again.
 fn remap_entry(entry: &Entry, map: &Map, needles: &Needles, with_needs: bool, output: Output) -> Result<EntryRemap> {
     let bytes = entry.bytes()?;
-    let with_needs = with_needs && entry.kind() != DefinitionKind::Job;
-    // What is parsed anyway is not searched first.
-    let may_change = with_needs || needles.may_occur(&bytes);
-    if !may_change {
+    let is_job = entry.kind() == DefinitionKind::Job;
+    // A script or resource parsed anyway is not searched first (its rewrite
+    // reads a few fields); a job's rewrite parses it again, so jobs are.
+    let may_change = (with_needs && !is_job) || needles.may_occur(&bytes);
+    if !may_change && !with_needs {
         return Ok(EntryRemap::default());
     }
     let document = match entry.parse(bytes.into_owned()) {
         Ok(document) => document,
-        // A definition the map cannot change is the map's business only if a
-        // job uses it, and resolving that job reads it again: its error then.
-        Err(_) if with_needs && !needles.may_occur(entry.bytes()?.as_ref()) => return Ok(EntryRemap::default()),
+        // A script or resource the map cannot change is the map's business
+        // only if a job uses it, which then reads it again: its error then.
+        Err(_) if !is_job && !needles.may_occur(&entry.bytes()?) => return Ok(EntryRemap::default()),
         Err(error) => return Err(error),
     };
-    let needs = with_needs.then(|| {
-        let references = reference::definition_references(document.definition(), &ReferenceOptions::default());
-        references.into_iter().filter(|reference| unmapped_object(&reference.target, map).is_some()).collect()
-    });
-    let (rewritten, mut seen) = rewritten(&document, entry.path(), map, output)?;
+    let job_references = match document.definition() {
+        Definition::Job(job) => Some(reference::job_references(job, &ReferenceOptions::default(), &|_| false)),
+        _ if is_job => return Err(entry.not_of_its_kind()),
+        _ => None,
+    };
+    let (needs, job) = match (document.definition(), &job_references) {
+        (_, _) if !with_needs => (None, None),
+        (Definition::Job(job), Some(references)) => {
+            (None, Some((entry.name().to_owned(), JobNeeds::of(job, references, map))))
+        }
+        (definition, _) => {
+            let references = reference::definition_references(definition, &ReferenceOptions::default());
+            let unmapped = references.into_iter().filter(|reference| unmapped_object(&reference.target, map).is_some());
+            (Some(unmapped.collect()), None)
+        }
+    };
+    if !may_change {
+        return Ok(EntryRemap { needs, job, ..EntryRemap::default() });
+    }
+    let (rewritten, mut seen) = rewritten(&document, entry.path(), map, output, job_references.as_deref())?;
     // Only a value that matches a key tells the key matched; the others would
     // only be held (the names nearest to unmatched keys are searched apart).
     seen.retain(|(section, value)| map.matches(*section, value));
     // Whether a key matched is all that is asked of them.
     seen.sort_unstable();
     seen.dedup();
-    Ok(EntryRemap { rewritten, seen, needs })
+    Ok(EntryRemap { rewritten, seen, needs, job })
 }
 
-/// What the bundle's jobs need that the map does not name; the needs of the
-/// scripts and resources in `known` are not read again.
-fn bundle_unmapped(bundle: &Bundle, map: &Map, known: &KnownNeeds) -> Result<Vec<Unmapped>> {
+/// What the bundle's `jobs` need that the map does not name: their own
+/// needs, and those of the scripts and resources they use, less what a job
+/// defines for them (as dependency resolution adds them). The needs in
+/// `known` (by entry path) are not read again.
+fn bundle_unmapped(
+    bundle: &Bundle,
+    map: &Map,
+    known: &KnownNeeds,
+    jobs: Vec<(String, JobNeeds)>,
+) -> Result<Vec<Unmapped>> {
     let layout = bundle.layout();
-    let entry_of = |job: &str, script: Option<&str>| match script {
-        Some(script) => layout.path_for(DefinitionKind::Script, script, Some(job)),
-        None => layout.path_for(DefinitionKind::Job, job, None),
-    };
-    // Each job's needs are reduced to what the map leaves unmapped as they are found.
-    let per_job = bundle_dependencies_folded(bundle, &ReferenceOptions::default(), Some(known), |job| {
-        unmapped_of(&job, map, &entry_of)
-    })?;
-    Ok(gathered(per_job.into_iter().flatten()))
+    let per_job: Vec<Result<Vec<(EnvironmentKind, String, String)>>> = jobs
+        .into_par_iter()
+        .map(|(job, JobNeeds { own, uses })| {
+            let job_path = layout.path_for(DefinitionKind::Job, &job, None);
+            let mut unmapped: Vec<_> = own.into_iter().map(|(kind, name)| (kind, name, job_path.clone())).collect();
+            for (kind, name, defined) in uses {
+                let path = layout.path_for(kind, &name, Some(&job));
+                // A missing one is no object of the environment (validate reports it).
+                let Some(entry) = bundle.get(&path) else { continue };
+                let read;
+                let needs: &[Reference] = if let Some(needs) = known.get(path.as_str()) {
+                    needs
+                } else {
+                    read = reference::definition_references(entry.load()?.definition(), &ReferenceOptions::default());
+                    &read
+                };
+                for need in needs.iter().filter(|need| !resolve::is_defined(need, defined.iter().map(AsRef::as_ref))) {
+                    if let Some((kind, name)) = unmapped_object(&need.target, map) {
+                        unmapped.push((kind, name.to_owned(), path.clone()));
+                    }
+                }
+            }
+            Ok(unmapped)
+        })
+        .collect();
+    let mut all = Vec::new();
+    for unmapped in per_job {
+        all.append(&mut unmapped?);
+    }
+    Ok(gathered(all.into_iter()))
 }
 
 /// The map's entries that match none of the values `seen`; each gets the
@@ -688,7 +781,7 @@ fn unmatched_with_nearest(bundle: &Bundle, map: &Map, seen: &[Seen]) -> Result<V
     let every: Vec<Seen> = bundle
         .entries()
         .par_iter()
-        .map(|entry| Ok(rewritten(&entry.load()?, entry.path(), map, Output::Nothing)?.1))
+        .map(|entry| Ok(rewritten(&entry.load()?, entry.path(), map, Output::Nothing, None)?.1))
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .flatten()
@@ -716,8 +809,11 @@ fn unmatched_with_nearest(bundle: &Bundle, map: &Map, seen: &[Seen]) -> Result<V
 pub fn apply_workspace(workspace: &mut Workspace, map: &Map) -> Result<Report> {
     let jobs = workspace_dependencies(workspace, &[], &ReferenceOptions::default())?;
     let entry_of = |kind, name: &str| workspace.entry_path(kind, name).unwrap_or_else(|| name.to_owned());
-    let unmapped = unmapped(&jobs, map, |job, script| match script {
-        Some(script) => entry_of(DefinitionKind::Script, script),
+    // A need through a script or resource names it (its kind is not kept).
+    let unmapped = unmapped(&jobs, map, |job, owner| match owner {
+        Some(owner) => (workspace.entry_path(DefinitionKind::Script, owner))
+            .or_else(|| workspace.entry_path(DefinitionKind::Resource, owner))
+            .unwrap_or_else(|| owner.to_owned()),
         None => entry_of(DefinitionKind::Job, job),
     });
     let definitions: Vec<(DefinitionKind, String, String)> = DefinitionKind::ALL
@@ -729,7 +825,7 @@ pub fn apply_workspace(workspace: &mut Workspace, map: &Map) -> Result<Report> {
     let mut seen = Vec::new();
     for (kind, entry, name) in definitions {
         let Some(document) = workspace.load(kind, &name)? else { continue };
-        let (rewritten, mut document_seen) = rewritten(&document, &entry, map, Output::Document)?;
+        let (rewritten, mut document_seen) = rewritten(&document, &entry, map, Output::Document, None)?;
         seen.append(&mut document_seen);
         if let Some((kept, mut document_changes)) = rewritten {
             if let Kept::Document(document) = kept {
@@ -797,10 +893,16 @@ pub(crate) fn remapped<'b>(bundle: &'b Bundle, map: Option<&Map>) -> Result<std:
 /// strings replaced, found by scanning; other changes (a number parameter
 /// set to a string) go through the general editor when the document is
 /// written. With it, every value the map could have renamed.
-fn rewritten(document: &Document, entry: &str, map: &Map, output: Output) -> Result<(Option<Rewritten>, Vec<Seen>)> {
+fn rewritten(
+    document: &Document,
+    entry: &str,
+    map: &Map,
+    output: Output,
+    job_references: Option<&[Reference]>,
+) -> Result<(Option<Rewritten>, Vec<Seen>)> {
     let mut changes = Vec::new();
     let mut seen = Vec::new();
-    let Some(renamed) = rewrite(document, entry, map, &mut changes, &mut seen) else {
+    let Some(renamed) = rewrite(document, entry, map, job_references, &mut changes, &mut seen) else {
         return Ok((None, seen));
     };
     if output == Output::Nothing {
@@ -863,6 +965,7 @@ fn rewrite<'d>(
     document: &'d Document,
     entry: &str,
     map: &Map,
+    job_references: Option<&[Reference]>,
     changes: &mut Vec<Rewrite>,
     seen: &mut Vec<Seen>,
 ) -> Option<Renamed<'d>> {
@@ -885,8 +988,14 @@ fn rewrite<'d>(
     let mut rewriter = Rewriter { map, entry, changes: Vec::new(), seen };
     match definition {
         Definition::Job(job) => {
-            let references = reference::job_references(job, &ReferenceOptions::default(), &|_| false);
-            rewriter.job(&mut value, &references, definition.name().unwrap_or_default());
+            let computed;
+            let references = if let Some(references) = job_references {
+                references
+            } else {
+                computed = reference::job_references(job, &ReferenceOptions::default(), &|_| false);
+                &computed
+            };
+            rewriter.job(&mut value, references, definition.name().unwrap_or_default());
         }
         Definition::Script(_) => {}
         Definition::Resource(_) => rewriter.resource(&mut value),

@@ -113,24 +113,31 @@ fn dependencies_of<L: Lookup>(
     Ok(JobDependencies { job: job_name.to_owned(), dependencies })
 }
 
-/// An environment variable of a script that the job's own parameters, or
-/// the script parameters of the node running it (`scriptArgs`, `arguments`), define.
+/// An environment variable of a script that the job defines for it
+/// ([`defined_variables`]).
 fn defined_by(job: &Job, node: Option<&str>, need: &Reference) -> bool {
-    let Target::Environment { kind: EnvironmentKind::EnvVariable, name, .. } = &need.target else { return false };
-    let is_param = job.params().iter().any(|param| param.name.as_deref() == Some(name.as_str()));
-    let node = node.and_then(|node| job.node(node));
-    is_param || node.is_some_and(|node| script_parameters(node).any(|parameter| parameter == name))
+    is_defined(need, defined_variables(job, node))
 }
 
-/// Needs of scripts and resources by entry path, gathered by a pass that
-/// read them for another purpose, so that resolving reads them no more.
-/// Lists are shared: most scripts need the same few objects; paths are
-/// the entries' own.
-pub(crate) type KnownNeeds = std::collections::HashMap<std::sync::Arc<str>, std::sync::Arc<[Reference]>>;
+/// Whether `need`, a need of a script or resource a job uses, is a variable
+/// among those the job `defined` for it: then no need of the job's.
+pub(crate) fn is_defined<'d>(need: &Reference, mut defined: impl Iterator<Item = &'d str>) -> bool {
+    let Target::Environment { kind: EnvironmentKind::EnvVariable, name, .. } = &need.target else { return false };
+    defined.any(|defined| defined == name)
+}
+
+/// The variables `job` defines for what its node `node` runs: the job's own
+/// parameters, and the script parameters of the node (`scriptArgs`,
+/// `arguments`). A script's `${x}` is one of them, when `x` is, not an
+/// environment variable the target workspace must define.
+pub(crate) fn defined_variables<'j>(job: &'j Job, node: Option<&str>) -> impl Iterator<Item = &'j str> {
+    let params = job.params().iter().filter_map(|param| param.name.as_deref());
+    let node = node.and_then(|node| job.node(node));
+    params.chain(node.into_iter().flat_map(script_parameters))
+}
 
 struct BundleLookup<'a> {
     bundle: &'a Bundle,
-    known: Option<&'a KnownNeeds>,
 }
 
 impl BundleLookup<'_> {
@@ -151,9 +158,6 @@ impl Lookup for BundleLookup<'_> {
         options: &ReferenceOptions,
     ) -> Result<Option<Vec<Reference>>> {
         let Some(entry) = self.find(kind, name, job) else { return Ok(None) };
-        if let Some(needs) = self.known.and_then(|known| known.get(entry.path())) {
-            return Ok(Some(needs.to_vec()));
-        }
         Ok(Some(definition_references(entry.load()?.definition(), options)))
     }
 }
@@ -190,28 +194,14 @@ impl Lookup for Workspace {
 /// # Errors
 /// The first definition, in path order, that does not read or parse.
 pub fn bundle_dependencies(bundle: &Bundle, options: &ReferenceOptions) -> Result<Vec<JobDependencies>> {
-    bundle_dependencies_folded(bundle, options, None, |job| job)
-}
-
-/// [`bundle_dependencies`], each job's dependencies reduced by `fold` as
-/// they are found, so that a pass that keeps little of them (remap's
-/// unmapped objects) never holds them all. Jobs are parsed and dropped: a
-/// pass over every job keeps none of them. The needs of the scripts and
-/// resources in `known` are taken from it (the caller gathered them with
-/// `options`); the others are read.
-pub(crate) fn bundle_dependencies_folded<T: Send>(
-    bundle: &Bundle,
-    options: &ReferenceOptions,
-    known: Option<&KnownNeeds>,
-    fold: impl Fn(JobDependencies) -> T + Sync,
-) -> Result<Vec<T>> {
-    let lookup = BundleLookup { bundle, known };
+    let lookup = BundleLookup { bundle };
     let jobs: Vec<&Entry> = bundle.entries_of(DefinitionKind::Job).collect();
+    // Jobs are parsed and dropped: a pass over every job keeps none of them.
     jobs.into_par_iter()
         .map(|entry| {
             let document = entry.load()?;
             let job = document.definition().as_job().ok_or_else(|| entry.not_of_its_kind())?;
-            dependencies_of(entry.name(), job, &lookup, options).map(&fold)
+            dependencies_of(entry.name(), job, &lookup, options)
         })
         .collect()
 }

@@ -8,6 +8,8 @@ mod a_folder_file_read_twice_counted_twice_against_the_total_limit;
 mod a_remap_after_an_edit_wrote_the_renames_without_the_edit;
 #[path = "regression/a_renamed_job_in_a_batch_folder_was_read_as_a_workspace.rs"]
 mod a_renamed_job_in_a_batch_folder_was_read_as_a_workspace;
+#[path = "regression/a_resources_unmapped_path_was_reported_under_a_script_entry.rs"]
+mod a_resources_unmapped_path_was_reported_under_a_script_entry;
 #[path = "regression/a_script_of_the_wrong_type_was_reported_valid.rs"]
 mod a_script_of_the_wrong_type_was_reported_valid;
 #[path = "regression/disk_number_placeholder_without_zip64_record_read_as_one_part.rs"]

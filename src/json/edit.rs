@@ -312,14 +312,19 @@ impl<'a> Scanner<'a> {
             return None;
         }
         self.at += 1;
+        let start = self.at;
+        // From quote to quote: a script's text has an escape on every line
+        // and a quote seldom. A quote ends the string unless an odd run of
+        // backslashes escapes it.
         loop {
-            let found = memchr::memchr2(b'"', b'\\', self.bytes.get(self.at..)?)?;
+            let found = memchr::memchr(b'"', self.bytes.get(self.at..)?)?;
             self.at += found;
-            if self.peek()? == b'"' {
-                self.at += 1;
+            let before = self.bytes.get(start..self.at)?;
+            let backslashes = before.iter().rev().take_while(|byte| **byte == b'\\').count();
+            self.at += 1;
+            if backslashes % 2 == 0 {
                 return Some(());
             }
-            self.at += 2;
         }
     }
 
@@ -656,7 +661,9 @@ mod tests {
     #[test]
     fn members_are_each_key_and_its_value_bytes() {
         type Members = Option<&'static [(&'static str, &'static str)]>;
-        let table: [(&str, Members); 8] = [
+        let table: [(&str, Members); 10] = [
+            (r#"{"a": "x\\", "b": 1}"#, Some(&[("a", r#""x\\""#), ("b", "1")])),
+            (r#"{"a": "\\\"q", "b": 2}"#, Some(&[("a", r#""\\\"q""#), ("b", "2")])),
             (
                 r#"{"a": 1, "b": {"c": [1, "]"]}, "d": "x\"y"}"#,
                 Some(&[("a", "1"), ("b", r#"{"c": [1, "]"]}"#), ("d", r#""x\"y""#)]),
