@@ -797,7 +797,7 @@ fn compare_bytes(
     }
     let (old, new) = (old.json(old_bytes)?, new.json(new_bytes)?);
     let mut walk = Walk { kind, options, changes: Vec::new() };
-    let root = Here { path: String::new(), patch_path: String::new(), key: None, parent_key: None, named: false };
+    let root = Here::root();
     walk.value(&old, &new, &root);
     // Kept to the end of a diff of thousands: without spare capacity.
     walk.changes.shrink_to_fit();
@@ -818,7 +818,7 @@ fn compare_members([old, new]: [&[u8]; 2], kind: DefinitionKind, options: &DiffO
         return None;
     }
     let mut walk = Walk { kind, options, changes: Vec::new() };
-    let root = Here { path: String::new(), patch_path: String::new(), key: None, parent_key: None, named: false };
+    let root = Here::root();
     for ((key, old), (_, new)) in old.iter().zip(&new) {
         if old == new {
             continue;
@@ -844,6 +844,11 @@ struct Here<'a> {
 }
 
 impl<'a> Here<'a> {
+    /// The document itself.
+    fn root() -> Self {
+        Here { path: String::new(), patch_path: String::new(), key: None, parent_key: None, named: false }
+    }
+
     fn member(&self, key: &'a str) -> Here<'a> {
         let segment = escape(key);
         // A property is its value: `/properties/connectionName`, not `…/value`.
